@@ -1,0 +1,219 @@
+//! Small domain types parsed once at the edge: roles, institution codes, e-mail addresses.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+
+/// What a user may do, across the plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserRole {
+    /// Everything, on every plan.
+    Admin,
+    /// Manages the plans its institution owns; acts for its institution on tasks.
+    Coordinator,
+    /// Acts for one institution on its tasks.
+    Member,
+    /// Reads everything, changes nothing.
+    Auditor,
+}
+
+/// How an institution takes part in an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AssignmentRole {
+    /// Carries out the action and reports on it.
+    Responsible,
+    /// Contributes to the action.
+    Partner,
+}
+
+macro_rules! string_enum {
+    ($ty:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The stored, lowercase name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl FromStr for $ty {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                match s {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err(Error::validation(
+                        $what,
+                        format!("`{other}` is not one of: {}", [$($text),+].join(", ")),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+string_enum!(UserRole, "role", { Admin => "admin", Coordinator => "coordinator", Member => "member", Auditor => "auditor" });
+string_enum!(AssignmentRole, "role", { Responsible => "responsible", Partner => "partner" });
+
+/// Who performs an operation: a user with a role, acting for an institution (if any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// How the actor is named in the audit trail (the user's e-mail, or `cli`).
+    pub name: String,
+    pub role: UserRole,
+    pub institution_id: Option<i64>,
+}
+
+impl Actor {
+    /// The operator at the command line: an admin.
+    pub fn operator() -> Self {
+        Self {
+            name: "cli".to_owned(),
+            role: UserRole::Admin,
+            institution_id: None,
+        }
+    }
+
+    /// A user acting for an institution.
+    pub fn user(name: impl Into<String>, role: UserRole, institution_id: Option<i64>) -> Self {
+        Self {
+            name: name.into(),
+            role,
+            institution_id,
+        }
+    }
+
+    /// Whether the actor acts for `institution_id` (as a member or coordinator of it).
+    pub fn acts_for(&self, institution_id: i64) -> bool {
+        matches!(self.role, UserRole::Member | UserRole::Coordinator)
+            && self.institution_id == Some(institution_id)
+    }
+
+    /// Whether the actor coordinates plans owned by `owner_id`.
+    pub fn coordinates(&self, owner_id: i64) -> bool {
+        self.role == UserRole::Admin
+            || (self.role == UserRole::Coordinator && self.institution_id == Some(owner_id))
+    }
+}
+
+/// An institution code: `ANITP`, `IGPR`, `KPP-LUBARTOW`. Letters, digits, `-` and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InstitutionCode(String);
+
+impl InstitutionCode {
+    /// Parses a code, refusing empty ones and ones with spaces or punctuation.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::validation(
+                "code",
+                format!("`{s}` is not an institution code (letters, digits, `-`, `_`; at most 64)"),
+            ))
+        }
+    }
+
+    /// The code as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for InstitutionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An e-mail address, checked for the shape `local@domain.tld`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// Parses an address; surrounding spaces are removed.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let s = s.trim();
+        let valid = s.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+                && s.matches('@').count() == 1
+        });
+        if valid {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::validation(
+                "email",
+                format!("`{s}` is not an e-mail address"),
+            ))
+        }
+    }
+
+    /// The address as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_refuse_unknown() {
+        for role in [
+            UserRole::Admin,
+            UserRole::Coordinator,
+            UserRole::Member,
+            UserRole::Auditor,
+        ] {
+            assert_eq!(role.as_str().parse::<UserRole>().unwrap(), role);
+        }
+        let e = "mayor".parse::<UserRole>().unwrap_err();
+        assert!(e.to_string().contains("`mayor` is not one of"), "{e}");
+    }
+
+    #[test]
+    fn institution_codes() {
+        assert!(InstitutionCode::parse("KPP-LUBARTOW").is_ok());
+        assert!(InstitutionCode::parse("ANITP").is_ok());
+        assert!(InstitutionCode::parse("MAI prin ANITP").is_err());
+        assert!(InstitutionCode::parse("").is_err());
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert_eq!(EmailAddress::parse(" a@b.ro ").unwrap().as_str(), "a@b.ro");
+        for bad in ["a@b", "@b.ro", "a b@c.ro", "a@@b.ro", "a@.ro", "<a@b.ro>"] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn actors() {
+        let member = Actor::user("m@x.ro", UserRole::Member, Some(7));
+        assert!(member.acts_for(7) && !member.acts_for(8) && !member.coordinates(7));
+        let auditor = Actor::user("a@x.ro", UserRole::Auditor, Some(7));
+        assert!(!auditor.acts_for(7));
+        let coordinator = Actor::user("c@x.ro", UserRole::Coordinator, Some(1));
+        assert!(coordinator.coordinates(1) && !coordinator.coordinates(2));
+        assert!(Actor::operator().coordinates(42));
+    }
+}

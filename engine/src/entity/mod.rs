@@ -1,0 +1,15 @@
+//! sea-orm entities, one module per table. The schema itself lives in `mandate-migrations`.
+
+pub mod action;
+pub mod assignment;
+pub mod event;
+pub mod indicator;
+pub mod institution;
+pub mod objective;
+pub mod performance_indicator;
+pub mod plan;
+pub mod report;
+pub mod reporting_period;
+pub mod sign_off;
+pub mod task;
+pub mod user;

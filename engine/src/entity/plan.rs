@@ -1,0 +1,28 @@
+//! The `plans` table.
+
+use sea_orm::entity::prelude::*;
+
+/// A plan: its period, time zone, language and lifecycle.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "plans")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub title: String,
+    pub owner_id: i64,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub time_zone: String,
+    pub language: String,
+    pub lifecycle: String,
+    pub reminder_policy: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,28 @@
+//! The `tasks` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One institution's part of one action in one period.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "tasks")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub plan_id: i64,
+    pub action_id: i64,
+    pub period_id: i64,
+    pub institution_id: i64,
+    pub role: String,
+    pub state: String,
+    /// False once the task reached a terminal state of its lifecycle.
+    pub open: bool,
+    pub due_at: DateTimeUtc,
+    pub version: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

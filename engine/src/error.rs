@@ -1,0 +1,52 @@
+//! The engine's errors: one enum, mapped once at each edge (CLI exit code, GraphQL `extensions.code`).
+
+use sea_orm::DbErr;
+
+use crate::lifecycle::LifecycleError;
+
+/// What can go wrong in an engine operation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The actor may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The transition does not exist from the task's current state.
+    #[error("transition `{transition}` is not allowed from state `{from}`")]
+    InvalidTransition { from: String, transition: String },
+    /// The caller saw an older version of the record.
+    #[error("version conflict: expected version {expected}, the record is at version {actual}")]
+    Conflict { expected: i64, actual: i64 },
+    /// Input is invalid; `field` names where.
+    #[error("invalid {field}: {message}")]
+    Validation { field: String, message: String },
+    /// The record does not exist.
+    #[error("{entity} {key} not found")]
+    NotFound { entity: &'static str, key: String },
+    /// A lifecycle definition is invalid.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl Error {
+    /// A validation error on `field`.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A not-found error for `entity` identified by `key`.
+    pub fn not_found(entity: &'static str, key: impl ToString) -> Self {
+        Self::NotFound {
+            entity,
+            key: key.to_string(),
+        }
+    }
+}
+
+/// The engine's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

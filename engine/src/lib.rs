@@ -1,0 +1,20 @@
+//! Mandate's engine: the domain of multi-agency action plans, task lifecycles as data, deadline
+//! wording, and persistence on SQLite or PostgreSQL. Nothing here knows about HTTP or GraphQL.
+
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod deadline;
+pub mod domain;
+pub mod engine;
+pub mod entity;
+pub mod error;
+pub mod lifecycle;
+pub mod queries;
+pub mod setup;
+pub mod tasks;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use domain::{Actor, AssignmentRole, UserRole};
+pub use engine::Engine;
+pub use error::{Error, Result};

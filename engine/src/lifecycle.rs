@@ -1,0 +1,481 @@
+//! Task lifecycles as data: states, transitions, who may fire them, and when an action period
+//! is complete. The default lives in `workflows/lifecycles/default.yaml`; a plan may name another.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// The lifecycle every plan uses unless it names another.
+pub const DEFAULT_LIFECYCLE: &str = "default";
+const DEFAULT_SOURCE: &str = include_str!("../../workflows/lifecycles/default.yaml");
+
+/// An invalid lifecycle definition, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct LifecycleError {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+/// Who, relative to a task, may fire a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorRole {
+    /// A coordinator of the institution that owns the plan, or an admin.
+    Coordinator,
+    /// A user of the institution the task belongs to.
+    TaskInstitution,
+    /// A user of the action's lead responsible institution, on another institution's task.
+    LeadInstitution,
+}
+
+impl fmt::Display for ActorRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Coordinator => "coordinator",
+            Self::TaskInstitution => "task_institution",
+            Self::LeadInstitution => "lead_institution",
+        })
+    }
+}
+
+/// What a transition needs besides the actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// A non-empty reason.
+    Reason,
+    /// A report (indicator values, narrative, evidence).
+    Report,
+}
+
+/// Which responsible institutions must have signed off for an action period to be complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompletionRule {
+    /// Every responsible institution.
+    AllResponsible,
+    /// The lead responsible institution alone.
+    LeadOnly,
+    /// At least N of the responsible institutions (all of them when fewer than N).
+    AtLeast(u32),
+}
+
+/// One transition of a lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub name: String,
+    pub from: BTreeSet<String>,
+    pub to: String,
+    pub by: Vec<ActorRole>,
+    pub requires: Option<Requirement>,
+}
+
+/// The completion rule of an action period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub rule: CompletionRule,
+    pub signed_off_state: String,
+    pub coordinator_approval: bool,
+}
+
+/// A validated lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub name: String,
+    pub initial: String,
+    states: Vec<String>,
+    terminal: BTreeSet<String>,
+    transitions: Vec<Transition>,
+    pub completion: Completion,
+}
+
+impl Lifecycle {
+    /// The built-in default lifecycle.
+    pub fn default_lifecycle() -> Result<Self, LifecycleError> {
+        Self::parse(DEFAULT_SOURCE, "workflows/lifecycles/default.yaml")
+    }
+
+    /// Reads and validates a lifecycle file.
+    pub fn load(path: &Path) -> Result<Self, LifecycleError> {
+        let file = path.display().to_string();
+        let source = std::fs::read_to_string(path).map_err(|e| LifecycleError {
+            file: file.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read: {e}"),
+        })?;
+        Self::parse(&source, &file)
+    }
+
+    /// Parses and validates a lifecycle; `file` names the source in errors.
+    pub fn parse(source: &str, file: &str) -> Result<Self, LifecycleError> {
+        let raw: RawLifecycle = serde_saphyr::from_str(source).map_err(|e| {
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            LifecycleError {
+                file: file.to_owned(),
+                line,
+                column,
+                message: first_line(&e.to_string()),
+            }
+        })?;
+        raw.validate(file)
+    }
+
+    /// Every state, in definition order.
+    pub fn states(&self) -> &[String] {
+        &self.states
+    }
+
+    /// Whether `state` ends the task's life.
+    pub fn is_terminal(&self, state: &str) -> bool {
+        self.terminal.contains(state)
+    }
+
+    /// Every transition, in definition order.
+    pub fn transitions(&self) -> &[Transition] {
+        &self.transitions
+    }
+
+    /// The transition called `name`.
+    pub fn transition(&self, name: &str) -> Option<&Transition> {
+        self.transitions.iter().find(|t| t.name == name)
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_owned()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLifecycle {
+    name: Spanned<String>,
+    initial: Spanned<String>,
+    states: Vec<RawState>,
+    transitions: Vec<RawTransition>,
+    completion: RawCompletion,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawState {
+    name: Spanned<String>,
+    #[serde(default)]
+    terminal: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTransition {
+    name: Spanned<String>,
+    from: Vec<Spanned<String>>,
+    to: Spanned<String>,
+    by: Spanned<Vec<ActorRole>>,
+    requires: Option<Requirement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompletion {
+    rule: Spanned<CompletionRule>,
+    signed_off_state: Spanned<String>,
+    coordinator_approval: bool,
+}
+
+impl RawLifecycle {
+    fn validate(self, file: &str) -> Result<Lifecycle, LifecycleError> {
+        let err = |at: &serde_saphyr::Location, message: String| LifecycleError {
+            file: file.to_owned(),
+            line: at.line(),
+            column: at.column(),
+            message,
+        };
+        let mut states = Vec::new();
+        let mut terminal = BTreeSet::new();
+        for state in &self.states {
+            if states.contains(&state.name.value) {
+                return Err(err(
+                    &state.name.referenced,
+                    format!("duplicate state `{}`", state.name.value),
+                ));
+            }
+            states.push(state.name.value.clone());
+            if state.terminal {
+                terminal.insert(state.name.value.clone());
+            }
+        }
+        let known = |s: &Spanned<String>, what: &str| {
+            if states.contains(&s.value) {
+                Ok(())
+            } else {
+                Err(err(
+                    &s.referenced,
+                    format!(
+                        "unknown state `{}` in {what} (states: {})",
+                        s.value,
+                        states.join(", ")
+                    ),
+                ))
+            }
+        };
+        known(&self.initial, "`initial`")?;
+        known(
+            &self.completion.signed_off_state,
+            "`completion.signed_off_state`",
+        )?;
+        if terminal.is_empty() {
+            return Err(err(
+                &self.name.referenced,
+                "no terminal state: mark at least one state `terminal: true`".into(),
+            ));
+        }
+        let mut transitions: Vec<Transition> = Vec::new();
+        for t in &self.transitions {
+            let what = format!("transition `{}`", t.name.value);
+            if transitions.iter().any(|seen| seen.name == t.name.value) {
+                return Err(err(&t.name.referenced, format!("duplicate {what}")));
+            }
+            for from in &t.from {
+                known(from, &what)?;
+                if terminal.contains(&from.value) {
+                    return Err(err(
+                        &from.referenced,
+                        format!("{what} leaves terminal state `{}`", from.value),
+                    ));
+                }
+            }
+            known(&t.to, &what)?;
+            if t.by.value.is_empty() {
+                return Err(err(
+                    &t.by.referenced,
+                    format!("{what} names nobody in `by`"),
+                ));
+            }
+            transitions.push(Transition {
+                name: t.name.value.clone(),
+                from: t.from.iter().map(|s| s.value.clone()).collect(),
+                to: t.to.value.clone(),
+                by: t.by.value.clone(),
+                requires: t.requires,
+            });
+        }
+        if let CompletionRule::AtLeast(0) = self.completion.rule.value {
+            return Err(err(
+                &self.completion.rule.referenced,
+                "`at_least` must be 1 or more".into(),
+            ));
+        }
+        let reachable = reachable_from(&self.initial.value, &transitions);
+        for state in &self.states {
+            if !reachable.contains(&state.name.value) {
+                return Err(err(
+                    &state.name.referenced,
+                    format!(
+                        "state `{}` is unreachable from `{}`",
+                        state.name.value, self.initial.value
+                    ),
+                ));
+            }
+            let leaves = transitions
+                .iter()
+                .any(|t| t.from.contains(&state.name.value));
+            if !state.terminal && !leaves {
+                return Err(err(
+                    &state.name.referenced,
+                    format!(
+                        "state `{}` has no way out: add a transition or mark it `terminal: true`",
+                        state.name.value
+                    ),
+                ));
+            }
+        }
+        Ok(Lifecycle {
+            name: self.name.value,
+            initial: self.initial.value,
+            states,
+            terminal,
+            transitions,
+            completion: Completion {
+                rule: self.completion.rule.value,
+                signed_off_state: self.completion.signed_off_state.value,
+                coordinator_approval: self.completion.coordinator_approval,
+            },
+        })
+    }
+}
+
+fn reachable_from(initial: &str, transitions: &[Transition]) -> BTreeSet<String> {
+    let mut seen = BTreeSet::from([initial.to_owned()]);
+    let mut queue = VecDeque::from([initial.to_owned()]);
+    while let Some(state) = queue.pop_front() {
+        for t in transitions.iter().filter(|t| t.from.contains(&state)) {
+            if seen.insert(t.to.clone()) {
+                queue.push_back(t.to.clone());
+            }
+        }
+    }
+    seen
+}
+
+/// The lifecycles a running engine knows, by name.
+#[derive(Debug, Clone)]
+pub struct Lifecycles(HashMap<String, Arc<Lifecycle>>);
+
+impl Lifecycles {
+    /// The built-in default lifecycle alone.
+    pub fn builtin() -> Result<Self, LifecycleError> {
+        let default = Lifecycle::default_lifecycle()?;
+        Ok(Self(HashMap::from([(
+            default.name.clone(),
+            Arc::new(default),
+        )])))
+    }
+
+    /// The built-in default plus every `*.yaml` file in `dir` (a file may replace the default).
+    pub fn with_dir(dir: &Path) -> Result<Self, LifecycleError> {
+        let mut all = Self::builtin()?;
+        let entries = std::fs::read_dir(dir).map_err(|e| LifecycleError {
+            file: dir.display().to_string(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read lifecycle folder: {e}"),
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+            })
+            .collect();
+        paths.sort();
+        for path in paths {
+            all.insert(Lifecycle::load(&path)?);
+        }
+        Ok(all)
+    }
+
+    /// Adds or replaces a lifecycle.
+    pub fn insert(&mut self, lifecycle: Lifecycle) {
+        self.0.insert(lifecycle.name.clone(), Arc::new(lifecycle));
+    }
+
+    /// The lifecycle called `name`.
+    pub fn get(&self, name: &str) -> Option<Arc<Lifecycle>> {
+        self.0.get(name).cloned()
+    }
+
+    /// The names of all known lifecycles, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.0.keys().cloned().collect();
+        names.sort();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> Result<Lifecycle, LifecycleError> {
+        Lifecycle::parse(source, "test.yaml")
+    }
+
+    const HEAD: &str = "name: t\ninitial: a\n";
+    const COMPLETION: &str = "completion:\n  rule: all_responsible\n  signed_off_state: b\n  coordinator_approval: true\n";
+
+    #[test]
+    fn default_lifecycle_is_valid_and_complete() {
+        let l = Lifecycle::default_lifecycle().unwrap();
+        assert_eq!(l.initial, "pending");
+        let names: Vec<&str> = l.transitions().iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "acknowledge",
+                "decline",
+                "start",
+                "submit",
+                "approve",
+                "return",
+                "cancel"
+            ]
+        );
+        assert!(
+            l.is_terminal("signed_off") && l.is_terminal("declined") && l.is_terminal("cancelled")
+        );
+        assert!(!l.is_terminal("submitted"));
+        assert_eq!(l.completion.rule, CompletionRule::AllResponsible);
+    }
+
+    #[test]
+    fn unknown_state_is_located() {
+        let src = format!(
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: c\n    by: [coordinator]\n{COMPLETION}"
+        );
+        let e = parse(&src).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("test.yaml", 10), "{e}");
+        assert!(e.message.contains("unknown state `c`"), "{e}");
+        assert!(e.to_string().starts_with("test.yaml:10:"), "{e}");
+    }
+
+    #[test]
+    fn unreachable_state_is_located() {
+        let src = format!(
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\n  - name: lost\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n{COMPLETION}"
+        );
+        let e = parse(&src).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("`lost` is unreachable"), "{e}");
+    }
+
+    #[test]
+    fn missing_terminal_state_is_refused() {
+        let src = format!(
+            "{HEAD}states:\n  - name: a\n  - name: b\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n  - name: back\n    from: [b]\n    to: a\n    by: [coordinator]\n{COMPLETION}"
+        );
+        let e = parse(&src).unwrap_err();
+        assert!(e.message.contains("no terminal state"), "{e}");
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn dead_end_state_is_refused() {
+        let src = format!(
+            "{HEAD}states:\n  - name: a\n  - name: stuck\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n  - name: trap\n    from: [a]\n    to: stuck\n    by: [coordinator]\n{COMPLETION}"
+        );
+        let e = parse(&src).unwrap_err();
+        assert!(e.message.contains("`stuck` has no way out"), "{e}");
+        assert_eq!(e.line, 5);
+    }
+
+    #[test]
+    fn unknown_role_and_syntax_errors_are_located() {
+        let src = format!(
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [mayor]\n{COMPLETION}"
+        );
+        let e = parse(&src).unwrap_err();
+        assert_eq!(e.line, 11, "{e}");
+        assert!(e.message.contains("mayor"), "{e}");
+
+        let e = parse("name: t\ninitial: [a\n").unwrap_err();
+        assert_eq!(e.file, "test.yaml");
+        assert!(e.line >= 2, "{e}");
+    }
+
+    #[test]
+    fn leaving_a_terminal_state_is_refused() {
+        let src = format!(
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n  - name: undo\n    from: [b]\n    to: a\n    by: [coordinator]\n{COMPLETION}"
+        );
+        let e = parse(&src).unwrap_err();
+        assert!(e.message.contains("leaves terminal state `b`"), "{e}");
+        assert_eq!(e.line, 13);
+    }
+}

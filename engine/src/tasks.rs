@@ -1,0 +1,428 @@
+//! Task transitions and action-period sign-off. Every change and its event are written in one
+//! transaction; a failed check writes nothing.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+};
+use serde_json::{Value, json};
+
+use crate::audit::{self, NewEvent};
+use crate::domain::Actor;
+use crate::engine::Engine;
+use crate::entity::{assignment, indicator, plan, report, reporting_period, sign_off, task};
+use crate::error::{Error, Result};
+use crate::lifecycle::{ActorRole, CompletionRule, Lifecycle, Requirement};
+use crate::setup::{action_and_plan, assignments_of, require_coordinator};
+
+/// A report submitted with a task.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportInput {
+    /// Indicator name → value (a number or a text).
+    pub indicator_values: BTreeMap<String, Value>,
+    pub narrative: String,
+    /// Links to evidence (http or https).
+    pub evidence: Vec<String>,
+}
+
+/// A request to fire one transition on one task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fire {
+    pub task_id: i64,
+    /// The version the caller saw; a newer one in the database is a `Conflict`.
+    pub version: i64,
+    pub transition: String,
+    pub comment: Option<String>,
+    /// Required by transitions that say `requires: reason` (decline, return, cancel).
+    pub reason: Option<String>,
+    /// Required by transitions that say `requires: report` (submit).
+    pub report: Option<ReportInput>,
+    /// Extra facts for the event's payload (e.g. `{"via": "email_link"}`).
+    pub context: Option<Value>,
+}
+
+impl Fire {
+    /// Fires `transition` on `task_id` at `version`, with no input.
+    pub fn new(task_id: i64, version: i64, transition: &str) -> Self {
+        Self {
+            task_id,
+            version,
+            transition: transition.to_owned(),
+            comment: None,
+            reason: None,
+            report: None,
+            context: None,
+        }
+    }
+
+    /// With a reason.
+    pub fn reason(mut self, reason: &str) -> Self {
+        self.reason = Some(reason.to_owned());
+        self
+    }
+
+    /// With a report.
+    pub fn report(mut self, report: ReportInput) -> Self {
+        self.report = Some(report);
+        self
+    }
+
+    /// With a comment.
+    pub fn comment(mut self, comment: &str) -> Self {
+        self.comment = Some(comment.to_owned());
+        self
+    }
+}
+
+/// Where an action period stands against its lifecycle's completion rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodCompletion {
+    /// Responsible institutions (ids) whose task is signed off.
+    pub signed_off: Vec<i64>,
+    /// Responsible institutions (ids) the rule still waits for.
+    pub waiting_for: Vec<i64>,
+    /// The rule holds (enough responsible tasks signed off).
+    pub rule_met: bool,
+    /// The coordinator approved the consolidated report.
+    pub approved: bool,
+    /// The period is complete: rule met and, where required, approved.
+    pub complete: bool,
+}
+
+/// The lifecycle roles `actor` holds on `task`.
+fn roles_on(
+    actor: &Actor,
+    plan: &plan::Model,
+    task: &task::Model,
+    lead: Option<i64>,
+) -> Vec<ActorRole> {
+    let mut roles = Vec::new();
+    if actor.coordinates(plan.owner_id) {
+        roles.push(ActorRole::Coordinator);
+    }
+    if actor.acts_for(task.institution_id) {
+        roles.push(ActorRole::TaskInstitution);
+    }
+    if let Some(lead) = lead
+        && lead != task.institution_id
+        && actor.acts_for(lead)
+    {
+        roles.push(ActorRole::LeadInstitution);
+    }
+    roles
+}
+
+async fn lead_of<C: ConnectionTrait>(db: &C, action_id: i64) -> Result<Option<i64>> {
+    Ok(assignments_of(db, action_id)
+        .await?
+        .into_iter()
+        .find(|a| a.lead)
+        .map(|a| a.institution_id))
+}
+
+fn required_text<'a>(value: &'a Option<String>, field: &str) -> Result<&'a str> {
+    match value.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => Ok(text),
+        _ => Err(Error::validation(field, "must not be empty")),
+    }
+}
+
+async fn check_report<C: ConnectionTrait>(
+    db: &C,
+    action_id: i64,
+    report: &ReportInput,
+) -> Result<()> {
+    if report.narrative.trim().is_empty() {
+        return Err(Error::validation("report.narrative", "must not be empty"));
+    }
+    let names: Vec<String> = indicator::Entity::find()
+        .filter(indicator::Column::ActionId.eq(action_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.name)
+        .collect();
+    for (name, value) in &report.indicator_values {
+        if !names.contains(name) {
+            return Err(Error::validation(
+                format!("report.indicatorValues.{name}"),
+                format!(
+                    "the action has no indicator `{name}` (indicators: {})",
+                    names.join("; ")
+                ),
+            ));
+        }
+        if !(value.is_number() || value.is_string()) {
+            return Err(Error::validation(
+                format!("report.indicatorValues.{name}"),
+                format!("must be a number or a text, not {value}"),
+            ));
+        }
+    }
+    for (i, link) in report.evidence.iter().enumerate() {
+        if !(link.starts_with("https://") || link.starts_with("http://"))
+            || link.contains(char::is_whitespace)
+        {
+            return Err(Error::validation(
+                format!("report.evidence[{i}]"),
+                format!("`{link}` is not an http(s) link"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where `period` stands against `lifecycle`'s completion rule.
+pub async fn completion_of<C: ConnectionTrait>(
+    db: &C,
+    lifecycle: &Lifecycle,
+    period: &reporting_period::Model,
+) -> Result<PeriodCompletion> {
+    let assignments = assignments_of(db, period.action_id).await?;
+    let tasks = task::Entity::find()
+        .filter(task::Column::PeriodId.eq(period.id))
+        .all(db)
+        .await?;
+    let signed = |institution: i64| {
+        tasks.iter().any(|t| {
+            t.institution_id == institution && t.state == lifecycle.completion.signed_off_state
+        })
+    };
+    let responsible: Vec<&assignment::Model> = assignments
+        .iter()
+        .filter(|a| a.role == "responsible")
+        .collect();
+    let (signed_off, unsigned): (Vec<i64>, Vec<i64>) = responsible
+        .iter()
+        .map(|a| a.institution_id)
+        .partition(|&id| signed(id));
+    let (rule_met, waiting_for) = match lifecycle.completion.rule {
+        CompletionRule::AllResponsible => (unsigned.is_empty() && !signed_off.is_empty(), unsigned),
+        CompletionRule::LeadOnly => {
+            let lead = responsible
+                .iter()
+                .find(|a| a.lead)
+                .map(|a| a.institution_id);
+            match lead {
+                Some(lead) if signed(lead) => (true, Vec::new()),
+                Some(lead) => (false, vec![lead]),
+                None => (false, Vec::new()),
+            }
+        }
+        CompletionRule::AtLeast(n) => {
+            let needed = (n as usize).min(responsible.len());
+            let met = needed > 0 && signed_off.len() >= needed;
+            (met, if met { Vec::new() } else { unsigned })
+        }
+    };
+    let approved = period.approved_at.is_some();
+    Ok(PeriodCompletion {
+        signed_off,
+        waiting_for,
+        rule_met,
+        approved,
+        complete: rule_met && (approved || !lifecycle.completion.coordinator_approval),
+    })
+}
+
+impl Engine {
+    /// Fires a transition on a task. Checks, in order: the task exists, the transition exists in
+    /// the plan's lifecycle, the actor may fire it (`Forbidden`), it is allowed from the current
+    /// state (`InvalidTransition`), the caller's version is current (`Conflict`), the input is valid
+    /// (`Validation`). Then updates the task, stores the report or sign-off, and appends one event,
+    /// all in one transaction.
+    #[tracing::instrument(skip_all, fields(task = fire.task_id, transition = %fire.transition, actor = %actor.name))]
+    pub async fn fire(&self, actor: &Actor, fire: Fire) -> Result<task::Model> {
+        let txn = crate::db::begin_write(self.db()).await?;
+        let task = task::Entity::find_by_id(fire.task_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("task", fire.task_id))?;
+        let (action, plan) = action_and_plan(&txn, task.action_id).await?;
+        let lifecycle = self.lifecycle(&plan.lifecycle)?;
+        let transition =
+            lifecycle
+                .transition(&fire.transition)
+                .ok_or_else(|| Error::InvalidTransition {
+                    from: task.state.clone(),
+                    transition: fire.transition.clone(),
+                })?;
+        let lead = lead_of(&txn, action.id).await?;
+        let roles = roles_on(actor, &plan, &task, lead);
+        if !transition.by.iter().any(|r| roles.contains(r)) {
+            let by: Vec<String> = transition.by.iter().map(ToString::to_string).collect();
+            return Err(Error::Forbidden(format!(
+                "{} may not {} task {} (allowed: {})",
+                actor.name,
+                transition.name,
+                task.id,
+                by.join(", ")
+            )));
+        }
+        if !transition.from.contains(&task.state) {
+            return Err(Error::InvalidTransition {
+                from: task.state.clone(),
+                transition: transition.name.clone(),
+            });
+        }
+        if task.version != fire.version {
+            return Err(Error::Conflict {
+                expected: fire.version,
+                actual: task.version,
+            });
+        }
+        match transition.requires {
+            Some(Requirement::Reason) => {
+                required_text(&fire.reason, "reason")?;
+            }
+            Some(Requirement::Report) => {
+                let report = fire
+                    .report
+                    .as_ref()
+                    .ok_or_else(|| Error::validation("report", "a report is required"))?;
+                check_report(&txn, action.id, report).await?;
+            }
+            None => {}
+        }
+        let now = self.now();
+        let updated = task::Entity::update_many()
+            .col_expr(task::Column::State, Expr::value(transition.to.clone()))
+            .col_expr(
+                task::Column::Open,
+                Expr::value(!lifecycle.is_terminal(&transition.to)),
+            )
+            .col_expr(task::Column::Version, Expr::value(task.version + 1))
+            .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            .filter(task::Column::Id.eq(task.id))
+            .filter(task::Column::Version.eq(fire.version))
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != 1 {
+            let actual = task::Entity::find_by_id(task.id)
+                .one(&txn)
+                .await?
+                .map_or(task.version, |t| t.version);
+            return Err(Error::Conflict {
+                expected: fire.version,
+                actual,
+            });
+        }
+        let mut payload = json!({ "version": task.version + 1 });
+        if let Some(report) = &fire.report {
+            let stored = report::ActiveModel {
+                task_id: Set(task.id),
+                indicator_values: Set(json!(report.indicator_values)),
+                narrative: Set(report.narrative.clone()),
+                evidence: Set(json!(report.evidence)),
+                submitted_by: Set(actor.name.clone()),
+                submitted_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            payload["report_id"] = json!(stored.id);
+        }
+        if let Some(reason) = &fire.reason {
+            payload["reason"] = json!(reason);
+        }
+        if let Some(context) = &fire.context {
+            payload["context"] = context.clone();
+        }
+        if transition.to == lifecycle.completion.signed_off_state {
+            sign_off::ActiveModel {
+                period_id: Set(task.period_id),
+                task_id: Set(Some(task.id)),
+                signed_by: Set(actor.name.clone()),
+                comment: Set(fire.comment.clone()),
+                signed_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let mut event = NewEvent::on_plan(plan.id, &transition.name);
+        event.action_id = Some(action.id);
+        event.task_id = Some(task.id);
+        event.from_state = Some(&task.state);
+        event.to_state = Some(&transition.to);
+        event.comment = fire.comment.as_deref().or(fire.reason.as_deref());
+        event.payload = payload;
+        audit::append(&txn, actor, now, event).await?;
+        let task = task::Entity::find_by_id(task.id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("task", task.id))?;
+        txn.commit().await?;
+        Ok(task)
+    }
+
+    /// The coordinator approves an action period's consolidated report. Refused (`Validation`)
+    /// until the completion rule holds; approving twice is an `InvalidTransition`.
+    #[tracing::instrument(skip_all, fields(period = period_id, actor = %actor.name))]
+    pub async fn approve_action_period(
+        &self,
+        actor: &Actor,
+        period_id: i64,
+        comment: Option<String>,
+    ) -> Result<reporting_period::Model> {
+        let txn = crate::db::begin_write(self.db()).await?;
+        let period = reporting_period::Entity::find_by_id(period_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("reporting period", period_id))?;
+        let (action, plan) = action_and_plan(&txn, period.action_id).await?;
+        require_coordinator(&txn, actor, plan.id).await?;
+        if period.approved_at.is_some() {
+            return Err(Error::InvalidTransition {
+                from: "approved".to_owned(),
+                transition: "approve_action_period".to_owned(),
+            });
+        }
+        let lifecycle = self.lifecycle(&plan.lifecycle)?;
+        let completion = completion_of(&txn, &lifecycle, &period).await?;
+        if !completion.rule_met {
+            return Err(Error::validation(
+                "period",
+                format!(
+                    "action {} period {}..{} is not ready: waiting for the sign-off of institution(s) {:?}",
+                    action.number, period.start_date, period.end_date, completion.waiting_for
+                ),
+            ));
+        }
+        let now = self.now();
+        let mut model: reporting_period::ActiveModel = period.clone().into();
+        model.approved_at = Set(Some(now));
+        model.approved_by = Set(Some(actor.name.clone()));
+        let period = model.update(&txn).await?;
+        sign_off::ActiveModel {
+            period_id: Set(period.id),
+            task_id: Set(None),
+            signed_by: Set(actor.name.clone()),
+            comment: Set(comment.clone()),
+            signed_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let mut event = NewEvent::on_plan(plan.id, "period_approved");
+        event.action_id = Some(action.id);
+        event.comment = comment.as_deref();
+        event.payload =
+            json!({ "period_id": period.id, "start": period.start_date, "end": period.end_date });
+        audit::append(&txn, actor, now, event).await?;
+        txn.commit().await?;
+        Ok(period)
+    }
+
+    /// Where an action period stands against its completion rule.
+    pub async fn period_completion(&self, period_id: i64) -> Result<PeriodCompletion> {
+        let period = reporting_period::Entity::find_by_id(period_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("reporting period", period_id))?;
+        let (_, plan) = action_and_plan(self.db(), period.action_id).await?;
+        let lifecycle = self.lifecycle(&plan.lifecycle)?;
+        completion_of(self.db(), &lifecycle, &period).await
+    }
+}

@@ -1,0 +1,50 @@
+//! The database schema of Mandate. This crate is the only place that changes it.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_institutions_and_users;
+mod m20261123_000002_plans;
+mod m20261123_000003_tasks;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_institutions_and_users::Migration),
+            Box::new(m20261123_000002_plans::Migration),
+            Box::new(m20261123_000003_tasks::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `table.column` to `target.id`.
+fn fk(
+    table: &str,
+    column: &str,
+    target: &str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table.to_owned(), column.to_owned())
+        .to(target.to_owned(), "id")
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+/// An index named after its table and columns.
+fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table.to_owned());
+    for column in columns {
+        stmt.col(String::from(*column));
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.to_owned()
+}
