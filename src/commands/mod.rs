@@ -1,0 +1,74 @@
+//! One module per command; shared start-up here.
+
+pub mod bench;
+pub mod status;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use mandate_engine::lifecycle::Lifecycles;
+use mandate_engine::{Engine, SystemClock, db};
+
+/// What every command is told by the global options.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: String,
+    pub lifecycles: Option<PathBuf>,
+}
+
+impl Config {
+    /// Connects, migrates, loads the lifecycles and returns an engine on the system clock.
+    pub async fn engine(&self) -> anyhow::Result<Engine> {
+        let db = db::connect_and_migrate(&self.database)
+            .await
+            .with_context(|| format!("cannot open database {}", redact(&self.database)))?;
+        let lifecycles = match &self.lifecycles {
+            Some(dir) => Lifecycles::with_dir(dir)?,
+            None => Lifecycles::builtin()?,
+        };
+        Ok(Engine::new(db, Arc::new(SystemClock), lifecycles))
+    }
+}
+
+/// `mandate migrate`.
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let db = db::connect_and_migrate(&config.database)
+        .await
+        .with_context(|| format!("cannot migrate database {}", redact(&config.database)))?;
+    db.close().await.ok();
+    println!("database {} is up to date", redact(&config.database));
+    Ok(())
+}
+
+/// A database URL with any password hidden, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact("sqlite://mandate.db?mode=rwc"),
+            "sqlite://mandate.db?mode=rwc"
+        );
+    }
+}

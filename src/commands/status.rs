@@ -1,0 +1,95 @@
+//! `mandate status`: plans with their tasks per state and overdue.
+
+use super::Config;
+
+/// The states shown as columns, in lifecycle order; other states are added after them.
+const COLUMNS: [&str; 7] = [
+    "pending",
+    "acknowledged",
+    "in_progress",
+    "submitted",
+    "signed_off",
+    "declined",
+    "cancelled",
+];
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let engine = config.engine().await?;
+    let plans = engine.status().await?;
+    if plans.is_empty() {
+        println!("no plans yet: import one with `mandate import FILE`");
+        return Ok(());
+    }
+    let mut columns: Vec<String> = COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+    for p in &plans {
+        for state in p.by_state.keys() {
+            if !columns.contains(state) {
+                columns.push(state.clone());
+            }
+        }
+    }
+    let mut rows = vec![{
+        let mut header = vec!["plan".to_owned(), "period".to_owned(), "tasks".to_owned()];
+        header.extend(columns.iter().cloned());
+        header.push("overdue".to_owned());
+        header
+    }];
+    for p in &plans {
+        let total: u64 = p.by_state.values().sum();
+        let mut row = vec![
+            p.plan.code.clone(),
+            format!("{}..{}", p.plan.period_start, p.plan.period_end),
+            total.to_string(),
+        ];
+        row.extend(
+            columns
+                .iter()
+                .map(|c| p.by_state.get(c).copied().unwrap_or(0).to_string()),
+        );
+        row.push(p.overdue.to_string());
+        rows.push(row);
+    }
+    print!("{}", table(&rows));
+    Ok(())
+}
+
+/// Left-aligned first two columns, right-aligned numbers, two spaces between columns.
+fn table(rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if i < 2 {
+                    format!("{cell:<w$}", w = widths[i])
+                } else {
+                    format!("{cell:>w$}", w = widths[i])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table;
+
+    #[test]
+    fn columns_line_up() {
+        let rows = vec![
+            vec!["plan".into(), "period".into(), "tasks".into()],
+            vec!["pna".into(), "2021..2022".into(), "1234".into()],
+        ];
+        assert_eq!(
+            table(&rows),
+            "plan  period      tasks\npna   2021..2022   1234\n"
+        );
+    }
+}
