@@ -28,6 +28,37 @@ enum Command {
     Migrate,
     /// Show every plan with its tasks counted per state, and how many are overdue.
     Status,
+    /// Check plan files and print every problem as FILE:LINE:COLUMN: MESSAGE.
+    Validate {
+        /// Plan files (YAML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Validate a plan file, then write it in one transaction (re-import updates in place).
+    Import {
+        /// The plan file (YAML).
+        file: PathBuf,
+        /// Show what would change and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Turn a deadline wording ("anual", "primul semestru 2021", "II kwartał 2024") into periods.
+    Deadline {
+        /// The wording, as a plan writes it.
+        wording: String,
+        /// The plan's period, START..END.
+        #[arg(long)]
+        plan_period: String,
+        /// The plan's time zone (IANA name); due dates are end of day there.
+        #[arg(long, default_value = "Europe/Bucharest")]
+        tz: String,
+        /// Cron expression for "periodic" wording.
+        #[arg(long)]
+        recurrence: Option<String>,
+        /// Print JSON: [{"start", "end", "due"}].
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure the engine's throughput and latency.
     Bench {
         #[command(subcommand)]
@@ -68,6 +99,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate => commands::migrate(&config).await,
         Command::Status => commands::status::run(&config).await,
+        Command::Validate { files } => commands::plans::validate(&config, &files),
+        Command::Import { file, dry_run } => commands::plans::import(&config, &file, dry_run).await,
+        Command::Deadline {
+            wording,
+            plan_period,
+            tz,
+            recurrence,
+            json,
+        } => commands::plans::deadline(&wording, &plan_period, &tz, recurrence.as_deref(), json),
         Command::Bench { target } => commands::bench::run(&config, target).await,
     }
 }

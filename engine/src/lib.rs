@@ -10,9 +10,11 @@ pub mod engine;
 pub mod entity;
 pub mod error;
 pub mod lifecycle;
+pub mod plan_file;
 pub mod queries;
 pub mod setup;
 pub mod tasks;
+pub mod text;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use domain::{Actor, AssignmentRole, UserRole};

@@ -287,9 +287,13 @@ pub async fn assign<C: ConnectionTrait>(
             cancel_open_tasks(db, actor, now, action, lifecycle, old.institution_id).await?;
         }
     }
+    let mut changed = current.len() != members.len();
     let mut result = Vec::with_capacity(members.len());
     for (id, role, lead) in members {
         let existing = current.iter().find(|a| a.institution_id == id).cloned();
+        changed |= existing
+            .as_ref()
+            .is_none_or(|found| found.role != role.as_str() || found.lead != lead);
         let saved = match existing {
             Some(found) if found.role == role.as_str() && found.lead == lead => found,
             Some(found) => {
@@ -314,6 +318,9 @@ pub async fn assign<C: ConnectionTrait>(
             ensure_task(db, actor, now, action, period, &saved, &lifecycle.initial).await?;
         }
         result.push(saved);
+    }
+    if !changed {
+        return Ok(result);
     }
     let mut event = NewEvent::on_plan(action.plan_id, "assigned");
     event.action_id = Some(action.id);
@@ -381,6 +388,92 @@ pub async fn open_periods<C: ConnectionTrait>(
     Ok(created)
 }
 
+/// Withdraws the periods of an action that are not in `keep`: their tasks still in the initial
+/// state are cancelled; tasks that moved on are left as they are. Returns how many were cancelled.
+pub async fn withdraw_periods<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &action::Model,
+    lifecycle: &Lifecycle,
+    keep: &[Period],
+) -> Result<usize> {
+    let withdrawn: Vec<i64> = periods_of(db, action.id)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            !keep
+                .iter()
+                .any(|k| k.start == p.start_date && k.end == p.end_date)
+        })
+        .map(|p| p.id)
+        .collect();
+    if withdrawn.is_empty() {
+        return Ok(0);
+    }
+    let pending = task::Entity::find()
+        .filter(task::Column::PeriodId.is_in(withdrawn))
+        .filter(task::Column::State.eq(&lifecycle.initial))
+        .all(db)
+        .await?;
+    let count = pending.len();
+    for t in pending {
+        cancel_task(
+            db,
+            actor,
+            now,
+            action,
+            lifecycle,
+            t,
+            "period_withdrawn",
+            "the period is no longer in the plan",
+        )
+        .await?;
+    }
+    Ok(count)
+}
+
+/// Cancels one task outside the lifecycle's actor rules (the plan itself changed), with an event.
+#[allow(clippy::too_many_arguments)]
+async fn cancel_task<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &action::Model,
+    lifecycle: &Lifecycle,
+    t: task::Model,
+    kind: &str,
+    why: &str,
+) -> Result<()> {
+    let cancelled = lifecycle
+        .transition("cancel")
+        .map(|t| t.to.as_str())
+        .ok_or_else(|| {
+            Error::validation(
+                "lifecycle",
+                format!(
+                    "lifecycle `{}` has no `cancel` transition: open tasks cannot be withdrawn",
+                    lifecycle.name
+                ),
+            )
+        })?;
+    let from = t.state.clone();
+    let mut model: task::ActiveModel = t.clone().into();
+    model.state = Set(cancelled.to_owned());
+    model.open = Set(!lifecycle.is_terminal(cancelled));
+    model.version = Set(t.version + 1);
+    model.updated_at = Set(now);
+    model.update(db).await?;
+    let mut event = NewEvent::on_plan(action.plan_id, kind);
+    event.action_id = Some(action.id);
+    event.task_id = Some(t.id);
+    event.from_state = Some(&from);
+    event.to_state = Some(cancelled);
+    event.comment = Some(why);
+    audit::append(db, actor, now, event).await?;
+    Ok(())
+}
+
 /// Creates the task of `assignment` in `period` unless it exists; returns it when created.
 async fn ensure_task<C: ConnectionTrait>(
     db: &C,
@@ -438,12 +531,6 @@ async fn cancel_open_tasks<C: ConnectionTrait>(
     lifecycle: &Lifecycle,
     institution_id: i64,
 ) -> Result<()> {
-    let cancelled = lifecycle.transition("cancel").map(|t| t.to.as_str()).ok_or_else(|| {
-        Error::validation(
-            "partners",
-            format!("lifecycle `{}` has no `cancel` transition: an institution with open tasks cannot be unassigned", lifecycle.name),
-        )
-    })?;
     let open = task::Entity::find()
         .filter(task::Column::ActionId.eq(action.id))
         .filter(task::Column::InstitutionId.eq(institution_id))
@@ -451,20 +538,17 @@ async fn cancel_open_tasks<C: ConnectionTrait>(
         .all(db)
         .await?;
     for t in open {
-        let from = t.state.clone();
-        let mut model: task::ActiveModel = t.clone().into();
-        model.state = Set(cancelled.to_owned());
-        model.open = Set(!lifecycle.is_terminal(cancelled));
-        model.version = Set(t.version + 1);
-        model.updated_at = Set(now);
-        model.update(db).await?;
-        let mut event = NewEvent::on_plan(action.plan_id, "unassigned");
-        event.action_id = Some(action.id);
-        event.task_id = Some(t.id);
-        event.from_state = Some(&from);
-        event.to_state = Some(cancelled);
-        event.comment = Some("institution no longer assigned to the action");
-        audit::append(db, actor, now, event).await?;
+        cancel_task(
+            db,
+            actor,
+            now,
+            action,
+            lifecycle,
+            t,
+            "unassigned",
+            "institution no longer assigned to the action",
+        )
+        .await?;
     }
     Ok(())
 }

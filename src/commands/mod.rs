@@ -1,6 +1,7 @@
 //! One module per command; shared start-up here.
 
 pub mod bench;
+pub mod plans;
 pub mod status;
 
 use std::path::PathBuf;

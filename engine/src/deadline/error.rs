@@ -1,0 +1,182 @@
+use chrono::NaiveDate;
+
+use super::lexicon::ACCEPTED_FORMS;
+
+/// Why a deadline wording (or a plan period) could not be turned into periods.
+///
+/// Every message quotes the wording as written, says what is wrong, and —
+/// where the wording itself was not understood — lists the accepted forms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineError {
+    /// Nothing but blanks, punctuation and filler words.
+    #[error("deadline \"{wording}\" is empty (no date, period or rhythm in it); {ACCEPTED_FORMS}")]
+    Empty {
+        /// The wording as written.
+        wording: String,
+    },
+
+    /// A word that is not part of the deadline vocabulary.
+    #[error(
+        "deadline \"{wording}\": unrecognised word \"{word}\" at character {position}; {ACCEPTED_FORMS}"
+    )]
+    Unrecognised {
+        /// The wording as written.
+        wording: String,
+        /// The offending word as written.
+        word: String,
+        /// 1-based character position in the wording.
+        position: usize,
+    },
+
+    /// A known word or number in a place where it makes no sense.
+    #[error(
+        "deadline \"{wording}\": unexpected \"{word}\" at character {position}, expected {expected}; {ACCEPTED_FORMS}"
+    )]
+    Unexpected {
+        /// The wording as written.
+        wording: String,
+        /// The offending word as written.
+        word: String,
+        /// Its 1-based character position in the wording.
+        position: usize,
+        /// What would have made sense there.
+        expected: String,
+    },
+
+    /// The wording stops in the middle of a form ("semestrul", "iulie-").
+    #[error("deadline \"{wording}\" ends too early: expected {expected}; {ACCEPTED_FORMS}")]
+    Incomplete {
+        /// The wording as written.
+        wording: String,
+        /// What would have made sense there.
+        expected: String,
+    },
+
+    /// "trimestrul 5 2021", "semestrul 3".
+    #[error(
+        "deadline \"{wording}\": \"{item}\" does not exist: a year has {max} {what}, numbered 1 to {max}"
+    )]
+    OutOfRange {
+        /// The wording as written.
+        wording: String,
+        /// The part of the wording concerned.
+        item: String,
+        /// What kind of part it is (quarters, half-years …).
+        what: String,
+        /// How many of them a year has.
+        max: u32,
+    },
+
+    /// "31.02.2024".
+    #[error("deadline \"{wording}\": \"{text}\" is not a valid calendar date")]
+    InvalidDate {
+        /// The wording as written.
+        wording: String,
+        /// The text concerned.
+        text: String,
+    },
+
+    /// A month, half or quarter without a year where the year cannot be
+    /// inferred ("până la sfârșitul lunii iunie", "2021, octombrie").
+    #[error(
+        "deadline \"{wording}\": \"{item}\" needs a year (e.g. \"{item} 2024\"); only a month, half-year or quarter may go without one, meaning every year of the plan, and only when no other part of the wording has a year"
+    )]
+    MissingYear {
+        /// The wording as written.
+        wording: String,
+        /// The part of the wording concerned.
+        item: String,
+    },
+
+    /// A range whose end comes before its start ("2022-2021").
+    #[error("deadline \"{wording}\": the range \"{item}\" ends before it starts")]
+    ReversedRange {
+        /// The wording as written.
+        wording: String,
+        /// The part of the wording concerned.
+        item: String,
+    },
+
+    /// A period lying wholly outside the plan period.
+    #[error(
+        "deadline \"{wording}\": \"{item}\" lies outside the plan period {plan_start}..{plan_end}"
+    )]
+    OutsidePlan {
+        /// The wording as written.
+        wording: String,
+        /// The part of the wording concerned.
+        item: String,
+        /// First day of the plan period.
+        plan_start: NaiveDate,
+        /// Last day of the plan period.
+        plan_end: NaiveDate,
+    },
+
+    /// "periodic" given without a cron rule.
+    #[error(
+        "deadline \"{wording}\" says \"periodic\", which needs an explicit rule: add a `recurrence:` cron expression (for example \"0 8 1 * *\" = 08:00 on the 1st of every month)"
+    )]
+    PeriodicWithoutRecurrence {
+        /// The wording as written.
+        wording: String,
+    },
+
+    /// A cron rule given with a wording that is not "periodic".
+    #[error(
+        "deadline \"{wording}\" has a recurrence \"{recurrence}\" but is not \"periodic\"; the recurrence would be ignored: remove it, or write \"periodic\" (okresowo, periodically)"
+    )]
+    UnexpectedRecurrence {
+        /// The wording as written.
+        wording: String,
+        /// The recurrence as given.
+        recurrence: String,
+    },
+
+    /// The cron rule does not parse.
+    #[error(
+        "deadline \"{wording}\": recurrence \"{recurrence}\" is not a valid cron expression ({reason}); use 5 fields (min hour day month weekday, e.g. \"0 8 * * 1\") or 6-7 fields with seconds (and year)"
+    )]
+    InvalidRecurrence {
+        /// The wording as written.
+        wording: String,
+        /// The recurrence as given.
+        recurrence: String,
+        /// Why it was refused.
+        reason: String,
+    },
+
+    /// The cron rule never fires within the plan period.
+    #[error(
+        "deadline \"{wording}\": recurrence \"{recurrence}\" never fires within the plan period {plan_start}..{plan_end}"
+    )]
+    RecurrenceNeverFires {
+        /// The wording as written.
+        wording: String,
+        /// The recurrence as given.
+        recurrence: String,
+        /// First day of the plan period.
+        plan_start: NaiveDate,
+        /// Last day of the plan period.
+        plan_end: NaiveDate,
+    },
+
+    /// More periods than any plan can reasonably track.
+    #[error("deadline \"{wording}\" yields more than {limit} periods over the plan period")]
+    TooManyPeriods {
+        /// The wording as written.
+        wording: String,
+        /// The limit on the number of periods.
+        limit: usize,
+    },
+
+    /// The plan period itself is malformed.
+    #[error(
+        "plan period \"{text}\" is invalid: {reason}; expected \"YYYY-MM-DD..YYYY-MM-DD\" with start <= end"
+    )]
+    InvalidPlanPeriod {
+        /// The text concerned.
+        text: String,
+        /// Why it was refused.
+        reason: String,
+    },
+}

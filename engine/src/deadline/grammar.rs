@@ -1,0 +1,981 @@
+//! Parser: tokens → clauses → [`Spec`]s.
+//!
+//! ```text
+//! wording := clause (connector? clause)*
+//! clause  := EVERY scope*            "anual", "anual: iulie-octombrie", "lunar 2021"
+//!          | PERMANENT scope*        "permanent", "na bieżąco"
+//!          | PERIODIC                "periodic"
+//!          | BY END? node            "până la 31.03.2024", "do końca 2021 roku"
+//!          | END node                "sfârșitul anului 2021"
+//!          | FROM item ((TO|BY|-) END? item)?   "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024"
+//!          | BETWEEN item AND item   "între 1.03.2024 și 30.06.2024"
+//!          | node
+//! node    := items ((-|TO) item)?    "iulie-octombrie 2022", "2021-2022"
+//! items   := DATE | YEAR | day MONTH year | MONTH day year | MONTH year?
+//!          | numerals PART year?     "primul semestru", "I i III kwartał 2024", "1st quarter"
+//!          | PART numerals year?     "semestrul 2", "trimestrul IV", "S1", "Q3"
+//! ```
+//!
+//! Items without a year are then given one: from a year written right before
+//! them ("2024: I kwartał"), from the other end of their range ("iulie -
+//! octombrie 2022"), or from the next dated item of a list ("I i III kwartał
+//! 2024", "ianuarie și martie 2022"). Whatever is still without a year is a
+//! window repeated every year — allowed only if the wording has no year at all.
+
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::DeadlineError;
+use super::calendar::{month_end, month_start};
+use super::lexer::{Tok, Token};
+use super::lexicon::{self, Kw, PartKind, Unit};
+
+/// Months `first..=last` of every year; `last < first` wraps into the next year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct MonthWindow {
+    pub(super) first: u32,
+    pub(super) last: u32,
+}
+
+/// What an `Every` clause is restricted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    Fixed(NaiveDate, NaiveDate),
+    Window(MonthWindow),
+}
+
+/// What a wording asks for, before it meets the plan period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Spec {
+    Year(i32),
+    YearRange(i32, i32),
+    Half {
+        year: i32,
+        n: u32,
+    },
+    Quarter {
+        year: i32,
+        n: u32,
+    },
+    Month {
+        year: i32,
+        month: u32,
+    },
+    MonthRange {
+        from: (i32, u32),
+        to: (i32, u32),
+    },
+    Date(NaiveDate),
+    DateRange(NaiveDate, NaiveDate),
+    /// From the plan start to this date.
+    By(NaiveDate),
+    /// From this date to the plan end.
+    Since(NaiveDate),
+    /// A month window in every year of the plan.
+    Window(MonthWindow),
+    /// Every calendar unit (of the scope, or of the plan).
+    Every {
+        unit: Unit,
+        within: Option<Scope>,
+    },
+    /// Driven by the `recurrence` cron expression.
+    Periodic,
+}
+
+impl Spec {
+    /// The fixed dates this spec covers, if it is a fixed span.
+    pub(super) fn bounds(&self) -> Option<(NaiveDate, NaiveDate)> {
+        match *self {
+            Spec::Year(y) => Some((month_start(y, 1)?, month_end(y, 12)?)),
+            Spec::YearRange(a, b) => Some((month_start(a, 1)?, month_end(b, 12)?)),
+            Spec::Half { year, n } => part_bounds(PartKind::Half, n, year),
+            Spec::Quarter { year, n } => part_bounds(PartKind::Quarter, n, year),
+            Spec::Month { year, month } => {
+                Some((month_start(year, month)?, month_end(year, month)?))
+            }
+            Spec::MonthRange { from, to } => {
+                Some((month_start(from.0, from.1)?, month_end(to.0, to.1)?))
+            }
+            Spec::Date(d) => Some((d, d)),
+            Spec::DateRange(a, b) => Some((a, b)),
+            _ => None,
+        }
+    }
+}
+
+/// A spec with the part of the wording it came from (for error messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Located {
+    pub(super) spec: Spec,
+    pub(super) text: String,
+}
+
+/// Parses the tokens of `wording` into specs.
+pub(super) fn parse(wording: &str, toks: &[Token]) -> Result<Vec<Located>, DeadlineError> {
+    let mut parser = Parser {
+        wording,
+        toks,
+        pos: 0,
+    };
+    let clauses = parser.clauses()?;
+    lower(wording, clauses)
+}
+
+// ---------------------------------------------------------------------------
+// Items and nodes
+
+/// A calendar item as written, possibly without a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Year(i32),
+    Part {
+        kind: PartKind,
+        n: u32,
+        year: Option<i32>,
+    },
+    Date(NaiveDate),
+}
+
+impl Item {
+    fn year(&self) -> Option<i32> {
+        match *self {
+            Item::Year(y) => Some(y),
+            Item::Part { year, .. } => year,
+            Item::Date(d) => Some(d.year()),
+        }
+    }
+
+    fn is_part(&self) -> bool {
+        matches!(self, Item::Part { .. })
+    }
+
+    /// The same item in `year` (only parts change).
+    fn in_year(self, y: i32) -> Item {
+        match self {
+            Item::Part { kind, n, .. } => Item::Part {
+                kind,
+                n,
+                year: Some(y),
+            },
+            other => other,
+        }
+    }
+
+    /// First and last month of a part; whole year otherwise.
+    fn months(&self) -> (u32, u32) {
+        match *self {
+            Item::Part { kind, n, .. } => part_months(kind, n),
+            Item::Year(_) => (1, 12),
+            Item::Date(d) => (d.month(), d.month()),
+        }
+    }
+
+    fn bounds(&self) -> Option<(NaiveDate, NaiveDate)> {
+        match *self {
+            Item::Year(y) => Some((month_start(y, 1)?, month_end(y, 12)?)),
+            Item::Part { kind, n, year } => part_bounds(kind, n, year?),
+            Item::Date(d) => Some((d, d)),
+        }
+    }
+}
+
+fn part_months(kind: PartKind, n: u32) -> (u32, u32) {
+    let len = kind.months();
+    (n.saturating_sub(1) * len + 1, n * len)
+}
+
+fn part_bounds(kind: PartKind, n: u32, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, last) = part_months(kind, n);
+    Some((month_start(year, first)?, month_end(year, last)?))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    One(Item),
+    Range(Item, Item),
+}
+
+/// One item or range of the wording.
+#[derive(Debug, Clone)]
+struct Node {
+    shape: Shape,
+    /// Byte span in the wording.
+    span: Range<usize>,
+    /// Token indices.
+    toks: Range<usize>,
+    /// Whether a connector ("și", ",", "i" …) came right before it.
+    after_connector: bool,
+}
+
+impl Node {
+    fn has_year(&self) -> bool {
+        match self.shape {
+            Shape::One(a) => a.year().is_some(),
+            Shape::Range(a, b) => a.year().is_some() && b.year().is_some(),
+        }
+    }
+
+    /// The year a yearless neighbour takes from this node (parts only).
+    fn year_to_lend(&self) -> Option<i32> {
+        match self.shape {
+            Shape::One(a) if a.is_part() => a.year(),
+            Shape::Range(a, _) if a.is_part() => a.year(),
+            _ => None,
+        }
+    }
+
+    /// Puts a yearless node in `year` (a wrapping range ends the next year).
+    fn set_year(&mut self, year: i32) {
+        self.shape = match self.shape {
+            Shape::One(a) => Shape::One(a.in_year(year)),
+            Shape::Range(a, b) => {
+                let b_year = if b.months().1 < a.months().0 {
+                    year.saturating_add(1)
+                } else {
+                    year
+                };
+                Shape::Range(a.in_year(year), b.in_year(b_year))
+            }
+        };
+    }
+
+    /// Inside a range, one end lends its year to the other:
+    /// "iulie - octombrie 2022", "noiembrie 2021 - februarie".
+    fn resolve_range(&mut self) {
+        let Shape::Range(a, b) = self.shape else {
+            return;
+        };
+        if !(a.is_part() && b.is_part()) {
+            return;
+        }
+        match (a.year(), b.year()) {
+            (None, Some(yb)) => {
+                let ya = if a.months().0 > b.months().0 {
+                    yb.saturating_sub(1)
+                } else {
+                    yb
+                };
+                self.shape = Shape::Range(a.in_year(ya), b);
+            }
+            (Some(ya), None) => {
+                let yb = if b.months().1 < a.months().1 {
+                    ya.saturating_add(1)
+                } else {
+                    ya
+                };
+                self.shape = Shape::Range(a, b.in_year(yb));
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numeral {
+    Nth(u32),
+    Last,
+}
+
+// ---------------------------------------------------------------------------
+// Clauses
+
+#[derive(Debug, Clone)]
+enum Clause {
+    Item(Node),
+    Every {
+        unit: Unit,
+        span: Range<usize>,
+        scopes: Vec<Node>,
+    },
+    By(Node),
+    Since(Node),
+    Periodic(Range<usize>),
+}
+
+struct Parser<'a> {
+    wording: &'a str,
+    toks: &'a [Token],
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn tok(&self, i: usize) -> Option<&'a Tok> {
+        self.toks.get(i).map(|t| &t.tok)
+    }
+
+    fn peek(&self) -> Option<&'a Tok> {
+        self.tok(self.pos)
+    }
+
+    /// Byte span of tokens `from..to`.
+    fn span(&self, from: usize, to: usize) -> Range<usize> {
+        let start = self
+            .toks
+            .get(from)
+            .map_or(self.wording.len(), |t| t.span.start);
+        let end = to
+            .checked_sub(1)
+            .and_then(|last| self.toks.get(last))
+            .map_or(start, |t| t.span.end);
+        start..end.max(start)
+    }
+
+    fn text(&self, span: &Range<usize>) -> String {
+        self.wording
+            .get(span.clone())
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    fn eat(&mut self, kw: Kw) -> bool {
+        let found = self.peek() == Some(&Tok::Kw(kw));
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn is_connector(tok: Option<&Tok>) -> bool {
+        match tok {
+            Some(Tok::Sep | Tok::Kw(Kw::And)) => true,
+            Some(Tok::Word(w)) => w == lexicon::AND_OR_ONE,
+            _ => false,
+        }
+    }
+
+    fn numeral(&self, i: usize) -> Option<Numeral> {
+        match self.tok(i)? {
+            Tok::Num { value, digits } if *digits <= 2 => Some(Numeral::Nth(*value)),
+            Tok::Kw(Kw::Ordinal(n)) => Some(Numeral::Nth(*n)),
+            Tok::Kw(Kw::Last) => Some(Numeral::Last),
+            Tok::Word(w) => lexicon::roman(w).map(Numeral::Nth),
+            _ => None,
+        }
+    }
+
+    fn year_at(&self, i: usize) -> Option<i32> {
+        match self.tok(i)? {
+            Tok::Num { value, digits: 4 } => i32::try_from(*value).ok(),
+            _ => None,
+        }
+    }
+
+    /// A year after an item, possibly after a comma: "octombrie 2022", "trimestrul 4, 2021".
+    fn opt_year(&mut self) -> Option<i32> {
+        let mut j = self.pos;
+        while self.tok(j) == Some(&Tok::Sep) {
+            j += 1;
+        }
+        let year = self.year_at(j)?;
+        self.pos = j + 1;
+        Some(year)
+    }
+
+    /// The error for the token at the current position.
+    fn error_here(&self, expected: &str) -> DeadlineError {
+        let wording = self.wording.to_string();
+        let Some(token) = self.toks.get(self.pos) else {
+            return DeadlineError::Incomplete {
+                wording,
+                expected: expected.to_string(),
+            };
+        };
+        let word = self.text(&token.span);
+        let position = self
+            .wording
+            .get(..token.span.start)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        match &token.tok {
+            Tok::Word(w) if lexicon::roman(w).is_none() => DeadlineError::Unrecognised {
+                wording,
+                word,
+                position,
+            },
+            _ => DeadlineError::Unexpected {
+                wording,
+                word,
+                position,
+                expected: expected.to_string(),
+            },
+        }
+    }
+
+    fn clauses(&mut self) -> Result<Vec<Clause>, DeadlineError> {
+        let mut out = Vec::new();
+        let mut connector = false;
+        while let Some(tok) = self.peek() {
+            let start = self.pos;
+            match tok {
+                Tok::Kw(Kw::Every(unit)) => {
+                    self.pos += 1;
+                    let span = self.span(start, self.pos);
+                    let scopes = self.scopes()?;
+                    out.push(Clause::Every {
+                        unit: *unit,
+                        span,
+                        scopes,
+                    });
+                }
+                Tok::Kw(Kw::Permanent) => {
+                    self.pos += 1;
+                    let span = self.span(start, self.pos);
+                    let scopes = self.scopes()?;
+                    out.push(Clause::Every {
+                        unit: Unit::Year,
+                        span,
+                        scopes,
+                    });
+                }
+                Tok::Kw(Kw::Periodic) => {
+                    self.pos += 1;
+                    out.push(Clause::Periodic(self.span(start, self.pos)));
+                }
+                Tok::Kw(Kw::By | Kw::End) => {
+                    self.pos += 1;
+                    self.eat(Kw::End);
+                    let node =
+                        self.one_node("a date or a period (31.03.2024, 2021, iunie 2022)")?;
+                    out.push(Clause::By(node));
+                }
+                Tok::Kw(Kw::From) => out.push(self.range_from_clause(connector)?),
+                Tok::Kw(Kw::Between) => out.push(self.range_between_clause(connector)?),
+                // A dash here (not after an item) is a bullet or a separator.
+                Tok::Sep | Tok::Dash | Tok::Kw(Kw::And) => {
+                    self.pos += 1;
+                    connector = true;
+                    continue;
+                }
+                _ => match self.node(connector)? {
+                    Some(nodes) => out.extend(nodes.into_iter().map(Clause::Item)),
+                    None if Self::is_connector(Some(tok)) => {
+                        self.pos += 1;
+                        connector = true;
+                        continue;
+                    }
+                    None => return Err(self.error_here("a period, a date or a keyword")),
+                },
+            }
+            connector = false;
+        }
+        Ok(out)
+    }
+
+    /// The items an `Every`/permanent clause is restricted to.
+    fn scopes(&mut self) -> Result<Vec<Node>, DeadlineError> {
+        let mut scopes = Vec::new();
+        loop {
+            let save = self.pos;
+            let mut connector = false;
+            while matches!(self.peek(), Some(Tok::Sep | Tok::Dash | Tok::Kw(Kw::And))) {
+                self.pos += 1;
+                connector = true;
+            }
+            match self.node(connector)? {
+                Some(nodes) => scopes.extend(nodes),
+                None => {
+                    self.pos = save;
+                    return Ok(scopes);
+                }
+            }
+        }
+    }
+
+    /// "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024".
+    fn range_from_clause(&mut self, after_connector: bool) -> Result<Clause, DeadlineError> {
+        let start = self.pos;
+        self.pos += 1;
+        let left = self.one_item("a date or a period after \"from\"")?;
+        if matches!(self.peek(), Some(Tok::Dash | Tok::Kw(Kw::To | Kw::By))) {
+            self.pos += 1;
+            self.eat(Kw::End);
+            let right = self.one_item("the end of the range")?;
+            return Ok(Clause::Item(Node {
+                shape: Shape::Range(left, right),
+                span: self.span(start, self.pos),
+                toks: start..self.pos,
+                after_connector,
+            }));
+        }
+        Ok(Clause::Since(Node {
+            shape: Shape::One(left),
+            span: self.span(start, self.pos),
+            toks: start..self.pos,
+            after_connector,
+        }))
+    }
+
+    /// "între 1.03.2024 și 30.06.2024", "between March and June 2024".
+    fn range_between_clause(&mut self, after_connector: bool) -> Result<Clause, DeadlineError> {
+        let start = self.pos;
+        self.pos += 1;
+        let left = self.one_item("a date or a period after \"between\"")?;
+        if !(Self::is_connector(self.peek()) || self.peek() == Some(&Tok::Dash)) {
+            return Err(self.error_here("\"and\" (și, i) between the two ends"));
+        }
+        self.pos += 1;
+        let right = self.one_item("the end of the range")?;
+        Ok(Clause::Item(Node {
+            shape: Shape::Range(left, right),
+            span: self.span(start, self.pos),
+            toks: start..self.pos,
+            after_connector,
+        }))
+    }
+
+    /// An item or a range: "2021", "iulie-octombrie 2022", "I i III kwartał 2024".
+    fn node(&mut self, after_connector: bool) -> Result<Option<Vec<Node>>, DeadlineError> {
+        let start = self.pos;
+        let Some(items) = self.items()? else {
+            return Ok(None);
+        };
+        // "iulie-octombrie", "March to June", "octombrie 2022 până la 15.12.2022".
+        if let [left] = items[..]
+            && matches!(self.peek(), Some(Tok::Dash | Tok::Kw(Kw::To | Kw::By)))
+        {
+            self.pos += 1;
+            self.eat(Kw::End);
+            let right = self.one_item("the end of the range")?;
+            return Ok(Some(vec![Node {
+                shape: Shape::Range(left, right),
+                span: self.span(start, self.pos),
+                toks: start..self.pos,
+                after_connector,
+            }]));
+        }
+        let span = self.span(start, self.pos);
+        Ok(Some(
+            items
+                .into_iter()
+                .map(|item| Node {
+                    shape: Shape::One(item),
+                    span: span.clone(),
+                    toks: start..self.pos,
+                    after_connector,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Exactly one node (for "by" targets).
+    fn one_node(&mut self, expected: &str) -> Result<Node, DeadlineError> {
+        let start = self.pos;
+        match self.node(false)?.as_deref() {
+            Some([node]) => Ok(node.clone()),
+            Some(_) => {
+                self.pos = start;
+                Err(self.error_here("a single date or period"))
+            }
+            None => Err(self.error_here(expected)),
+        }
+    }
+
+    /// Exactly one item (range ends).
+    fn one_item(&mut self, expected: &str) -> Result<Item, DeadlineError> {
+        let start = self.pos;
+        match self.items()?.as_deref() {
+            Some(&[item]) => Ok(item),
+            Some(_) => {
+                self.pos = start;
+                Err(self.error_here("a single date or period"))
+            }
+            None => Err(self.error_here(expected)),
+        }
+    }
+
+    /// One or more items sharing a year, or `None` (position unchanged) if
+    /// no item starts here.
+    fn items(&mut self) -> Result<Option<Vec<Item>>, DeadlineError> {
+        let start = self.pos;
+        match self.peek() {
+            None => Ok(None),
+            Some(Tok::Date(d)) => {
+                self.pos += 1;
+                Ok(Some(vec![Item::Date(*d)]))
+            }
+            Some(Tok::Num { digits: 4, .. }) => {
+                let year = self.year_at(start);
+                self.pos += 1;
+                Ok(year.map(|y| vec![Item::Year(y)]))
+            }
+            Some(Tok::Kw(Kw::Month(m))) => self.month_item(*m).map(Some),
+            Some(Tok::Kw(Kw::Part(kind))) => self.part_first(*kind).map(Some),
+            Some(_) => {
+                if let Some(date) = self.day_month()? {
+                    return Ok(Some(vec![date]));
+                }
+                self.numerals_first()
+            }
+        }
+    }
+
+    /// "octombrie 2022", "iulie", "March 31, 2024".
+    fn month_item(&mut self, month: u32) -> Result<Vec<Item>, DeadlineError> {
+        let start = self.pos;
+        self.pos += 1;
+        if let Some(Tok::Num { value, digits }) = self.peek()
+            && *digits <= 2
+        {
+            let day = *value;
+            self.pos += 1;
+            return self.date(start, month, day).map(|d| vec![d]);
+        }
+        let year = self.opt_year();
+        Ok(vec![Item::Part {
+            kind: PartKind::Month,
+            n: month,
+            year,
+        }])
+    }
+
+    /// "31 martie 2024", "30 czerwca 2024 r.", "1st March 2024".
+    fn day_month(&mut self) -> Result<Option<Item>, DeadlineError> {
+        let start = self.pos;
+        let (Some(Tok::Num { value, digits }), Some(Tok::Kw(Kw::Month(month)))) =
+            (self.tok(start), self.tok(start + 1))
+        else {
+            return Ok(None);
+        };
+        if *digits > 2 {
+            return Ok(None);
+        }
+        self.pos += 2;
+        self.date(start, *month, *value).map(Some)
+    }
+
+    /// Finishes a date whose day and month were read: the year must follow.
+    fn date(&mut self, start: usize, month: u32, day: u32) -> Result<Item, DeadlineError> {
+        let Some(year) = self.opt_year() else {
+            return Err(DeadlineError::MissingYear {
+                wording: self.wording.to_string(),
+                item: self.text(&self.span(start, self.pos)),
+            });
+        };
+        NaiveDate::from_ymd_opt(year, month, day)
+            .map(Item::Date)
+            .ok_or_else(|| DeadlineError::InvalidDate {
+                wording: self.wording.to_string(),
+                text: self.text(&self.span(start, self.pos)),
+            })
+    }
+
+    /// "semestrul 2 2022", "trimestrul IV", "S1 2023", "semestrul I și II 2022".
+    fn part_first(&mut self, kind: PartKind) -> Result<Vec<Item>, DeadlineError> {
+        let start = self.pos;
+        self.pos += 1;
+        let numerals = self.numerals(false);
+        if numerals.is_empty() {
+            return Err(self.error_here("a number after it (1, 2, I, II, primul …)"));
+        }
+        let year = self.opt_year();
+        self.parts(start, kind, &numerals, year)
+    }
+
+    /// "primul semestru 2021", "II kwartał 2024", "I i III kwartał 2024".
+    fn numerals_first(&mut self) -> Result<Option<Vec<Item>>, DeadlineError> {
+        let start = self.pos;
+        let numerals = self.numerals(true);
+        let Some(Tok::Kw(Kw::Part(kind))) = self.peek().filter(|_| !numerals.is_empty()) else {
+            self.pos = start;
+            return Ok(None);
+        };
+        self.pos += 1;
+        let year = self.opt_year();
+        self.parts(start, *kind, &numerals, year).map(Some)
+    }
+
+    /// A list of numerals joined by connectors. After a unit word
+    /// (`before_unit == false`) a listed numeral must not itself start an
+    /// item ("trimestrul 4 și 31 martie 2022").
+    fn numerals(&mut self, before_unit: bool) -> Vec<Numeral> {
+        let mut out = Vec::new();
+        let Some(first) = self.numeral(self.pos) else {
+            return out;
+        };
+        out.push(first);
+        self.pos += 1;
+        while Self::is_connector(self.peek()) {
+            let Some(next) = self.numeral(self.pos + 1) else {
+                break;
+            };
+            let starts_item = matches!(
+                self.tok(self.pos + 2),
+                Some(Tok::Kw(Kw::Part(_) | Kw::Month(_)))
+            );
+            if !before_unit && starts_item {
+                break;
+            }
+            out.push(next);
+            self.pos += 2;
+        }
+        out
+    }
+
+    fn parts(
+        &self,
+        start: usize,
+        kind: PartKind,
+        numerals: &[Numeral],
+        year: Option<i32>,
+    ) -> Result<Vec<Item>, DeadlineError> {
+        let max = kind.per_year();
+        numerals
+            .iter()
+            .map(|numeral| {
+                let n = match *numeral {
+                    Numeral::Nth(n) => n,
+                    Numeral::Last => max,
+                };
+                if n == 0 || n > max {
+                    return Err(DeadlineError::OutOfRange {
+                        wording: self.wording.to_string(),
+                        item: self.text(&self.span(start, self.pos)),
+                        what: kind.name().to_string(),
+                        max,
+                    });
+                }
+                Ok(Item::Part { kind, n, year })
+            })
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Years and lowering to specs
+
+/// Gives years to yearless nodes of one run of consecutive items.
+fn resolve_run(nodes: Vec<Node>) -> Vec<Node> {
+    let mut nodes: Vec<Node> = nodes
+        .into_iter()
+        .map(|mut n| {
+            n.resolve_range();
+            n
+        })
+        .collect();
+
+    // A year written right before yearless items: "2024: I kwartał, III kwartał".
+    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
+    let mut i = 0;
+    while i < nodes.len() {
+        let lends = match (&nodes[i].shape, nodes.get(i + 1)) {
+            (Shape::One(Item::Year(y)), Some(next))
+                if !next.has_year()
+                    && !next.after_connector
+                    && next.toks.start == nodes[i].toks.end =>
+            {
+                Some(*y)
+            }
+            _ => None,
+        };
+        match lends {
+            Some(y) => {
+                let mut j = i + 1;
+                while let Some(n) = nodes.get_mut(j).filter(|n| !n.has_year()) {
+                    n.set_year(y);
+                    j += 1;
+                }
+                i += 1; // the year itself was only a qualifier
+            }
+            None => {
+                out.push(nodes[i].clone());
+                i += 1;
+            }
+        }
+    }
+    nodes = out;
+
+    // The next dated part lends its year backwards: "I i III kwartał 2024".
+    let mut next_year: Option<i32> = None;
+    for node in nodes.iter_mut().rev() {
+        if node.has_year() {
+            next_year = node.year_to_lend();
+        } else if let Some(y) = next_year {
+            node.set_year(y);
+        }
+    }
+    nodes
+}
+
+/// Resolves years of a list of runs and checks that yearless windows are not
+/// mixed with dated items.
+/// `dated_elsewhere`: another part of the wording has a year.
+fn resolve(
+    wording: &str,
+    runs: Vec<Vec<Node>>,
+    dated_elsewhere: bool,
+) -> Result<Vec<Node>, DeadlineError> {
+    let nodes: Vec<Node> = runs.into_iter().flat_map(resolve_run).collect();
+    let any_dated = dated_elsewhere || nodes.iter().any(Node::has_year);
+    if any_dated && let Some(yearless) = nodes.iter().find(|n| !n.has_year()) {
+        return Err(missing_year(wording, yearless));
+    }
+    Ok(nodes)
+}
+
+fn missing_year(wording: &str, node: &Node) -> DeadlineError {
+    DeadlineError::MissingYear {
+        wording: wording.to_string(),
+        item: wording
+            .get(node.span.clone())
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+fn node_text(wording: &str, node: &Node) -> String {
+    wording
+        .get(node.span.clone())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// The spec of one resolved node.
+fn node_spec(wording: &str, node: &Node) -> Result<Spec, DeadlineError> {
+    let reversed = || DeadlineError::ReversedRange {
+        wording: wording.to_string(),
+        item: node_text(wording, node),
+    };
+    match node.shape {
+        Shape::One(Item::Year(y)) => Ok(Spec::Year(y)),
+        Shape::One(Item::Date(d)) => Ok(Spec::Date(d)),
+        Shape::One(Item::Part { kind, n, year }) => Ok(match (kind, year) {
+            (_, None) => {
+                let (first, last) = part_months(kind, n);
+                Spec::Window(MonthWindow { first, last })
+            }
+            (PartKind::Half, Some(year)) => Spec::Half { year, n },
+            (PartKind::Quarter, Some(year)) => Spec::Quarter { year, n },
+            (PartKind::Month, Some(year)) => Spec::Month { year, month: n },
+        }),
+        Shape::Range(a, b) => match (a.bounds(), b.bounds()) {
+            (Some((start, _)), Some((_, end))) => {
+                if start > end {
+                    return Err(reversed());
+                }
+                Ok(match (a, b) {
+                    (Item::Year(x), Item::Year(y)) => Spec::YearRange(x, y),
+                    (
+                        Item::Part {
+                            kind: PartKind::Month,
+                            n: m1,
+                            year: Some(y1),
+                        },
+                        Item::Part {
+                            kind: PartKind::Month,
+                            n: m2,
+                            year: Some(y2),
+                        },
+                    ) => Spec::MonthRange {
+                        from: (y1, m1),
+                        to: (y2, m2),
+                    },
+                    _ => Spec::DateRange(start, end),
+                })
+            }
+            (None, None) if a.is_part() && b.is_part() => Ok(Spec::Window(MonthWindow {
+                first: a.months().0,
+                last: b.months().1,
+            })),
+            _ => Err(missing_year(wording, node)),
+        },
+    }
+}
+
+/// A node that must be dated ("by" and "from" targets): its bounds.
+fn dated_bounds(wording: &str, mut node: Node) -> Result<(NaiveDate, NaiveDate), DeadlineError> {
+    node.resolve_range();
+    let spec = node_spec(wording, &node)?;
+    spec.bounds().ok_or_else(|| missing_year(wording, &node))
+}
+
+/// Turns clauses into located specs.
+fn lower(wording: &str, clauses: Vec<Clause>) -> Result<Vec<Located>, DeadlineError> {
+    // Plain items, grouped in runs of consecutive item clauses.
+    let mut runs: Vec<Vec<Node>> = Vec::new();
+    let mut others: Vec<Clause> = Vec::new();
+    let mut current: Vec<Node> = Vec::new();
+    for clause in clauses {
+        match clause {
+            Clause::Item(node) => current.push(node),
+            other => {
+                if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+                others.push(other);
+            }
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+
+    // "by"/"from" targets always carry a year, and so may the scope of a
+    // rhythm ("trimestrial 2022"): a yearless item next to them is ambiguous.
+    let dated_elsewhere = others.iter().any(|clause| match clause {
+        Clause::By(_) | Clause::Since(_) => true,
+        Clause::Every { scopes, .. } => scopes.iter().any(Node::has_year),
+        Clause::Item(_) | Clause::Periodic(_) => false,
+    });
+    let mut out = Vec::new();
+    for node in resolve(wording, runs, dated_elsewhere)? {
+        out.push(Located {
+            spec: node_spec(wording, &node)?,
+            text: node_text(wording, &node),
+        });
+    }
+    for clause in others {
+        match clause {
+            Clause::Every { unit, span, scopes } => {
+                let label = wording.get(span).unwrap_or_default().trim().to_string();
+                if scopes.is_empty() {
+                    out.push(Located {
+                        spec: Spec::Every { unit, within: None },
+                        text: label.clone(),
+                    });
+                }
+                for node in resolve(wording, vec![scopes], false)? {
+                    let within = match node_spec(wording, &node)? {
+                        Spec::Window(w) => Scope::Window(w),
+                        spec => match spec.bounds() {
+                            Some((a, b)) => Scope::Fixed(a, b),
+                            None => return Err(missing_year(wording, &node)),
+                        },
+                    };
+                    out.push(Located {
+                        spec: Spec::Every {
+                            unit,
+                            within: Some(within),
+                        },
+                        text: format!("{label} {}", node_text(wording, &node)),
+                    });
+                }
+            }
+            Clause::By(node) => {
+                let text = node_text(wording, &node);
+                let (_, end) = dated_bounds(wording, node)?;
+                out.push(Located {
+                    spec: Spec::By(end),
+                    text,
+                });
+            }
+            Clause::Since(node) => {
+                let text = node_text(wording, &node);
+                let (start, _) = dated_bounds(wording, node)?;
+                out.push(Located {
+                    spec: Spec::Since(start),
+                    text,
+                });
+            }
+            Clause::Periodic(span) => out.push(Located {
+                spec: Spec::Periodic,
+                text: wording.get(span).unwrap_or_default().trim().to_string(),
+            }),
+            Clause::Item(_) => {}
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,892 @@
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc, Weekday};
+use chrono_tz::Tz;
+use proptest::prelude::*;
+
+use super::*;
+
+/// Plan of seed 003 (Plan național de acțiune 2021-2022).
+const RO: &str = "2021-01-01..2022-12-31";
+/// Plan of seed 004 (Plan działania priorytetowego, 01.01.2024 – 30.06.2024).
+const PL: &str = "2024-01-01..2024-06-30";
+const Y23: &str = "2023-01-01..2023-12-31";
+const Y24: &str = "2024-01-01..2024-12-31";
+const Y25: &str = "2025-01-01..2025-12-31";
+
+const BUCHAREST: Tz = chrono_tz::Europe::Bucharest;
+const WARSAW: Tz = chrono_tz::Europe::Warsaw;
+
+fn plan(s: &str) -> PlanPeriod {
+    PlanPeriod::parse(s).expect("test plan period")
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("test instant")
+        .with_timezone(&Utc)
+}
+
+/// The periods of `wording` as "start..end" strings.
+fn spans(wording: &str, plan_period: &str) -> Result<Vec<String>, DeadlineError> {
+    parse(wording, plan(plan_period), BUCHAREST, None).map(|ps| {
+        ps.iter()
+            .map(|p| format!("{}..{}", p.start, p.end))
+            .collect()
+    })
+}
+
+fn check(table: &[(&str, &str, &[&str])]) {
+    let mut failures = Vec::new();
+    for (wording, plan_period, expected) in table {
+        match spans(wording, plan_period) {
+            Ok(got) if got == *expected => {}
+            other => failures.push(format!(
+                "{wording:?} over {plan_period}: got {other:?}, expected {expected:?}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const RO_YEARS: &[&str] = &["2021-01-01..2021-12-31", "2022-01-01..2022-12-31"];
+const RO_HALVES: &[&str] = &[
+    "2021-01-01..2021-06-30",
+    "2021-07-01..2021-12-31",
+    "2022-01-01..2022-06-30",
+    "2022-07-01..2022-12-31",
+];
+const RO_QUARTERS: &[&str] = &[
+    "2021-01-01..2021-03-31",
+    "2021-04-01..2021-06-30",
+    "2021-07-01..2021-09-30",
+    "2021-10-01..2021-12-31",
+    "2022-01-01..2022-03-31",
+    "2022-04-01..2022-06-30",
+    "2022-07-01..2022-09-30",
+    "2022-10-01..2022-12-31",
+];
+const RO_JUL_OCT: &[&str] = &["2021-07-01..2021-10-31", "2022-07-01..2022-10-31"];
+const PL_MONTHS: &[&str] = &[
+    "2024-01-01..2024-01-31",
+    "2024-02-01..2024-02-29",
+    "2024-03-01..2024-03-31",
+    "2024-04-01..2024-04-30",
+    "2024-05-01..2024-05-31",
+    "2024-06-01..2024-06-30",
+];
+const PL_QUARTERS: &[&str] = &["2024-01-01..2024-03-31", "2024-04-01..2024-06-30"];
+const Y24_HALVES: &[&str] = &["2024-01-01..2024-06-30", "2024-07-01..2024-12-31"];
+const Y23_H1: &[&str] = &["2023-01-01..2023-06-30"];
+const Y23_H2: &[&str] = &["2023-07-01..2023-12-31"];
+const Y25_Q3: &[&str] = &["2025-07-01..2025-09-30"];
+
+/// Every distinct "Termen de realizare" cell of seed 003 (verbatim, line
+/// breaks included) and every deadline of section 3 of seed 004 (plus its
+/// plan-period line).
+#[test]
+fn every_seed_wording_parses() {
+    check(&[
+        // 003_7789fabe79f06e03.txt, "Termen de realizare"
+        ("anual", RO, RO_YEARS),
+        ("anual:\niulie-\noctombrie", RO, RO_JUL_OCT),
+        ("semestrial", RO, RO_HALVES),
+        ("2022", RO, &["2022-01-01..2022-12-31"]),
+        ("2021", RO, &["2021-01-01..2021-12-31"]),
+        ("trimestrial", RO, RO_QUARTERS),
+        ("octombrie 2022", RO, &["2022-10-01..2022-10-31"]),
+        ("primul semestru 2021", RO, &["2021-01-01..2021-06-30"]),
+        (
+            "primul semestru 2021\nprimul  semestru 2022",
+            RO,
+            &["2021-01-01..2021-06-30", "2022-01-01..2022-06-30"],
+        ),
+        (
+            "semestrul 2 2021\nsemestrul 2  2022",
+            RO,
+            &["2021-07-01..2021-12-31", "2022-07-01..2022-12-31"],
+        ),
+        (
+            "primul semestru al anului 2021\noctombrie 2022",
+            RO,
+            &["2021-01-01..2021-06-30", "2022-10-01..2022-10-31"],
+        ),
+        ("Semestrul 2\n2022", RO, &["2022-07-01..2022-12-31"]),
+        ("trimestrul 4\n2021", RO, &["2021-10-01..2021-12-31"]),
+        ("2021-2022", RO, &["2021-01-01..2022-12-31"]),
+        // the same cells with the stray blanks and line breaks they carry
+        ("       anual", RO, RO_YEARS),
+        ("anual ", RO, RO_YEARS),
+        ("\nanual", RO, RO_YEARS),
+        ("         2021", RO, &["2021-01-01..2021-12-31"]),
+        ("\n2022\n\n", RO, &["2022-01-01..2022-12-31"]),
+        // 004_22956f2d2e43d89d.txt, section 3
+        (
+            "styczeń – czerwiec 2024 roku",
+            PL,
+            &["2024-01-01..2024-06-30"],
+        ),
+        (
+            "marzec- czerwiec 2024 roku",
+            PL,
+            &["2024-03-01..2024-06-30"],
+        ),
+        (
+            "· styczeń – czerwiec 2024 roku",
+            PL,
+            &["2024-01-01..2024-06-30"],
+        ),
+        // 004, the plan period line "na okres od 01.01.2024 roku do 30.06.2024 roku"
+        (
+            "od 01.01.2024 roku do 30.06.2024 roku",
+            PL,
+            &["2024-01-01..2024-06-30"],
+        ),
+    ]);
+    // The one "periodic" cell needs its rule.
+    let periods = parse("periodic", plan(RO), BUCHAREST, Some("0 9 1 */3 *"));
+    assert_eq!(periods.map(|p| p.len()), Ok(8));
+}
+
+#[test]
+fn romanian_wordings() {
+    check(&[
+        ("ANUAL", RO, RO_YEARS),
+        ("anuală", RO, RO_YEARS),
+        ("Anual:  Iulie – Octombrie", RO, RO_JUL_OCT),
+        ("semestrul 1 2021", RO, &["2021-01-01..2021-06-30"]),
+        ("semestrul I 2021", RO, &["2021-01-01..2021-06-30"]),
+        ("al doilea semestru 2022", RO, &["2022-07-01..2022-12-31"]),
+        (
+            "semestrul II al anului 2022",
+            RO,
+            &["2022-07-01..2022-12-31"],
+        ),
+        ("semestrul al II-lea 2022", RO, &["2022-07-01..2022-12-31"]),
+        ("semestrul întâi 2022", RO, &["2022-01-01..2022-06-30"]),
+        ("trimestrul IV 2021", RO, &["2021-10-01..2021-12-31"]),
+        (
+            "trimestrul I al anului 2022",
+            RO,
+            &["2022-01-01..2022-03-31"],
+        ),
+        (
+            "ultimul trimestru al anului 2021",
+            RO,
+            &["2021-10-01..2021-12-31"],
+        ),
+        (
+            "trimestrul 4 2021 și trimestrul 2 2022",
+            RO,
+            &["2021-10-01..2021-12-31", "2022-04-01..2022-06-30"],
+        ),
+        (
+            "trimestrul 4 2021 şi trimestrul 2 2022",
+            RO,
+            &["2021-10-01..2021-12-31", "2022-04-01..2022-06-30"],
+        ),
+        (
+            "semestrul I și II 2022",
+            RO,
+            &["2022-01-01..2022-06-30", "2022-07-01..2022-12-31"],
+        ),
+        ("iulie-octombrie 2022", RO, &["2022-07-01..2022-10-31"]),
+        (
+            "noiembrie 2021 - februarie 2022",
+            RO,
+            &["2021-11-01..2022-02-28"],
+        ),
+        (
+            "noiembrie - februarie 2022",
+            RO,
+            &["2021-11-01..2022-02-28"],
+        ),
+        (
+            "octombrie",
+            RO,
+            &["2021-10-01..2021-10-31", "2022-10-01..2022-10-31"],
+        ),
+        (
+            "noiembrie-februarie",
+            RO,
+            &[
+                "2021-01-01..2021-02-28",
+                "2021-11-01..2022-02-28",
+                "2022-11-01..2022-12-31",
+            ],
+        ),
+        ("31 martie 2022", RO, &["2022-03-31..2022-03-31"]),
+        ("15.09.2022", RO, &["2022-09-15..2022-09-15"]),
+        ("până la 31 martie 2022", RO, &["2021-01-01..2022-03-31"]),
+        (
+            "până la data de 31.03.2022",
+            RO,
+            &["2021-01-01..2022-03-31"],
+        ),
+        ("pana la 31.03.2022", RO, &["2021-01-01..2022-03-31"]),
+        (
+            "Până la sfârșitul anului 2021",
+            RO,
+            &["2021-01-01..2021-12-31"],
+        ),
+        (
+            "până la sfârşitul semestrului I 2022",
+            RO,
+            &["2021-01-01..2022-06-30"],
+        ),
+        ("termen: 31.03.2022", RO, &["2021-01-01..2022-03-31"]),
+        ("permanent", RO, RO_YEARS),
+        ("în permanență", RO, RO_YEARS),
+        ("continuu", RO, RO_YEARS),
+        ("2021, 2022", RO, RO_YEARS),
+        ("2021 și 2022", RO, RO_YEARS),
+        ("anul 2021", RO, &["2021-01-01..2021-12-31"]),
+        ("în anul 2022", RO, &["2022-01-01..2022-12-31"]),
+        ("luna octombrie 2022", RO, &["2022-10-01..2022-10-31"]),
+        (
+            "de la 1 martie 2022 până la 30 iunie 2022",
+            RO,
+            &["2022-03-01..2022-06-30"],
+        ),
+        ("începând cu 1 iulie 2022", RO, &["2022-07-01..2022-12-31"]),
+        (
+            "octombrie 2022 până la 15.12.2022",
+            RO,
+            &["2022-10-01..2022-12-15"],
+        ),
+        ("martie până la iunie 2022", RO, &["2022-03-01..2022-06-30"]),
+        (
+            "între 1.03.2022 și 30.06.2022",
+            RO,
+            &["2022-03-01..2022-06-30"],
+        ),
+        ("trimestrial 2022", RO, &RO_QUARTERS[4..]),
+        ("2021: trimestrul IV", RO, &["2021-10-01..2021-12-31"]),
+        ("2020-2021", RO, &["2021-01-01..2021-12-31"]),
+        (
+            "a doua jumătate a anului 2022",
+            RO,
+            &["2022-07-01..2022-12-31"],
+        ),
+        (
+            "trimestrele I și III 2022",
+            RO,
+            &["2022-01-01..2022-03-31", "2022-07-01..2022-09-30"],
+        ),
+        (
+            "ianuarie și martie 2022",
+            RO,
+            &["2022-01-01..2022-01-31", "2022-03-01..2022-03-31"],
+        ),
+        ("- anual", RO, RO_YEARS),
+        (
+            "anual, semestrial",
+            RO,
+            &[
+                "2021-01-01..2021-06-30",
+                "2021-01-01..2021-12-31",
+                "2021-07-01..2021-12-31",
+                "2022-01-01..2022-06-30",
+                "2022-01-01..2022-12-31",
+                "2022-07-01..2022-12-31",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn polish_wordings() {
+    check(&[
+        ("I półrocze 2024", Y24, &["2024-01-01..2024-06-30"]),
+        ("II półrocze 2024 r.", Y24, &["2024-07-01..2024-12-31"]),
+        ("pierwsze półrocze 2024", Y24, &["2024-01-01..2024-06-30"]),
+        ("II kwartał 2024", PL, &["2024-04-01..2024-06-30"]),
+        ("w I kwartale 2024 r.", Y24, &["2024-01-01..2024-03-31"]),
+        (
+            "I kwartał i III kwartał 2024",
+            Y24,
+            &["2024-01-01..2024-03-31", "2024-07-01..2024-09-30"],
+        ),
+        (
+            "I i III kwartał 2024",
+            Y24,
+            &["2024-01-01..2024-03-31", "2024-07-01..2024-09-30"],
+        ),
+        ("IV kwartał 2024 roku", Y24, &["2024-10-01..2024-12-31"]),
+        ("do 30.06.2024", PL, &["2024-01-01..2024-06-30"]),
+        ("do 31.03.2024 r.", PL, &["2024-01-01..2024-03-31"]),
+        (
+            "do dnia 30 czerwca 2024 r.",
+            PL,
+            &["2024-01-01..2024-06-30"],
+        ),
+        ("30 czerwca 2024 r.", PL, &["2024-06-30..2024-06-30"]),
+        ("do końca 2024 roku", Y24, &["2024-01-01..2024-12-31"]),
+        ("do końca marca 2024", PL, &["2024-01-01..2024-03-31"]),
+        (
+            "nie później niż 15.05.2024",
+            PL,
+            &["2024-01-01..2024-05-15"],
+        ),
+        ("corocznie", RO, RO_YEARS),
+        ("rocznie", RO, RO_YEARS),
+        ("co roku", RO, RO_YEARS),
+        ("półrocznie", Y24, Y24_HALVES),
+        ("co pół roku", Y24, Y24_HALVES),
+        ("kwartalnie", PL, PL_QUARTERS),
+        ("co kwartał", PL, PL_QUARTERS),
+        ("co miesiąc", PL, PL_MONTHS),
+        ("miesięcznie", PL, PL_MONTHS),
+        ("na bieżąco", RO, RO_YEARS),
+        ("stale", RO, RO_YEARS),
+        ("corocznie: lipiec-październik", RO, RO_JUL_OCT),
+        ("w 2024 roku", Y24, &["2024-01-01..2024-12-31"]),
+        ("lipiec 2024", Y24, &["2024-07-01..2024-07-31"]),
+        ("STYCZEŃ—CZERWIEC 2024 R.", PL, &["2024-01-01..2024-06-30"]),
+        ("od 1 marca 2024", PL, &["2024-03-01..2024-06-30"]),
+        (
+            "od marca do czerwca 2024 r.",
+            PL,
+            &["2024-03-01..2024-06-30"],
+        ),
+        (
+            "w pierwszej połowie 2024 roku",
+            Y24,
+            &["2024-01-01..2024-06-30"],
+        ),
+        ("lipiec - wrzesień", Y24, &["2024-07-01..2024-09-30"]),
+        ("do 31.12.2025", PL, &["2024-01-01..2024-06-30"]),
+    ]);
+}
+
+#[test]
+fn english_wordings() {
+    check(&[
+        ("annually", RO, RO_YEARS),
+        ("yearly", RO, RO_YEARS),
+        ("every year", RO, RO_YEARS),
+        ("half-yearly", Y24, Y24_HALVES),
+        ("biannually", Y24, Y24_HALVES),
+        ("semi-annually", Y24, Y24_HALVES),
+        ("quarterly", PL, PL_QUARTERS),
+        ("monthly", PL, PL_MONTHS),
+        ("first half of 2023", Y23, Y23_H1),
+        ("second half of 2023", Y23, Y23_H2),
+        ("the second half of 2023", Y23, Y23_H2),
+        ("S1 2023", Y23, Y23_H1),
+        ("H2 2023", Y23, Y23_H2),
+        ("Q3 2025", Y25, Y25_Q3),
+        ("third quarter of 2025", Y25, Y25_Q3),
+        ("Q3/2025", Y25, Y25_Q3),
+        ("2025Q3", Y25, Y25_Q3),
+        ("Q1-Q3 2025", Y25, &["2025-01-01..2025-09-30"]),
+        ("end of June 2024", Y24, &["2024-01-01..2024-06-30"]),
+        ("1st quarter 2024", Y24, &["2024-01-01..2024-03-31"]),
+        ("January–June 2024", Y24, &["2024-01-01..2024-06-30"]),
+        ("by 31 March 2024", Y24, &["2024-01-01..2024-03-31"]),
+        ("until 2024-03-31", Y24, &["2024-01-01..2024-03-31"]),
+        ("no later than 31/03/2024", Y24, &["2024-01-01..2024-03-31"]),
+        ("by the end of 2021", RO, &["2021-01-01..2021-12-31"]),
+        ("by the end of Q1 2024", Y24, &["2024-01-01..2024-03-31"]),
+        ("31 March 2024", Y24, &["2024-03-31..2024-03-31"]),
+        ("March 31, 2024", Y24, &["2024-03-31..2024-03-31"]),
+        ("31st March 2024", Y24, &["2024-03-31..2024-03-31"]),
+        ("15/09/2024", Y24, &["2024-09-15..2024-09-15"]),
+        ("2024-03-31", Y24, &["2024-03-31..2024-03-31"]),
+        ("ongoing", RO, RO_YEARS),
+        ("continuous", RO, RO_YEARS),
+        ("in 2021", RO, &["2021-01-01..2021-12-31"]),
+        ("of 2021", RO, &["2021-01-01..2021-12-31"]),
+        ("annually: July-October", RO, RO_JUL_OCT),
+        (
+            "from 1 March 2024 to 30 June 2024",
+            Y24,
+            &["2024-03-01..2024-06-30"],
+        ),
+        (
+            "between March and June 2024",
+            Y24,
+            &["2024-03-01..2024-06-30"],
+        ),
+        (
+            "Q1 and Q3 2024",
+            Y24,
+            &["2024-01-01..2024-03-31", "2024-07-01..2024-09-30"],
+        ),
+        (
+            "monthly: July-September",
+            Y24,
+            &[
+                "2024-07-01..2024-07-31",
+                "2024-08-01..2024-08-31",
+                "2024-09-01..2024-09-30",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn periods_are_clipped_to_the_plan() {
+    check(&[
+        (
+            "anual",
+            "2021-03-15..2022-06-30",
+            &["2021-03-15..2021-12-31", "2022-01-01..2022-06-30"],
+        ),
+        (
+            "trimestrial",
+            "2024-02-10..2024-05-20",
+            &["2024-02-10..2024-03-31", "2024-04-01..2024-05-20"],
+        ),
+        ("2024", PL, &["2024-01-01..2024-06-30"]),
+        (
+            "by 31 March 2024",
+            "2024-02-01..2024-12-31",
+            &["2024-02-01..2024-03-31"],
+        ),
+        // A window wholly outside the plan in one year is skipped.
+        (
+            "octombrie",
+            "2021-01-01..2022-06-30",
+            &["2021-10-01..2021-10-31"],
+        ),
+    ]);
+}
+
+#[test]
+fn due_is_end_of_day_in_the_plan_time_zone() {
+    let p = parse("2021", plan(RO), BUCHAREST, None).expect("2021");
+    assert_eq!(p[0].due, utc("2021-12-31T21:59:59Z"));
+    let p = parse("30 czerwca 2024 r.", plan(PL), WARSAW, None).expect("date");
+    assert_eq!(p[0].due, utc("2024-06-30T21:59:59Z"));
+    let p = parse("styczeń 2024", plan(PL), WARSAW, None).expect("month");
+    assert_eq!(p[0].due, utc("2024-01-31T22:59:59Z"));
+    let p = parse("Q3 2025", plan(Y25), chrono_tz::UTC, None).expect("quarter");
+    assert_eq!(p[0].due, utc("2025-09-30T23:59:59Z"));
+    let p = parse("semestrial", plan(RO), BUCHAREST, None).expect("halves");
+    let dues: Vec<_> = p.iter().map(|p| p.due).collect();
+    assert_eq!(
+        dues,
+        vec![
+            utc("2021-06-30T20:59:59Z"),
+            utc("2021-12-31T21:59:59Z"),
+            utc("2022-06-30T20:59:59Z"),
+            utc("2022-12-31T21:59:59Z"),
+        ]
+    );
+}
+
+#[test]
+fn due_at_handles_dst_at_midnight() {
+    let santiago = chrono_tz::America::Santiago;
+    // 2022-09-11 00:00 does not exist in Santiago (clocks jump to 01:00):
+    // 2022-09-10 still ends at 23:59:59 -04.
+    assert_eq!(
+        due_at(date("2022-09-10"), santiago),
+        utc("2022-09-11T03:59:59Z")
+    );
+    // 2022-04-02 ends twice (24:00 -03 → 23:00 -04): the later 23:59:59.
+    assert_eq!(
+        due_at(date("2022-04-02"), santiago),
+        utc("2022-04-03T03:59:59Z")
+    );
+    // Whatever the zone, `due` is the last second that is still that date.
+    for tz in [
+        santiago,
+        BUCHAREST,
+        WARSAW,
+        chrono_tz::America::Havana,
+        chrono_tz::Pacific::Apia,
+    ] {
+        let mut day = date("2011-01-01");
+        while day < date("2024-12-31") {
+            let due = due_at(day, tz);
+            assert_eq!(due.with_timezone(&tz).date_naive(), day, "{tz} {day}");
+            let after = due + chrono::TimeDelta::seconds(1);
+            assert!(after.with_timezone(&tz).date_naive() > day, "{tz} {day}");
+            day = day + chrono::Days::new(13);
+        }
+    }
+}
+
+#[test]
+fn five_field_cron_fires_on_mondays() {
+    let p = parse(
+        "periodic",
+        plan("2024-01-01..2024-01-31"),
+        BUCHAREST,
+        Some("0 8 * * 1"),
+    )
+    .expect("periodic");
+    let ends: Vec<_> = p.iter().map(|p| p.end.to_string()).collect();
+    assert_eq!(
+        ends,
+        [
+            "2024-01-01",
+            "2024-01-08",
+            "2024-01-15",
+            "2024-01-22",
+            "2024-01-29"
+        ]
+    );
+    for period in &p {
+        assert_eq!(period.end.weekday(), Weekday::Mon);
+        let local = period.due.with_timezone(&BUCHAREST);
+        assert_eq!(
+            (local.weekday(), local.hour(), local.minute()),
+            (Weekday::Mon, 8, 0)
+        );
+    }
+    assert_eq!(p[0].start, date("2024-01-01"));
+    assert_eq!(p[1].start, date("2024-01-02"));
+    assert_eq!(p[0].due, utc("2024-01-01T06:00:00Z"));
+    // The same in the cron crate's own 6-field form (there 2 = Monday).
+    let q = parse(
+        "okresowo",
+        plan("2024-01-01..2024-01-31"),
+        BUCHAREST,
+        Some("0 0 8 * * 2"),
+    );
+    assert_eq!(q, Ok(p));
+}
+
+#[test]
+fn periodic_follows_dst_and_clips() {
+    // First day of every month at 09:00 Warsaw time, across the DST change.
+    let p = parse("periodically", plan(PL), WARSAW, Some("0 9 1 * *")).expect("periodic");
+    assert_eq!(p.len(), 6);
+    assert_eq!(p[0].due, utc("2024-01-01T08:00:00Z"));
+    assert_eq!(p[3].due, utc("2024-04-01T07:00:00Z"));
+    assert_eq!(
+        (p[3].start, p[3].end),
+        (date("2024-03-02"), date("2024-04-01"))
+    );
+}
+
+/// Asserts that `wording` fails, and that the message quotes it.
+fn error(wording: &str, plan_period: &str, recurrence: Option<&str>) -> DeadlineError {
+    let err = parse(wording, plan(plan_period), BUCHAREST, recurrence)
+        .expect_err(&format!("{wording:?} should fail"));
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("\"{wording}\"")),
+        "message does not quote {wording:?}: {message}"
+    );
+    err
+}
+
+#[test]
+fn unknown_words_are_pointed_at() {
+    let err = error("anual xyz", RO, None);
+    assert!(matches!(&err, DeadlineError::Unrecognised { word, position: 7, .. } if word == "xyz"));
+    let message = err.to_string();
+    assert!(
+        message.contains("\"xyz\"") && message.contains("accepted: 2021"),
+        "{message}"
+    );
+
+    let err = error("zilnic", RO, None);
+    assert!(matches!(&err, DeadlineError::Unrecognised { word, .. } if word == "zilnic"));
+    let err = error("Până la Crăciun 2021", RO, None);
+    assert!(
+        matches!(&err, DeadlineError::Unrecognised { word, position: 9, .. } if word == "Crăciun")
+    );
+    let err = error("II 2024", Y24, None);
+    assert!(matches!(&err, DeadlineError::Unexpected { word, .. } if word == "II"));
+    let err = error("semestrul", RO, None);
+    assert!(matches!(err, DeadlineError::Incomplete { .. }));
+    let err = error("iulie-", RO, None);
+    assert!(matches!(err, DeadlineError::Incomplete { .. }));
+    let err = error("31.03", RO, None);
+    assert!(matches!(err, DeadlineError::Unexpected { .. }));
+}
+
+#[test]
+fn empty_wording_is_an_error() {
+    for wording in ["", "   ", "\n\t", " , . : "] {
+        assert!(matches!(
+            error(wording, RO, None),
+            DeadlineError::Empty { .. }
+        ));
+    }
+}
+
+#[test]
+fn periodic_needs_a_recurrence() {
+    let err = error("periodic", RO, None);
+    assert!(matches!(
+        err,
+        DeadlineError::PeriodicWithoutRecurrence { .. }
+    ));
+    assert!(err.to_string().contains("recurrence:"));
+    assert!(matches!(
+        error("okresowo", RO, Some("  ")),
+        DeadlineError::PeriodicWithoutRecurrence { .. }
+    ));
+}
+
+#[test]
+fn a_recurrence_with_other_wording_is_an_error() {
+    let err = error("anual", RO, Some("0 8 * * 1"));
+    assert!(matches!(err, DeadlineError::UnexpectedRecurrence { .. }));
+    assert!(err.to_string().contains("0 8 * * 1"));
+}
+
+#[test]
+fn bad_recurrences_are_errors() {
+    assert!(matches!(
+        error("periodic", RO, Some("0 8 * *")),
+        DeadlineError::InvalidRecurrence { .. }
+    ));
+    assert!(matches!(
+        error("periodic", RO, Some("0 8 * * 9")),
+        DeadlineError::InvalidRecurrence { .. }
+    ));
+    assert!(matches!(
+        error("periodic", RO, Some("0 0 0 1 1 * 2030")),
+        DeadlineError::RecurrenceNeverFires { .. }
+    ));
+    assert!(matches!(
+        error("periodic", RO, Some("* * * * * *")),
+        DeadlineError::TooManyPeriods { .. }
+    ));
+}
+
+#[test]
+fn out_of_range_parts_are_errors() {
+    let err = error("trimestrul 5 2021", RO, None);
+    assert!(matches!(&err, DeadlineError::OutOfRange { max: 4, .. }));
+    assert!(err.to_string().contains("\"trimestrul 5 2021\""));
+    assert!(matches!(
+        error("semestrul 3 2021", RO, None),
+        DeadlineError::OutOfRange { max: 2, .. }
+    ));
+    assert!(matches!(
+        error("Q0 2021", RO, None),
+        DeadlineError::OutOfRange { .. }
+    ));
+    assert!(matches!(
+        error("V kwartał 2024", Y24, None),
+        DeadlineError::OutOfRange { .. }
+    ));
+}
+
+#[test]
+fn dates_outside_the_plan_are_errors() {
+    let err = error("2025", RO, None);
+    assert!(matches!(&err, DeadlineError::OutsidePlan { item, .. } if item == "2025"));
+    let err = error("31.03.2020", RO, None);
+    assert!(matches!(&err, DeadlineError::OutsidePlan { item, .. } if item == "31.03.2020"));
+    assert!(matches!(
+        error("până la 31.03.2020", RO, None),
+        DeadlineError::OutsidePlan { .. }
+    ));
+    assert!(matches!(
+        error("octombrie", PL, None),
+        DeadlineError::OutsidePlan { .. }
+    ));
+    // One part outside is enough to refuse the whole wording.
+    assert!(matches!(
+        error("2021, 2023", RO, None),
+        DeadlineError::OutsidePlan { .. }
+    ));
+}
+
+fn kind(err: &DeadlineError) -> &'static str {
+    match err {
+        DeadlineError::Empty { .. } => "Empty",
+        DeadlineError::Unrecognised { .. } => "Unrecognised",
+        DeadlineError::Unexpected { .. } => "Unexpected",
+        DeadlineError::Incomplete { .. } => "Incomplete",
+        DeadlineError::OutOfRange { .. } => "OutOfRange",
+        DeadlineError::InvalidDate { .. } => "InvalidDate",
+        DeadlineError::MissingYear { .. } => "MissingYear",
+        DeadlineError::ReversedRange { .. } => "ReversedRange",
+        DeadlineError::OutsidePlan { .. } => "OutsidePlan",
+        DeadlineError::PeriodicWithoutRecurrence { .. } => "PeriodicWithoutRecurrence",
+        DeadlineError::UnexpectedRecurrence { .. } => "UnexpectedRecurrence",
+        DeadlineError::InvalidRecurrence { .. } => "InvalidRecurrence",
+        DeadlineError::RecurrenceNeverFires { .. } => "RecurrenceNeverFires",
+        DeadlineError::TooManyPeriods { .. } => "TooManyPeriods",
+        DeadlineError::InvalidPlanPeriod { .. } => "InvalidPlanPeriod",
+    }
+}
+
+/// Wordings that must fail, with the kind of error; every message must quote
+/// the wording.
+#[test]
+fn error_table() {
+    let table: &[(&str, &str, Option<&str>, &str)] = &[
+        ("", RO, None, "Empty"),
+        ("al anului", RO, None, "Empty"),
+        ("zilnic", RO, None, "Unrecognised"),
+        ("anual și ceva", RO, None, "Unrecognised"),
+        ("II 2024", Y24, None, "Unexpected"),
+        ("31.03", RO, None, "Unexpected"),
+        ("semestrul", RO, None, "Incomplete"),
+        ("iulie-", RO, None, "Incomplete"),
+        ("până la", RO, None, "Incomplete"),
+        ("trimestrul 5 2021", RO, None, "OutOfRange"),
+        ("semestrul 3 2021", RO, None, "OutOfRange"),
+        ("Q0 2021", RO, None, "OutOfRange"),
+        ("V kwartał 2024", Y24, None, "OutOfRange"),
+        ("31.02.2022", RO, None, "InvalidDate"),
+        ("31 iunie 2022", RO, None, "InvalidDate"),
+        ("2022-2021", RO, None, "ReversedRange"),
+        ("od 30.06.2024 do 01.01.2024", PL, None, "ReversedRange"),
+        ("31 martie", RO, None, "MissingYear"),
+        ("2021, octombrie", RO, None, "MissingYear"),
+        ("până la sfârșitul lunii iunie", RO, None, "MissingYear"),
+        ("martie, până la 30.06.2022", RO, None, "MissingYear"),
+        ("octombrie, trimestrial 2022", RO, None, "MissingYear"),
+        ("I kwartał 2024 i II kwartał", Y24, None, "MissingYear"),
+        ("2025", RO, None, "OutsidePlan"),
+        ("trimestrial 2025", RO, None, "OutsidePlan"),
+        ("by 31 March 2020", RO, None, "OutsidePlan"),
+        ("periodic", RO, None, "PeriodicWithoutRecurrence"),
+        ("trimestrial", RO, Some("0 8 1 * *"), "UnexpectedRecurrence"),
+        ("periodic", RO, Some("every monday"), "InvalidRecurrence"),
+        (
+            "periodic",
+            RO,
+            Some("0 0 0 1 1 * 2030"),
+            "RecurrenceNeverFires",
+        ),
+        ("lunar", "1000-01-01..2999-12-31", None, "TooManyPeriods"),
+    ];
+    let mut failures = Vec::new();
+    for (wording, plan_period, recurrence, expected) in table {
+        match parse(wording, plan(plan_period), BUCHAREST, *recurrence) {
+            Err(e)
+                if kind(&e) == *expected && e.to_string().contains(&format!("\"{wording}\"")) => {}
+            other => failures.push(format!("{wording:?}: got {other:?}, expected {expected}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn plan_period_parsing() {
+    assert_eq!(
+        PlanPeriod::parse(" 2021-01-01 .. 2022-12-31 "),
+        Ok(PlanPeriod {
+            start: date("2021-01-01"),
+            end: date("2022-12-31")
+        })
+    );
+    for bad in [
+        "2021-01-01",
+        "2022-12-31..2021-01-01",
+        "2021-13-01..2022-01-01",
+        "",
+    ] {
+        let err = PlanPeriod::parse(bad).expect_err(bad);
+        assert!(err.to_string().contains(&format!("\"{bad}\"")), "{err}");
+    }
+    assert!(PlanPeriod::new(date("2022-01-01"), date("2021-01-01")).is_err());
+    assert!(PlanPeriod::new(date("2022-01-01"), date("2022-01-01")).is_ok());
+}
+
+#[test]
+fn results_are_sorted_and_deduplicated() {
+    let p = spans("2022 2021 anual 2021", RO).expect("union");
+    assert_eq!(p, RO_YEARS);
+}
+
+// ---------------------------------------------------------------------------
+// Property tests
+
+fn lexicon_words() -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    words.extend(lexicon::MONTHS.iter().map(|(w, _)| (*w).to_string()));
+    words.extend(lexicon::ORDINALS.iter().map(|(w, _)| (*w).to_string()));
+    words.extend(lexicon::ROMAN.iter().map(|(w, _)| (*w).to_string()));
+    words.extend(lexicon::KEYWORDS.iter().map(|(w, _)| (*w).to_string()));
+    words.extend(lexicon::PHRASES.iter().map(|(ws, _)| ws.join(" ")));
+    words.extend(lexicon::FILLERS.iter().map(|w| (*w).to_string()));
+    words.extend(
+        [
+            "-",
+            ",",
+            ":",
+            "2021",
+            "2022",
+            "2024",
+            "1",
+            "2",
+            "4",
+            "5",
+            "31",
+            "0",
+            "9999",
+            "15.09.2024",
+            "31.02.2024",
+            "2024-03-31",
+            "15/09/2024",
+            "1st",
+            "II-lea",
+            "-",
+            "–",
+            "și",
+            "ş",
+            "i",
+            "?",
+        ]
+        .iter()
+        .map(|w| (*w).to_string()),
+    );
+    words
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn never_panics_on_arbitrary_text(s in "\\PC{0,60}") {
+        let _ = parse(&s, plan(RO), BUCHAREST, None);
+        let _ = parse(&s, plan(RO), BUCHAREST, Some("0 8 * * 1"));
+    }
+
+    #[test]
+    fn never_panics_on_lexicon_combinations(
+        picks in proptest::collection::vec(any::<proptest::sample::Index>(), 1..8),
+        seps in proptest::collection::vec(prop_oneof![Just(" "), Just(""), Just("\n"), Just(", "), Just("-")], 8),
+        wide in any::<bool>(),
+    ) {
+        let words = lexicon_words();
+        let mut wording = String::new();
+        for (i, pick) in picks.iter().enumerate() {
+            wording.push_str(&words[pick.index(words.len())]);
+            wording.push_str(seps[i % seps.len()]);
+        }
+        let plan_period = if wide { plan("1900-01-01..2100-12-31") } else { plan(PL) };
+        for tz in [BUCHAREST, WARSAW, chrono_tz::America::Santiago] {
+            if let Ok(periods) = parse(&wording, plan_period, tz, None) {
+                for p in &periods {
+                    prop_assert!(p.start <= p.end);
+                    prop_assert!(plan_period.start <= p.start && p.end <= plan_period.end);
+                }
+                prop_assert!(periods.windows(2).all(|w| (w[0].start, w[0].end, w[0].due) < (w[1].start, w[1].end, w[1].due)));
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_recurrences(r in "[0-9*/,?LW#a-zA-Z@ -]{0,30}") {
+        let _ = parse("periodic", plan(PL), WARSAW, Some(&r));
+    }
+
+    #[test]
+    fn never_panics_on_extreme_plans(a in -300_000i32..300_000, len in 0u64..4000, pick in 0usize..6) {
+        let wordings = ["anual", "lunar", "octombrie", "noiembrie-februarie", "până la 31.03.2024", "trimestrial"];
+        if let Some(start) = NaiveDate::from_ymd_opt(a, 1, 1) {
+            let end = start.checked_add_days(chrono::Days::new(len * 97)).unwrap_or(start);
+            let plan_period = PlanPeriod { start, end };
+            let _ = parse(wordings[pick], plan_period, BUCHAREST, None);
+            let _ = parse("periodic", plan_period, BUCHAREST, Some("0 8 * * 1"));
+            let _ = due_at(end, chrono_tz::Pacific::Kiritimati);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The plan file as written: YAML mapped onto these types, every value with its location.
+//! Fields a coordinator may forget are optional here and checked in `validate`, so that one
+//! missing field does not hide every other mistake in the file.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A plan file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    pub plan: Spanned<RawHeader>,
+    #[serde(default)]
+    pub institutions: Vec<Spanned<RawInstitution>>,
+    pub institutions_file: Option<Spanned<String>>,
+    #[serde(default)]
+    pub objectives: Vec<Spanned<RawObjective>>,
+    #[serde(default)]
+    pub performance_indicators: Vec<Spanned<RawPerformanceIndicator>>,
+}
+
+/// An institutions file: a list under `institutions:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstitutionsFile {
+    pub institutions: Vec<Spanned<RawInstitution>>,
+}
+
+/// The `plan:` section.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeader {
+    pub code: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
+    pub owner: Option<Spanned<String>>,
+    pub period: Option<Spanned<String>>,
+    pub time_zone: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    pub lifecycle: Option<Spanned<String>>,
+    pub reminder_policy: Option<Spanned<String>>,
+}
+
+/// One institution.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstitution {
+    pub code: Option<Spanned<String>>,
+    pub name: Option<Spanned<String>>,
+    pub parent: Option<Spanned<String>>,
+    #[serde(default)]
+    pub emails: Vec<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    pub time_zone: Option<Spanned<String>>,
+}
+
+/// A general or specific objective.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjective {
+    pub number: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
+    pub result: Option<String>,
+    #[serde(default)]
+    pub objectives: Vec<Spanned<RawObjective>>,
+    #[serde(default)]
+    pub actions: Vec<Spanned<RawAction>>,
+}
+
+/// `lead:` names one institution; a list is accepted only to say that it has too many.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawLead {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// An indicator target or value as written: text or a number.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawText {
+    Text(String),
+    Number(f64),
+}
+
+impl RawText {
+    /// The value as text; whole numbers without a decimal point.
+    pub fn text(&self) -> String {
+        match self {
+            Self::Text(text) => text.clone(),
+            Self::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Self::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// An action.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAction {
+    pub number: Option<Spanned<String>>,
+    pub text: Option<Spanned<String>>,
+    #[serde(default)]
+    pub indicators: Vec<Spanned<RawIndicator>>,
+    pub deadline: Option<Spanned<String>>,
+    pub recurrence: Option<Spanned<String>>,
+    #[serde(default)]
+    pub responsible: Vec<Spanned<String>>,
+    pub lead: Option<Spanned<RawLead>>,
+    #[serde(default)]
+    pub partners: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub funding: Vec<String>,
+}
+
+/// A monitoring indicator of an action.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicator {
+    pub name: Option<Spanned<String>>,
+    pub unit: Option<String>,
+    pub target: Option<RawText>,
+}
+
+/// A plan-level performance indicator.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerformanceIndicator {
+    pub name: Option<Spanned<String>>,
+    pub baseline: Option<RawText>,
+    pub target: Option<Spanned<RawText>>,
+    pub comparison: Option<String>,
+}

@@ -1,0 +1,332 @@
+//! Writing a checked plan: one transaction, matched by stable keys so that importing the same
+//! file again changes nothing, and tasks that already moved on are never touched.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TryIntoModel,
+};
+use serde_json::json;
+
+use super::{ActionDraft, PlanDraft};
+use crate::audit::{self, NewEvent};
+use crate::domain::Actor;
+use crate::engine::Engine;
+use crate::entity::{action, indicator, institution, objective, performance_indicator, plan, task};
+use crate::error::{Error, Result};
+use crate::lifecycle::Lifecycle;
+use crate::setup::{self, Assignment};
+
+/// What an import did (or, in a dry run, would do) to one kind of record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Change {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// What an import did, per kind of record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub plan_id: i64,
+    pub plan_code: String,
+    pub dry_run: bool,
+    /// Kind (`institutions`, `objectives`, …) → change.
+    pub changes: BTreeMap<&'static str, Change>,
+    /// Pending tasks cancelled because their period is no longer in the plan.
+    pub tasks_cancelled: usize,
+}
+
+impl ImportSummary {
+    fn count(&mut self, kind: &'static str, outcome: Outcome) {
+        let change = self.changes.entry(kind).or_default();
+        match outcome {
+            Outcome::Created => change.created += 1,
+            Outcome::Updated => change.updated += 1,
+            Outcome::Unchanged => change.unchanged += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+type ModelOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Model;
+
+/// Saves `model` if any field was set to a new value; reports what happened.
+async fn save<C, A>(db: &C, model: A, existed: bool) -> Result<(ModelOf<A>, Outcome)>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + TryIntoModel<ModelOf<A>> + Send,
+    ModelOf<A>: sea_orm::IntoActiveModel<A>,
+{
+    if !existed {
+        Ok((model.insert(db).await?, Outcome::Created))
+    } else if model.is_changed() {
+        Ok((model.update(db).await?, Outcome::Updated))
+    } else {
+        Ok((model.try_into_model()?, Outcome::Unchanged))
+    }
+}
+
+impl Engine {
+    /// Imports a checked plan in one transaction. A plan with the same code is updated in place.
+    /// With `dry_run`, everything is done and then rolled back: the summary says what would change.
+    #[tracing::instrument(skip_all, fields(plan = %draft.plan.code, dry_run))]
+    pub async fn import_plan(
+        &self,
+        actor: &Actor,
+        draft: &PlanDraft,
+        dry_run: bool,
+    ) -> Result<ImportSummary> {
+        let lifecycle = self.lifecycle(&draft.plan.lifecycle)?;
+        let now = self.now();
+        let txn = crate::db::begin_write(self.db()).await?;
+        let mut summary = ImportSummary {
+            dry_run,
+            plan_code: draft.plan.code.clone(),
+            ..Default::default()
+        };
+
+        let mut institution_ids: BTreeMap<String, i64> = BTreeMap::new();
+        for new in &draft.institutions {
+            let before = institution::Entity::find()
+                .filter(institution::Column::Code.eq(new.code.as_str()))
+                .one(&txn)
+                .await?;
+            let saved = setup::upsert_institution(&txn, now, new).await?;
+            let outcome = match before {
+                None => Outcome::Created,
+                Some(b) if b == saved => Outcome::Unchanged,
+                Some(_) => Outcome::Updated,
+            };
+            summary.count("institutions", outcome);
+            institution_ids.insert(saved.code.clone(), saved.id);
+        }
+        let owner_id = *institution_ids
+            .get(draft.plan.owner.as_str())
+            .ok_or_else(|| Error::not_found("institution", &draft.plan.owner))?;
+        if !actor.coordinates(owner_id) {
+            return Err(Error::Forbidden(format!(
+                "{} may not import plans owned by {}",
+                actor.name, draft.plan.owner
+            )));
+        }
+
+        let existing = plan::Entity::find()
+            .filter(plan::Column::Code.eq(&draft.plan.code))
+            .one(&txn)
+            .await?;
+        let plan = match existing {
+            None => {
+                summary.count("plans", Outcome::Created);
+                setup::insert_plan(&txn, actor, now, &draft.plan).await?
+            }
+            Some(found) => {
+                if !actor.coordinates(found.owner_id) {
+                    return Err(Error::Forbidden(format!(
+                        "{} does not coordinate plan `{}`",
+                        actor.name, found.code
+                    )));
+                }
+                let mut model: plan::ActiveModel = found.into();
+                model.title.set_ne(draft.plan.title.clone());
+                model.owner_id.set_ne(owner_id);
+                model.period_start.set_ne(draft.plan.period_start);
+                model.period_end.set_ne(draft.plan.period_end);
+                model
+                    .time_zone
+                    .set_ne(draft.plan.time_zone.name().to_owned());
+                model.language.set_ne(draft.plan.language.clone());
+                model.lifecycle.set_ne(draft.plan.lifecycle.clone());
+                model
+                    .reminder_policy
+                    .set_ne(draft.plan.reminder_policy.clone());
+                let changed = model.is_changed();
+                if changed {
+                    model.updated_at = Set(now);
+                }
+                let (saved, outcome) = save(&txn, model, true).await?;
+                summary.count("plans", outcome);
+                saved
+            }
+        };
+        summary.plan_id = plan.id;
+
+        let mut objective_ids: BTreeMap<String, i64> = BTreeMap::new();
+        for o in &draft.objectives {
+            let parent_id = o
+                .parent
+                .as_ref()
+                .and_then(|p| objective_ids.get(p).copied());
+            let found = objective::Entity::find()
+                .filter(objective::Column::PlanId.eq(plan.id))
+                .filter(objective::Column::Number.eq(&o.number))
+                .one(&txn)
+                .await?;
+            let existed = found.is_some();
+            let mut model: objective::ActiveModel = match found {
+                Some(f) => f.into(),
+                None => objective::ActiveModel {
+                    plan_id: Set(plan.id),
+                    number: Set(o.number.clone()),
+                    ..Default::default()
+                },
+            };
+            model.parent_id.set_ne(parent_id);
+            model.title.set_ne(o.title.clone());
+            model.result.set_ne(o.result.clone());
+            let (saved, outcome) = save(&txn, model, existed).await?;
+            summary.count("objectives", outcome);
+            objective_ids.insert(saved.number.clone(), saved.id);
+        }
+
+        for a in &draft.actions {
+            let objective_id = *objective_ids
+                .get(&a.objective)
+                .ok_or_else(|| Error::not_found("objective", &a.objective))?;
+            self.import_action(
+                &txn,
+                actor,
+                &lifecycle,
+                &plan,
+                objective_id,
+                a,
+                &institution_ids,
+                &mut summary,
+            )
+            .await?;
+        }
+
+        let existing: Vec<performance_indicator::Model> = performance_indicator::Entity::find()
+            .filter(performance_indicator::Column::PlanId.eq(plan.id))
+            .order_by_asc(performance_indicator::Column::Position)
+            .all(&txn)
+            .await?;
+        for (position, pi) in (0i32..).zip(&draft.performance_indicators) {
+            let found = existing.iter().find(|e| e.position == position).cloned();
+            let existed = found.is_some();
+            let mut model: performance_indicator::ActiveModel = match found {
+                Some(f) => f.into(),
+                None => performance_indicator::ActiveModel {
+                    plan_id: Set(plan.id),
+                    position: Set(position),
+                    ..Default::default()
+                },
+            };
+            model.name.set_ne(pi.name.clone());
+            model.baseline.set_ne(pi.baseline.clone());
+            model.target.set_ne(pi.target.clone().unwrap_or_default());
+            model.comparison.set_ne(pi.comparison.clone());
+            let (_, outcome) = save(&txn, model, existed).await?;
+            summary.count("performance indicators", outcome);
+        }
+        let kept = i32::try_from(draft.performance_indicators.len()).unwrap_or(i32::MAX);
+        performance_indicator::Entity::delete_many()
+            .filter(performance_indicator::Column::PlanId.eq(plan.id))
+            .filter(performance_indicator::Column::Position.gte(kept))
+            .exec(&txn)
+            .await?;
+
+        let changed = summary
+            .changes
+            .values()
+            .any(|c| c.created > 0 || c.updated > 0)
+            || summary.tasks_cancelled > 0;
+        if changed {
+            let mut event = NewEvent::on_plan(plan.id, "plan_imported");
+            event.payload = json!({
+                "changes": summary.changes.iter().map(|(k, c)| (k.to_string(), json!({"created": c.created, "updated": c.updated, "unchanged": c.unchanged}))).collect::<serde_json::Map<_, _>>(),
+                "tasks_cancelled": summary.tasks_cancelled,
+            });
+            audit::append(&txn, actor, now, event).await?;
+        }
+        if dry_run {
+            txn.rollback().await?;
+        } else {
+            txn.commit().await?;
+        }
+        Ok(summary)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn import_action<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        actor: &Actor,
+        lifecycle: &Lifecycle,
+        plan: &plan::Model,
+        objective_id: i64,
+        a: &ActionDraft,
+        institution_ids: &BTreeMap<String, i64>,
+        summary: &mut ImportSummary,
+    ) -> Result<()> {
+        let now = self.now();
+        let found = action::Entity::find()
+            .filter(action::Column::PlanId.eq(plan.id))
+            .filter(action::Column::Number.eq(&a.number))
+            .one(txn)
+            .await?;
+        let existed = found.is_some();
+        let mut model: action::ActiveModel = match found {
+            Some(f) => f.into(),
+            None => action::ActiveModel {
+                plan_id: Set(plan.id),
+                number: Set(a.number.clone()),
+                ..Default::default()
+            },
+        };
+        model.objective_id.set_ne(objective_id);
+        model.text.set_ne(a.text.clone());
+        model.deadline.set_ne(a.deadline.clone());
+        model.recurrence.set_ne(a.recurrence.clone());
+        model.funding.set_ne(json!(a.funding));
+        let (saved, outcome) = save(txn, model, existed).await?;
+        summary.count("actions", outcome);
+
+        let indicators = indicator::Entity::find()
+            .filter(indicator::Column::ActionId.eq(saved.id))
+            .order_by_asc(indicator::Column::Position)
+            .all(txn)
+            .await?;
+        let same = indicators.len() == a.indicators.len()
+            && indicators
+                .iter()
+                .zip(&a.indicators)
+                .all(|(i, n)| i.name == n.name && i.unit == n.unit && i.target == n.target);
+        if !same {
+            setup::replace_indicators(txn, saved.id, &a.indicators).await?;
+        }
+
+        let id = |code: &String| {
+            institution_ids
+                .get(code)
+                .copied()
+                .ok_or_else(|| Error::not_found("institution", code))
+        };
+        let assignment = Assignment {
+            lead: id(&a.lead)?,
+            responsible: a.responsible.iter().map(id).collect::<Result<_>>()?,
+            partners: a.partners.iter().map(id).collect::<Result<_>>()?,
+        };
+        setup::assign(txn, actor, now, &saved, lifecycle, &assignment).await?;
+        let before = task::Entity::find()
+            .filter(task::Column::ActionId.eq(saved.id))
+            .all(txn)
+            .await?
+            .len();
+        let created =
+            setup::open_periods(txn, actor, now, &saved, &lifecycle.initial, &a.periods).await?;
+        let tasks = summary.changes.entry("tasks").or_default();
+        tasks.created += created.len();
+        tasks.unchanged += before;
+        summary.tasks_cancelled +=
+            setup::withdraw_periods(txn, actor, now, &saved, lifecycle, &a.periods).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,718 @@
+//! Checking a plan file and resolving it into a `PlanDraft`: every problem is collected, each
+//! with its file, line and column, before anything touches the database.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono_tz::Tz;
+use serde_saphyr::{Location, Spanned};
+
+use super::format::{RawAction, RawFile, RawInstitution, RawLead, RawObjective, RawText};
+use super::recover::UNREADABLE;
+use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, PlanDraft, Problem};
+use crate::deadline::{self, PlanPeriod};
+use crate::domain::{EmailAddress, InstitutionCode};
+use crate::lifecycle::Lifecycles;
+use crate::setup::{NewIndicator, NewInstitution, NewPlan};
+use crate::text::{did_you_mean, fold};
+
+/// The languages Mandate writes mail in.
+pub const LANGUAGES: [&str; 3] = ["ro", "pl", "en"];
+
+struct Checker<'a> {
+    file: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn at(&mut self, at: &Location, message: impl Into<String>) {
+        self.problems.push(Problem::new(
+            self.file,
+            at.line(),
+            at.column(),
+            message.into(),
+        ));
+    }
+
+    /// The value of a required field, or a problem at `parent` naming it.
+    fn required<'v>(
+        &mut self,
+        value: &'v Option<Spanned<String>>,
+        parent: &Location,
+        what: &str,
+    ) -> Option<&'v Spanned<String>> {
+        match value {
+            Some(v) if v.value == UNREADABLE => None,
+            Some(v) if v.value.trim().is_empty() => {
+                self.at(&v.referenced, format!("{what} is empty"));
+                None
+            }
+            Some(v) => Some(v),
+            None => {
+                self.at(parent, format!("{what} is missing"));
+                None
+            }
+        }
+    }
+}
+
+fn readable(s: &Spanned<String>) -> bool {
+    s.value != UNREADABLE
+}
+
+/// Institutions declared in the file, by code, with lookup by folded name.
+struct Directory {
+    by_code: BTreeMap<String, NewInstitution>,
+    by_name: BTreeMap<String, String>,
+}
+
+impl Directory {
+    fn codes(&self) -> impl Iterator<Item = &str> {
+        self.by_code.keys().map(String::as_str)
+    }
+
+    /// The code of a single institution written as its code (any case) or its exact name.
+    fn find(&self, written: &str) -> Option<String> {
+        let trimmed = written.trim();
+        if self.by_code.contains_key(trimmed) {
+            return Some(trimmed.to_owned());
+        }
+        if let Some(code) = self
+            .by_code
+            .keys()
+            .find(|c| c.eq_ignore_ascii_case(trimmed))
+        {
+            return Some(code.clone());
+        }
+        self.by_name.get(&fold(trimmed)).cloned()
+    }
+
+    fn unknown(&self, written: &str) -> String {
+        let names = self.by_code.values().map(|i| i.name.as_str());
+        match did_you_mean(written, self.codes().chain(names)) {
+            Some(guess) => format!("unknown institution `{written}` (did you mean `{guess}`?)"),
+            None => format!("unknown institution `{written}`: declare it under `institutions:`"),
+        }
+    }
+
+    /// Resolves a reference as written in a plan: `CODE`, a name, or `PARENT prin CODE[, CODE…]`.
+    fn resolve(&self, written: &str) -> Result<Vec<String>, String> {
+        let words: Vec<&str> = written.split_whitespace().collect();
+        let Some(prin) = words.iter().position(|w| fold(w) == "prin") else {
+            return self
+                .find(written)
+                .map(|c| vec![c])
+                .ok_or_else(|| self.unknown(written));
+        };
+        let parent_written = words[..prin].join(" ");
+        let parent = self
+            .find(&parent_written)
+            .ok_or_else(|| self.unknown(&parent_written))?;
+        let rest = words[prin + 1..].join(" ");
+        let mut codes = Vec::new();
+        for part in rest.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let code = self.find(part).ok_or_else(|| self.unknown(part))?;
+            let declared = self
+                .by_code
+                .get(&code)
+                .and_then(|c| c.parent.as_ref())
+                .map(InstitutionCode::as_str);
+            if declared != Some(parent.as_str()) {
+                return Err(format!(
+                    "`{written}` says {code} acts under {parent}, but {code} is declared with {}",
+                    declared.map_or("no parent".to_owned(), |p| format!("parent {p}"))
+                ));
+            }
+            codes.push(code);
+        }
+        if codes.is_empty() {
+            return Err(format!("`{written}` names no institution after `prin`"));
+        }
+        Ok(codes)
+    }
+}
+
+/// Checks a parsed file. `institutions` are those of an institutions file, if the plan names one.
+pub fn check(
+    raw: RawFile,
+    file: &str,
+    extra_institutions: Vec<Spanned<RawInstitution>>,
+    lifecycles: &Lifecycles,
+    mut problems: Vec<Problem>,
+) -> Result<PlanDraft, Vec<Problem>> {
+    let mut c = Checker {
+        file,
+        problems: Vec::new(),
+    };
+    let header_at = raw.plan.referenced;
+    let h = &raw.plan.value;
+
+    let code = c.required(&h.code, &header_at, "plan.code").filter(|code| {
+        let ok = code
+            .value
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
+        ok || {
+            c.at(
+                &code.referenced,
+                format!("plan.code `{}` may hold only a-z, 0-9 and `-`", code.value),
+            );
+            false
+        }
+    });
+    let code = code.map(|s| s.value.clone());
+    let title = c
+        .required(&h.title, &header_at, "plan.title")
+        .map(|s| s.value.clone());
+    let period = c
+        .required(&h.period, &header_at, "plan.period")
+        .and_then(|p| {
+            PlanPeriod::parse(&p.value)
+                .map_err(|e| c.at(&p.referenced, format!("plan.period: {e}")))
+                .ok()
+        });
+    let tz = c
+        .required(&h.time_zone, &header_at, "plan.time_zone")
+        .and_then(|t| {
+            t.value
+                .parse::<Tz>()
+                .map_err(|_| {
+                    c.at(
+                        &t.referenced,
+                        format!(
+                            "plan.time_zone `{}` is not an IANA time zone (e.g. Europe/Bucharest)",
+                            t.value
+                        ),
+                    )
+                })
+                .ok()
+        });
+    let language = c
+        .required(&h.language, &header_at, "plan.language")
+        .and_then(|l| {
+            if LANGUAGES.contains(&l.value.as_str()) {
+                Some(l.value.clone())
+            } else {
+                c.at(
+                    &l.referenced,
+                    format!(
+                        "plan.language `{}` is not one of: {}",
+                        l.value,
+                        LANGUAGES.join(", ")
+                    ),
+                );
+                None
+            }
+        });
+    let lifecycle = match &h.lifecycle {
+        Some(l) if readable(l) && lifecycles.get(&l.value).is_none() => {
+            c.at(
+                &l.referenced,
+                format!(
+                    "unknown lifecycle `{}` (known: {})",
+                    l.value,
+                    lifecycles.names().join(", ")
+                ),
+            );
+            None
+        }
+        Some(l) => Some(l.value.clone()),
+        None => Some(crate::lifecycle::DEFAULT_LIFECYCLE.to_owned()),
+    };
+
+    // Institutions.
+    let mut directory = Directory {
+        by_code: BTreeMap::new(),
+        by_name: BTreeMap::new(),
+    };
+    let mut parents: Vec<(String, Spanned<String>)> = Vec::new();
+    let all_institutions: Vec<&Spanned<RawInstitution>> = extra_institutions
+        .iter()
+        .chain(raw.institutions.iter())
+        .collect();
+    if all_institutions.is_empty() && raw.institutions_file.is_none() {
+        c.at(
+            &header_at,
+            "no institutions: add `institutions:` or `institutions_file:`",
+        );
+    }
+    for inst in &all_institutions {
+        let at = inst.referenced;
+        let i = &inst.value;
+        let Some(code) = c.required(&i.code, &at, "institution code") else {
+            continue;
+        };
+        let code_value = match InstitutionCode::parse(code.value.trim()) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                c.at(&code.referenced, e.to_string());
+                continue;
+            }
+        };
+        if directory.by_code.contains_key(code_value.as_str()) {
+            c.at(
+                &code.referenced,
+                format!("institution `{code_value}` is declared twice"),
+            );
+            continue;
+        }
+        let name = c
+            .required(&i.name, &at, &format!("name of institution {code_value}"))
+            .map(|n| n.value.clone());
+        let mut emails = Vec::new();
+        for e in &i.emails {
+            match EmailAddress::parse(&e.value) {
+                Ok(addr) => emails.push(addr),
+                Err(_) if !readable(e) => {}
+                Err(_) => c.at(
+                    &e.referenced,
+                    format!(
+                        "`{}` is not an e-mail address (institution {code_value})",
+                        e.value
+                    ),
+                ),
+            }
+        }
+        let inst_language = match &i.language {
+            Some(l) if readable(l) && !LANGUAGES.contains(&l.value.as_str()) => {
+                c.at(
+                    &l.referenced,
+                    format!(
+                        "language `{}` is not one of: {}",
+                        l.value,
+                        LANGUAGES.join(", ")
+                    ),
+                );
+                None
+            }
+            Some(l) => Some(l.value.clone()),
+            None => language.clone(),
+        };
+        let inst_tz = match &i.time_zone {
+            Some(t) => t
+                .value
+                .parse::<Tz>()
+                .map_err(|_| {
+                    c.at(
+                        &t.referenced,
+                        format!("time_zone `{}` is not an IANA time zone", t.value),
+                    );
+                })
+                .ok(),
+            None => tz,
+        };
+        if let Some(parent) = &i.parent {
+            parents.push((code_value.as_str().to_owned(), parent.clone()));
+        }
+        if let Some(name) = name {
+            directory
+                .by_name
+                .insert(fold(&name), code_value.as_str().to_owned());
+            directory.by_code.insert(
+                code_value.as_str().to_owned(),
+                NewInstitution {
+                    code: code_value,
+                    name,
+                    parent: None,
+                    emails,
+                    language: inst_language.unwrap_or_else(|| "ro".to_owned()),
+                    time_zone: inst_tz.unwrap_or(chrono_tz::UTC),
+                },
+            );
+        }
+    }
+    for (child, parent) in &parents {
+        match directory.find(&parent.value) {
+            Some(p) if p == *child => c.at(
+                &parent.referenced,
+                format!("{child} cannot be its own parent"),
+            ),
+            Some(p) => {
+                if let (Some(inst), Ok(code)) =
+                    (directory.by_code.get_mut(child), InstitutionCode::parse(&p))
+                {
+                    inst.parent = Some(code);
+                }
+            }
+            None if readable(parent) => {
+                let message = directory.unknown(&parent.value);
+                c.at(&parent.referenced, format!("parent of {child}: {message}"));
+            }
+            None => {}
+        }
+    }
+    let institutions = ordered_parents_first(&mut c, &directory, &header_at);
+    let owner = c
+        .required(&h.owner, &header_at, "plan.owner")
+        .and_then(|o| match directory.find(&o.value) {
+            Some(code) => Some(code),
+            None => {
+                let message = directory.unknown(&o.value);
+                c.at(&o.referenced, format!("plan.owner: {message}"));
+                None
+            }
+        });
+
+    // Objectives and actions.
+    let mut objectives = Vec::new();
+    let mut actions = Vec::new();
+    let mut numbers: BTreeSet<String> = BTreeSet::new();
+    let mut action_numbers: BTreeSet<String> = BTreeSet::new();
+    let context = DeadlineContext { period, tz };
+    for general in &raw.objectives {
+        walk_objective(
+            &mut c,
+            general,
+            None,
+            &mut numbers,
+            &mut action_numbers,
+            &directory,
+            &context,
+            &mut objectives,
+            &mut actions,
+        );
+    }
+    if raw.objectives.is_empty() {
+        c.at(&header_at, "the plan has no objectives");
+    }
+
+    let mut performance_indicators = Vec::new();
+    for pi in &raw.performance_indicators {
+        let name = c
+            .required(&pi.value.name, &pi.referenced, "performance indicator name")
+            .map(|n| n.value.clone());
+        let target = pi.value.target.as_ref().map(|t| t.value.text());
+        if let Some(name) = name {
+            performance_indicators.push(PerformanceIndicatorDraft {
+                name,
+                baseline: pi.value.baseline.as_ref().map(RawText::text),
+                target,
+                comparison: pi.value.comparison.clone(),
+            });
+        }
+    }
+
+    problems.extend(c.problems);
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| (p.line, p.column));
+        return Err(problems);
+    }
+    match (code, title, owner, period, tz, language, lifecycle) {
+        (
+            Some(code),
+            Some(title),
+            Some(owner),
+            Some(period),
+            Some(tz),
+            Some(language),
+            Some(lifecycle),
+        ) => {
+            let owner = InstitutionCode::parse(&owner).map_err(|e| {
+                vec![Problem::new(
+                    file,
+                    header_at.line(),
+                    header_at.column(),
+                    e.to_string(),
+                )]
+            })?;
+            Ok(PlanDraft {
+                plan: NewPlan {
+                    code,
+                    title,
+                    owner,
+                    period_start: period.start,
+                    period_end: period.end,
+                    time_zone: tz,
+                    language,
+                    lifecycle,
+                    reminder_policy: h.reminder_policy.as_ref().map(|r| r.value.clone()),
+                },
+                institutions,
+                objectives,
+                actions,
+                performance_indicators,
+            })
+        }
+        _ => Err(vec![Problem::new(
+            file,
+            header_at.line(),
+            header_at.column(),
+            "the plan header is incomplete".to_owned(),
+        )]),
+    }
+}
+
+/// Institutions with every parent before its children; a cycle is a problem.
+fn ordered_parents_first(
+    c: &mut Checker,
+    directory: &Directory,
+    at: &Location,
+) -> Vec<NewInstitution> {
+    let mut ordered: Vec<NewInstitution> = Vec::new();
+    let mut placed: BTreeSet<String> = BTreeSet::new();
+    let mut remaining: Vec<&NewInstitution> = directory.by_code.values().collect();
+    while !remaining.is_empty() {
+        let before = remaining.len();
+        remaining.retain(|inst| {
+            let ready = inst
+                .parent
+                .as_ref()
+                .is_none_or(|p| placed.contains(p.as_str()));
+            if ready {
+                placed.insert(inst.code.as_str().to_owned());
+                ordered.push((*inst).clone());
+            }
+            !ready
+        });
+        if remaining.len() == before {
+            let cycle: Vec<&str> = remaining.iter().map(|i| i.code.as_str()).collect();
+            c.at(
+                at,
+                format!("institutions form a parent cycle: {}", cycle.join(", ")),
+            );
+            break;
+        }
+    }
+    ordered
+}
+
+struct DeadlineContext {
+    period: Option<PlanPeriod>,
+    tz: Option<Tz>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk_objective(
+    c: &mut Checker,
+    objective: &Spanned<RawObjective>,
+    parent: Option<&str>,
+    numbers: &mut BTreeSet<String>,
+    action_numbers: &mut BTreeSet<String>,
+    directory: &Directory,
+    context: &DeadlineContext,
+    objectives: &mut Vec<ObjectiveDraft>,
+    actions: &mut Vec<ActionDraft>,
+) {
+    let at = objective.referenced;
+    let o = &objective.value;
+    let number = c
+        .required(&o.number, &at, "objective number")
+        .and_then(|n| {
+            let value = n.value.trim().to_owned();
+            if numbers.insert(value.clone()) {
+                Some(value)
+            } else {
+                c.at(
+                    &n.referenced,
+                    format!("objective number `{value}` is used twice in this plan"),
+                );
+                None
+            }
+        });
+    let title = c
+        .required(&o.title, &at, "objective title")
+        .map(|t| t.value.clone());
+    let Some(number) = number else { return };
+    if let Some(title) = title {
+        objectives.push(ObjectiveDraft {
+            number: number.clone(),
+            parent: parent.map(str::to_owned),
+            title,
+            result: o.result.clone(),
+        });
+    }
+    for specific in &o.objectives {
+        walk_objective(
+            c,
+            specific,
+            Some(&number),
+            numbers,
+            action_numbers,
+            directory,
+            context,
+            objectives,
+            actions,
+        );
+    }
+    for action in &o.actions {
+        if let Some(draft) = check_action(c, action, &number, action_numbers, directory, context) {
+            actions.push(draft);
+        }
+    }
+}
+
+fn check_action(
+    c: &mut Checker,
+    action: &Spanned<RawAction>,
+    objective: &str,
+    numbers: &mut BTreeSet<String>,
+    directory: &Directory,
+    context: &DeadlineContext,
+) -> Option<ActionDraft> {
+    let at = action.referenced;
+    let a = &action.value;
+    let number = c.required(&a.number, &at, "action number").and_then(|n| {
+        let value = n.value.trim().to_owned();
+        if numbers.insert(value.clone()) {
+            Some(value)
+        } else {
+            c.at(
+                &n.referenced,
+                format!("action number `{value}` is used twice in this plan"),
+            );
+            None
+        }
+    });
+    let label = number
+        .clone()
+        .unwrap_or_else(|| format!("at line {}", at.line()));
+    let text = c
+        .required(&a.text, &at, &format!("text of action {label}"))
+        .map(|t| t.value.clone());
+
+    let mut indicators = Vec::new();
+    for ind in &a.indicators {
+        if let Some(name) = c.required(
+            &ind.value.name,
+            &ind.referenced,
+            &format!("indicator name in action {label}"),
+        ) {
+            indicators.push(NewIndicator {
+                name: name.value.clone(),
+                unit: ind.value.unit.clone(),
+                target: ind.value.target.as_ref().map(RawText::text),
+            });
+        }
+    }
+
+    let deadline = c.required(&a.deadline, &at, &format!("deadline of action {label}"));
+    let periods = match (deadline, context.period, context.tz) {
+        (Some(wording), Some(period), Some(tz)) => {
+            let recurrence = a.recurrence.as_ref().map(|r| r.value.as_str());
+            match deadline::parse(&wording.value, period, tz, recurrence) {
+                Ok(periods) => Some(periods),
+                Err(e) => {
+                    let at = match (&a.recurrence, &e) {
+                        (
+                            Some(r),
+                            deadline::DeadlineError::InvalidRecurrence { .. }
+                            | deadline::DeadlineError::UnexpectedRecurrence { .. }
+                            | deadline::DeadlineError::RecurrenceNeverFires { .. },
+                        ) => r.referenced,
+                        _ => wording.referenced,
+                    };
+                    c.at(&at, format!("action {label}: {e}"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+
+    let resolve_all =
+        |c: &mut Checker, refs: &[Spanned<String>], role: &str| -> Option<Vec<String>> {
+            let mut codes = Vec::new();
+            let mut ok = true;
+            for r in refs.iter().filter(|r| readable(r)) {
+                match directory.resolve(&r.value) {
+                    Ok(found) => {
+                        for code in found {
+                            if !codes.contains(&code) {
+                                codes.push(code);
+                            }
+                        }
+                    }
+                    Err(message) => {
+                        c.at(
+                            &r.referenced,
+                            format!("{role} of action {label}: {message}"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            ok.then_some(codes)
+        };
+    let responsible = resolve_all(c, &a.responsible, "responsible");
+    let partners = resolve_all(c, &a.partners, "partner");
+    if a.responsible.is_empty() {
+        c.at(
+            &at,
+            format!("action {label} names no responsible institution"),
+        );
+    }
+    let lead = match (&a.lead, &responsible) {
+        (Some(lead), Some(responsible)) => {
+            let written = match &lead.value {
+                RawLead::One(one) => Some(one.clone()),
+                RawLead::Many(many) if many.len() == 1 => Some(many[0].clone()),
+                RawLead::Many(many) => {
+                    c.at(
+                        &lead.referenced,
+                        format!(
+                            "action {label} names {} leads ({}): an action has exactly one lead",
+                            many.len(),
+                            many.join(", ")
+                        ),
+                    );
+                    None
+                }
+            };
+            written.and_then(|written| match directory.resolve(&written) {
+                Ok(codes) if codes.len() == 1 && responsible.contains(&codes[0]) => {
+                    Some(codes[0].clone())
+                }
+                Ok(codes) if codes.len() == 1 => {
+                    c.at(
+                        &lead.referenced,
+                        format!(
+                            "lead {} of action {label} is not among its responsible institutions",
+                            codes[0]
+                        ),
+                    );
+                    None
+                }
+                Ok(codes) => {
+                    c.at(
+                        &lead.referenced,
+                        format!(
+                            "action {label} names {} leads ({}): an action has exactly one lead",
+                            codes.len(),
+                            codes.join(", ")
+                        ),
+                    );
+                    None
+                }
+                Err(message) => {
+                    c.at(
+                        &lead.referenced,
+                        format!("lead of action {label}: {message}"),
+                    );
+                    None
+                }
+            })
+        }
+        (None, Some(responsible)) => responsible.first().cloned(),
+        _ => None,
+    };
+    if let (Some(responsible), Some(partners)) = (&responsible, &partners) {
+        for p in partners.iter().filter(|p| responsible.contains(p)) {
+            c.at(
+                &at,
+                format!("action {label}: {p} is both responsible and partner"),
+            );
+        }
+    }
+    Some(ActionDraft {
+        objective: objective.to_owned(),
+        number: number?,
+        text: text?,
+        deadline: deadline?.value.clone(),
+        recurrence: a.recurrence.as_ref().map(|r| r.value.clone()),
+        funding: a.funding.clone(),
+        indicators,
+        lead: lead?,
+        responsible: responsible?,
+        partners: partners?,
+        periods: periods?,
+    })
+}

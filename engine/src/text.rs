@@ -1,0 +1,84 @@
+//! Text folding for matching what people type: case, diacritics and spacing do not matter.
+
+/// Lowercases, folds Romanian and Polish diacritics (both ş/ș and ţ/ț forms) to ASCII, and
+/// collapses runs of whitespace into one space.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            out.push(match c {
+                'ă' | 'â' | 'ą' | 'á' | 'à' | 'ä' => 'a',
+                'î' | 'í' => 'i',
+                'ș' | 'ş' | 'ś' | 'š' => 's',
+                'ț' | 'ţ' => 't',
+                'ć' | 'č' => 'c',
+                'ę' | 'é' | 'è' | 'ë' => 'e',
+                'ł' => 'l',
+                'ń' => 'n',
+                'ó' | 'ö' => 'o',
+                'ź' | 'ż' | 'ž' => 'z',
+                'ü' | 'ú' => 'u',
+                other => other,
+            });
+        }
+    }
+    out
+}
+
+/// The edit distance between two strings, counted in characters.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate closest to `wanted` if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wanted = fold(wanted);
+    candidates
+        .into_iter()
+        .map(|c| (distance(&wanted, &fold(c)), c))
+        .filter(|(d, c)| *d > 0 && *d <= 2.max(c.chars().count() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("  Instituţii   de\nStat "), "institutii de stat");
+        assert_eq!(fold("Instituții de stat"), "institutii de stat");
+        assert_eq!(
+            fold("Spółdzielnia Mieszkaniowa"),
+            "spoldzielnia mieszkaniowa"
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(distance("ANTIP", "ANITP"), 2);
+        assert_eq!(
+            did_you_mean("ANTIP", ["ANITP", "IGPR", "ME"]),
+            Some("ANITP")
+        );
+        assert_eq!(did_you_mean("XYZW", ["ANITP", "IGPR"]), None);
+    }
+}
