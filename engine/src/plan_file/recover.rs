@@ -23,16 +23,29 @@ pub fn read<T: DeserializeOwned>(source: &str, file: &str) -> (Option<T>, Vec<Pr
     let mut blanked: BTreeSet<usize> = BTreeSet::new();
     for _ in 0..MAX_REPAIRS {
         let text = lines.join("\n");
+
         match serde_saphyr::from_str::<T>(&text) {
             Ok(value) => return (Some(value), problems),
             Err(e) => {
                 let location = e.location();
                 let (line, column) = location.map_or((0, 0), |l| (l.line(), l.column()));
-                let message = clean_message(&e.to_string());
-                if !problems
-                    .iter()
-                    .any(|p: &Problem| p.line == line && p.message == message)
-                {
+                let mut message = clean_message(&e.to_string());
+                let (mut line, mut column) = (line, column);
+                // A bracket or quote left open on an earlier line is only noticed on a later one:
+                // blame the line that opened it.
+                if let Some(at) = usize::try_from(line).ok().and_then(|l| l.checked_sub(1)) {
+                    let earliest = at.saturating_sub(5);
+                    let opened = (earliest..=at.min(lines.len().saturating_sub(1)))
+                        .rev()
+                        .find_map(|i| unclosed(&lines[i]).map(|(col, what)| (i, col, what)));
+                    if let Some((i, col, what)) = opened {
+                        line = i as u64 + 1;
+                        column = col as u64 + 1;
+                        message = format!("{what} is never closed on this line");
+                    }
+                }
+                // One problem per line: later errors on a line already reported follow from the first.
+                if !problems.iter().any(|p: &Problem| p.line == line) {
                     problems.push(Problem::new(file, line, column, message));
                 }
                 let Some(index) = usize::try_from(line).ok().and_then(|l| l.checked_sub(1)) else {
@@ -53,6 +66,36 @@ pub fn read<T: DeserializeOwned>(source: &str, file: &str) -> (Option<T>, Vec<Pr
     (None, problems)
 }
 
+/// The column (in characters) and kind of the first bracket or quote a line leaves open.
+fn unclosed(line: &str) -> Option<(usize, &'static str)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<(usize, char)> = None;
+    let mut escaped = false;
+    for (i, c) in line.chars().enumerate() {
+        match quote {
+            Some((_, '"')) if escaped => escaped = false,
+            Some((_, '"')) if c == '\\' => escaped = true,
+            Some((_, q)) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' if open.is_empty() || c == '"' => quote = Some((i, c)),
+                '[' | '{' => open.push((i, c)),
+                ']' | '}' => {
+                    open.pop();
+                }
+                '#' => break,
+                _ => {}
+            },
+        }
+    }
+    match (quote, open.first()) {
+        (Some((i, '"')), _) => Some((i, "the quote `\"`")),
+        (_, Some(&(i, '['))) => Some((i, "the bracket `[`")),
+        (_, Some(&(i, _))) => Some((i, "the brace `{`")),
+        _ => None,
+    }
+}
+
 /// `  key: broken "value` becomes `  key: "<UNREADABLE>"`; `  - broken` becomes `  - "<UNREADABLE>"`.
 fn neutralise(line: &str) -> String {
     let indent_len = line.len() - line.trim_start().len();
@@ -65,7 +108,7 @@ fn neutralise(line: &str) -> String {
         .split_once(':')
         .map(|(k, _)| k)
         .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    let sentinel = format!("\"{}\"", UNREADABLE.escape_default());
+    let sentinel = "\"\\x01unreadable\"";
     match key {
         Some(key) => format!("{indent}{dash}{key}: {sentinel}"),
         None if !dash.is_empty() => format!("{indent}- {sentinel}"),
@@ -75,7 +118,13 @@ fn neutralise(line: &str) -> String {
 
 /// The first line of a parser message, without a trailing location (we print our own).
 fn clean_message(message: &str) -> String {
-    let first = message.lines().next().unwrap_or(message).trim();
+    let mut first = message.lines().next().unwrap_or(message).trim();
+    first = first.strip_prefix("error: ").unwrap_or(first);
+    if first.starts_with("line ")
+        && let Some((_, rest)) = first.split_once(": ")
+    {
+        first = rest;
+    }
     let first = match first.rfind(" at line ") {
         Some(i) => &first[..i],
         None => first,
@@ -91,17 +140,25 @@ mod tests {
     fn neutralising_keeps_structure() {
         assert_eq!(
             neutralise("    text: \"broken"),
-            "    text: \"\\u{1}unreadable\""
+            "    text: \"\\x01unreadable\""
         );
         assert_eq!(
             neutralise("  - number: [1"),
-            "  - number: \"\\u{1}unreadable\""
+            "  - number: \"\\x01unreadable\""
         );
-        assert_eq!(
-            neutralise("      - \"Buget"),
-            "      - \"\\u{1}unreadable\""
-        );
+        assert_eq!(neutralise("      - \"Buget"), "      - \"\\x01unreadable\"");
         assert_eq!(neutralise("}}}"), "");
+    }
+
+    #[test]
+    fn open_brackets_and_quotes_are_found() {
+        assert_eq!(
+            unclosed("  funding: [\"Buget ANITP\""),
+            Some((11, "the bracket `[`"))
+        );
+        assert_eq!(unclosed("  text: \"Campanii"), Some((8, "the quote `\"`")));
+        assert_eq!(unclosed("  a: [\"x]\"]  # [ comment"), None);
+        assert_eq!(unclosed("  title: it's fine"), None);
     }
 
     #[test]
