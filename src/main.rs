@@ -26,6 +26,8 @@ struct Cli {
 enum Command {
     /// Bring the database schema up to date.
     Migrate,
+    /// Load the bundled seed plans (Romanian and Polish) and show their status.
+    Demo,
     /// Show every plan with its tasks counted per state, and how many are overdue.
     Status,
     /// Check plan files and print every problem as FILE:LINE:COLUMN: MESSAGE.
@@ -98,6 +100,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Migrate => commands::migrate(&config).await,
+        Command::Demo => commands::demo::run(&config).await,
         Command::Status => commands::status::run(&config).await,
         Command::Validate { files } => commands::plans::validate(&config, &files),
         Command::Import { file, dry_run } => commands::plans::import(&config, &file, dry_run).await,

@@ -1,6 +1,7 @@
 //! One module per command; shared start-up here.
 
 pub mod bench;
+pub mod demo;
 pub mod plans;
 pub mod status;
 

@@ -1,0 +1,56 @@
+//! `mandate demo`: the bundled seed plans imported into the configured database, then the status.
+
+use anyhow::bail;
+use mandate_engine::domain::Actor;
+use mandate_engine::plan_file;
+
+use super::Config;
+
+/// The seed plans shipped with Mandate: (file name, YAML).
+const SEED_PLANS: [(&str, &str); 4] = [
+    (
+        "pna-trafic-2021-2022.yaml",
+        include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml"),
+    ),
+    (
+        "cluj-2024.yaml",
+        include_str!("../../workflows/plans/cluj-2024.yaml"),
+    ),
+    (
+        "caras-severin-2024.yaml",
+        include_str!("../../workflows/plans/caras-severin-2024.yaml"),
+    ),
+    (
+        "lubartow-rejon-3-2024.yaml",
+        include_str!("../../workflows/plans/lubartow-rejon-3-2024.yaml"),
+    ),
+];
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let engine = config.engine().await?;
+    for (name, source) in SEED_PLANS {
+        let draft = match plan_file::parse(source, name, None, engine.lifecycles()) {
+            Ok(draft) => draft,
+            Err(problems) => {
+                for p in &problems {
+                    eprintln!("{p}");
+                }
+                bail!("bundled plan {name} has problems");
+            }
+        };
+        let summary = engine
+            .import_plan(&Actor::operator(), &draft, false)
+            .await?;
+        let tasks = summary
+            .changes
+            .get("tasks")
+            .map_or(0, |c| c.created + c.unchanged);
+        println!(
+            "plan `{}` loaded: {} actions, {tasks} tasks",
+            summary.plan_code,
+            draft.actions.len()
+        );
+    }
+    println!();
+    super::status::run(config).await
+}
