@@ -266,6 +266,21 @@ impl RawLifecycle {
                 requires: t.requires,
             });
         }
+        if terminal.contains(&self.initial.value) {
+            return Err(err(
+                &self.initial.referenced,
+                format!("the initial state `{}` is terminal", self.initial.value),
+            ));
+        }
+        if !terminal.contains(&self.completion.signed_off_state.value) {
+            return Err(err(
+                &self.completion.signed_off_state.referenced,
+                format!(
+                    "`completion.signed_off_state` `{}` must be a terminal state",
+                    self.completion.signed_off_state.value
+                ),
+            ));
+        }
         if let CompletionRule::AtLeast(0) = self.completion.rule.value {
             return Err(err(
                 &self.completion.rule.referenced,

@@ -76,8 +76,7 @@ impl Engine {
         query
     }
 
-    /// Tasks matching `filter`, by due instant then id; `after` is the last id of the previous
-    /// page is not used here: callers page with `offset` and `limit`.
+    /// Tasks matching `filter`, by due instant then id; a page of at most `limit` after `offset`.
     pub async fn tasks(
         &self,
         filter: &TaskFilter,
@@ -88,8 +87,8 @@ impl Engine {
             .task_query(filter)
             .order_by_asc(task::Column::DueAt)
             .order_by_asc(task::Column::Id)
-            .offset(offset)
-            .limit(limit)
+            .offset(offset.min(i64::MAX as u64))
+            .limit(limit.min(i64::MAX as u64))
             .all(self.db())
             .await?)
     }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TryIntoModel,
@@ -131,7 +132,8 @@ pub async fn upsert_institution<C: ConnectionTrait>(
         .filter(institution::Column::Code.eq(new.code.as_str()))
         .one(db)
         .await?;
-    let mut model = match existing {
+    let existed = existing.is_some();
+    let mut model: institution::ActiveModel = match existing {
         Some(found) => found.into(),
         None => institution::ActiveModel {
             code: Set(new.code.as_str().to_owned()),
@@ -139,12 +141,21 @@ pub async fn upsert_institution<C: ConnectionTrait>(
             ..Default::default()
         },
     };
-    model.name = Set(new.name.clone());
-    model.parent_id = Set(parent_id);
-    model.emails = Set(emails);
-    model.language = Set(new.language.clone());
-    model.time_zone = Set(new.time_zone.name().to_owned());
-    Ok(model.save(db).await?.try_into_model()?)
+    model.name.set_ne(new.name.clone());
+    // A file that does not name a parent keeps the one already known (another plan may say it).
+    if parent_id.is_some() || !existed {
+        model.parent_id.set_ne(parent_id);
+    }
+    model.emails.set_ne(emails);
+    model.language.set_ne(new.language.clone());
+    model.time_zone.set_ne(new.time_zone.name().to_owned());
+    if !existed {
+        Ok(model.insert(db).await?)
+    } else if model.is_changed() {
+        Ok(model.update(db).await?)
+    } else {
+        Ok(model.try_into_model()?)
+    }
 }
 
 /// The institution with `code`.
@@ -263,7 +274,8 @@ pub async fn replace_indicators<C: ConnectionTrait>(
 }
 
 /// Sets who takes part in an action. New institutions get a pending task in every period already
-/// open; institutions no longer assigned have their open tasks cancelled. Returns the assignments.
+/// open; institutions no longer assigned have their still-pending tasks cancelled (work already
+/// started is left as it is). Returns the assignments.
 pub async fn assign<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -458,12 +470,24 @@ async fn cancel_task<C: ConnectionTrait>(
             )
         })?;
     let from = t.state.clone();
-    let mut model: task::ActiveModel = t.clone().into();
-    model.state = Set(cancelled.to_owned());
-    model.open = Set(!lifecycle.is_terminal(cancelled));
-    model.version = Set(t.version + 1);
-    model.updated_at = Set(now);
-    model.update(db).await?;
+    let updated = task::Entity::update_many()
+        .col_expr(task::Column::State, Expr::value(cancelled))
+        .col_expr(
+            task::Column::Open,
+            Expr::value(!lifecycle.is_terminal(cancelled)),
+        )
+        .col_expr(task::Column::Version, Expr::value(t.version + 1))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.eq(t.id))
+        .filter(task::Column::Version.eq(t.version))
+        .exec(db)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(Error::Conflict {
+            expected: t.version,
+            actual: t.version + 1,
+        });
+    }
     let mut event = NewEvent::on_plan(action.plan_id, kind);
     event.action_id = Some(action.id);
     event.task_id = Some(t.id);
@@ -534,7 +558,7 @@ async fn cancel_open_tasks<C: ConnectionTrait>(
     let open = task::Entity::find()
         .filter(task::Column::ActionId.eq(action.id))
         .filter(task::Column::InstitutionId.eq(institution_id))
-        .filter(task::Column::Open.eq(true))
+        .filter(task::Column::State.eq(&lifecycle.initial))
         .all(db)
         .await?;
     for t in open {

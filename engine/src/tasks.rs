@@ -272,6 +272,12 @@ impl Engine {
                 actual: task.version,
             });
         }
+        if fire.report.is_some() && transition.requires != Some(Requirement::Report) {
+            return Err(Error::validation(
+                "report",
+                format!("`{}` takes no report", transition.name),
+            ));
+        }
         match transition.requires {
             Some(Requirement::Reason) => {
                 required_text(&fire.reason, "reason")?;
@@ -391,10 +397,26 @@ impl Engine {
             ));
         }
         let now = self.now();
-        let mut model: reporting_period::ActiveModel = period.clone().into();
-        model.approved_at = Set(Some(now));
-        model.approved_by = Set(Some(actor.name.clone()));
-        let period = model.update(&txn).await?;
+        let approved = reporting_period::Entity::update_many()
+            .col_expr(reporting_period::Column::ApprovedAt, Expr::value(Some(now)))
+            .col_expr(
+                reporting_period::Column::ApprovedBy,
+                Expr::value(Some(actor.name.clone())),
+            )
+            .filter(reporting_period::Column::Id.eq(period.id))
+            .filter(reporting_period::Column::ApprovedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if approved.rows_affected != 1 {
+            return Err(Error::InvalidTransition {
+                from: "approved".to_owned(),
+                transition: "approve_action_period".to_owned(),
+            });
+        }
+        let period = reporting_period::Entity::find_by_id(period.id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("reporting period", period.id))?;
         sign_off::ActiveModel {
             period_id: Set(period.id),
             task_id: Set(None),

@@ -364,6 +364,25 @@ async fn every_seed_plan_imports(db: TestDb) {
             .await
             .expect(file);
     }
+    // The plans share institutions (IGPR, MAI, …): loading them all again changes nothing.
+    let events = event::Entity::find().count(&db.db).await.expect("events");
+    for (file, _) in expected {
+        let again = engine
+            .import_plan(&Actor::operator(), &draft(file), false)
+            .await
+            .expect(file);
+        assert!(
+            again
+                .changes
+                .values()
+                .all(|c| c.created == 0 && c.updated == 0),
+            "{file}: {again:?}"
+        );
+    }
+    assert_eq!(
+        event::Entity::find().count(&db.db).await.expect("events"),
+        events
+    );
     let status = engine.status().await.expect("status");
     let codes: Vec<&str> = status.iter().map(|s| s.plan.code.as_str()).collect();
     assert_eq!(codes, expected.map(|(_, code)| code));

@@ -476,6 +476,18 @@ async fn input_is_validated_with_the_field_named(db: TestDb) {
         "{no_reason:?}"
     );
 
+    let with_report = f
+        .engine
+        .fire(
+            &member,
+            Fire::new(t.id, t.version, "acknowledge").report(report("x")),
+        )
+        .await;
+    assert!(
+        matches!(&with_report, Err(Error::Validation { field, .. }) if field == "report"),
+        "{with_report:?}"
+    );
+
     let t = task_in_state(&f, &f.lead, "in_progress").await;
     let mut bad = report("Raport");
     bad.indicator_values

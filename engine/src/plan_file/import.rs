@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TryIntoModel,
 };
 use serde_json::json;
 
@@ -226,12 +226,14 @@ impl Engine {
             let (_, outcome) = save(&txn, model, existed).await?;
             summary.count("performance indicators", outcome);
         }
-        let kept = i32::try_from(draft.performance_indicators.len()).unwrap_or(i32::MAX);
-        performance_indicator::Entity::delete_many()
-            .filter(performance_indicator::Column::PlanId.eq(plan.id))
-            .filter(performance_indicator::Column::Position.gte(kept))
-            .exec(&txn)
-            .await?;
+        if existing.len() > draft.performance_indicators.len() {
+            let kept = i32::try_from(draft.performance_indicators.len()).unwrap_or(i32::MAX);
+            performance_indicator::Entity::delete_many()
+                .filter(performance_indicator::Column::PlanId.eq(plan.id))
+                .filter(performance_indicator::Column::Position.gte(kept))
+                .exec(&txn)
+                .await?;
+        }
 
         let changed = summary
             .changes
@@ -314,17 +316,18 @@ impl Engine {
             responsible: a.responsible.iter().map(id).collect::<Result<_>>()?,
             partners: a.partners.iter().map(id).collect::<Result<_>>()?,
         };
+        let count_tasks = || {
+            task::Entity::find()
+                .filter(task::Column::ActionId.eq(saved.id))
+                .count(txn)
+        };
+        let before = count_tasks().await?;
         setup::assign(txn, actor, now, &saved, lifecycle, &assignment).await?;
-        let before = task::Entity::find()
-            .filter(task::Column::ActionId.eq(saved.id))
-            .all(txn)
-            .await?
-            .len();
-        let created =
-            setup::open_periods(txn, actor, now, &saved, &lifecycle.initial, &a.periods).await?;
+        setup::open_periods(txn, actor, now, &saved, &lifecycle.initial, &a.periods).await?;
+        let after = count_tasks().await?;
         let tasks = summary.changes.entry("tasks").or_default();
-        tasks.created += created.len();
-        tasks.unchanged += before;
+        tasks.created += usize::try_from(after.saturating_sub(before)).unwrap_or(usize::MAX);
+        tasks.unchanged += usize::try_from(before).unwrap_or(usize::MAX);
         summary.tasks_cancelled +=
             setup::withdraw_periods(txn, actor, now, &saved, lifecycle, &a.periods).await?;
         Ok(())
