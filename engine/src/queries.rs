@@ -41,6 +41,13 @@ struct StateCount {
 }
 
 impl Engine {
+    /// Open tasks past their due instant, as of the engine's clock.
+    fn overdue(&self) -> Condition {
+        Condition::all()
+            .add(task::Column::Open.eq(true))
+            .add(task::Column::DueAt.lt(self.now()))
+    }
+
     fn task_query(&self, filter: &TaskFilter) -> sea_orm::Select<task::Entity> {
         let mut query = task::Entity::find();
         if let Some(plan_id) = filter.plan_id {
@@ -60,9 +67,7 @@ impl Engine {
         }
         match filter.overdue {
             Some(true) => {
-                query = query
-                    .filter(task::Column::Open.eq(true))
-                    .filter(task::Column::DueAt.lt(self.now()));
+                query = query.filter(self.overdue());
             }
             Some(false) => {
                 query = query.filter(
@@ -146,8 +151,7 @@ impl Engine {
             .select_only()
             .column(task::Column::PlanId)
             .column_as(task::Column::Id.count(), "count")
-            .filter(task::Column::Open.eq(true))
-            .filter(task::Column::DueAt.lt(self.now()))
+            .filter(self.overdue())
             .group_by(task::Column::PlanId)
             .into_tuple()
             .all(self.db())

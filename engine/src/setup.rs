@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TryIntoModel,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set, TryIntoModel,
 };
 use serde_json::json;
 
@@ -296,7 +296,16 @@ pub async fn assign<C: ConnectionTrait>(
     for old in &current {
         if !members.iter().any(|&(id, _, _)| id == old.institution_id) {
             assignment::Entity::delete_by_id(old.id).exec(db).await?;
-            cancel_open_tasks(db, actor, now, action, lifecycle, old.institution_id).await?;
+            cancel_pending(
+                db,
+                actor,
+                now,
+                action,
+                lifecycle,
+                Condition::all().add(task::Column::InstitutionId.eq(old.institution_id)),
+                ("unassigned", "institution no longer assigned to the action"),
+            )
+            .await?;
         }
     }
     let mut changed = current.len() != members.len();
@@ -423,24 +432,38 @@ pub async fn withdraw_periods<C: ConnectionTrait>(
     if withdrawn.is_empty() {
         return Ok(0);
     }
+    cancel_pending(
+        db,
+        actor,
+        now,
+        action,
+        lifecycle,
+        Condition::all().add(task::Column::PeriodId.is_in(withdrawn)),
+        ("period_withdrawn", "the period is no longer in the plan"),
+    )
+    .await
+}
+
+/// Cancels the action's tasks that match `which` and are still in the lifecycle's initial state,
+/// recording `why` (event kind, comment) on each. Returns how many were cancelled.
+async fn cancel_pending<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &action::Model,
+    lifecycle: &Lifecycle,
+    which: Condition,
+    why: (&str, &str),
+) -> Result<usize> {
     let pending = task::Entity::find()
-        .filter(task::Column::PeriodId.is_in(withdrawn))
+        .filter(task::Column::ActionId.eq(action.id))
         .filter(task::Column::State.eq(&lifecycle.initial))
+        .filter(which)
         .all(db)
         .await?;
     let count = pending.len();
     for t in pending {
-        cancel_task(
-            db,
-            actor,
-            now,
-            action,
-            lifecycle,
-            t,
-            "period_withdrawn",
-            "the period is no longer in the plan",
-        )
-        .await?;
+        cancel_task(db, actor, now, action, lifecycle, t, why.0, why.1).await?;
     }
     Ok(count)
 }
@@ -545,36 +568,6 @@ async fn ensure_task<C: ConnectionTrait>(
         json!({ "institution_id": task.institution_id, "role": task.role, "due_at": task.due_at });
     audit::append(db, actor, now, event).await?;
     Ok(Some(task))
-}
-
-async fn cancel_open_tasks<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    action: &action::Model,
-    lifecycle: &Lifecycle,
-    institution_id: i64,
-) -> Result<()> {
-    let open = task::Entity::find()
-        .filter(task::Column::ActionId.eq(action.id))
-        .filter(task::Column::InstitutionId.eq(institution_id))
-        .filter(task::Column::State.eq(&lifecycle.initial))
-        .all(db)
-        .await?;
-    for t in open {
-        cancel_task(
-            db,
-            actor,
-            now,
-            action,
-            lifecycle,
-            t,
-            "unassigned",
-            "institution no longer assigned to the action",
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// The assignments of an action, lead first.

@@ -25,11 +25,15 @@ impl Config {
         let db = db::connect_and_migrate(&self.database)
             .await
             .with_context(|| format!("cannot open database {}", redact(&self.database)))?;
-        let lifecycles = match &self.lifecycles {
+        Ok(Engine::new(db, Arc::new(SystemClock), self.lifecycles()?))
+    }
+
+    /// The built-in lifecycle plus those of `--lifecycles`, if given.
+    pub fn lifecycles(&self) -> anyhow::Result<Lifecycles> {
+        Ok(match &self.lifecycles {
             Some(dir) => Lifecycles::with_dir(dir)?,
             None => Lifecycles::builtin()?,
-        };
-        Ok(Engine::new(db, Arc::new(SystemClock), lifecycles))
+        })
     }
 }
 

@@ -6,21 +6,13 @@ use anyhow::{Context, bail};
 use chrono_tz::Tz;
 use mandate_engine::deadline::{self, PlanPeriod};
 use mandate_engine::domain::Actor;
-use mandate_engine::lifecycle::Lifecycles;
 use mandate_engine::plan_file::{self, ImportSummary};
 
 use super::Config;
 
-fn lifecycles(config: &Config) -> anyhow::Result<Lifecycles> {
-    Ok(match &config.lifecycles {
-        Some(dir) => Lifecycles::with_dir(dir)?,
-        None => Lifecycles::builtin()?,
-    })
-}
-
 /// Checks every file; prints every problem as `file:line:column: message`.
 pub fn validate(config: &Config, files: &[PathBuf]) -> anyhow::Result<()> {
-    let lifecycles = lifecycles(config)?;
+    let lifecycles = config.lifecycles()?;
     let mut failed = 0;
     for file in files {
         match plan_file::load(file, &lifecycles) {

@@ -33,6 +33,25 @@ impl Checker<'_> {
         ));
     }
 
+    /// The trimmed value, once: a value already in `seen` is a problem naming `what`.
+    fn unique(
+        &mut self,
+        value: &Spanned<String>,
+        seen: &mut BTreeSet<String>,
+        what: &str,
+    ) -> Option<String> {
+        let trimmed = value.value.trim().to_owned();
+        if seen.insert(trimmed.clone()) {
+            Some(trimmed)
+        } else {
+            self.at(
+                &value.referenced,
+                format!("{what} `{trimmed}` is used twice in this plan"),
+            );
+            None
+        }
+    }
+
     /// The value of a required field, or a problem at `parent` naming it.
     fn required<'v>(
         &mut self,
@@ -496,18 +515,7 @@ fn walk_objective(
     let o = &objective.value;
     let number = c
         .required(&o.number, &at, "objective number")
-        .and_then(|n| {
-            let value = n.value.trim().to_owned();
-            if numbers.insert(value.clone()) {
-                Some(value)
-            } else {
-                c.at(
-                    &n.referenced,
-                    format!("objective number `{value}` is used twice in this plan"),
-                );
-                None
-            }
-        });
+        .and_then(|n| c.unique(n, numbers, "objective number"));
     let title = c
         .required(&o.title, &at, "objective title")
         .map(|t| t.value.clone());
@@ -550,18 +558,9 @@ fn check_action(
 ) -> Option<ActionDraft> {
     let at = action.referenced;
     let a = &action.value;
-    let number = c.required(&a.number, &at, "action number").and_then(|n| {
-        let value = n.value.trim().to_owned();
-        if numbers.insert(value.clone()) {
-            Some(value)
-        } else {
-            c.at(
-                &n.referenced,
-                format!("action number `{value}` is used twice in this plan"),
-            );
-            None
-        }
-    });
+    let number = c
+        .required(&a.number, &at, "action number")
+        .and_then(|n| c.unique(n, numbers, "action number"));
     let label = number
         .clone()
         .unwrap_or_else(|| format!("at line {}", at.line()));
