@@ -61,6 +61,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the GraphQL API (and GraphiQL) over HTTP until Ctrl-C or SIGTERM.
+    Serve(commands::serve::ServeArgs),
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: commands::accounts::UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: commands::accounts::TokenCommand,
+    },
     /// Measure the engine's throughput and latency.
     Bench {
         #[command(subcommand)]
@@ -111,6 +123,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             recurrence,
             json,
         } => commands::plans::deadline(&wording, &plan_period, &tz, recurrence.as_deref(), json),
+        Command::Serve(args) => commands::serve::run(&config, args).await,
+        Command::User { command } => commands::accounts::user(&config, command).await,
+        Command::Token { command } => commands::accounts::token(&config, command).await,
         Command::Bench { target } => commands::bench::run(&config, target).await,
     }
 }

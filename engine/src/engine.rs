@@ -4,10 +4,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
+use tokio::sync::broadcast;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::lifecycle::{Lifecycle, Lifecycles};
+use crate::tasks::TaskEvent;
+
+/// How many committed transitions a slow subscriber may fall behind before it misses some.
+const FEED_CAPACITY: usize = 4096;
 
 /// Every engine operation goes through this handle. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -15,6 +20,7 @@ pub struct Engine {
     db: DatabaseConnection,
     clock: Arc<dyn Clock>,
     lifecycles: Arc<Lifecycles>,
+    feed: broadcast::Sender<TaskEvent>,
 }
 
 impl Engine {
@@ -24,6 +30,7 @@ impl Engine {
             db,
             clock,
             lifecycles: Arc::new(lifecycles),
+            feed: broadcast::channel(FEED_CAPACITY).0,
         }
     }
 
@@ -35,6 +42,16 @@ impl Engine {
     /// The current instant, as the engine's clock tells it.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Every task transition of this process, as it commits.
+    pub fn subscribe(&self) -> broadcast::Receiver<TaskEvent> {
+        self.feed.subscribe()
+    }
+
+    /// Tells subscribers about a committed transition (nobody listening is fine).
+    pub(crate) fn publish(&self, event: TaskEvent) {
+        let _ = self.feed.send(event);
     }
 
     /// The known lifecycles.

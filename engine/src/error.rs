@@ -7,6 +7,9 @@ use crate::lifecycle::LifecycleError;
 /// What can go wrong in an engine operation.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// No valid credentials were given.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
     /// The actor may not do this.
     #[error("forbidden: {0}")]
     Forbidden(String),

@@ -1,6 +1,8 @@
 //! Mandate's engine: the domain of multi-agency action plans, task lifecycles as data, deadline
 //! wording, and persistence on SQLite or PostgreSQL. Nothing here knows about HTTP or GraphQL.
 
+pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod clock;
 pub mod db;
@@ -12,6 +14,7 @@ pub mod error;
 pub mod lifecycle;
 pub mod plan_file;
 pub mod queries;
+pub mod reads;
 pub mod setup;
 pub mod tasks;
 pub mod text;

@@ -16,6 +16,7 @@ use crate::error::Result;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskFilter {
     pub plan_id: Option<i64>,
+    pub action_id: Option<i64>,
     pub institution_id: Option<i64>,
     pub states: Vec<String>,
     pub due_after: Option<DateTime<Utc>>,
@@ -42,16 +43,19 @@ struct StateCount {
 
 impl Engine {
     /// Open tasks past their due instant, as of the engine's clock.
-    fn overdue(&self) -> Condition {
+    pub(crate) fn overdue(&self) -> Condition {
         Condition::all()
             .add(task::Column::Open.eq(true))
             .add(task::Column::DueAt.lt(self.now()))
     }
 
-    fn task_query(&self, filter: &TaskFilter) -> sea_orm::Select<task::Entity> {
+    pub(crate) fn task_query(&self, filter: &TaskFilter) -> sea_orm::Select<task::Entity> {
         let mut query = task::Entity::find();
         if let Some(plan_id) = filter.plan_id {
             query = query.filter(task::Column::PlanId.eq(plan_id));
+        }
+        if let Some(action_id) = filter.action_id {
+            query = query.filter(task::Column::ActionId.eq(action_id));
         }
         if let Some(institution_id) = filter.institution_id {
             query = query.filter(task::Column::InstitutionId.eq(institution_id));

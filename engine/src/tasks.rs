@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::audit::{self, NewEvent};
 use crate::domain::Actor;
 use crate::engine::Engine;
-use crate::entity::{assignment, indicator, plan, report, reporting_period, sign_off, task};
+use crate::entity::{assignment, event, indicator, plan, report, reporting_period, sign_off, task};
 use crate::error::{Error, Result};
 use crate::lifecycle::{ActorRole, CompletionRule, Lifecycle, Requirement};
 use crate::setup::{action_and_plan, assignments_of, require_coordinator};
@@ -73,6 +73,13 @@ impl Fire {
         self.comment = Some(comment.to_owned());
         self
     }
+}
+
+/// A committed task transition: the event and the task as it now is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskEvent {
+    pub event: event::Model,
+    pub task: task::Model,
 }
 
 /// Where an action period stands against its lifecycle's completion rule.
@@ -354,12 +361,16 @@ impl Engine {
         event.to_state = Some(&transition.to);
         event.comment = fire.comment.as_deref().or(fire.reason.as_deref());
         event.payload = payload;
-        audit::append(&txn, actor, now, event).await?;
+        let event = audit::append(&txn, actor, now, event).await?;
         let task = task::Entity::find_by_id(task.id)
             .one(&txn)
             .await?
             .ok_or_else(|| Error::not_found("task", task.id))?;
         txn.commit().await?;
+        self.publish(TaskEvent {
+            event,
+            task: task.clone(),
+        });
         Ok(task)
     }
 

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_institutions_and_users;
 mod m20261123_000002_plans;
 mod m20261123_000003_tasks;
+mod m20261123_000004_api_tokens;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_institutions_and_users::Migration),
             Box::new(m20261123_000002_plans::Migration),
             Box::new(m20261123_000003_tasks::Migration),
+            Box::new(m20261123_000004_api_tokens::Migration),
         ]
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use mandate_engine::domain::Actor;
-use mandate_engine::plan_file;
+use mandate_engine::{Engine, plan_file};
 
 use super::Config;
 
@@ -28,6 +28,13 @@ const SEED_PLANS: [(&str, &str); 4] = [
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let engine = config.engine().await?;
+    load_seed_plans(&engine).await?;
+    println!();
+    super::status::run(config).await
+}
+
+/// Imports every bundled seed plan as the operator, printing one line per plan.
+pub async fn load_seed_plans(engine: &Engine) -> anyhow::Result<()> {
     for (name, source) in SEED_PLANS {
         let draft = match plan_file::parse(source, name, None, engine.lifecycles()) {
             Ok(draft) => draft,
@@ -51,6 +58,5 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
             draft.actions.len()
         );
     }
-    println!();
-    super::status::run(config).await
+    Ok(())
 }

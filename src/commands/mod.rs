@@ -1,8 +1,10 @@
 //! One module per command; shared start-up here.
 
+pub mod accounts;
 pub mod bench;
 pub mod demo;
 pub mod plans;
+pub mod serve;
 pub mod status;
 
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table. The schema itself lives in `mandate-migrations`.
 
 pub mod action;
+pub mod api_token;
 pub mod assignment;
 pub mod event;
 pub mod indicator;

@@ -1,0 +1,260 @@
+//! Users and their API tokens. A token is 256 random bits shown once; only its SHA-256 is stored.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+
+use crate::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use crate::engine::Engine;
+use crate::entity::{api_token, user};
+use crate::error::{Error, Result};
+use crate::setup::institution_by_code;
+
+/// The prefix of every token, so that a leaked one is recognisable in logs and scanners.
+pub const TOKEN_PREFIX: &str = "mdt_";
+
+/// A user to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUser {
+    pub email: EmailAddress,
+    pub name: String,
+    pub role: UserRole,
+    /// Required for members and coordinators; optional for admins and auditors.
+    pub institution: Option<InstitutionCode>,
+}
+
+/// A token just issued: its text (shown once, never stored) and its record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuedToken {
+    pub token: String,
+    pub record: api_token::Model,
+}
+
+/// The hex SHA-256 of a token's text, as stored.
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fresh token: the prefix and 32 random bytes in hex.
+fn generate() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::validation("token", format!("no randomness available: {e}")))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{TOKEN_PREFIX}{hex}"))
+}
+
+/// The actor a stored user acts as.
+pub fn actor_of(user: &user::Model) -> Result<Actor> {
+    Ok(Actor::user(
+        user.email.clone(),
+        user.role.parse()?,
+        user.institution_id,
+    ))
+}
+
+/// Whether `actor` may manage (issue and revoke tokens of) `target`: admins manage everyone,
+/// everyone manages themselves, a coordinator manages the members of its institution.
+fn manages(actor: &Actor, target: &user::Model) -> bool {
+    actor.role == UserRole::Admin
+        || actor.name == target.email
+        || (actor.role == UserRole::Coordinator
+            && target.role == UserRole::Member.as_str()
+            && target.institution_id.is_some()
+            && target.institution_id == actor.institution_id)
+}
+
+impl Engine {
+    /// Creates a user. Admins create anyone; a coordinator creates members of its own institution.
+    #[tracing::instrument(skip_all, fields(email = %new.email, actor = %actor.name))]
+    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<user::Model> {
+        let name = new.name.trim();
+        if name.is_empty() {
+            return Err(Error::validation("name", "a user needs a name"));
+        }
+        let txn = crate::db::begin_write(self.db()).await?;
+        let institution = match &new.institution {
+            Some(code) => Some(institution_by_code(&txn, code.as_str()).await?),
+            None if matches!(new.role, UserRole::Member | UserRole::Coordinator) => {
+                return Err(Error::validation(
+                    "institution",
+                    format!("a {} must belong to an institution", new.role),
+                ));
+            }
+            None => None,
+        };
+        let institution_id = institution.as_ref().map(|i| i.id);
+        let allowed = actor.role == UserRole::Admin
+            || (actor.role == UserRole::Coordinator
+                && new.role == UserRole::Member
+                && institution_id.is_some()
+                && institution_id == actor.institution_id);
+        if !allowed {
+            return Err(Error::Forbidden(format!(
+                "{} may not create a {} of {}",
+                actor.name,
+                new.role,
+                institution.map_or("no institution".to_owned(), |i| i.code)
+            )));
+        }
+        let taken = user::Entity::find()
+            .filter(user::Column::Email.eq(new.email.as_str()))
+            .one(&txn)
+            .await?;
+        if taken.is_some() {
+            return Err(Error::validation(
+                "email",
+                format!("a user with e-mail `{}` already exists", new.email),
+            ));
+        }
+        let created = user::ActiveModel {
+            email: Set(new.email.as_str().to_owned()),
+            name: Set(name.to_owned()),
+            role: Set(new.role.as_str().to_owned()),
+            institution_id: Set(institution_id),
+            created_at: Set(self.now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// The user with this e-mail address.
+    pub async fn user_by_email(&self, email: &str) -> Result<user::Model> {
+        user::Entity::find()
+            .filter(user::Column::Email.eq(email.trim()))
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("user", email))
+    }
+
+    /// Issues a token for the user `email`, valid until `expires_at` (never, if `None`).
+    #[tracing::instrument(skip_all, fields(user = %email, actor = %actor.name))]
+    pub async fn issue_token(
+        &self,
+        actor: &Actor,
+        email: &str,
+        expires_at: Option<DateTime<Utc>>,
+        label: Option<String>,
+    ) -> Result<IssuedToken> {
+        let now = self.now();
+        if expires_at.is_some_and(|at| at <= now) {
+            return Err(Error::validation(
+                "expiresAt",
+                "a token must expire in the future",
+            ));
+        }
+        let target = self.user_by_email(email).await?;
+        if !manages(actor, &target) {
+            return Err(Error::Forbidden(format!(
+                "{} may not issue tokens for {}",
+                actor.name, target.email
+            )));
+        }
+        let token = generate()?;
+        let record = api_token::ActiveModel {
+            user_id: Set(target.id),
+            token_hash: Set(hash(&token)),
+            label: Set(label),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        Ok(IssuedToken { token, record })
+    }
+
+    /// Revokes a token; revoking it again changes nothing.
+    #[tracing::instrument(skip_all, fields(token = token_id, actor = %actor.name))]
+    pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<api_token::Model> {
+        let txn = crate::db::begin_write(self.db()).await?;
+        let record = api_token::Entity::find_by_id(token_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("token", token_id))?;
+        let owner = user::Entity::find_by_id(record.user_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("user", record.user_id))?;
+        if !manages(actor, &owner) {
+            return Err(Error::Forbidden(format!(
+                "{} may not revoke tokens of {}",
+                actor.name, owner.email
+            )));
+        }
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::RevokedAt, Expr::value(Some(self.now())))
+            .filter(api_token::Column::Id.eq(token_id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        let record = api_token::Entity::find_by_id(token_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("token", token_id))?;
+        txn.commit().await?;
+        Ok(record)
+    }
+
+    /// The tokens of a user the actor manages, newest first.
+    pub async fn tokens_of(&self, actor: &Actor, email: &str) -> Result<Vec<api_token::Model>> {
+        let target = self.user_by_email(email).await?;
+        if !manages(actor, &target) {
+            return Err(Error::Forbidden(format!(
+                "{} may not list tokens of {}",
+                actor.name, target.email
+            )));
+        }
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::UserId.eq(target.id))
+            .order_by_desc(api_token::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// The user a bearer token belongs to, if it is known, unexpired and not revoked.
+    pub async fn authenticate(&self, token: &str) -> Result<user::Model> {
+        let refused = || Error::Unauthenticated("the token is unknown, expired or revoked".into());
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Err(refused());
+        }
+        let record = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(hash(token)))
+            .one(self.db())
+            .await?
+            .ok_or_else(refused)?;
+        let now = self.now();
+        if record.revoked_at.is_some() || record.expires_at.is_some_and(|at| at <= now) {
+            return Err(refused());
+        }
+        user::Entity::find_by_id(record.user_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(refused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_hashed() {
+        let a = generate().unwrap();
+        let b = generate().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), TOKEN_PREFIX.len() + 64);
+        assert_eq!(hash(&a).len(), 64);
+        assert_ne!(hash(&a), hash(&b));
+        assert!(!hash(&a).contains(&a[TOKEN_PREFIX.len()..]));
+    }
+}

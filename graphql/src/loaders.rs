@@ -1,0 +1,104 @@
+//! Batched lookups for nested fields: a page of 200 tasks asks for its institutions, actions and
+//! plans in one query each, not 200. A fresh set is made for every request, so nothing outlives it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use mandate_engine::entity::{
+    action, assignment, indicator, institution, objective, plan, report, reporting_period, task,
+};
+use mandate_engine::{Engine, Error};
+
+/// Loads records of one table by id.
+macro_rules! by_id {
+    ($name:ident, $entity:ident) => {
+        #[doc = concat!("Loads `", stringify!($entity), "` rows by id.")]
+        pub(crate) struct $name(Engine);
+
+        impl Loader<i64> for $name {
+            type Value = $entity::Model;
+            type Error = Arc<Error>;
+
+            async fn load(&self, ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+                let rows = self
+                    .0
+                    .rows_where_in::<$entity::Entity>($entity::Column::Id, ids)
+                    .await?;
+                Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+            }
+        }
+    };
+}
+
+/// Loads the rows of one table that belong to a parent, by the parent's id, in id order.
+macro_rules! by_parent {
+    ($name:ident, $entity:ident, $column:ident, $field:ident) => {
+        #[doc = concat!("Loads `", stringify!($entity), "` rows by `", stringify!($field), "`.")]
+        pub(crate) struct $name(Engine);
+
+        impl Loader<i64> for $name {
+            type Value = Vec<$entity::Model>;
+            type Error = Arc<Error>;
+
+            async fn load(&self, ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+                let mut rows = self
+                    .0
+                    .rows_where_in::<$entity::Entity>($entity::Column::$column, ids)
+                    .await?;
+                rows.sort_by_key(|row| row.id);
+                let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
+                for row in rows {
+                    grouped.entry(row.$field).or_default().push(row);
+                }
+                Ok(grouped)
+            }
+        }
+    };
+}
+
+by_id!(Institutions, institution);
+by_id!(Plans, plan);
+by_id!(Objectives, objective);
+by_id!(Actions, action);
+by_id!(Periods, reporting_period);
+by_id!(Tasks, task);
+by_parent!(IndicatorsOfAction, indicator, ActionId, action_id);
+by_parent!(AssignmentsOfAction, assignment, ActionId, action_id);
+by_parent!(PeriodsOfAction, reporting_period, ActionId, action_id);
+by_parent!(ReportsOfTask, report, TaskId, task_id);
+
+/// The loaders of one request.
+pub(crate) struct Loaders {
+    pub institutions: DataLoader<Institutions>,
+    pub plans: DataLoader<Plans>,
+    pub objectives: DataLoader<Objectives>,
+    pub actions: DataLoader<Actions>,
+    pub periods: DataLoader<Periods>,
+    pub tasks: DataLoader<Tasks>,
+    pub indicators: DataLoader<IndicatorsOfAction>,
+    pub assignments: DataLoader<AssignmentsOfAction>,
+    pub action_periods: DataLoader<PeriodsOfAction>,
+    pub reports: DataLoader<ReportsOfTask>,
+}
+
+impl Loaders {
+    /// A fresh set over `engine`.
+    pub(crate) fn new(engine: &Engine) -> Self {
+        fn make<L>(loader: L) -> DataLoader<L> {
+            DataLoader::new(loader, tokio::spawn)
+        }
+        Self {
+            institutions: make(Institutions(engine.clone())),
+            plans: make(Plans(engine.clone())),
+            objectives: make(Objectives(engine.clone())),
+            actions: make(Actions(engine.clone())),
+            periods: make(Periods(engine.clone())),
+            tasks: make(Tasks(engine.clone())),
+            indicators: make(IndicatorsOfAction(engine.clone())),
+            assignments: make(AssignmentsOfAction(engine.clone())),
+            action_periods: make(PeriodsOfAction(engine.clone())),
+            reports: make(ReportsOfTask(engine.clone())),
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! The mutation root. Every task mutation names the task and the `version` the client saw.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, ID, InputObject, Json, Object, Result};
+use chrono::Duration;
+use mandate_engine::accounts::NewUser;
+use mandate_engine::domain::{EmailAddress, InstitutionCode};
+use mandate_engine::{Engine, plan_file};
+use mandate_engine::setup::Assignment;
+use mandate_engine::tasks::{Fire, ReportInput};
+use serde_json::{Value, json};
+
+use crate::context::{actor, engine};
+use crate::error::{IntoGql, invalid};
+use crate::id::{self, Kind};
+use crate::types::{Action, ImportResult, IssuedToken, ReportingPeriod, Role, Task, Token, User};
+
+/// One indicator's value in a report.
+#[derive(InputObject)]
+pub(crate) struct IndicatorValueInput {
+    /// The indicator's name, as the action lists it.
+    indicator: String,
+    /// A number or a text.
+    value: Json<Value>,
+}
+
+/// Changing plans, assignments, tasks, users and tokens.
+pub struct Mutation;
+
+/// Longest token lifetime `issueToken` grants.
+const MAX_TOKEN_DAYS: i32 = 3650;
+
+impl Mutation {
+    async fn fire(&self, ctx: &Context<'_>, fire: Fire) -> Result<Task> {
+        engine(ctx).fire(actor(ctx)?, fire).await.gql().map(Task)
+    }
+}
+
+async fn institution_ids(engine: &Engine, codes: &[String]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(codes.len());
+    for code in codes {
+        ids.push(engine.institution(code).await.gql()?.id);
+    }
+    Ok(ids)
+}
+
+fn task_fire(id: &ID, version: i64, transition: &str) -> Result<Fire> {
+    Ok(Fire::new(id::decode(id, Kind::Task, "id")?, version, transition))
+}
+
+#[Object]
+impl Mutation {
+    /// Imports a plan file (YAML, as in `workflows/plans/`), or re-imports it: records are matched
+    /// by plan code, objective and action number and institution code. Problems come back as one
+    /// `VALIDATION` error listing each with its line and column in `extensions.problems`; nothing
+    /// is written then. With `dryRun`, nothing is written either.
+    async fn import_plan(
+        &self,
+        ctx: &Context<'_>,
+        yaml: String,
+        #[graphql(default = false)] dry_run: bool,
+    ) -> Result<ImportResult> {
+        let engine = engine(ctx);
+        let actor = actor(ctx)?;
+        let draft = plan_file::parse(&yaml, "yaml", None, engine.lifecycles()).map_err(|problems| {
+            let first = problems.first().map(ToString::to_string).unwrap_or_default();
+            let list: Vec<Value> = problems
+                .iter()
+                .map(|p| json!({ "line": p.line, "column": p.column, "message": p.message }))
+                .collect();
+            let count = list.len();
+            async_graphql::ErrorExtensions::extend_with(
+                invalid("yaml", format!("{count} problem(s) in the plan; first: {first}")),
+                move |_, e| e.set("problems", async_graphql::Value::from_json(json!(list)).unwrap_or_default()),
+            )
+        })?;
+        engine
+            .import_plan(actor, &draft, dry_run)
+            .await
+            .gql()
+            .map(ImportResult)
+    }
+
+    /// Sets who takes part in an action: one lead (also responsible), the responsible and the
+    /// partner institutions, by code. New institutions get a task in every open period; removed
+    /// ones have their still-pending tasks cancelled.
+    async fn assign_action(
+        &self,
+        ctx: &Context<'_>,
+        action_id: ID,
+        lead: String,
+        responsible: Vec<String>,
+        #[graphql(default)] partners: Vec<String>,
+    ) -> Result<Action> {
+        let engine = engine(ctx);
+        let actor = actor(ctx)?;
+        let action_id = id::decode(&action_id, Kind::Action, "actionId")?;
+        let assignment = Assignment {
+            lead: engine.institution(&lead).await.gql()?.id,
+            responsible: institution_ids(engine, &responsible).await?,
+            partners: institution_ids(engine, &partners).await?,
+        };
+        engine
+            .assign_action(actor, action_id, assignment)
+            .await
+            .gql()?;
+        engine.readable_action(actor, action_id).await.gql().map(Action)
+    }
+
+    /// The task's institution acknowledges it.
+    async fn acknowledge_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        comment: Option<String>,
+    ) -> Result<Task> {
+        let mut fire = task_fire(&id, version, "acknowledge")?;
+        fire.comment = comment;
+        self.fire(ctx, fire).await
+    }
+
+    /// The task's institution declines it, saying why.
+    async fn decline_task(&self, ctx: &Context<'_>, id: ID, version: i64, reason: String) -> Result<Task> {
+        let fire = task_fire(&id, version, "decline")?.reason(&reason);
+        self.fire(ctx, fire).await
+    }
+
+    /// The task's institution starts the work.
+    async fn start_task(&self, ctx: &Context<'_>, id: ID, version: i64) -> Result<Task> {
+        self.fire(ctx, task_fire(&id, version, "start")?).await
+    }
+
+    /// The task's institution submits its report: a value for indicators of the action, a
+    /// narrative, and links to evidence.
+    async fn submit_report(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        #[graphql(default)] indicator_values: Vec<IndicatorValueInput>,
+        narrative: String,
+        #[graphql(default)] evidence_urls: Vec<String>,
+    ) -> Result<Task> {
+        let mut values = BTreeMap::new();
+        for item in indicator_values {
+            if values.insert(item.indicator.clone(), item.value.0).is_some() {
+                return Err(invalid(
+                    "indicatorValues",
+                    format!("indicator `{}` is given twice", item.indicator),
+                ));
+            }
+        }
+        let report = ReportInput {
+            indicator_values: values,
+            narrative,
+            evidence: evidence_urls,
+        };
+        self.fire(ctx, task_fire(&id, version, "submit")?.report(report))
+            .await
+    }
+
+    /// The coordinator (or, for a partner's task, the lead institution) signs the report off.
+    async fn approve_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        comment: Option<String>,
+    ) -> Result<Task> {
+        let mut fire = task_fire(&id, version, "approve")?;
+        fire.comment = comment;
+        self.fire(ctx, fire).await
+    }
+
+    /// The report is sent back for changes, saying why.
+    async fn return_task(&self, ctx: &Context<'_>, id: ID, version: i64, reason: String) -> Result<Task> {
+        let fire = task_fire(&id, version, "return")?.reason(&reason);
+        self.fire(ctx, fire).await
+    }
+
+    /// The coordinator cancels an open task, saying why.
+    async fn cancel_task(&self, ctx: &Context<'_>, id: ID, version: i64, reason: String) -> Result<Task> {
+        let fire = task_fire(&id, version, "cancel")?.reason(&reason);
+        self.fire(ctx, fire).await
+    }
+
+    /// Fires any transition of the plan's lifecycle by name (for lifecycles other than the
+    /// default one).
+    async fn fire_transition(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        transition: String,
+        reason: Option<String>,
+        comment: Option<String>,
+    ) -> Result<Task> {
+        let mut fire = task_fire(&id, version, &transition)?;
+        fire.reason = reason;
+        fire.comment = comment;
+        self.fire(ctx, fire).await
+    }
+
+    /// The coordinator approves an action period's consolidated report, completing it. Refused
+    /// until the lifecycle's completion rule holds.
+    async fn approve_action_period(
+        &self,
+        ctx: &Context<'_>,
+        period_id: ID,
+        comment: Option<String>,
+    ) -> Result<ReportingPeriod> {
+        let period_id = id::decode(&period_id, Kind::Period, "periodId")?;
+        engine(ctx)
+            .approve_action_period(actor(ctx)?, period_id, comment)
+            .await
+            .gql()
+            .map(ReportingPeriod)
+    }
+
+    /// Creates a user: admins create anyone, a coordinator creates members of its institution.
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        name: String,
+        role: Role,
+        #[graphql(desc = "Institution code; required for members and coordinators.")]
+        institution: Option<String>,
+    ) -> Result<User> {
+        let new = NewUser {
+            email: EmailAddress::parse(&email).gql()?,
+            name,
+            role: role.into(),
+            institution: institution
+                .as_deref()
+                .map(InstitutionCode::parse)
+                .transpose()
+                .gql()?,
+        };
+        engine(ctx).create_user(actor(ctx)?, new).await.gql().map(User)
+    }
+
+    /// Issues a token for a user (yourself; a member of your institution as its coordinator;
+    /// anyone as an admin). The token text is in the answer and nowhere else.
+    async fn issue_token(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        #[graphql(default = 90, desc = "Days until it expires (1 to 3650).")] expires_in_days: i32,
+        label: Option<String>,
+    ) -> Result<IssuedToken> {
+        if !(1..=MAX_TOKEN_DAYS).contains(&expires_in_days) {
+            return Err(invalid(
+                "expiresInDays",
+                format!("`{expires_in_days}` is out of range: 1 to {MAX_TOKEN_DAYS} days"),
+            ));
+        }
+        let engine = engine(ctx);
+        let expires = engine.now() + Duration::days(i64::from(expires_in_days));
+        engine
+            .issue_token(actor(ctx)?, &email, Some(expires), label)
+            .await
+            .gql()
+            .map(IssuedToken)
+    }
+
+    /// Revokes a token at once.
+    async fn revoke_token(&self, ctx: &Context<'_>, id: ID) -> Result<Token> {
+        let id = id::decode(&id, Kind::Token, "id")?;
+        engine(ctx).revoke_token(actor(ctx)?, id).await.gql().map(Token)
+    }
+}

@@ -1,0 +1,181 @@
+//! The query root.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use mandate_engine::queries::TaskFilter;
+use mandate_engine::reads::{EventFilter, TaskCursor};
+
+use crate::context::{actor, engine, viewer};
+use crate::error::{IntoGql, invalid};
+use crate::id::{self, Kind};
+use crate::page::{EventConnection, TaskConnection, page_size};
+use crate::types::{Action, Event, Institution, Plan, SignOff, Task, User};
+
+/// Which tasks to list; every field given narrows the list.
+#[derive(InputObject, Default)]
+pub(crate) struct TaskFilterInput {
+    plan_id: Option<ID>,
+    /// Institution code, e.g. `IGPR`.
+    institution: Option<String>,
+    /// Lifecycle states, e.g. `["pending", "acknowledged"]`.
+    states: Option<Vec<String>>,
+    /// Due strictly before this instant.
+    due_before: Option<DateTime<Utc>>,
+    /// Due at or after this instant.
+    due_after: Option<DateTime<Utc>>,
+    /// `true`: only open tasks past their due date; `false`: only the others.
+    overdue: Option<bool>,
+}
+
+/// Reading the plans, their actions and tasks, and the audit trail.
+pub struct Query;
+
+fn task_cursor(task: &Task) -> String {
+    format!("{}_{}", task.0.due_at.timestamp_micros(), task.0.id)
+}
+
+fn parse_task_cursor(after: &str) -> Result<TaskCursor> {
+    let parsed = after.split_once('_').and_then(|(micros, id)| {
+        let due_at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        Some(TaskCursor {
+            due_at,
+            id: id.parse().ok()?,
+        })
+    });
+    parsed.ok_or_else(|| invalid("after", format!("`{after}` is not a cursor of this list")))
+}
+
+#[Object]
+impl Query {
+    /// The signed-in user.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<User> {
+        Ok(User(viewer(ctx)?.user.clone()))
+    }
+
+    /// The plans the viewer may read, by code.
+    async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
+        let found = engine(ctx).visible_plans(actor(ctx)?).await.gql()?;
+        Ok(found.into_iter().map(Plan).collect())
+    }
+
+    async fn plan(&self, ctx: &Context<'_>, id: ID) -> Result<Plan> {
+        let id = id::decode(&id, Kind::Plan, "id")?;
+        engine(ctx).readable_plan(actor(ctx)?, id).await.gql().map(Plan)
+    }
+
+    async fn action(&self, ctx: &Context<'_>, id: ID) -> Result<Action> {
+        let id = id::decode(&id, Kind::Action, "id")?;
+        engine(ctx).readable_action(actor(ctx)?, id).await.gql().map(Action)
+    }
+
+    async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Task> {
+        let id = id::decode(&id, Kind::Task, "id")?;
+        engine(ctx).readable_task(actor(ctx)?, id).await.gql().map(Task)
+    }
+
+    /// The tasks the viewer may read, by due date, a page at a time.
+    #[graphql(complexity = "first.unwrap_or(crate::page::DEFAULT_PAGE).max(1) as usize * child_complexity")]
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilterInput>,
+        #[graphql(desc = "Page size, at most 200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<TaskConnection> {
+        let engine = engine(ctx);
+        let actor = actor(ctx)?;
+        let size = page_size(first)?;
+        let input = filter.unwrap_or_default();
+        let institution_id = match &input.institution {
+            Some(code) => Some(engine.institution(code).await.gql()?.id),
+            None => None,
+        };
+        let filter = TaskFilter {
+            plan_id: input
+                .plan_id
+                .as_ref()
+                .map(|id| id::decode(id, Kind::Plan, "filter.planId"))
+                .transpose()?,
+            institution_id,
+            states: input.states.unwrap_or_default(),
+            due_before: input.due_before,
+            due_after: input.due_after,
+            overdue: input.overdue,
+            ..Default::default()
+        };
+        let after = after.as_deref().map(parse_task_cursor).transpose()?;
+        let rows = engine
+            .visible_tasks(actor, &filter, after, size + 1)
+            .await
+            .gql()?;
+        let total = if ctx.look_ahead().field("totalCount").exists() {
+            engine.count_visible_tasks(actor, &filter).await.gql()?
+        } else {
+            0
+        };
+        let rows = rows.into_iter().map(Task).collect();
+        Ok(TaskConnection::new(rows, size, total, task_cursor))
+    }
+
+    /// Every institution, by code.
+    async fn institutions(&self, ctx: &Context<'_>) -> Result<Vec<Institution>> {
+        actor(ctx)?;
+        let found = engine(ctx).institutions().await.gql()?;
+        Ok(found.into_iter().map(Institution).collect())
+    }
+
+    async fn institution(&self, ctx: &Context<'_>, code: String) -> Result<Institution> {
+        actor(ctx)?;
+        engine(ctx)
+            .institution(&code)
+            .await
+            .gql()
+            .map(Institution)
+    }
+
+    /// The audit trail of a plan, action or task (of everything the viewer may read, without
+    /// `entityId`), oldest first.
+    #[graphql(complexity = "first.unwrap_or(crate::page::DEFAULT_PAGE).max(1) as usize * child_complexity")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A plan, action or task id.")] entity_id: Option<ID>,
+        #[graphql(desc = "Page size, at most 200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<EventConnection> {
+        let engine = engine(ctx);
+        let actor = actor(ctx)?;
+        let size = page_size(first)?;
+        let mut filter = EventFilter::default();
+        if let Some(entity) = &entity_id {
+            match id::decode_any(entity, "entityId")? {
+                (Kind::Plan, id) => filter.plan_id = Some(engine.readable_plan(actor, id).await.gql()?.id),
+                (Kind::Action, id) => filter.action_id = Some(engine.readable_action(actor, id).await.gql()?.id),
+                (Kind::Task, id) => filter.task_id = Some(engine.readable_task(actor, id).await.gql()?.id),
+                _ => return Err(invalid("entityId", "events are kept for plans, actions and tasks")),
+            }
+        }
+        let after = after
+            .as_deref()
+            .map(|a| a.parse::<i64>().map_err(|_| invalid("after", format!("`{a}` is not a cursor of this list"))))
+            .transpose()?;
+        let rows = engine
+            .visible_events(actor, &filter, after, size + 1)
+            .await
+            .gql()?;
+        let total = if ctx.look_ahead().field("totalCount").exists() {
+            engine.count_visible_events(actor, &filter).await.gql()?
+        } else {
+            0
+        };
+        let rows = rows.into_iter().map(Event).collect();
+        Ok(EventConnection::new(rows, size, total, |e: &Event| e.0.id.to_string()))
+    }
+
+    /// Sign-offs of an action's periods: task sign-offs and the coordinator's approvals.
+    async fn sign_offs(&self, ctx: &Context<'_>, action_id: ID) -> Result<Vec<SignOff>> {
+        let id = id::decode(&action_id, Kind::Action, "actionId")?;
+        let found = engine(ctx).visible_sign_offs(actor(ctx)?, id).await.gql()?;
+        Ok(found.into_iter().map(SignOff).collect())
+    }
+}

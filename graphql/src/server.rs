@@ -1,0 +1,248 @@
+//! The HTTP server: `POST /graphql` (bearer token required), GraphiQL on `GET /graphql`,
+//! subscriptions over WebSocket on `/graphql/ws` (`graphql-transport-ws`; the token goes in the
+//! `connection_init` payload or the upgrade request's header), `/healthz` and `/readyz`.
+//! Limits (body size, time, depth, complexity) are tower layers and schema settings, and every
+//! refusal is a GraphQL-shaped JSON error, never a bare 500.
+
+use std::future::Future;
+use std::time::Duration;
+
+use async_graphql::Data;
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use mandate_engine::{Engine, Error, accounts};
+use serde_json::json;
+use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::context::Viewer;
+use crate::loaders::Loaders;
+use crate::schema::{MandateSchema, SchemaOptions, build_schema};
+
+/// How the server is set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Longest a request may take before it is answered `408`.
+    pub request_timeout: Duration,
+    pub schema: SchemaOptions,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            body_limit: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            schema: SchemaOptions::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    engine: Engine,
+    schema: MandateSchema,
+    body_limit: usize,
+}
+
+/// The application's routes over `engine`.
+pub fn router(engine: Engine, config: &ServerConfig) -> Router {
+    let state = AppState {
+        schema: build_schema(engine.clone(), config.schema),
+        engine,
+        body_limit: config.body_limit,
+    };
+    let timed = Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ));
+    Router::new()
+        .merge(timed)
+        .route("/graphql/ws", get(websocket))
+        .fallback(not_found)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A GraphQL-shaped error answer: `{"errors": [{"message", "extensions": {"code"}}]}`.
+fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
+    (status, axum::Json(body)).into_response()
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The viewer a token belongs to.
+async fn sign_in(engine: &Engine, token: &str) -> Result<Viewer, Error> {
+    let user = engine.authenticate(token).await?;
+    let actor = accounts::actor_of(&user)?;
+    Ok(Viewer { user, actor })
+}
+
+fn sign_in_refusal(error: Error) -> Response {
+    match error {
+        Error::Unauthenticated(message) => {
+            refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message)
+        }
+        other => {
+            tracing::error!(error = %other, "cannot check a token");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "cannot check the token now; try again",
+            )
+        }
+    }
+}
+
+async fn graphql(State(app): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Ok(bytes) = to_bytes(body, app.body_limit).await else {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the request body is larger than {} bytes", app.body_limit),
+        );
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(request) => request,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!(
+                    "the body is not a GraphQL request (JSON with `query`, optional `variables` and `operationName`): {e}"
+                ),
+            );
+        }
+    };
+    let Some(token) = bearer(&headers) else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "sign in: send `Authorization: Bearer <token>`",
+        );
+    };
+    let viewer = match sign_in(&app.engine, token).await {
+        Ok(viewer) => viewer,
+        Err(e) => return sign_in_refusal(e),
+    };
+    let request = request
+        .data(viewer)
+        .data(Loaders::new(&app.engine));
+    let mut response = app.schema.execute(request).await;
+    for error in &mut response.errors {
+        // Errors raised before any resolver ran (syntax, unknown field, depth, complexity) have
+        // no code of ours: they are the request's fault.
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "BAD_REQUEST");
+        }
+    }
+    GraphQLResponse::from(response).into_response()
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("Mandate")
+            .finish(),
+    )
+}
+
+/// The token of a `connection_init` payload: `{"Authorization": "Bearer …"}` or `{"token": "…"}`.
+fn payload_token(payload: &serde_json::Value) -> Option<String> {
+    let field = |name: &str| payload.get(name).and_then(|v| v.as_str());
+    let token = field("token")
+        .or_else(|| {
+            field("Authorization")
+                .or_else(|| field("authorization"))
+                .and_then(|v| v.trim().split_once(' ').map(|(_, t)| t))
+        })?
+        .trim();
+    Some(token.to_owned())
+}
+
+async fn websocket(
+    State(app): State<AppState>,
+    protocol: GraphQLProtocol,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let header_token = bearer(&headers).map(str::to_owned);
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let engine = app.engine.clone();
+            GraphQLWebSocket::new(socket, app.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = header_token
+                        .or_else(|| payload_token(&payload))
+                        .ok_or_else(|| {
+                            async_graphql::Error::new(
+                                "sign in: put `{\"Authorization\": \"Bearer <token>\"}` in connection_init",
+                            )
+                        })?;
+                    let viewer = sign_in(&engine, &token)
+                        .await
+                        .map_err(crate::error::to_gql)?;
+                    let mut data = Data::default();
+                    data.insert(viewer);
+                    data.insert(Loaders::new(&engine));
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Ready when the database answers.
+async fn readyz(State(app): State<AppState>) -> Response {
+    match app.engine.db().ping().await {
+        Ok(()) => "ready\n".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable\n").into_response()
+        }
+    }
+}
+
+async fn not_found() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "no such route: the API is at /graphql",
+    )
+}

@@ -1,0 +1,176 @@
+//! Actions, their indicators, assignments, reporting periods and sign-offs.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use mandate_engine::entity::{action, assignment, reporting_period, sign_off};
+use mandate_engine::queries::TaskFilter;
+
+use crate::context::{actor, engine, loaders};
+use crate::error::{IntoGql, loaded, loaded_list};
+use crate::id::{Kind, encode};
+use crate::types::{Institution, Plan, Task};
+
+/// An action (activity) of a plan.
+pub(crate) struct Action(pub action::Model);
+
+/// A measure of an action's output, as the plan states it.
+#[derive(SimpleObject)]
+pub(crate) struct Indicator {
+    /// E.g. "Număr de sesiuni realizate".
+    name: String,
+    unit: Option<String>,
+    target: Option<String>,
+}
+
+#[Object]
+impl Action {
+    async fn id(&self) -> ID {
+        encode(Kind::Action, self.0.id)
+    }
+    /// Number as in the plan, e.g. `1.2.3`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// The deadline as worded in the plan ("semestrial", "trimestrul 4 2021").
+    async fn deadline(&self) -> &str {
+        &self.0.deadline
+    }
+    /// Cron rule of a periodic action, where the plan gives one.
+    async fn recurrence(&self) -> Option<&str> {
+        self.0.recurrence.as_deref()
+    }
+    /// Funding sources as written.
+    async fn funding(&self) -> Vec<String> {
+        serde_json::from_value(self.0.funding.clone()).unwrap_or_default()
+    }
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
+        let found = loaders(ctx).plans.load_one(self.0.plan_id).await;
+        loaded(found, "plan", self.0.plan_id).map(Plan)
+    }
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+        let found = loaders(ctx).indicators.load_one(self.0.id).await;
+        Ok(loaded_list(found, "indicator", self.0.id)?
+            .into_iter()
+            .map(|i| Indicator {
+                name: i.name,
+                unit: i.unit,
+                target: i.target,
+            })
+            .collect())
+    }
+    /// Who takes part, the lead first.
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
+        let found = loaders(ctx).assignments.load_one(self.0.id).await;
+        let mut list = loaded_list(found, "assignment", self.0.id)?;
+        list.sort_by_key(|a| (!a.lead, a.role != "responsible", a.id));
+        Ok(list.into_iter().map(Assignment).collect())
+    }
+    /// Reporting periods, in order.
+    async fn periods(&self, ctx: &Context<'_>) -> Result<Vec<ReportingPeriod>> {
+        let found = loaders(ctx).action_periods.load_one(self.0.id).await;
+        let mut list = loaded_list(found, "reporting period", self.0.id)?;
+        list.sort_by_key(|p| (p.start_date, p.id));
+        Ok(list.into_iter().map(ReportingPeriod).collect())
+    }
+    /// The action's tasks that the viewer may read (at most 500), by due date.
+    async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
+        let filter = TaskFilter {
+            action_id: Some(self.0.id),
+            ..Default::default()
+        };
+        let found = engine(ctx)
+            .visible_tasks(actor(ctx)?, &filter, None, 500)
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(Task).collect())
+    }
+}
+
+/// One institution's part in an action.
+pub(crate) struct Assignment(assignment::Model);
+
+#[Object]
+impl Assignment {
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Institution> {
+        let id = self.0.institution_id;
+        loaded(loaders(ctx).institutions.load_one(id).await, "institution", id).map(Institution)
+    }
+    /// `responsible` or `partner`.
+    async fn role(&self) -> &str {
+        &self.0.role
+    }
+    /// The lead responsible institution, which consolidates partners' reports.
+    async fn lead(&self) -> bool {
+        self.0.lead
+    }
+}
+
+/// One reporting period of an action.
+pub(crate) struct ReportingPeriod(pub reporting_period::Model);
+
+#[Object]
+impl ReportingPeriod {
+    async fn id(&self) -> ID {
+        encode(Kind::Period, self.0.id)
+    }
+    async fn start(&self) -> NaiveDate {
+        self.0.start_date
+    }
+    async fn end(&self) -> NaiveDate {
+        self.0.end_date
+    }
+    /// End of the last day, in the plan's time zone.
+    async fn due_at(&self) -> DateTime<Utc> {
+        self.0.due_at
+    }
+    /// When the coordinator approved the consolidated report.
+    async fn approved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.approved_at
+    }
+    async fn approved_by(&self) -> Option<&str> {
+        self.0.approved_by.as_deref()
+    }
+    /// Every responsible institution signed off and, where the lifecycle asks, the coordinator
+    /// approved.
+    async fn complete(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(engine(ctx)
+            .period_completion(self.0.id)
+            .await
+            .gql()?
+            .complete)
+    }
+    async fn action(&self, ctx: &Context<'_>) -> Result<Action> {
+        let id = self.0.action_id;
+        loaded(loaders(ctx).actions.load_one(id).await, "action", id).map(Action)
+    }
+}
+
+/// A sign-off: of one task's report, or (without a task) the coordinator's approval of a period.
+pub(crate) struct SignOff(pub sign_off::Model);
+
+#[Object]
+impl SignOff {
+    async fn period(&self, ctx: &Context<'_>) -> Result<ReportingPeriod> {
+        let id = self.0.period_id;
+        loaded(loaders(ctx).periods.load_one(id).await, "reporting period", id).map(ReportingPeriod)
+    }
+    /// The task signed off; `null` for the coordinator's approval of the whole period.
+    async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
+        let Some(id) = self.0.task_id else {
+            return Ok(None);
+        };
+        loaded(loaders(ctx).tasks.load_one(id).await, "task", id).map(|t| Some(Task(t)))
+    }
+    async fn signed_by(&self) -> &str {
+        &self.0.signed_by
+    }
+    async fn signed_at(&self) -> DateTime<Utc> {
+        self.0.signed_at
+    }
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+}

@@ -1,0 +1,14 @@
+//! The GraphQL object types: thin wrappers over engine records, resolving nested fields
+//! through the request's loaders.
+
+mod action;
+mod directory;
+mod event;
+mod plan;
+mod task;
+
+pub(crate) use action::{Action, ReportingPeriod, SignOff};
+pub(crate) use directory::{Institution, IssuedToken, Role, Token, User};
+pub(crate) use event::{Event, TaskEvent};
+pub(crate) use plan::{ImportResult, Plan};
+pub(crate) use task::Task;

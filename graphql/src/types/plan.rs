@@ -1,0 +1,213 @@
+//! Plans, objectives, their progress, and the result of an import.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+use mandate_engine::entity::{objective, plan};
+use mandate_engine::plan_file::ImportSummary;
+use mandate_engine::reads;
+
+use crate::context::{actor, engine, loaders};
+use crate::error::{IntoGql, loaded};
+use crate::id::{Kind, encode};
+use crate::types::{Action, Institution};
+
+/// An action plan: objectives, actions, and who does what by when.
+pub(crate) struct Plan(pub plan::Model);
+
+#[Object]
+impl Plan {
+    async fn id(&self) -> ID {
+        encode(Kind::Plan, self.0.id)
+    }
+    /// Short code, unique across plans (e.g. `pna-trafic-2021-2022`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The coordinating institution.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Institution> {
+        let found = loaders(ctx).institutions.load_one(self.0.owner_id).await;
+        loaded(found, "institution", self.0.owner_id).map(Institution)
+    }
+    async fn period_start(&self) -> NaiveDate {
+        self.0.period_start
+    }
+    async fn period_end(&self) -> NaiveDate {
+        self.0.period_end
+    }
+    /// IANA time zone in which due dates fall at the end of the day.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    /// The name of the lifecycle its tasks follow.
+    async fn lifecycle(&self) -> &str {
+        &self.0.lifecycle
+    }
+    /// Top-level (general) objectives.
+    async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<Objective>> {
+        let found = engine(ctx).objectives(self.0.id, None).await.gql()?;
+        Ok(found.into_iter().map(Objective).collect())
+    }
+    /// Tasks per state, overdue tasks and complete action periods, counting what the viewer may
+    /// read.
+    async fn progress(&self, ctx: &Context<'_>) -> Result<Progress> {
+        let found = engine(ctx)
+            .progress(actor(ctx)?, &self.0, None)
+            .await
+            .gql()?;
+        Ok(Progress(found))
+    }
+}
+
+/// A general or specific objective.
+pub(crate) struct Objective(pub objective::Model);
+
+#[Object]
+impl Objective {
+    async fn id(&self) -> ID {
+        encode(Kind::Objective, self.0.id)
+    }
+    /// Number as in the plan: `1`, `1.2`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The expected result, where the plan states one.
+    async fn result(&self) -> Option<&str> {
+        self.0.result.as_deref()
+    }
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Objective>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        let found = loaders(ctx).objectives.load_one(id).await;
+        loaded(found, "objective", id).map(|o| Some(Objective(o)))
+    }
+    /// Specific objectives under this one.
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Objective>> {
+        let found = engine(ctx)
+            .objectives(self.0.plan_id, Some(self.0.id))
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(Objective).collect())
+    }
+    /// The actions of this objective that the viewer may read.
+    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
+        let found = engine(ctx)
+            .visible_actions(actor(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(Action).collect())
+    }
+    /// Progress of this objective and the objectives under it.
+    async fn progress(&self, ctx: &Context<'_>) -> Result<Progress> {
+        let found = loaders(ctx).plans.load_one(self.0.plan_id).await;
+        let plan = loaded(found, "plan", self.0.plan_id)?;
+        let found = engine(ctx)
+            .progress(actor(ctx)?, &plan, Some(self.0.id))
+            .await
+            .gql()?;
+        Ok(Progress(found))
+    }
+}
+
+/// How far a plan or objective has come.
+pub(crate) struct Progress(reads::Progress);
+
+/// A number of tasks in one state.
+#[derive(SimpleObject)]
+pub(crate) struct StateCount {
+    state: String,
+    count: u64,
+}
+
+#[Object]
+impl Progress {
+    /// Tasks per lifecycle state (states with no task are left out).
+    async fn by_state(&self) -> Vec<StateCount> {
+        self.0
+            .by_state
+            .iter()
+            .map(|(state, &count)| StateCount {
+                state: state.clone(),
+                count,
+            })
+            .collect()
+    }
+    /// All tasks.
+    async fn total(&self) -> u64 {
+        self.0.total()
+    }
+    /// Open tasks past their due date.
+    async fn overdue(&self) -> u64 {
+        self.0.overdue
+    }
+    /// Action periods (one action in one reporting period).
+    async fn action_periods(&self) -> u64 {
+        self.0.periods
+    }
+    /// Action periods complete: every responsible institution signed off and the coordinator
+    /// approved.
+    async fn action_periods_complete(&self) -> u64 {
+        self.0.periods_complete
+    }
+    /// `actionPeriodsComplete` as a percentage of `actionPeriods` (0 when there are none).
+    async fn percent_complete(&self) -> f64 {
+        self.0.percent_complete()
+    }
+}
+
+/// What an import created, changed or left alone, per kind of record.
+#[derive(SimpleObject)]
+pub(crate) struct ChangeCount {
+    /// `institutions`, `objectives`, `actions`, `tasks`, …
+    entity: String,
+    created: u64,
+    updated: u64,
+    unchanged: u64,
+}
+
+/// The result of `importPlan`.
+pub(crate) struct ImportResult(pub ImportSummary);
+
+#[Object]
+impl ImportResult {
+    /// The imported plan (`null` on a dry run that would create it).
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        if self.0.dry_run {
+            return Ok(None);
+        }
+        let found = loaders(ctx).plans.load_one(self.0.plan_id).await;
+        loaded(found, "plan", self.0.plan_id).map(|p| Some(Plan(p)))
+    }
+    async fn plan_code(&self) -> &str {
+        &self.0.plan_code
+    }
+    /// True when nothing was written.
+    async fn dry_run(&self) -> bool {
+        self.0.dry_run
+    }
+    async fn changes(&self) -> Vec<ChangeCount> {
+        self.0
+            .changes
+            .iter()
+            .map(|(entity, change)| ChangeCount {
+                entity: (*entity).to_owned(),
+                created: change.created as u64,
+                updated: change.updated as u64,
+                unchanged: change.unchanged as u64,
+            })
+            .collect()
+    }
+    /// Pending tasks cancelled because their period or institution left the plan.
+    async fn tasks_cancelled(&self) -> u64 {
+        self.0.tasks_cancelled as u64
+    }
+}

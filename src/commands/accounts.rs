@@ -1,0 +1,118 @@
+//! `mandate user create` and `mandate token create`: the operator's way in before any token
+//! exists.
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Duration, Utc};
+use clap::Subcommand;
+use mandate_engine::accounts::NewUser;
+use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
+
+use super::Config;
+
+/// Managing users.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, coordinator, member or auditor.
+        #[arg(long)]
+        role: String,
+        /// Institution code (required for coordinators and members).
+        #[arg(long)]
+        institution: Option<String>,
+    },
+}
+
+/// Managing API tokens.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token for a user and print it (it is stored only as a hash).
+    Create {
+        /// The user's e-mail address.
+        #[arg(long)]
+        user: String,
+        /// Lifetime: `90d`, `12h`, or `never`.
+        #[arg(long, default_value = "90d")]
+        expires: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+}
+
+pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Create {
+        email,
+        name,
+        role,
+        institution,
+    } = command;
+    let engine = config.engine().await?;
+    let new = NewUser {
+        email: EmailAddress::parse(&email)?,
+        name,
+        role: role.parse()?,
+        institution: institution.as_deref().map(InstitutionCode::parse).transpose()?,
+    };
+    let created = engine.create_user(&Actor::operator(), new).await?;
+    println!("user {} created ({})", created.email, created.role);
+    Ok(())
+}
+
+pub async fn token(config: &Config, command: TokenCommand) -> anyhow::Result<()> {
+    let TokenCommand::Create {
+        user,
+        expires,
+        label,
+    } = command;
+    let engine = config.engine().await?;
+    let expires_at = expiry(&expires, engine.now())?;
+    let issued = engine
+        .issue_token(&Actor::operator(), &user, expires_at, label)
+        .await?;
+    match expires_at {
+        Some(at) => eprintln!("token for {user}, expires {at}:"),
+        None => eprintln!("token for {user}, never expires:"),
+    }
+    println!("{}", issued.token);
+    Ok(())
+}
+
+/// `90d`, `12h` or `never`, from `now`.
+fn expiry(text: &str, now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+    if text == "never" {
+        return Ok(None);
+    }
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let n: i64 = number
+        .parse()
+        .with_context(|| format!("`{text}` is not a lifetime (e.g. 90d, 12h, never)"))?;
+    let length = match unit {
+        "d" => Duration::try_days(n),
+        "h" => Duration::try_hours(n),
+        _ => None,
+    };
+    match length {
+        Some(length) if n > 0 => Ok(Some(now + length)),
+        _ => bail!("`{text}` is not a lifetime (e.g. 90d, 12h, never)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes() {
+        let now = Utc::now();
+        assert_eq!(expiry("90d", now).unwrap(), Some(now + Duration::days(90)));
+        assert_eq!(expiry("12h", now).unwrap(), Some(now + Duration::hours(12)));
+        assert_eq!(expiry("never", now).unwrap(), None);
+        for bad in ["", "d", "0d", "-1d", "3w", "ninety"] {
+            assert!(expiry(bad, now).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! `mandate serve`: the GraphQL server, until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use mandate_engine::Engine;
+use mandate_engine::accounts::NewUser;
+use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use mandate_graphql::{SchemaOptions, ServerConfig};
+use tokio::net::TcpListener;
+
+use super::Config;
+
+/// The SQLite file `serve --demo` starts afresh each time.
+const DEMO_DATABASE: &str = "mandate-demo.db";
+
+/// Options of `mandate serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, env = "MANDATE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Start on a fresh SQLite file (mandate-demo.db) with the seed plans, demo users and their
+    /// tokens, and print the tokens.
+    #[arg(long)]
+    pub demo: bool,
+    /// Refuse schema introspection (`__schema`, `__type`).
+    #[arg(long, env = "MANDATE_NO_INTROSPECTION")]
+    pub no_introspection: bool,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "MANDATE_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+    /// Longest a request may take, in seconds.
+    #[arg(long, env = "MANDATE_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+}
+
+/// Demo users: (e-mail, name, role, institution).
+const DEMO_USERS: [(&str, &str, UserRole, Option<&str>); 5] = [
+    ("admin@mandate.example", "Administrator", UserRole::Admin, None),
+    ("coordonator@anitp.example", "Coordonator ANITP", UserRole::Coordinator, Some("ANITP")),
+    ("ofiter@igpr.example", "Ofițer IGPR", UserRole::Member, Some("IGPR")),
+    ("koordynator@lubartow.example", "Koordynator KPP Lubartów", UserRole::Coordinator, Some("KPP-LUBARTOW")),
+    ("auditor@mandate.example", "Auditor", UserRole::Auditor, None),
+];
+
+pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
+    let config = if args.demo {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = format!("{DEMO_DATABASE}{suffix}");
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {path}"));
+                }
+                _ => {}
+            }
+        }
+        Config {
+            database: format!("sqlite://{DEMO_DATABASE}?mode=rwc"),
+            ..config.clone()
+        }
+    } else {
+        config.clone()
+    };
+    let engine = config.engine().await?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    if args.demo {
+        super::demo::load_seed_plans(&engine).await?;
+        demo_users(&engine, address).await?;
+    }
+    let server = ServerConfig {
+        body_limit: args.body_limit,
+        request_timeout: Duration::from_secs(args.request_timeout),
+        schema: SchemaOptions {
+            introspection: !args.no_introspection,
+            ..SchemaOptions::default()
+        },
+    };
+    let router = mandate_graphql::router(engine, &server);
+    println!("listening on http://{address}/graphql (database {})", super::redact(&config.database));
+    tracing::info!(%address, "serving");
+    mandate_graphql::serve(listener, router, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Creates the demo users and prints a token for each.
+async fn demo_users(engine: &Engine, address: SocketAddr) -> anyhow::Result<()> {
+    let operator = Actor::operator();
+    let expires = engine.now() + chrono::Duration::days(30);
+    println!("\ndemo users and their tokens (valid 30 days):");
+    for (email, name, role, institution) in DEMO_USERS {
+        let new = NewUser {
+            email: EmailAddress::parse(email)?,
+            name: name.to_owned(),
+            role,
+            institution: institution.map(InstitutionCode::parse).transpose()?,
+        };
+        engine.create_user(&operator, new).await?;
+        let issued = engine
+            .issue_token(&operator, email, Some(expires), Some("demo".into()))
+            .await?;
+        println!("  {:<11} {email:<30} {}", role.as_str(), issued.token);
+    }
+    println!(
+        "\ntry: curl -s http://{address}/graphql -H 'Authorization: Bearer <token>' \\\n       -H 'Content-Type: application/json' -d '{{\"query\":\"{{ viewer {{ email role }} plans {{ code progress {{ total overdue }} }} }}\"}}'\n"
+    );
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
