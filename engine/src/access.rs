@@ -18,7 +18,10 @@ use crate::error::{Error, Result};
 enum Reach {
     Everything,
     /// Plans owned by `owner` (coordinators), plus what `institution` takes part in.
-    Institution { id: i64, owns_plans: bool },
+    Institution {
+        id: i64,
+        owns_plans: bool,
+    },
     Nothing,
 }
 
@@ -87,7 +90,8 @@ pub fn action_scope(actor: &Actor) -> Condition {
         Reach::Everything => Condition::all(),
         Reach::Nothing => none(),
         Reach::Institution { id, owns_plans } => {
-            let mut any = Condition::any().add(action::Column::Id.in_subquery(assigned_actions(id)));
+            let mut any =
+                Condition::any().add(action::Column::Id.in_subquery(assigned_actions(id)));
             if owns_plans {
                 any = any.add(action::Column::PlanId.in_subquery(owned_plans(id)));
             }
@@ -159,7 +163,10 @@ impl Engine {
             Reach::Everything => Ok(true),
             Reach::Nothing => Ok(false),
             Reach::Institution { id, .. } if id == task.institution_id => Ok(true),
-            Reach::Institution { id, owns_plans: true } => Ok(plan::Entity::find_by_id(task.plan_id)
+            Reach::Institution {
+                id,
+                owns_plans: true,
+            } => Ok(plan::Entity::find_by_id(task.plan_id)
                 .one(self.db())
                 .await?
                 .is_some_and(|plan| plan.owner_id == id)),
@@ -175,7 +182,9 @@ impl Engine {
             .await?;
         match found {
             Some(plan) => Ok(plan),
-            None => Err(self.missing_or_forbidden::<plan::Entity>(actor, "plan", id).await),
+            None => Err(self
+                .missing_or_forbidden::<plan::Entity>(actor, "plan", id)
+                .await),
         }
     }
 
@@ -201,7 +210,9 @@ impl Engine {
             .await?;
         match found {
             Some(task) => Ok(task),
-            None => Err(self.missing_or_forbidden::<task::Entity>(actor, "task", id).await),
+            None => Err(self
+                .missing_or_forbidden::<task::Entity>(actor, "task", id)
+                .await),
         }
     }
 

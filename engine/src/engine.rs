@@ -49,6 +49,11 @@ impl Engine {
         self.feed.subscribe()
     }
 
+    /// How many subscribers are listening now.
+    pub fn subscribers(&self) -> usize {
+        self.feed.receiver_count()
+    }
+
     /// Tells subscribers about a committed transition (nobody listening is fine).
     pub(crate) fn publish(&self, event: TaskEvent) {
         let _ = self.feed.send(event);

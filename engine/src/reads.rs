@@ -14,7 +14,9 @@ use sea_orm::{
 use crate::access::{action_scope, event_scope, plan_scope, task_scope};
 use crate::domain::Actor;
 use crate::engine::Engine;
-use crate::entity::{action, event, institution, objective, plan, reporting_period, sign_off, task};
+use crate::entity::{
+    action, event, institution, objective, plan, reporting_period, sign_off, task,
+};
 use crate::error::{Error, Result};
 use crate::queries::TaskFilter;
 
@@ -73,7 +75,11 @@ fn count(n: i64) -> u64 {
 }
 
 impl Engine {
-    fn visible_task_query(&self, actor: &Actor, filter: &TaskFilter) -> sea_orm::Select<task::Entity> {
+    fn visible_task_query(
+        &self,
+        actor: &Actor,
+        filter: &TaskFilter,
+    ) -> sea_orm::Select<task::Entity> {
         self.task_query(filter).filter(task_scope(actor))
     }
 
@@ -89,11 +95,13 @@ impl Engine {
         let mut query = self.visible_task_query(actor, filter);
         if let Some(after) = after {
             query = query.filter(
-                Condition::any().add(task::Column::DueAt.gt(after.due_at)).add(
-                    Condition::all()
-                        .add(task::Column::DueAt.eq(after.due_at))
-                        .add(task::Column::Id.gt(after.id)),
-                ),
+                Condition::any()
+                    .add(task::Column::DueAt.gt(after.due_at))
+                    .add(
+                        Condition::all()
+                            .add(task::Column::DueAt.eq(after.due_at))
+                            .add(task::Column::Id.gt(after.id)),
+                    ),
             );
         }
         Ok(query
@@ -106,10 +114,17 @@ impl Engine {
 
     /// How many tasks `actor` may read match `filter`.
     pub async fn count_visible_tasks(&self, actor: &Actor, filter: &TaskFilter) -> Result<u64> {
-        Ok(self.visible_task_query(actor, filter).count(self.db()).await?)
+        Ok(self
+            .visible_task_query(actor, filter)
+            .count(self.db())
+            .await?)
     }
 
-    fn visible_event_query(&self, actor: &Actor, filter: &EventFilter) -> sea_orm::Select<event::Entity> {
+    fn visible_event_query(
+        &self,
+        actor: &Actor,
+        filter: &EventFilter,
+    ) -> sea_orm::Select<event::Entity> {
         let mut query = event::Entity::find().filter(event_scope(actor));
         if let Some(plan_id) = filter.plan_id {
             query = query.filter(event::Column::PlanId.eq(plan_id));
@@ -145,7 +160,10 @@ impl Engine {
 
     /// How many events `actor` may read match `filter`.
     pub async fn count_visible_events(&self, actor: &Actor, filter: &EventFilter) -> Result<u64> {
-        Ok(self.visible_event_query(actor, filter).count(self.db()).await?)
+        Ok(self
+            .visible_event_query(actor, filter)
+            .count(self.db())
+            .await?)
     }
 
     /// The plans `actor` may read, by code.
@@ -158,7 +176,11 @@ impl Engine {
     }
 
     /// The objectives of a plan with `parent` (top-level ones for `None`), by number.
-    pub async fn objectives(&self, plan_id: i64, parent: Option<i64>) -> Result<Vec<objective::Model>> {
+    pub async fn objectives(
+        &self,
+        plan_id: i64,
+        parent: Option<i64>,
+    ) -> Result<Vec<objective::Model>> {
         let parent = match parent {
             Some(id) => objective::Column::ParentId.eq(id),
             None => objective::Column::ParentId.is_null(),
@@ -172,7 +194,11 @@ impl Engine {
     }
 
     /// The actions of an objective that `actor` may read, in plan order.
-    pub async fn visible_actions(&self, actor: &Actor, objective_id: i64) -> Result<Vec<action::Model>> {
+    pub async fn visible_actions(
+        &self,
+        actor: &Actor,
+        objective_id: i64,
+    ) -> Result<Vec<action::Model>> {
         Ok(action::Entity::find()
             .filter(action::Column::ObjectiveId.eq(objective_id))
             .filter(action_scope(actor))
@@ -183,7 +209,11 @@ impl Engine {
 
     /// The sign-offs of an action's periods that `actor` may read: period approvals, and the
     /// sign-offs of readable tasks. Oldest first.
-    pub async fn visible_sign_offs(&self, actor: &Actor, action_id: i64) -> Result<Vec<sign_off::Model>> {
+    pub async fn visible_sign_offs(
+        &self,
+        actor: &Actor,
+        action_id: i64,
+    ) -> Result<Vec<sign_off::Model>> {
         let action = self.readable_action(actor, action_id).await?;
         let periods = Query::select()
             .column(reporting_period::Column::Id)
@@ -287,7 +317,11 @@ impl Engine {
         let mut next = 0;
         while next < subtree.len() {
             let parent = subtree[next];
-            subtree.extend(all.iter().filter(|(_, p)| *p == Some(parent)).map(|(id, _)| *id));
+            subtree.extend(
+                all.iter()
+                    .filter(|(_, p)| *p == Some(parent))
+                    .map(|(id, _)| *id),
+            );
             next += 1;
         }
         Ok(subtree)
@@ -305,7 +339,12 @@ impl Engine {
     pub async fn institution(&self, code: &str) -> Result<institution::Model> {
         match crate::setup::institution_by_code(self.db(), code).await {
             Err(Error::NotFound { .. }) => {
-                let known: Vec<String> = self.institutions().await?.into_iter().map(|i| i.code).collect();
+                let known: Vec<String> = self
+                    .institutions()
+                    .await?
+                    .into_iter()
+                    .map(|i| i.code)
+                    .collect();
                 let hint = crate::text::did_you_mean(code, known.iter().map(String::as_str))
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();

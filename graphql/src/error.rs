@@ -36,7 +36,10 @@ pub(crate) fn to_gql(error: Error) -> GqlError {
         Error::Lifecycle(_) => coded(error.to_string(), "VALIDATION"),
         Error::Database(cause) => {
             tracing::error!(error = %cause, "database error");
-            coded("internal error; the server log has the details".to_owned(), "INTERNAL")
+            coded(
+                "internal error; the server log has the details".to_owned(),
+                "INTERNAL",
+            )
         }
     }
 }

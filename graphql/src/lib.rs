@@ -14,5 +14,5 @@ pub mod server;
 mod subscription;
 mod types;
 
-pub use schema::{MandateSchema, SchemaOptions, build_schema};
+pub use schema::{MandateSchema, SchemaOptions, build_schema, sdl};
 pub use server::{ServerConfig, router, serve};

@@ -6,9 +6,9 @@ use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 use chrono::Duration;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{EmailAddress, InstitutionCode};
-use mandate_engine::{Engine, plan_file};
 use mandate_engine::setup::Assignment;
 use mandate_engine::tasks::{Fire, ReportInput};
+use mandate_engine::{Engine, plan_file};
 use serde_json::{Value, json};
 
 use crate::context::{actor, engine};
@@ -46,7 +46,11 @@ async fn institution_ids(engine: &Engine, codes: &[String]) -> Result<Vec<i64>> 
 }
 
 fn task_fire(id: &ID, version: i64, transition: &str) -> Result<Fire> {
-    Ok(Fire::new(id::decode(id, Kind::Task, "id")?, version, transition))
+    Ok(Fire::new(
+        id::decode(id, Kind::Task, "id")?,
+        version,
+        transition,
+    ))
 }
 
 #[Object]
@@ -63,18 +67,30 @@ impl Mutation {
     ) -> Result<ImportResult> {
         let engine = engine(ctx);
         let actor = actor(ctx)?;
-        let draft = plan_file::parse(&yaml, "yaml", None, engine.lifecycles()).map_err(|problems| {
-            let first = problems.first().map(ToString::to_string).unwrap_or_default();
-            let list: Vec<Value> = problems
-                .iter()
-                .map(|p| json!({ "line": p.line, "column": p.column, "message": p.message }))
-                .collect();
-            let count = list.len();
-            async_graphql::ErrorExtensions::extend_with(
-                invalid("yaml", format!("{count} problem(s) in the plan; first: {first}")),
-                move |_, e| e.set("problems", async_graphql::Value::from_json(json!(list)).unwrap_or_default()),
-            )
-        })?;
+        let draft =
+            plan_file::parse(&yaml, "yaml", None, engine.lifecycles()).map_err(|problems| {
+                let first = problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let list: Vec<Value> = problems
+                    .iter()
+                    .map(|p| json!({ "line": p.line, "column": p.column, "message": p.message }))
+                    .collect();
+                let count = list.len();
+                async_graphql::ErrorExtensions::extend_with(
+                    invalid(
+                        "yaml",
+                        format!("{count} problem(s) in the plan; first: {first}"),
+                    ),
+                    move |_, e| {
+                        e.set(
+                            "problems",
+                            async_graphql::Value::from_json(json!(list)).unwrap_or_default(),
+                        )
+                    },
+                )
+            })?;
         engine
             .import_plan(actor, &draft, dry_run)
             .await
@@ -105,7 +121,11 @@ impl Mutation {
             .assign_action(actor, action_id, assignment)
             .await
             .gql()?;
-        engine.readable_action(actor, action_id).await.gql().map(Action)
+        engine
+            .readable_action(actor, action_id)
+            .await
+            .gql()
+            .map(Action)
     }
 
     /// The task's institution acknowledges it.
@@ -122,7 +142,13 @@ impl Mutation {
     }
 
     /// The task's institution declines it, saying why.
-    async fn decline_task(&self, ctx: &Context<'_>, id: ID, version: i64, reason: String) -> Result<Task> {
+    async fn decline_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        reason: String,
+    ) -> Result<Task> {
         let fire = task_fire(&id, version, "decline")?.reason(&reason);
         self.fire(ctx, fire).await
     }
@@ -145,7 +171,10 @@ impl Mutation {
     ) -> Result<Task> {
         let mut values = BTreeMap::new();
         for item in indicator_values {
-            if values.insert(item.indicator.clone(), item.value.0).is_some() {
+            if values
+                .insert(item.indicator.clone(), item.value.0)
+                .is_some()
+            {
                 return Err(invalid(
                     "indicatorValues",
                     format!("indicator `{}` is given twice", item.indicator),
@@ -175,13 +204,25 @@ impl Mutation {
     }
 
     /// The report is sent back for changes, saying why.
-    async fn return_task(&self, ctx: &Context<'_>, id: ID, version: i64, reason: String) -> Result<Task> {
+    async fn return_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        reason: String,
+    ) -> Result<Task> {
         let fire = task_fire(&id, version, "return")?.reason(&reason);
         self.fire(ctx, fire).await
     }
 
     /// The coordinator cancels an open task, saying why.
-    async fn cancel_task(&self, ctx: &Context<'_>, id: ID, version: i64, reason: String) -> Result<Task> {
+    async fn cancel_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        reason: String,
+    ) -> Result<Task> {
         let fire = task_fire(&id, version, "cancel")?.reason(&reason);
         self.fire(ctx, fire).await
     }
@@ -239,7 +280,11 @@ impl Mutation {
                 .transpose()
                 .gql()?,
         };
-        engine(ctx).create_user(actor(ctx)?, new).await.gql().map(User)
+        engine(ctx)
+            .create_user(actor(ctx)?, new)
+            .await
+            .gql()
+            .map(User)
     }
 
     /// Issues a token for a user (yourself; a member of your institution as its coordinator;
@@ -269,6 +314,10 @@ impl Mutation {
     /// Revokes a token at once.
     async fn revoke_token(&self, ctx: &Context<'_>, id: ID) -> Result<Token> {
         let id = id::decode(&id, Kind::Token, "id")?;
-        engine(ctx).revoke_token(actor(ctx)?, id).await.gql().map(Token)
+        engine(ctx)
+            .revoke_token(actor(ctx)?, id)
+            .await
+            .gql()
+            .map(Token)
     }
 }

@@ -21,7 +21,11 @@ pub(crate) struct PageInfo {
 
 /// A page's rows cut to `size` (they were fetched with one more, to learn whether more follow),
 /// each row's cursor, and where the page stands.
-fn split_page<T>(mut rows: Vec<T>, size: u64, cursor: impl Fn(&T) -> String) -> (Vec<T>, Vec<String>, PageInfo) {
+fn split_page<T>(
+    mut rows: Vec<T>,
+    size: u64,
+    cursor: impl Fn(&T) -> String,
+) -> (Vec<T>, Vec<String>, PageInfo) {
     let has_next_page = rows.len() as u64 > size;
     rows.truncate(size as usize);
     let cursors: Vec<String> = rows.iter().map(cursor).collect();

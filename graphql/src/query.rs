@@ -60,21 +60,35 @@ impl Query {
 
     async fn plan(&self, ctx: &Context<'_>, id: ID) -> Result<Plan> {
         let id = id::decode(&id, Kind::Plan, "id")?;
-        engine(ctx).readable_plan(actor(ctx)?, id).await.gql().map(Plan)
+        engine(ctx)
+            .readable_plan(actor(ctx)?, id)
+            .await
+            .gql()
+            .map(Plan)
     }
 
     async fn action(&self, ctx: &Context<'_>, id: ID) -> Result<Action> {
         let id = id::decode(&id, Kind::Action, "id")?;
-        engine(ctx).readable_action(actor(ctx)?, id).await.gql().map(Action)
+        engine(ctx)
+            .readable_action(actor(ctx)?, id)
+            .await
+            .gql()
+            .map(Action)
     }
 
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Task> {
         let id = id::decode(&id, Kind::Task, "id")?;
-        engine(ctx).readable_task(actor(ctx)?, id).await.gql().map(Task)
+        engine(ctx)
+            .readable_task(actor(ctx)?, id)
+            .await
+            .gql()
+            .map(Task)
     }
 
     /// The tasks the viewer may read, by due date, a page at a time.
-    #[graphql(complexity = "first.unwrap_or(crate::page::DEFAULT_PAGE).max(1) as usize * child_complexity")]
+    #[graphql(
+        complexity = "first.unwrap_or(crate::page::DEFAULT_PAGE).max(1) as usize * child_complexity"
+    )]
     async fn tasks(
         &self,
         ctx: &Context<'_>,
@@ -126,16 +140,14 @@ impl Query {
 
     async fn institution(&self, ctx: &Context<'_>, code: String) -> Result<Institution> {
         actor(ctx)?;
-        engine(ctx)
-            .institution(&code)
-            .await
-            .gql()
-            .map(Institution)
+        engine(ctx).institution(&code).await.gql().map(Institution)
     }
 
     /// The audit trail of a plan, action or task (of everything the viewer may read, without
     /// `entityId`), oldest first.
-    #[graphql(complexity = "first.unwrap_or(crate::page::DEFAULT_PAGE).max(1) as usize * child_complexity")]
+    #[graphql(
+        complexity = "first.unwrap_or(crate::page::DEFAULT_PAGE).max(1) as usize * child_complexity"
+    )]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -149,15 +161,29 @@ impl Query {
         let mut filter = EventFilter::default();
         if let Some(entity) = &entity_id {
             match id::decode_any(entity, "entityId")? {
-                (Kind::Plan, id) => filter.plan_id = Some(engine.readable_plan(actor, id).await.gql()?.id),
-                (Kind::Action, id) => filter.action_id = Some(engine.readable_action(actor, id).await.gql()?.id),
-                (Kind::Task, id) => filter.task_id = Some(engine.readable_task(actor, id).await.gql()?.id),
-                _ => return Err(invalid("entityId", "events are kept for plans, actions and tasks")),
+                (Kind::Plan, id) => {
+                    filter.plan_id = Some(engine.readable_plan(actor, id).await.gql()?.id)
+                }
+                (Kind::Action, id) => {
+                    filter.action_id = Some(engine.readable_action(actor, id).await.gql()?.id)
+                }
+                (Kind::Task, id) => {
+                    filter.task_id = Some(engine.readable_task(actor, id).await.gql()?.id)
+                }
+                _ => {
+                    return Err(invalid(
+                        "entityId",
+                        "events are kept for plans, actions and tasks",
+                    ));
+                }
             }
         }
         let after = after
             .as_deref()
-            .map(|a| a.parse::<i64>().map_err(|_| invalid("after", format!("`{a}` is not a cursor of this list"))))
+            .map(|a| {
+                a.parse::<i64>()
+                    .map_err(|_| invalid("after", format!("`{a}` is not a cursor of this list")))
+            })
             .transpose()?;
         let rows = engine
             .visible_events(actor, &filter, after, size + 1)
@@ -169,7 +195,9 @@ impl Query {
             0
         };
         let rows = rows.into_iter().map(Event).collect();
-        Ok(EventConnection::new(rows, size, total, |e: &Event| e.0.id.to_string()))
+        Ok(EventConnection::new(rows, size, total, |e: &Event| {
+            e.0.id.to_string()
+        }))
     }
 
     /// Sign-offs of an action's periods: task sign-offs and the coordinator's approvals.

@@ -42,3 +42,8 @@ pub fn build_schema(engine: Engine, options: SchemaOptions) -> MandateSchema {
     }
     builder.finish()
 }
+
+/// The schema in SDL, as checked in at `graphql/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query, Mutation, Subscription).finish().sdl()
+}

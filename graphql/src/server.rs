@@ -154,9 +154,7 @@ async fn graphql(State(app): State<AppState>, headers: HeaderMap, body: Body) ->
         Ok(viewer) => viewer,
         Err(e) => return sign_in_refusal(e),
     };
-    let request = request
-        .data(viewer)
-        .data(Loaders::new(&app.engine));
+    let request = request.data(viewer).data(Loaders::new(&app.engine));
     let mut response = app.schema.execute(request).await;
     for error in &mut response.errors {
         // Errors raised before any resolver ran (syntax, unknown field, depth, complexity) have

@@ -26,7 +26,13 @@ impl Subscription {
         let engine = engine(ctx).clone();
         let actor = actor(ctx)?.clone();
         let plan_id = match &plan_id {
-            Some(id) => Some(engine.readable_plan(&actor, id::decode(id, Kind::Plan, "planId")?).await.gql()?.id),
+            Some(id) => Some(
+                engine
+                    .readable_plan(&actor, id::decode(id, Kind::Plan, "planId")?)
+                    .await
+                    .gql()?
+                    .id,
+            ),
             None => None,
         };
         let institution_id = match &institution {
@@ -63,7 +69,11 @@ impl Subscription {
     }
 }
 
-async fn readable(engine: &Engine, actor: &Actor, task: &mandate_engine::entity::task::Model) -> bool {
+async fn readable(
+    engine: &Engine,
+    actor: &Actor,
+    task: &mandate_engine::entity::task::Model,
+) -> bool {
     engine.can_read_task(actor, task).await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "cannot check a subscriber's access");
         false

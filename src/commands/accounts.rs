@@ -55,7 +55,10 @@ pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         email: EmailAddress::parse(&email)?,
         name,
         role: role.parse()?,
-        institution: institution.as_deref().map(InstitutionCode::parse).transpose()?,
+        institution: institution
+            .as_deref()
+            .map(InstitutionCode::parse)
+            .transpose()?,
     };
     let created = engine.create_user(&Actor::operator(), new).await?;
     println!("user {} created ({})", created.email, created.role);

@@ -38,11 +38,36 @@ pub struct ServeArgs {
 
 /// Demo users: (e-mail, name, role, institution).
 const DEMO_USERS: [(&str, &str, UserRole, Option<&str>); 5] = [
-    ("admin@mandate.example", "Administrator", UserRole::Admin, None),
-    ("coordonator@anitp.example", "Coordonator ANITP", UserRole::Coordinator, Some("ANITP")),
-    ("ofiter@igpr.example", "Ofițer IGPR", UserRole::Member, Some("IGPR")),
-    ("koordynator@lubartow.example", "Koordynator KPP Lubartów", UserRole::Coordinator, Some("KPP-LUBARTOW")),
-    ("auditor@mandate.example", "Auditor", UserRole::Auditor, None),
+    (
+        "admin@mandate.example",
+        "Administrator",
+        UserRole::Admin,
+        None,
+    ),
+    (
+        "coordonator@anitp.example",
+        "Coordonator ANITP",
+        UserRole::Coordinator,
+        Some("ANITP"),
+    ),
+    (
+        "ofiter@igpr.example",
+        "Ofițer IGPR",
+        UserRole::Member,
+        Some("IGPR"),
+    ),
+    (
+        "koordynator@lubartow.example",
+        "Koordynator KPP Lubartów",
+        UserRole::Coordinator,
+        Some("KPP-LUBARTOW"),
+    ),
+    (
+        "auditor@mandate.example",
+        "Auditor",
+        UserRole::Auditor,
+        None,
+    ),
 ];
 
 pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
@@ -81,7 +106,10 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
         },
     };
     let router = mandate_graphql::router(engine, &server);
-    println!("listening on http://{address}/graphql (database {})", super::redact(&config.database));
+    println!(
+        "listening on http://{address}/graphql (database {})",
+        super::redact(&config.database)
+    );
     tracing::info!(%address, "serving");
     mandate_graphql::serve(listener, router, shutdown_signal()).await?;
     tracing::info!("stopped");

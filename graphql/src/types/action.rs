@@ -76,6 +76,7 @@ impl Action {
         Ok(list.into_iter().map(ReportingPeriod).collect())
     }
     /// The action's tasks that the viewer may read (at most 500), by due date.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
         let filter = TaskFilter {
             action_id: Some(self.0.id),
@@ -96,7 +97,12 @@ pub(crate) struct Assignment(assignment::Model);
 impl Assignment {
     async fn institution(&self, ctx: &Context<'_>) -> Result<Institution> {
         let id = self.0.institution_id;
-        loaded(loaders(ctx).institutions.load_one(id).await, "institution", id).map(Institution)
+        loaded(
+            loaders(ctx).institutions.load_one(id).await,
+            "institution",
+            id,
+        )
+        .map(Institution)
     }
     /// `responsible` or `partner`.
     async fn role(&self) -> &str {
@@ -155,7 +161,12 @@ pub(crate) struct SignOff(pub sign_off::Model);
 impl SignOff {
     async fn period(&self, ctx: &Context<'_>) -> Result<ReportingPeriod> {
         let id = self.0.period_id;
-        loaded(loaders(ctx).periods.load_one(id).await, "reporting period", id).map(ReportingPeriod)
+        loaded(
+            loaders(ctx).periods.load_one(id).await,
+            "reporting period",
+            id,
+        )
+        .map(ReportingPeriod)
     }
     /// The task signed off; `null` for the coordinator's approval of the whole period.
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {

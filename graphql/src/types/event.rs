@@ -33,8 +33,12 @@ impl Event {
         let Some(id) = self.0.actor_institution_id else {
             return Ok(None);
         };
-        loaded(loaders(ctx).institutions.load_one(id).await, "institution", id)
-            .map(|i| Some(Institution(i)))
+        loaded(
+            loaders(ctx).institutions.load_one(id).await,
+            "institution",
+            id,
+        )
+        .map(|i| Some(Institution(i)))
     }
     async fn at(&self) -> DateTime<Utc> {
         self.0.at

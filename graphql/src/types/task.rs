@@ -47,7 +47,12 @@ impl Task {
     }
     async fn institution(&self, ctx: &Context<'_>) -> Result<Institution> {
         let id = self.0.institution_id;
-        loaded(loaders(ctx).institutions.load_one(id).await, "institution", id).map(Institution)
+        loaded(
+            loaders(ctx).institutions.load_one(id).await,
+            "institution",
+            id,
+        )
+        .map(Institution)
     }
     async fn action(&self, ctx: &Context<'_>) -> Result<Action> {
         let id = self.0.action_id;
@@ -59,8 +64,12 @@ impl Task {
     }
     async fn period(&self, ctx: &Context<'_>) -> Result<ReportingPeriod> {
         let id = self.0.period_id;
-        loaded(loaders(ctx).periods.load_one(id).await, "reporting period", id)
-            .map(ReportingPeriod)
+        loaded(
+            loaders(ctx).periods.load_one(id).await,
+            "reporting period",
+            id,
+        )
+        .map(ReportingPeriod)
     }
     /// Reports submitted, oldest first (a returned report is followed by its resubmission).
     async fn reports(&self, ctx: &Context<'_>) -> Result<Vec<Report>> {
