@@ -335,6 +335,14 @@ impl Engine {
             .await?)
     }
 
+    /// The institution with id `id`.
+    pub async fn institution_by_id(&self, id: i64) -> Result<institution::Model> {
+        institution::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("institution", id))
+    }
+
     /// The institution with `code`; `NotFound` names the closest known code.
     pub async fn institution(&self, code: &str) -> Result<institution::Model> {
         match crate::setup::institution_by_code(self.db(), code).await {

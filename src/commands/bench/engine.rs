@@ -1,0 +1,166 @@
+//! `mandate bench engine`: the engine against bare sea-orm statements doing the same writes.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use mandate_engine::domain::{Actor, UserRole};
+use mandate_engine::entity::{event, plan, report, sign_off, task};
+use mandate_engine::tasks::{Fire, ReportInput};
+use mandate_engine::{Engine, db};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+
+use super::{PATH, backend, drive, make_plan};
+use crate::commands::Config;
+
+/// Runs the engine bench; returns the engine's transitions per second.
+pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::Result<f64> {
+    let engine = config.engine().await?;
+    println!(
+        "mandate bench engine: {tasks} tasks, concurrency {concurrency}, {}",
+        backend(config)
+    );
+    let setup_start = Instant::now();
+    let (engine_plan, engine_tasks) = make_plan(&engine, "bench-engine", tasks).await?;
+    let (ceiling_plan, ceiling_tasks) = make_plan(&engine, "bench-ceiling", tasks).await?;
+    println!(
+        "setup    {} tasks created in {:.2} s",
+        2 * tasks,
+        setup_start.elapsed().as_secs_f64()
+    );
+
+    let coordinator = Actor::operator();
+    let mut measured = drive(engine_tasks, concurrency, {
+        let engine = engine.clone();
+        move |t| {
+            let engine = engine.clone();
+            let coordinator = coordinator.clone();
+            async move { engine_path(&engine, &coordinator, t).await }
+        }
+    })
+    .await?;
+    let mut ceiling = drive(ceiling_tasks, concurrency, {
+        let engine = engine.clone();
+        move |t| {
+            let engine = engine.clone();
+            async move { ceiling_path(&engine, t).await }
+        }
+    })
+    .await?;
+    let engine_rate = measured.report("engine");
+    let ceiling_rate = ceiling.report("ceiling");
+    println!(
+        "ratio    engine/ceiling throughput {:.2}",
+        engine_rate / ceiling_rate
+    );
+    for code in [engine_plan, ceiling_plan] {
+        plan::Entity::delete_many()
+            .filter(plan::Column::Code.eq(code))
+            .exec(engine.db())
+            .await?;
+    }
+    Ok(engine_rate)
+}
+
+fn bench_report() -> ReportInput {
+    ReportInput {
+        indicator_values: [("Număr de acțiuni".to_owned(), json!(1))]
+            .into_iter()
+            .collect(),
+        narrative: "Raport de test".to_owned(),
+        evidence: vec!["https://example.org/raport".to_owned()],
+    }
+}
+
+async fn engine_path(
+    engine: &Engine,
+    coordinator: &Actor,
+    mut t: task::Model,
+) -> anyhow::Result<Vec<Duration>> {
+    let member = Actor::user("bench", UserRole::Member, Some(t.institution_id));
+    let mut latencies = Vec::with_capacity(PATH.len());
+    for step in PATH {
+        let mut fire = Fire::new(t.id, t.version, step);
+        if step == "submit" {
+            fire = fire.report(bench_report());
+        }
+        let actor = if step == "approve" {
+            coordinator
+        } else {
+            &member
+        };
+        let start = Instant::now();
+        t = engine.fire(actor, fire).await?;
+        latencies.push(start.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// The same state changes with no engine logic: per transition one transaction with the
+/// versioned update, the report or sign-off insert where the engine makes one, and the event.
+async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Duration>> {
+    let states = ["acknowledged", "in_progress", "submitted", "signed_off"];
+    let mut latencies = Vec::with_capacity(PATH.len());
+    let mut from = t.state.clone();
+    for (i, (step, to)) in PATH.iter().zip(states).enumerate() {
+        let start = Instant::now();
+        let now = Utc::now();
+        let version = t.version + i as i64;
+        let txn = db::begin_write(engine.db()).await?;
+        task::Entity::update_many()
+            .col_expr(task::Column::State, Expr::value(to))
+            .col_expr(task::Column::Version, Expr::value(version + 1))
+            .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            .filter(task::Column::Id.eq(t.id))
+            .filter(task::Column::Version.eq(version))
+            .exec(&txn)
+            .await?;
+        if *step == "submit" {
+            report::ActiveModel {
+                task_id: Set(t.id),
+                indicator_values: Set(json!({"Număr de acțiuni": 1})),
+                narrative: Set("Raport de test".into()),
+                evidence: Set(json!(["https://example.org/raport"])),
+                submitted_by: Set("bench".into()),
+                submitted_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        if *step == "approve" {
+            sign_off::ActiveModel {
+                period_id: Set(t.period_id),
+                task_id: Set(Some(t.id)),
+                signed_by: Set("bench".into()),
+                comment: Set(None),
+                signed_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        event::ActiveModel {
+            plan_id: Set(t.plan_id),
+            action_id: Set(Some(t.action_id)),
+            task_id: Set(Some(t.id)),
+            kind: Set((*step).to_owned()),
+            actor: Set("bench".into()),
+            actor_institution_id: Set(None),
+            from_state: Set(Some(from.clone())),
+            to_state: Set(Some(to.to_owned())),
+            comment: Set(None),
+            payload: Set(json!({})),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        latencies.push(start.elapsed());
+        from = to.to_owned();
+    }
+    Ok(latencies)
+}
+

@@ -1,0 +1,183 @@
+//! `mandate bench graphql`: the engine bench's lifecycle path, over HTTP, against `mandate serve`
+//! started as a child process on the same database (so its memory can be read apart).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use mandate_engine::Engine;
+use mandate_engine::accounts::NewUser;
+use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use mandate_engine::entity::{plan, task};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::{PATH, backend, drive, make_plan};
+use crate::commands::Config;
+
+/// The mutation of each step of `PATH`, in order.
+const MUTATIONS: [&str; 4] = [
+    "mutation($id: ID!, $version: Int!) { acknowledgeTask(id: $id, version: $version) { version } }",
+    "mutation($id: ID!, $version: Int!) { startTask(id: $id, version: $version) { version } }",
+    r#"mutation($id: ID!, $version: Int!) { submitReport(id: $id, version: $version, indicatorValues: [{indicator: "Număr de acțiuni", value: 1}], narrative: "Raport de test", evidenceUrls: ["https://example.org/raport"]) { version } }"#,
+    "mutation($id: ID!, $version: Int!) { approveTask(id: $id, version: $version) { version } }",
+];
+
+pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::Result<()> {
+    let engine_rate = super::engine::run(config, tasks, concurrency).await?;
+    println!(
+        "\nmandate bench graphql: {tasks} tasks, {concurrency} clients, {}",
+        backend(config)
+    );
+    let engine = config.engine().await?;
+    let (plan_code, plan_tasks) = make_plan(&engine, "bench-graphql", tasks).await?;
+    let coordinator = token(&engine, "BENCH-0", UserRole::Coordinator).await?;
+    let mut members = BTreeMap::new();
+    for t in &plan_tasks {
+        if !members.contains_key(&t.institution_id) {
+            let code = engine.institution_by_id(t.institution_id).await?.code;
+            members.insert(t.institution_id, token(&engine, &code, UserRole::Member).await?);
+        }
+    }
+    let tokens = Arc::new((coordinator, members));
+
+    let mut server = Server::start(config).await?;
+    let idle = server.resident_kib();
+    let client = reqwest::Client::new();
+    let url = format!("http://{}/graphql", server.address);
+    let mut measured = drive(plan_tasks, concurrency, move |t| {
+        let (client, url, tokens) = (client.clone(), url.clone(), tokens.clone());
+        async move { http_path(&client, &url, &tokens.0, &tokens.1, t).await }
+    })
+    .await?;
+    let after = server.resident_kib();
+    server.stop().await;
+
+    let rate = measured.report("graphql");
+    println!(
+        "ratio    graphql/engine throughput {:.2}",
+        rate / engine_rate
+    );
+    match (idle, after) {
+        (Some(idle), Some(after)) => println!(
+            "memory   server resident set: {:.1} MiB idle, {:.1} MiB after the run",
+            idle as f64 / 1024.0,
+            after as f64 / 1024.0
+        ),
+        _ => println!("memory   server resident set: not readable on this system"),
+    }
+    plan::Entity::delete_many()
+        .filter(plan::Column::Code.eq(plan_code))
+        .exec(engine.db())
+        .await?;
+    Ok(())
+}
+
+/// A token for the bench user of `institution` with `role`, created on first use.
+async fn token(engine: &Engine, institution: &str, role: UserRole) -> anyhow::Result<String> {
+    let operator = Actor::operator();
+    let email = format!("bench-{}-{role}@mandate.example", institution.to_lowercase());
+    if engine.user_by_email(&email).await.is_err() {
+        let new = NewUser {
+            email: EmailAddress::parse(&email)?,
+            name: format!("Bench {role} {institution}"),
+            role,
+            institution: Some(InstitutionCode::parse(institution)?),
+        };
+        engine.create_user(&operator, new).await?;
+    }
+    let expires = engine.now() + chrono::Duration::hours(12);
+    Ok(engine
+        .issue_token(&operator, &email, Some(expires), Some("bench".into()))
+        .await?
+        .token)
+}
+
+/// One task through acknowledge → start → submit → approve over HTTP; the latency of each.
+async fn http_path(
+    client: &reqwest::Client,
+    url: &str,
+    coordinator: &str,
+    members: &BTreeMap<i64, String>,
+    t: task::Model,
+) -> anyhow::Result<Vec<Duration>> {
+    let member = members
+        .get(&t.institution_id)
+        .context("no token for the task's institution")?;
+    let mut version = t.version;
+    let mut latencies = Vec::with_capacity(PATH.len());
+    for (step, mutation) in PATH.iter().zip(MUTATIONS) {
+        let token = if *step == "approve" { coordinator } else { member };
+        let body = json!({ "query": mutation, "variables": { "id": format!("Task:{}", t.id), "version": version } });
+        let start = Instant::now();
+        let answer: Value = client
+            .post(url)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await?
+            .json()
+            .await?;
+        latencies.push(start.elapsed());
+        if let Some(errors) = answer.get("errors") {
+            bail!("{step} on task {} failed: {errors}", t.id);
+        }
+        version += 1;
+    }
+    Ok(latencies)
+}
+
+/// `mandate serve` as a child process on a free port.
+struct Server {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl Server {
+    async fn start(config: &Config) -> anyhow::Result<Self> {
+        let exe = std::env::current_exe().context("cannot find the mandate executable")?;
+        let mut command = Command::new(exe);
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--database", &config.database])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(dir) = &config.lifecycles {
+            command.arg("--lifecycles").arg(dir);
+        }
+        let mut child = command.spawn().context("cannot start mandate serve")?;
+        let stdout = child.stdout.take().context("no output from mandate serve")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let address = loop {
+            let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+                .await
+                .context("mandate serve did not start within 60 s")??
+                .context("mandate serve stopped before listening")?;
+            if let Some(rest) = line.strip_prefix("listening on http://") {
+                let address = rest.split('/').next().unwrap_or_default();
+                break address
+                    .parse()
+                    .with_context(|| format!("unexpected address in `{line}`"))?;
+            }
+        };
+        Ok(Self { child, address })
+    }
+
+    /// The child's resident set size in KiB (Linux `/proc`).
+    fn resident_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
+    async fn stop(&mut self) {
+        self.child.kill().await.ok();
+    }
+}
