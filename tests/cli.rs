@@ -11,6 +11,7 @@ use support::TestDb;
 on_both_databases!(
     import_of_a_broken_plan_reports_every_mistake_and_writes_nothing,
     demo_loads_every_seed_plan_and_status_shows_them,
+    serve_answers_with_a_cli_token_and_stops_on_sigterm,
 );
 
 fn mandate(db: &TestDb, args: &[&str]) -> Output {
@@ -166,4 +167,97 @@ fn validate_accepts_the_seed_plans_and_deadline_prints_json() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: deadline \"cândva\""), "{err}");
     assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+}
+
+async fn serve_answers_with_a_cli_token_and_stops_on_sigterm(db: TestDb) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let created = mandate(
+        &db,
+        &[
+            "user",
+            "create",
+            "--email",
+            "auditor@curtea.ro",
+            "--name",
+            "Auditor",
+            "--role",
+            "auditor",
+        ],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let issued = mandate(
+        &db,
+        &[
+            "token",
+            "create",
+            "--user",
+            "auditor@curtea.ro",
+            "--expires",
+            "1d",
+        ],
+    );
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
+    let token = stdout(&issued).trim().to_owned();
+    assert!(token.starts_with("mdt_") && token.len() == 68, "{token}");
+    let unknown = mandate(&db, &["token", "create", "--user", "nobody@curtea.ro"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody@curtea.ro"));
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve started");
+    let stdout = server.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("serve printed its address")
+            .expect("line");
+        if let Some(rest) = line.strip_prefix("listening on http://") {
+            break rest.split('/').next().expect("address").to_owned();
+        }
+    };
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("http://{address}/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(health.status().as_u16(), 200);
+    let answer: serde_json::Value = client
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "query": "{ viewer { email role } }" }))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        answer["data"]["viewer"]["email"], "auditor@curtea.ro",
+        "{answer}"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = server.wait().expect("serve stopped");
+    assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
 }

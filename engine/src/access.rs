@@ -3,8 +3,9 @@
 //!
 //! - admins and auditors read everything;
 //! - a coordinator reads the plans its institution owns, and what a member of its institution reads;
-//! - a member reads its institution's tasks, the actions its institution is assigned to, and the
-//!   plans those actions belong to.
+//! - a member reads its institution's tasks, every task of the actions its institution leads (the
+//!   lead consolidates and signs off partners' reports), the actions its institution is assigned
+//!   to, and the plans those actions belong to.
 
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
@@ -61,11 +62,25 @@ fn assigned_actions(institution: i64) -> SelectStatement {
         .to_owned()
 }
 
+fn led_actions(institution: i64) -> SelectStatement {
+    Query::select()
+        .column(assignment::Column::ActionId)
+        .from(assignment::Entity)
+        .and_where(assignment::Column::InstitutionId.eq(institution))
+        .and_where(assignment::Column::Lead.eq(true))
+        .to_owned()
+}
+
+/// The tasks of `institution` and of the actions it leads.
 fn tasks_of(institution: i64) -> SelectStatement {
     Query::select()
         .column(task::Column::Id)
         .from(task::Entity)
-        .and_where(task::Column::InstitutionId.eq(institution))
+        .cond_where(
+            Condition::any()
+                .add(task::Column::InstitutionId.eq(institution))
+                .add(task::Column::ActionId.in_subquery(led_actions(institution))),
+        )
         .to_owned()
 }
 
@@ -75,7 +90,9 @@ pub fn task_scope(actor: &Actor) -> Condition {
         Reach::Everything => Condition::all(),
         Reach::Nothing => none(),
         Reach::Institution { id, owns_plans } => {
-            let mut any = Condition::any().add(task::Column::InstitutionId.eq(id));
+            let mut any = Condition::any()
+                .add(task::Column::InstitutionId.eq(id))
+                .add(task::Column::ActionId.in_subquery(led_actions(id)));
             if owns_plans {
                 any = any.add(task::Column::PlanId.in_subquery(owned_plans(id)));
             }
@@ -147,14 +164,17 @@ fn forbidden(actor: &Actor, what: &str, id: i64) -> Error {
 }
 
 impl Engine {
-    /// Whether `actor` may read some tasks of institution `institution_id` (its own, or, for a
-    /// coordinator, other institutions' tasks in the plans it owns).
-    pub fn may_read_tasks_of(&self, actor: &Actor, institution_id: i64) -> bool {
-        match reach(actor) {
-            Reach::Everything => true,
-            Reach::Institution { id, owns_plans } => owns_plans || id == institution_id,
-            Reach::Nothing => false,
-        }
+    /// Whether `actor` may read some tasks of institution `institution_id`: its own, those of
+    /// actions it leads, or, for a coordinator, those in the plans it owns.
+    pub async fn may_read_tasks_of(&self, actor: &Actor, institution_id: i64) -> Result<bool> {
+        let condition = Condition::all()
+            .add(task::Column::InstitutionId.eq(institution_id))
+            .add(task_scope(actor));
+        Ok(task::Entity::find()
+            .filter(condition)
+            .one(self.db())
+            .await?
+            .is_some())
     }
 
     /// Whether `actor` may read `task` (already loaded).
@@ -163,14 +183,11 @@ impl Engine {
             Reach::Everything => Ok(true),
             Reach::Nothing => Ok(false),
             Reach::Institution { id, .. } if id == task.institution_id => Ok(true),
-            Reach::Institution {
-                id,
-                owns_plans: true,
-            } => Ok(plan::Entity::find_by_id(task.plan_id)
+            Reach::Institution { .. } => Ok(task::Entity::find_by_id(task.id)
+                .filter(task_scope(actor))
                 .one(self.db())
                 .await?
-                .is_some_and(|plan| plan.owner_id == id)),
-            Reach::Institution { .. } => Ok(false),
+                .is_some()),
         }
     }
 

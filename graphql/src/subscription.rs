@@ -40,7 +40,7 @@ impl Subscription {
             None => None,
         };
         if let Some(id) = institution_id
-            && !engine.may_read_tasks_of(&actor, id)
+            && !engine.may_read_tasks_of(&actor, id).await.gql()?
         {
             return Err(to_gql(mandate_engine::Error::Forbidden(format!(
                 "{} may not follow the tasks of {}",
@@ -63,7 +63,7 @@ impl Subscription {
                 let wanted = plan_id.is_none_or(|p| p == task.plan_id)
                     && institution_id.is_none_or(|i| i == task.institution_id)
                     && readable(&engine, &actor, task).await;
-                wanted.then(|| TaskEvent(committed))
+                wanted.then_some(TaskEvent(committed))
             }
         }))
     }

@@ -291,26 +291,43 @@ async fn a_plan_goes_from_import_to_a_completed_action_period(db: TestDb) {
         events["totalCount"].as_u64(),
         Some(events["nodes"].as_array().map_or(0, |n| n.len() as u64))
     );
-    // The report is kept with its values.
-    let answer = s
-        .app
-        .gql(
-            &s.igpr,
-            "query($id: ID!) { action(id: $id) { tasks { institution { code } reports { indicatorValues narrative evidenceUrls submittedBy } } } }",
-            json!({ "id": action }),
-        )
-        .await;
-    let tasks = data(&answer)["action"]["tasks"]
-        .as_array()
-        .expect("tasks")
-        .clone();
-    assert!(
-        tasks.iter().all(|t| t["institution"]["code"] == "IGPR"),
-        "a member reads only its institution's tasks: {tasks:#?}"
-    );
+    // The reports are kept with their values. The partner reads its own task only; the lead
+    // reads the partner's too, as it consolidates them.
+    let reports_seen_by = async |token: &str| -> Vec<Value> {
+        let answer = s
+            .app
+            .gql(
+                token,
+                "query($id: ID!) { action(id: $id) { tasks { institution { code } reports { indicatorValues narrative evidenceUrls submittedBy } } } }",
+                json!({ "id": action }),
+            )
+            .await;
+        data(&answer)["action"]["tasks"]
+            .as_array()
+            .expect("tasks")
+            .clone()
+    };
+    let codes = |tasks: &[Value]| -> BTreeSet<String> {
+        tasks
+            .iter()
+            .map(|t| {
+                t["institution"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let partner_view = reports_seen_by(&s.diicot).await;
+    assert_eq!(codes(&partner_view), BTreeSet::from(["DIICOT".to_owned()]));
+    let tasks = reports_seen_by(&s.igpr).await;
+    assert!(codes(&tasks).is_superset(&BTreeSet::from(["DIICOT".to_owned(), "IGPR".to_owned()])));
     let report = &tasks
         .iter()
-        .find(|t| t["reports"].as_array().is_some_and(|r| !r.is_empty()))
+        .find(|t| {
+            t["institution"]["code"] == "IGPR"
+                && t["reports"].as_array().is_some_and(|r| !r.is_empty())
+        })
         .expect("a reported task")["reports"][0];
     assert_eq!(report["indicatorValues"][&indicators[0]], 10);
     assert_eq!(report["submittedBy"], "ofiter@igpr.ro");

@@ -163,4 +163,3 @@ async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Dur
     }
     Ok(latencies)
 }
-

@@ -1,7 +1,7 @@
 //! `mandate bench graphql`: the engine bench's lifecycle path, over HTTP, against `mandate serve`
 //! started as a child process on the same database (so its memory can be read apart).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -37,12 +37,11 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     let engine = config.engine().await?;
     let (plan_code, plan_tasks) = make_plan(&engine, "bench-graphql", tasks).await?;
     let coordinator = token(&engine, "BENCH-0", UserRole::Coordinator).await?;
+    let institutions: BTreeSet<i64> = plan_tasks.iter().map(|t| t.institution_id).collect();
     let mut members = BTreeMap::new();
-    for t in &plan_tasks {
-        if !members.contains_key(&t.institution_id) {
-            let code = engine.institution_by_id(t.institution_id).await?.code;
-            members.insert(t.institution_id, token(&engine, &code, UserRole::Member).await?);
-        }
+    for id in institutions {
+        let code = engine.institution_by_id(id).await?.code;
+        members.insert(id, token(&engine, &code, UserRole::Member).await?);
     }
     let tokens = Arc::new((coordinator, members));
 
@@ -81,7 +80,10 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
 /// A token for the bench user of `institution` with `role`, created on first use.
 async fn token(engine: &Engine, institution: &str, role: UserRole) -> anyhow::Result<String> {
     let operator = Actor::operator();
-    let email = format!("bench-{}-{role}@mandate.example", institution.to_lowercase());
+    let email = format!(
+        "bench-{}-{role}@mandate.example",
+        institution.to_lowercase()
+    );
     if engine.user_by_email(&email).await.is_err() {
         let new = NewUser {
             email: EmailAddress::parse(&email)?,
@@ -109,10 +111,13 @@ async fn http_path(
     let member = members
         .get(&t.institution_id)
         .context("no token for the task's institution")?;
-    let mut version = t.version;
     let mut latencies = Vec::with_capacity(PATH.len());
-    for (step, mutation) in PATH.iter().zip(MUTATIONS) {
-        let token = if *step == "approve" { coordinator } else { member };
+    for (version, (step, mutation)) in (t.version..).zip(PATH.iter().zip(MUTATIONS)) {
+        let token = if *step == "approve" {
+            coordinator
+        } else {
+            member
+        };
         let body = json!({ "query": mutation, "variables": { "id": format!("Task:{}", t.id), "version": version } });
         let start = Instant::now();
         let answer: Value = client
@@ -127,7 +132,6 @@ async fn http_path(
         if let Some(errors) = answer.get("errors") {
             bail!("{step} on task {} failed: {errors}", t.id);
         }
-        version += 1;
     }
     Ok(latencies)
 }
@@ -143,7 +147,13 @@ impl Server {
         let exe = std::env::current_exe().context("cannot find the mandate executable")?;
         let mut command = Command::new(exe);
         command
-            .args(["serve", "--listen", "127.0.0.1:0", "--database", &config.database])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database",
+                &config.database,
+            ])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .kill_on_drop(true);
@@ -151,7 +161,10 @@ impl Server {
             command.arg("--lifecycles").arg(dir);
         }
         let mut child = command.spawn().context("cannot start mandate serve")?;
-        let stdout = child.stdout.take().context("no output from mandate serve")?;
+        let stdout = child
+            .stdout
+            .take()
+            .context("no output from mandate serve")?;
         let mut lines = BufReader::new(stdout).lines();
         let address = loop {
             let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
