@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, NewEvent};
+use crate::notifications::{self, Kind};
 use crate::deadline::Period;
 use crate::domain::{Actor, AssignmentRole, EmailAddress, InstitutionCode};
 use crate::engine::Engine;
@@ -384,6 +385,11 @@ pub async fn open_periods<C: ConnectionTrait>(
                     .filter(task::Column::Open.eq(true))
                     .exec(db)
                     .await?;
+                notifications::drop_deadline_reminders(
+                    db,
+                    task::Column::PeriodId.eq(updated.id),
+                )
+                .await?;
                 updated
             }
             None => {
@@ -462,9 +468,12 @@ async fn cancel_pending<C: ConnectionTrait>(
         .all(db)
         .await?;
     let count = pending.len();
+    let ids: Vec<i64> = pending.iter().map(|t| t.id).collect();
     for t in pending {
         cancel_task(db, actor, now, action, lifecycle, t, why.0, why.1).await?;
     }
+    notifications::drop_deadline_reminders(db, task::Column::Id.is_in(ids))
+        .await?;
     Ok(count)
 }
 
@@ -567,6 +576,7 @@ async fn ensure_task<C: ConnectionTrait>(
     event.payload =
         json!({ "institution_id": task.institution_id, "role": task.role, "due_at": task.due_at });
     audit::append(db, actor, now, event).await?;
+    notifications::notify_task_institution(db, now, Kind::Assigned, &task).await?;
     Ok(Some(task))
 }
 

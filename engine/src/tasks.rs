@@ -4,11 +4,13 @@
 use std::collections::BTreeMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    sea_query::Expr,
 };
 use serde_json::{Value, json};
 
 use crate::audit::{self, NewEvent};
+use crate::notifications::{self, Kind};
 use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{assignment, event, indicator, plan, report, reporting_period, sign_off, task};
@@ -362,10 +364,22 @@ impl Engine {
         event.comment = fire.comment.as_deref().or(fire.reason.as_deref());
         event.payload = payload;
         let event = audit::append(&txn, actor, now, event).await?;
+        notifications::drop_deadline_reminders(&txn, task::Column::Id.eq(task.id))
+            .await?;
         let task = task::Entity::find_by_id(task.id)
             .one(&txn)
             .await?
             .ok_or_else(|| Error::not_found("task", task.id))?;
+        let told = if transition.to == lifecycle.completion.signed_off_state {
+            Some(Kind::Approved)
+        } else if transition.name == "return" {
+            Some(Kind::Returned)
+        } else {
+            None
+        };
+        if let Some(kind) = told {
+            notifications::notify_task_institution(&txn, now, kind, &task).await?;
+        }
         txn.commit().await?;
         self.publish(TaskEvent {
             event,

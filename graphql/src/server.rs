@@ -20,7 +20,8 @@ use mandate_engine::{Engine, Error, accounts};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::context::Viewer;
 use crate::loaders::Loaders;
@@ -72,7 +73,11 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Router {
         .merge(timed)
         .route("/graphql/ws", get(websocket))
         .fallback(not_found)
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
 }
 

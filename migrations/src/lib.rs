@@ -6,6 +6,7 @@ mod m20261123_000001_institutions_and_users;
 mod m20261123_000002_plans;
 mod m20261123_000003_tasks;
 mod m20261123_000004_api_tokens;
+mod m20261123_000005_notifications;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_plans::Migration),
             Box::new(m20261123_000003_tasks::Migration),
             Box::new(m20261123_000004_api_tokens::Migration),
+            Box::new(m20261123_000005_notifications::Migration),
         ]
     }
 }

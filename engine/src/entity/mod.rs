@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod event;
 pub mod indicator;
 pub mod institution;
+pub mod notification;
 pub mod objective;
 pub mod performance_indicator;
 pub mod plan;

@@ -1,0 +1,161 @@
+//! One scheduler pass: every reminder due as of an instant, written to the outbox.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{Kind, NewNotification, addresses, enqueue};
+use crate::engine::Engine;
+use crate::entity::{institution, plan, task};
+use crate::error::Result;
+use crate::reminders::{Calendar, Delivery, Recipient, ReminderPolicy, TaskFacts, due_reminders};
+
+/// Open tasks read per query.
+const PAGE: u64 = 5000;
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickSummary {
+    /// Open tasks looked at.
+    pub tasks: u64,
+    /// New outbox rows (rows already there are not counted).
+    pub written: u64,
+}
+
+/// What a pass reads once: plans, institutions, policies.
+struct World {
+    plans: HashMap<i64, (plan::Model, Arc<ReminderPolicy>, String)>,
+    institutions: HashMap<i64, institution::Model>,
+}
+
+impl World {
+    fn recipient(&self, institution: &institution::Model, policy: &ReminderPolicy, plan_tz: &str) -> Recipient {
+        let tz: Tz = institution
+            .time_zone
+            .parse()
+            .or_else(|_| plan_tz.parse())
+            .unwrap_or(chrono_tz::UTC);
+        Recipient {
+            tz,
+            calendar: Calendar::for_time_zone(tz.name()),
+            send_at: policy.send_at_for(&institution.code),
+        }
+    }
+
+    /// Every address of `institution_id`, as notifications of `kind` about `task` at `slot`.
+    fn to_institution(&self, institution_id: i64, kind: Kind, task: Option<i64>, slot: DateTime<Utc>) -> Vec<NewNotification> {
+        self.institutions
+            .get(&institution_id)
+            .map(addresses)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|recipient| NewNotification {
+                kind,
+                task_id: task,
+                institution_id,
+                recipient,
+                slot,
+            })
+            .collect()
+    }
+}
+
+impl Engine {
+    /// The reminder policy called `name` (the default when none is named or it is unknown).
+    pub fn reminder_policy(&self, name: Option<&str>) -> Result<Arc<ReminderPolicy>> {
+        let policy = ReminderPolicy::default_policy()?;
+        if let Some(name) = name
+            && name != policy.name
+        {
+            tracing::warn!(policy = name, "unknown reminder policy; using the default");
+        }
+        Ok(Arc::new(policy))
+    }
+
+    /// One scheduler pass as of `at`: computes every reminder due and not yet in the outbox and
+    /// writes it there. Running it again at the same instant, or on another replica, writes
+    /// nothing more.
+    #[tracing::instrument(skip_all, fields(at = %at))]
+    pub async fn tick(&self, at: DateTime<Utc>) -> Result<TickSummary> {
+        let mut plans = HashMap::new();
+        for plan in plan::Entity::find().all(self.db()).await? {
+            let policy = self.reminder_policy(plan.reminder_policy.as_deref())?;
+            let initial = self.lifecycle(&plan.lifecycle)?.initial.clone();
+            plans.insert(plan.id, (plan, policy, initial));
+        }
+        let institutions = institution::Entity::find()
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        let world = World {
+            plans,
+            institutions,
+        };
+        let mut summary = TickSummary::default();
+        let mut digests: BTreeMap<i64, Arc<ReminderPolicy>> = BTreeMap::new();
+        let mut after = 0;
+        loop {
+            let page = task::Entity::find()
+                .filter(task::Column::Open.eq(true))
+                .filter(task::Column::Id.gt(after))
+                .order_by_asc(task::Column::Id)
+                .limit(PAGE)
+                .all(self.db())
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            let mut batch = Vec::new();
+            for t in &page {
+                summary.tasks += 1;
+                let (Some((plan, policy, initial)), Some(institution)) =
+                    (world.plans.get(&t.plan_id), world.institutions.get(&t.institution_id))
+                else {
+                    continue;
+                };
+                let to = world.recipient(institution, policy, &plan.time_zone);
+                let facts = TaskFacts {
+                    created_at: t.created_at,
+                    due_at: t.due_at,
+                    unacknowledged: &t.state == initial,
+                };
+                let digest = policy.delivery_for(&institution.code) == Delivery::DailyDigest;
+                for due in due_reminders(&facts, policy, &to, at) {
+                    if due.kind == Kind::Escalation {
+                        let mut up: BTreeSet<i64> = BTreeSet::from([plan.owner_id]);
+                        up.extend(institution.parent_id);
+                        for id in up {
+                            batch.extend(world.to_institution(id, due.kind, Some(t.id), due.slot));
+                        }
+                    } else if digest {
+                        digests.insert(institution.id, policy.clone());
+                    } else {
+                        batch.extend(world.to_institution(institution.id, due.kind, Some(t.id), due.slot));
+                    }
+                }
+            }
+            summary.written += enqueue(self.db(), at, &batch).await?;
+        }
+        // One digest a day per institution that chose it and has something to tell.
+        let mut batch = Vec::new();
+        for (id, policy) in digests {
+            let Some(institution) = world.institutions.get(&id) else { continue };
+            let to = world.recipient(institution, &policy, "UTC");
+            let today = at.with_timezone(&to.tz).date_naive();
+            let slot = to
+                .tz
+                .from_local_datetime(&today.and_time(to.send_at))
+                .earliest()
+                .map(|s| s.with_timezone(&Utc));
+            if let Some(slot) = slot.filter(|s| *s <= at) {
+                batch.extend(world.to_institution(id, Kind::Digest, None, slot));
+            }
+        }
+        summary.written += enqueue(self.db(), at, &batch).await?;
+        Ok(summary)
+    }
+}
