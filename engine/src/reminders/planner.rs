@@ -156,9 +156,9 @@ pub fn due_reminders(
     }
     if task.unacknowledged
         && let Some(repeat) = policy.acknowledgement_chase
-        && let Some(slot) = to.latest_repeat(to.date_of(task.created_at), repeat, now)
+        && let Some(slot) =
+            to.latest_repeat(to.date_of(task.created_at), repeat, now.min(task.due_at))
         && slot > task.created_at
-        && slot < task.due_at
     {
         due.push(Due {
             kind: Kind::AckChase,
