@@ -12,6 +12,7 @@ pub mod engine;
 pub mod entity;
 pub mod error;
 pub mod lifecycle;
+pub mod mail;
 pub mod notifications;
 pub mod plan_file;
 pub mod queries;

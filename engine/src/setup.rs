@@ -15,7 +15,6 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, NewEvent};
-use crate::notifications::{self, Kind};
 use crate::deadline::Period;
 use crate::domain::{Actor, AssignmentRole, EmailAddress, InstitutionCode};
 use crate::engine::Engine;
@@ -24,6 +23,7 @@ use crate::entity::{
 };
 use crate::error::{Error, Result};
 use crate::lifecycle::Lifecycle;
+use crate::notifications::{self, Kind};
 
 /// An institution to create or update (matched by code).
 #[derive(Debug, Clone)]
@@ -385,11 +385,8 @@ pub async fn open_periods<C: ConnectionTrait>(
                     .filter(task::Column::Open.eq(true))
                     .exec(db)
                     .await?;
-                notifications::drop_deadline_reminders(
-                    db,
-                    task::Column::PeriodId.eq(updated.id),
-                )
-                .await?;
+                notifications::drop_deadline_reminders(db, task::Column::PeriodId.eq(updated.id))
+                    .await?;
                 updated
             }
             None => {
@@ -472,8 +469,7 @@ async fn cancel_pending<C: ConnectionTrait>(
     for t in pending {
         cancel_task(db, actor, now, action, lifecycle, t, why.0, why.1).await?;
     }
-    notifications::drop_deadline_reminders(db, task::Column::Id.is_in(ids))
-        .await?;
+    notifications::drop_deadline_reminders(db, task::Column::Id.is_in(ids)).await?;
     Ok(count)
 }
 

@@ -4,18 +4,17 @@
 use std::collections::BTreeMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
 };
 use serde_json::{Value, json};
 
 use crate::audit::{self, NewEvent};
-use crate::notifications::{self, Kind};
 use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{assignment, event, indicator, plan, report, reporting_period, sign_off, task};
 use crate::error::{Error, Result};
 use crate::lifecycle::{ActorRole, CompletionRule, Lifecycle, Requirement};
+use crate::notifications::{self, Kind};
 use crate::setup::{action_and_plan, assignments_of, require_coordinator};
 
 /// A report submitted with a task.
@@ -364,8 +363,7 @@ impl Engine {
         event.comment = fire.comment.as_deref().or(fire.reason.as_deref());
         event.payload = payload;
         let event = audit::append(&txn, actor, now, event).await?;
-        notifications::drop_deadline_reminders(&txn, task::Column::Id.eq(task.id))
-            .await?;
+        notifications::drop_deadline_reminders(&txn, task::Column::Id.eq(task.id)).await?;
         let task = task::Entity::find_by_id(task.id)
             .one(&txn)
             .await?

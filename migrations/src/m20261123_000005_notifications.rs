@@ -43,7 +43,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("notifications", &["status", "next_attempt_at"], false))
+            .create_index(index(
+                "notifications",
+                &["status", "next_attempt_at"],
+                false,
+            ))
             .await?;
         manager
             .create_index(index("notifications", &["task_id"], false))

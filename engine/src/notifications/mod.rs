@@ -4,6 +4,7 @@
 //! Event-driven notifications (`assigned`, `returned`, `approved`) are written in the
 //! transaction of the change that causes them; time-driven ones by the scheduler's `tick`.
 
+mod send;
 mod tick;
 
 use std::fmt;
@@ -15,6 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use crate::entity::{institution, notification, task};
 use crate::error::Result;
 
+pub use send::{SendSummary, Sender};
 pub use tick::TickSummary;
 
 /// What a notification is about.

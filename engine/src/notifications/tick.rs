@@ -32,7 +32,12 @@ struct World {
 }
 
 impl World {
-    fn recipient(&self, institution: &institution::Model, policy: &ReminderPolicy, plan_tz: &str) -> Recipient {
+    fn recipient(
+        &self,
+        institution: &institution::Model,
+        policy: &ReminderPolicy,
+        plan_tz: &str,
+    ) -> Recipient {
         let tz: Tz = institution
             .time_zone
             .parse()
@@ -46,7 +51,13 @@ impl World {
     }
 
     /// Every address of `institution_id`, as notifications of `kind` about `task` at `slot`.
-    fn to_institution(&self, institution_id: i64, kind: Kind, task: Option<i64>, slot: DateTime<Utc>) -> Vec<NewNotification> {
+    fn to_institution(
+        &self,
+        institution_id: i64,
+        kind: Kind,
+        task: Option<i64>,
+        slot: DateTime<Utc>,
+    ) -> Vec<NewNotification> {
         self.institutions
             .get(&institution_id)
             .map(addresses)
@@ -112,9 +123,10 @@ impl Engine {
             let mut batch = Vec::new();
             for t in &page {
                 summary.tasks += 1;
-                let (Some((plan, policy, initial)), Some(institution)) =
-                    (world.plans.get(&t.plan_id), world.institutions.get(&t.institution_id))
-                else {
+                let (Some((plan, policy, initial)), Some(institution)) = (
+                    world.plans.get(&t.plan_id),
+                    world.institutions.get(&t.institution_id),
+                ) else {
                     continue;
                 };
                 let to = world.recipient(institution, policy, &plan.time_zone);
@@ -134,7 +146,12 @@ impl Engine {
                     } else if digest {
                         digests.insert(institution.id, policy.clone());
                     } else {
-                        batch.extend(world.to_institution(institution.id, due.kind, Some(t.id), due.slot));
+                        batch.extend(world.to_institution(
+                            institution.id,
+                            due.kind,
+                            Some(t.id),
+                            due.slot,
+                        ));
                     }
                 }
             }
@@ -143,7 +160,9 @@ impl Engine {
         // One digest a day per institution that chose it and has something to tell.
         let mut batch = Vec::new();
         for (id, policy) in digests {
-            let Some(institution) = world.institutions.get(&id) else { continue };
+            let Some(institution) = world.institutions.get(&id) else {
+                continue;
+            };
             let to = world.recipient(institution, &policy, "UTC");
             let today = at.with_timezone(&to.tz).date_naive();
             let slot = to

@@ -198,7 +198,7 @@ mod tests {
     fn polish_holidays() {
         let pl = Calendar::Poland;
         for holiday in [
-            date(2024, 4, 1),  // Easter Monday
+            date(2024, 4, 1), // Easter Monday
             date(2024, 5, 3),
             date(2024, 5, 30), // Corpus Christi
             date(2024, 11, 11),
@@ -206,7 +206,10 @@ mod tests {
         ] {
             assert!(pl.is_holiday(holiday), "{holiday}");
         }
-        assert!(!pl.is_holiday(date(2024, 12, 24)), "Christmas Eve only from 2025");
+        assert!(
+            !pl.is_holiday(date(2024, 12, 24)),
+            "Christmas Eve only from 2025"
+        );
         assert!(!pl.is_holiday(date(2024, 6, 1)));
     }
 
@@ -214,12 +217,30 @@ mod tests {
     fn working_days() {
         let ro = Calendar::Romania;
         // Friday 2021-04-30 is Orthodox Good Friday, Monday 2021-05-03 Easter Monday.
-        assert_eq!(ro.add_working_days(date(2021, 5, 4), -1), Some(date(2021, 4, 29)));
-        assert_eq!(ro.add_working_days(date(2021, 4, 29), 1), Some(date(2021, 5, 4)));
-        assert_eq!(ro.add_working_days(date(2021, 4, 29), 0), Some(date(2021, 4, 29)));
-        assert_eq!(ro.working_day_on_or_before(date(2021, 5, 2)), Some(date(2021, 4, 29)));
-        assert_eq!(ro.working_day_on_or_after(date(2021, 5, 1)), Some(date(2021, 5, 4)));
+        assert_eq!(
+            ro.add_working_days(date(2021, 5, 4), -1),
+            Some(date(2021, 4, 29))
+        );
+        assert_eq!(
+            ro.add_working_days(date(2021, 4, 29), 1),
+            Some(date(2021, 5, 4))
+        );
+        assert_eq!(
+            ro.add_working_days(date(2021, 4, 29), 0),
+            Some(date(2021, 4, 29))
+        );
+        assert_eq!(
+            ro.working_day_on_or_before(date(2021, 5, 2)),
+            Some(date(2021, 4, 29))
+        );
+        assert_eq!(
+            ro.working_day_on_or_after(date(2021, 5, 1)),
+            Some(date(2021, 5, 4))
+        );
         let weekends = Calendar::WeekendsOnly;
-        assert_eq!(weekends.add_working_days(date(2021, 5, 3), -1), Some(date(2021, 4, 30)));
+        assert_eq!(
+            weekends.add_working_days(date(2021, 5, 3), -1),
+            Some(date(2021, 4, 30))
+        );
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::calendar::{Calendar, shift};
-use super::policy::{Offset, Repeat, ReminderPolicy};
+use super::policy::{Offset, ReminderPolicy, Repeat};
 use crate::notifications::Kind;
 
 /// What the planner needs to know of a task.
@@ -59,7 +59,8 @@ impl Recipient {
     /// `date` moved back by `offset`, onto a working day at or before it.
     fn before(&self, date: NaiveDate, offset: Offset) -> Option<NaiveDate> {
         let moved = if offset.working {
-            self.calendar.add_working_days(date, -i64::from(offset.days))?
+            self.calendar
+                .add_working_days(date, -i64::from(offset.days))?
         } else {
             shift(date, -i64::from(offset.days))?
         };
@@ -69,7 +70,8 @@ impl Recipient {
     /// `date` moved on by `offset`, onto a working day at or after it.
     fn after(&self, date: NaiveDate, offset: Offset) -> Option<NaiveDate> {
         let moved = if offset.working {
-            self.calendar.add_working_days(date, i64::from(offset.days))?
+            self.calendar
+                .add_working_days(date, i64::from(offset.days))?
         } else {
             shift(date, i64::from(offset.days))?
         };
@@ -96,7 +98,9 @@ impl Recipient {
             let date = if repeat.every.working {
                 let mut d = first;
                 for _ in 0..k {
-                    d = self.calendar.add_working_days(d, i64::from(repeat.every.days))?;
+                    d = self
+                        .calendar
+                        .add_working_days(d, i64::from(repeat.every.days))?;
                 }
                 d
             } else {
@@ -184,7 +188,9 @@ mod tests {
     use crate::reminders::ReminderPolicy;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn bucharest() -> Recipient {
@@ -218,14 +224,29 @@ mod tests {
         // Each row: now → what is due (08:00 in Bucharest is 05:00Z in summer).
         let table: [(&str, &[(Kind, &str)]); 9] = [
             ("2021-05-31T04:59:00Z", &[]),
-            ("2021-05-31T05:00:00Z", &[(Kind::Reminder, "2021-05-31T05:00:00Z")]),
-            ("2021-06-22T12:00:00Z", &[(Kind::Reminder, "2021-05-31T05:00:00Z")]),
-            ("2021-06-23T05:00:00Z", &[(Kind::Reminder, "2021-06-23T05:00:00Z")]),
+            (
+                "2021-05-31T05:00:00Z",
+                &[(Kind::Reminder, "2021-05-31T05:00:00Z")],
+            ),
+            (
+                "2021-06-22T12:00:00Z",
+                &[(Kind::Reminder, "2021-05-31T05:00:00Z")],
+            ),
+            (
+                "2021-06-23T05:00:00Z",
+                &[(Kind::Reminder, "2021-06-23T05:00:00Z")],
+            ),
             // One working day before Wednesday the 30th is Tuesday the 29th.
-            ("2021-06-29T06:00:00Z", &[(Kind::Reminder, "2021-06-29T05:00:00Z")]),
+            (
+                "2021-06-29T06:00:00Z",
+                &[(Kind::Reminder, "2021-06-29T05:00:00Z")],
+            ),
             (
                 "2021-06-30T06:00:00Z",
-                &[(Kind::Reminder, "2021-06-29T05:00:00Z"), (Kind::DueToday, "2021-06-30T05:00:00Z")],
+                &[
+                    (Kind::Reminder, "2021-06-29T05:00:00Z"),
+                    (Kind::DueToday, "2021-06-30T05:00:00Z"),
+                ],
             ),
             (
                 "2021-07-01T05:00:00Z",
@@ -285,8 +306,15 @@ mod tests {
         // Past the due date the overdue reminders take over: the last chase stays the one
         // before it (Monday 28 June), already sent by then.
         let after_due = plan(&t, "2021-07-12T12:00:00Z");
-        let chases: Vec<_> = after_due.iter().filter(|(k, _)| *k == Kind::AckChase).collect();
-        assert_eq!(chases, [&(Kind::AckChase, at("2021-06-28T05:00:00Z"))], "{after_due:?}");
+        let chases: Vec<_> = after_due
+            .iter()
+            .filter(|(k, _)| *k == Kind::AckChase)
+            .collect();
+        assert_eq!(
+            chases,
+            [&(Kind::AckChase, at("2021-06-28T05:00:00Z"))],
+            "{after_due:?}"
+        );
     }
 
     #[test]

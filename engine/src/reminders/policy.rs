@@ -144,11 +144,19 @@ impl ReminderPolicy {
         Ok(Self {
             name: raw.name,
             send_at: time(&raw.send_at)?,
-            before_due: raw.before_due.iter().map(offset).collect::<Result<_, _>>()?,
+            before_due: raw
+                .before_due
+                .iter()
+                .map(offset)
+                .collect::<Result<_, _>>()?,
             due_today: raw.due_today,
             overdue: repeat(&raw.overdue)?,
             acknowledgement_chase: repeat(&raw.acknowledgement_chase)?,
-            escalation: raw.escalation.as_ref().map(|e| offset(&e.after)).transpose()?,
+            escalation: raw
+                .escalation
+                .as_ref()
+                .map(|e| offset(&e.after))
+                .transpose()?,
             delivery: raw.delivery,
             institutions,
         })
@@ -219,12 +227,27 @@ mod tests {
         assert_eq!(
             policy.before_due,
             [
-                Offset { days: 30, working: false },
-                Offset { days: 7, working: false },
-                Offset { days: 1, working: true },
+                Offset {
+                    days: 30,
+                    working: false
+                },
+                Offset {
+                    days: 7,
+                    working: false
+                },
+                Offset {
+                    days: 1,
+                    working: true
+                },
             ]
         );
-        assert_eq!(policy.escalation, Some(Offset { days: 14, working: false }));
+        assert_eq!(
+            policy.escalation,
+            Some(Offset {
+                days: 14,
+                working: false
+            })
+        );
         assert_eq!(policy.delivery_for("IGPR"), Delivery::Immediate);
     }
 
@@ -232,14 +255,24 @@ mod tests {
     fn mistakes_are_located() {
         let source = "name: x\nsend_at: \"08:00\"\nbefore_due: [\"7 days\", \"a week\"]\ndelivery: immediate\n";
         let e = ReminderPolicy::parse(source, "p.yaml").unwrap_err();
-        assert_eq!((e.line, e.message.contains("`a week` is not an offset")), (3, true), "{e}");
+        assert_eq!(
+            (e.line, e.message.contains("`a week` is not an offset")),
+            (3, true),
+            "{e}"
+        );
         let source = "name: x\nsend_at: \"8 o'clock\"\ndelivery: immediate\n";
         let e = ReminderPolicy::parse(source, "p.yaml").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         let source = "name: x\nsend_at: \"08:00\"\ndelivery: immediate\ninstitutions:\n  IGPR: { delivery: daily_digest, send_at: \"09:30\" }\n";
         let policy = ReminderPolicy::parse(source, "p.yaml").unwrap();
         assert_eq!(policy.delivery_for("IGPR"), Delivery::DailyDigest);
-        assert_eq!(policy.send_at_for("IGPR"), NaiveTime::from_hms_opt(9, 30, 0).unwrap());
-        assert_eq!(policy.send_at_for("ME"), NaiveTime::from_hms_opt(8, 0, 0).unwrap());
+        assert_eq!(
+            policy.send_at_for("IGPR"),
+            NaiveTime::from_hms_opt(9, 30, 0).unwrap()
+        );
+        assert_eq!(
+            policy.send_at_for("ME"),
+            NaiveTime::from_hms_opt(8, 0, 0).unwrap()
+        );
     }
 }

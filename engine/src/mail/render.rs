@@ -1,0 +1,191 @@
+//! Messages from templates: `workflows/mail/message.txt` and `message.html` (minijinja), with
+//! the words of each language in `workflows/mail/{ro,en,pl}.yaml`.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde_json::json;
+
+use crate::notifications::Kind;
+
+const TEXT: &str = include_str!("../../../workflows/mail/message.txt");
+const HTML: &str = include_str!("../../../workflows/mail/message.html");
+const LANGUAGES: [(&str, &str); 3] = [
+    ("ro", include_str!("../../../workflows/mail/ro.yaml")),
+    ("en", include_str!("../../../workflows/mail/en.yaml")),
+    ("pl", include_str!("../../../workflows/mail/pl.yaml")),
+];
+/// The language of recipients whose own is not known.
+const FALLBACK: &str = "en";
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Renders notifications in Romanian, English or Polish.
+#[derive(Debug)]
+pub struct Renderer {
+    env: Environment<'static>,
+    words: BTreeMap<&'static str, serde_json::Value>,
+}
+
+impl Renderer {
+    /// The built-in templates and languages. Fails (at start-up) if a bundled file is broken.
+    pub fn builtin() -> Result<Self, String> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Chainable);
+        env.add_template("message.txt", TEXT)
+            .map_err(|e| format!("workflows/mail/message.txt: {e}"))?;
+        env.add_template("message.html", HTML)
+            .map_err(|e| format!("workflows/mail/message.html: {e}"))?;
+        let mut words = BTreeMap::new();
+        for (language, source) in LANGUAGES {
+            let parsed: serde_json::Value = serde_saphyr::from_str(source)
+                .map_err(|e| format!("workflows/mail/{language}.yaml: {e}"))?;
+            for kind in Kind::ALL {
+                for part in ["subject", "intro"] {
+                    if parsed[part][kind.as_str()].as_str().is_none() {
+                        return Err(format!(
+                            "workflows/mail/{language}.yaml: no `{part}.{}`",
+                            kind.as_str()
+                        ));
+                    }
+                }
+            }
+            words.insert(language, parsed);
+        }
+        Ok(Self { env, words })
+    }
+
+    /// Whether there are words for `language`.
+    pub fn speaks(&self, language: &str) -> bool {
+        self.words.contains_key(language)
+    }
+
+    /// Renders a `kind` message in `language` (English if unknown). `facts` holds what the
+    /// templates show: `plan`, `objective`, `action`, `institution`, `due`, `days`, `state` (a
+    /// lifecycle state name), `reason`, `links`, and for a digest `sections`, `count`, `date`.
+    pub fn render(
+        &self,
+        language: &str,
+        kind: Kind,
+        facts: &serde_json::Value,
+    ) -> Result<Rendered, String> {
+        let (language, words) = match self.words.get_key_value(language) {
+            Some((l, w)) => (*l, w),
+            None => (FALLBACK, &self.words[FALLBACK]),
+        };
+        let mut context = facts.clone();
+        context["kind"] = json!(kind.as_str());
+        context["language"] = json!(language);
+        context["labels"] = words["labels"].clone();
+        if let Some(state) = facts["state"].as_str() {
+            context["state"] = words["states"][state]
+                .as_str()
+                .map_or(json!(state), |s| json!(s));
+        }
+        let value = Value::from(Serde(&context));
+        let fill = |template: &str| {
+            self.env
+                .render_str(template, value.clone())
+                .map_err(|e| format!("{language} {kind}: {e}"))
+        };
+        let subject = fill(words["subject"][kind.as_str()].as_str().unwrap_or_default())?;
+        context["subject"] = json!(subject);
+        context["intro"] = json!(fill(
+            words["intro"][kind.as_str()].as_str().unwrap_or_default()
+        )?);
+        let value = Value::from(Serde(&context));
+        let render = |name: &str| {
+            self.env
+                .get_template(name)
+                .and_then(|t| t.render(value.clone()))
+                .map_err(|e| format!("{name} ({language} {kind}): {e}"))
+        };
+        Ok(Rendered {
+            subject: subject.replace(['\r', '\n'], " "),
+            text: render("message.txt")?,
+            html: render("message.html")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> serde_json::Value {
+        json!({
+            "plan": { "code": "pna", "title": "Planul național de acțiune 2021–2022" },
+            "objective": { "number": "1.1", "title": "Prevenire" },
+            "action": { "number": "1.1.1", "text": "Campanii <de informare>", "indicators": [
+                { "name": "Număr de campanii", "target": "12", "unit": null }
+            ] },
+            "institution": { "code": "IGPR", "name": "Inspectoratul General al Poliției Române" },
+            "due": "31.12.2021",
+            "days": 7,
+            "state": "pending",
+            "reason": null,
+            "links": { "settings": "https://mandate.example/notifications/IGPR" },
+        })
+    }
+
+    #[test]
+    fn every_kind_renders_in_every_language() {
+        let renderer = Renderer::builtin().unwrap();
+        for language in ["ro", "en", "pl"] {
+            for kind in Kind::ALL {
+                let mut facts = facts();
+                if kind == Kind::Digest {
+                    facts["sections"] = json!([{ "label": "overdue", "tasks": [
+                        { "plan": "PNA", "action_number": "1.1.1", "action_text": "Campanii", "due": "31.12.2021", "state": "pending" }
+                    ] }]);
+                    facts["count"] = json!(1);
+                    facts["date"] = json!("01.01.2022");
+                }
+                let r = renderer.render(language, kind, &facts).unwrap();
+                for part in [&r.subject, &r.text, &r.html] {
+                    assert!(
+                        !part.contains("{{") && !part.contains("undefined"),
+                        "{language} {kind}: {part}"
+                    );
+                }
+                assert!(
+                    r.text
+                        .contains("https://mandate.example/notifications/IGPR"),
+                    "{language} {kind}"
+                );
+                if kind != Kind::Digest {
+                    assert!(
+                        r.subject.contains("1.1.1"),
+                        "{language} {kind}: {}",
+                        r.subject
+                    );
+                    assert!(r.text.contains("31.12.2021") && r.text.contains("Număr de campanii"));
+                    // The HTML part escapes what plans contain; the text part does not.
+                    assert!(
+                        r.html.contains("Campanii &lt;de informare&gt;"),
+                        "{language} {kind}"
+                    );
+                    assert!(r.text.contains("Campanii <de informare>"));
+                }
+            }
+        }
+        let ro = renderer.render("ro", Kind::Reminder, &facts()).unwrap();
+        let pl = renderer.render("pl", Kind::Reminder, &facts()).unwrap();
+        let unknown = renderer.render("fr", Kind::Reminder, &facts()).unwrap();
+        let en = renderer.render("en", Kind::Reminder, &facts()).unwrap();
+        assert!(ro.subject != pl.subject && pl.subject != en.subject);
+        assert_eq!(unknown, en, "unknown languages fall back to English");
+        assert!(
+            ro.text.contains("în așteptare") || ro.text.contains("așteptare"),
+            "{}",
+            ro.text
+        );
+    }
+}

@@ -1,0 +1,424 @@
+//! The sender: claims due outbox rows for a short lease, renders and sends each, then records the
+//! outcome. Transient failures are retried with exponential backoff and jitter up to a limit;
+//! permanent ones fail at once; every failure stays visible in the table. On PostgreSQL the claim
+//! skips rows another sender holds (`FOR UPDATE SKIP LOCKED`); on SQLite writers queue.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use lettre::Message;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::{Value, json};
+
+use super::{Kind, status};
+use crate::engine::Engine;
+use crate::entity::{action, event, indicator, institution, notification, objective, plan, task};
+use crate::error::{Error, Result};
+use crate::mail::{MailSettings, Renderer, SendError, Transport};
+
+/// Everything the sender needs.
+#[derive(Debug)]
+pub struct Sender {
+    pub transport: Transport,
+    pub renderer: Renderer,
+    pub settings: MailSettings,
+    /// How long a claim holds before another sender may take the message over.
+    pub lease: Duration,
+    /// Attempts before a message is marked `failed`.
+    pub max_attempts: i32,
+}
+
+/// What one drain did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SendSummary {
+    pub sent: u64,
+    /// Failed for now, to be tried again.
+    pub retried: u64,
+    pub failed: u64,
+    /// No longer relevant (the task closed, nothing left for a digest).
+    pub dropped: u64,
+}
+
+/// The outcome of one message.
+enum Outcome {
+    Sent(String),
+    Retry(String),
+    Failed(String),
+    Dropped(String),
+}
+
+/// The delay before attempt `attempts + 1`: 30 s doubled each time, at most an hour, ±20 %.
+fn backoff(attempts: i32) -> chrono::Duration {
+    let base = 30.0 * 2f64.powi(attempts.clamp(1, 20) - 1);
+    let jitter = getrandom::u32().map_or(0.5, |r| f64::from(r) / f64::from(u32::MAX));
+    let seconds = base.min(3600.0) * (0.8 + 0.4 * jitter);
+    chrono::Duration::milliseconds((seconds * 1000.0) as i64)
+}
+
+impl Engine {
+    /// Claims up to `limit` messages that are due (or whose sender's lease ran out).
+    async fn claim(&self, limit: u64, lease: Duration) -> Result<Vec<notification::Model>> {
+        let now = self.now();
+        let txn = crate::db::begin_write(self.db()).await?;
+        let claimable = Condition::any()
+            .add(
+                Condition::all()
+                    .add(notification::Column::Status.eq(status::PENDING))
+                    .add(notification::Column::NextAttemptAt.lte(now)),
+            )
+            .add(
+                Condition::all()
+                    .add(notification::Column::Status.eq(status::SENDING))
+                    .add(notification::Column::ClaimedUntil.lt(now)),
+            );
+        let rows = notification::Entity::find()
+            .filter(claimable)
+            .order_by_asc(notification::Column::Id)
+            .limit(limit)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .all(&txn)
+            .await?;
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+        notification::Entity::update_many()
+            .col_expr(notification::Column::Status, Expr::value(status::SENDING))
+            .col_expr(notification::Column::ClaimedUntil, Expr::value(Some(until)))
+            .filter(notification::Column::Id.is_in(rows.iter().map(|r| r.id)))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(rows)
+    }
+
+    /// Sends what is due in the outbox, `batch` messages at a time, until nothing is left.
+    #[tracing::instrument(skip_all)]
+    pub async fn send_outbox(&self, sender: &Sender, batch: u64) -> Result<SendSummary> {
+        let mut summary = SendSummary::default();
+        loop {
+            let claimed = self.claim(batch, sender.lease).await?;
+            if claimed.is_empty() {
+                return Ok(summary);
+            }
+            for n in claimed {
+                let outcome = match self.compose(sender, &n).await {
+                    Ok(Some(message)) => match sender.transport.send(message).await {
+                        Ok(()) => Outcome::Sent(message_id(&n, &sender.settings)),
+                        Err(SendError::Transient(e)) if n.attempts + 1 < sender.max_attempts => {
+                            Outcome::Retry(e)
+                        }
+                        Err(e) => Outcome::Failed(e.to_string()),
+                    },
+                    Ok(None) => Outcome::Dropped("no longer relevant".to_owned()),
+                    Err(Error::Database(e)) => return Err(e.into()),
+                    Err(e) => Outcome::Failed(e.to_string()),
+                };
+                self.record(&n, outcome, &mut summary).await?;
+            }
+        }
+    }
+
+    async fn record(
+        &self,
+        n: &notification::Model,
+        outcome: Outcome,
+        summary: &mut SendSummary,
+    ) -> Result<()> {
+        let now = self.now();
+        let mut update = notification::Entity::update_many().col_expr(
+            notification::Column::ClaimedUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        );
+        let attempted = |u: sea_orm::UpdateMany<notification::Entity>| {
+            u.col_expr(notification::Column::Attempts, Expr::value(n.attempts + 1))
+        };
+        update = match outcome {
+            Outcome::Sent(id) => {
+                summary.sent += 1;
+                attempted(update)
+                    .col_expr(notification::Column::Status, Expr::value(status::SENT))
+                    .col_expr(notification::Column::SentAt, Expr::value(Some(now)))
+                    .col_expr(notification::Column::MessageId, Expr::value(Some(id)))
+                    .col_expr(notification::Column::LastError, Expr::value(None::<String>))
+            }
+            Outcome::Retry(e) => {
+                summary.retried += 1;
+                tracing::warn!(notification = n.id, error = %e, "sending failed; will retry");
+                attempted(update)
+                    .col_expr(notification::Column::Status, Expr::value(status::PENDING))
+                    .col_expr(
+                        notification::Column::NextAttemptAt,
+                        Expr::value(now + backoff(n.attempts + 1)),
+                    )
+                    .col_expr(notification::Column::LastError, Expr::value(Some(e)))
+            }
+            Outcome::Failed(e) => {
+                summary.failed += 1;
+                tracing::error!(notification = n.id, error = %e, "sending failed for good");
+                attempted(update)
+                    .col_expr(notification::Column::Status, Expr::value(status::FAILED))
+                    .col_expr(notification::Column::LastError, Expr::value(Some(e)))
+            }
+            Outcome::Dropped(why) => {
+                summary.dropped += 1;
+                update
+                    .col_expr(notification::Column::Status, Expr::value(status::DROPPED))
+                    .col_expr(notification::Column::LastError, Expr::value(Some(why)))
+            }
+        };
+        update
+            .filter(notification::Column::Id.eq(n.id))
+            .filter(notification::Column::Status.eq(status::SENDING))
+            .exec(self.db())
+            .await?;
+        Ok(())
+    }
+
+    /// The message for `n`, or `None` when it no longer applies.
+    async fn compose(&self, sender: &Sender, n: &notification::Model) -> Result<Option<Message>> {
+        let kind = Kind::parse(&n.kind)
+            .ok_or_else(|| Error::validation("kind", format!("unknown kind `{}`", n.kind)))?;
+        let recipient_institution = institution::Entity::find_by_id(n.institution_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("institution", n.institution_id))?;
+        let settings_link = format!(
+            "{}/notifications/{}",
+            sender.settings.public_url.trim_end_matches('/'),
+            recipient_institution.code
+        );
+        let facts = match n.task_id {
+            Some(task_id) => match self.task_facts(kind, task_id).await? {
+                Some(facts) => facts,
+                None => return Ok(None),
+            },
+            None => match self.digest_facts(&recipient_institution).await? {
+                Some(facts) => facts,
+                None => return Ok(None),
+            },
+        };
+        let mut facts = facts;
+        facts["links"]["settings"] = json!(settings_link);
+        let rendered = sender
+            .renderer
+            .render(&recipient_institution.language, kind, &facts)
+            .map_err(|e| Error::validation("template", e))?;
+        let to: Mailbox = n
+            .recipient
+            .parse()
+            .map_err(|e| Error::validation("recipient", format!("`{}`: {e}", n.recipient)))?;
+        let domain = sender.settings.domain();
+        let mut builder = Message::builder()
+            .from(sender.settings.from.clone())
+            .to(to)
+            .subject(rendered.subject)
+            .date(SystemTime::from(self.now()))
+            .message_id(Some(message_id(n, &sender.settings)))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{settings_link}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("X-Mandate-Kind"),
+                kind.as_str().to_owned(),
+            ));
+        if let Some(task_id) = n.task_id {
+            let thread = format!("<task-{task_id}@{domain}>");
+            builder = builder.in_reply_to(thread.clone()).references(thread);
+        }
+        let message = builder
+            .multipart(MultiPart::alternative_plain_html(
+                rendered.text,
+                rendered.html,
+            ))
+            .map_err(|e| Error::validation("message", e.to_string()))?;
+        Ok(Some(message))
+    }
+
+    /// What a task's message shows; `None` when a deadline message no longer applies.
+    async fn task_facts(&self, kind: Kind, task_id: i64) -> Result<Option<Value>> {
+        let Some(task) = task::Entity::find_by_id(task_id).one(self.db()).await? else {
+            return Ok(None);
+        };
+        if (kind.is_deadline() || kind == Kind::Escalation) && !task.open {
+            return Ok(None);
+        }
+        let action = action::Entity::find_by_id(task.action_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("action", task.action_id))?;
+        let objective = objective::Entity::find_by_id(action.objective_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("objective", action.objective_id))?;
+        let plan = plan::Entity::find_by_id(task.plan_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("plan", task.plan_id))?;
+        let institution = institution::Entity::find_by_id(task.institution_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("institution", task.institution_id))?;
+        let indicators: Vec<Value> = indicator::Entity::find()
+            .filter(indicator::Column::ActionId.eq(action.id))
+            .order_by_asc(indicator::Column::Position)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|i| json!({ "name": i.name, "target": i.target, "unit": i.unit }))
+            .collect();
+        let reason = if kind == Kind::Returned {
+            event::Entity::find()
+                .filter(event::Column::TaskId.eq(task.id))
+                .filter(event::Column::Kind.eq("return"))
+                .order_by_desc(event::Column::Id)
+                .one(self.db())
+                .await?
+                .and_then(|e| e.comment)
+        } else {
+            None
+        };
+        let tz = zone(&institution, &plan);
+        let due_date = task.due_at.with_timezone(&tz).date_naive();
+        let today = self.now().with_timezone(&tz).date_naive();
+        let days = (due_date - today).num_days().abs();
+        Ok(Some(json!({
+            "plan": { "code": plan.code, "title": plan.title },
+            "objective": { "number": objective.number, "title": objective.title },
+            "action": { "number": action.number, "text": action.text, "indicators": indicators },
+            "institution": { "code": institution.code, "name": institution.name },
+            "due": format_date(due_date),
+            "days": days,
+            "state": task.state,
+            "reason": reason,
+            "links": {},
+        })))
+    }
+
+    /// What an institution's digest shows: its overdue, soon due and unacknowledged open tasks
+    /// (50 of each at most); `None` when all three are empty.
+    async fn digest_facts(&self, institution: &institution::Model) -> Result<Option<Value>> {
+        const EACH: u64 = 50;
+        let now = self.now();
+        let open = task::Entity::find()
+            .filter(task::Column::InstitutionId.eq(institution.id))
+            .filter(task::Column::Open.eq(true))
+            .order_by_asc(task::Column::DueAt);
+        let overdue = open
+            .clone()
+            .filter(task::Column::DueAt.lt(now))
+            .limit(EACH)
+            .all(self.db())
+            .await?;
+        let soon = open
+            .clone()
+            .filter(task::Column::DueAt.gte(now))
+            .filter(task::Column::DueAt.lt(now + chrono::Duration::days(7)))
+            .limit(EACH)
+            .all(self.db())
+            .await?;
+        let mut initial_states = Vec::new();
+        for plan in plan::Entity::find().all(self.db()).await? {
+            initial_states.push(self.lifecycle(&plan.lifecycle)?.initial.clone());
+        }
+        initial_states.sort();
+        initial_states.dedup();
+        let unacknowledged = open
+            .filter(task::Column::State.is_in(initial_states))
+            .limit(EACH)
+            .all(self.db())
+            .await?;
+        let count = overdue.len() + soon.len() + unacknowledged.len();
+        if count == 0 {
+            return Ok(None);
+        }
+        let mut cache = DigestCache::default();
+        let mut sections = Vec::new();
+        for (label, tasks) in [
+            ("overdue", overdue),
+            ("due_soon", soon),
+            ("unacknowledged", unacknowledged),
+        ] {
+            let mut items = Vec::new();
+            for t in tasks {
+                items.push(cache.line(self, institution, &t).await?);
+            }
+            sections.push(json!({ "label": label, "tasks": items }));
+        }
+        Ok(Some(json!({
+            "institution": { "code": institution.code, "name": institution.name },
+            "sections": sections,
+            "count": count,
+            "date": format_date(now.with_timezone(&zone_of(institution)).date_naive()),
+            "links": {},
+        })))
+    }
+}
+
+/// Plans and actions read once per digest.
+#[derive(Default)]
+struct DigestCache {
+    plans: HashMap<i64, plan::Model>,
+    actions: HashMap<i64, action::Model>,
+}
+
+impl DigestCache {
+    async fn line(
+        &mut self,
+        engine: &Engine,
+        institution: &institution::Model,
+        t: &task::Model,
+    ) -> Result<Value> {
+        if !self.plans.contains_key(&t.plan_id)
+            && let Some(plan) = plan::Entity::find_by_id(t.plan_id).one(engine.db()).await?
+        {
+            self.plans.insert(plan.id, plan);
+        }
+        if !self.actions.contains_key(&t.action_id)
+            && let Some(action) = action::Entity::find_by_id(t.action_id)
+                .one(engine.db())
+                .await?
+        {
+            self.actions.insert(action.id, action);
+        }
+        let plan = self.plans.get(&t.plan_id);
+        let action = self.actions.get(&t.action_id);
+        let tz = plan.map_or_else(|| zone_of(institution), |p| zone(institution, p));
+        Ok(json!({
+            "plan": plan.map(|p| p.title.clone()),
+            "action_number": action.map(|a| a.number.clone()),
+            "action_text": action.map(|a| a.text.clone()),
+            "due": format_date(t.due_at.with_timezone(&tz).date_naive()),
+            "state": t.state,
+        }))
+    }
+}
+
+/// The Message-ID of a notification: stable, so a resend is recognisable as the same message.
+fn message_id(n: &notification::Model, settings: &MailSettings) -> String {
+    format!(
+        "<n{}.{}@{}>",
+        n.id,
+        n.slot_at.timestamp(),
+        settings.domain()
+    )
+}
+
+fn zone_of(institution: &institution::Model) -> Tz {
+    institution.time_zone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+fn zone(institution: &institution::Model, plan: &plan::Model) -> Tz {
+    institution
+        .time_zone
+        .parse()
+        .or_else(|_| plan.time_zone.parse())
+        .unwrap_or(chrono_tz::UTC)
+}
+
+fn format_date(date: NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
