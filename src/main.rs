@@ -63,6 +63,17 @@ enum Command {
     },
     /// Serve the GraphQL API (and GraphiQL) over HTTP until Ctrl-C or SIGTERM.
     Serve(commands::serve::ServeArgs),
+    /// Run one reminder pass as of an instant (e.g. 2021-06-25T08:00:00+03:00), then send.
+    Tick {
+        /// The instant, RFC 3339.
+        #[arg(long)]
+        at: String,
+        /// Write the outbox only; send nothing.
+        #[arg(long)]
+        no_send: bool,
+        #[command(flatten)]
+        mail: commands::mail::MailArgs,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -124,6 +135,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         } => commands::plans::deadline(&wording, &plan_period, &tz, recurrence.as_deref(), json),
         Command::Serve(args) => commands::serve::run(&config, args).await,
+        Command::Tick { at, no_send, mail } => {
+            commands::mail::tick(&config, &at, !no_send, &mail).await
+        }
         Command::User { command } => commands::accounts::user(&config, command).await,
         Command::Token { command } => commands::accounts::token(&config, command).await,
         Command::Bench { target } => commands::bench::run(&config, target).await,

@@ -214,7 +214,7 @@ async fn serve_answers_with_a_cli_token_and_stops_on_sigterm(db: TestDb) {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody@curtea.ro"));
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_mandate"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-scheduler"])
         .env("DATABASE_URL", &db.url)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

@@ -644,6 +644,30 @@ impl Engine {
         Ok(model)
     }
 
+    /// Sets the e-mail addresses of an institution (admins, and coordinators of that institution).
+    pub async fn set_institution_emails(
+        &self,
+        actor: &Actor,
+        code: &str,
+        emails: &[EmailAddress],
+    ) -> Result<institution::Model> {
+        let txn = crate::db::begin_write(self.db()).await?;
+        let found = institution_by_code(&txn, code).await?;
+        if !actor.coordinates(found.id) {
+            return Err(Error::Forbidden(format!(
+                "{} may not change the addresses of {}",
+                actor.name, found.code
+            )));
+        }
+        let mut model: institution::ActiveModel = found.into();
+        model.emails = Set(json!(
+            emails.iter().map(EmailAddress::as_str).collect::<Vec<_>>()
+        ));
+        let saved = model.update(&txn).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
     /// Creates a plan owned by `new.owner` (admins, or a coordinator of the owner).
     pub async fn create_plan(&self, actor: &Actor, new: NewPlan) -> Result<plan::Model> {
         self.lifecycle(&new.lifecycle)?;

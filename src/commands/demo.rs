@@ -1,7 +1,8 @@
 //! `mandate demo`: the bundled seed plans imported into the configured database, then the status.
 
 use anyhow::bail;
-use mandate_engine::domain::Actor;
+use mandate_engine::domain::{Actor, EmailAddress};
+use mandate_engine::notifications;
 use mandate_engine::{Engine, plan_file};
 
 use super::Config;
@@ -57,6 +58,25 @@ pub async fn load_seed_plans(engine: &Engine) -> anyhow::Result<()> {
             summary.plan_code,
             draft.actions.len()
         );
+    }
+    give_demo_addresses(engine).await
+}
+
+/// The seed plans name no e-mail addresses; in the demo every institution without one gets
+/// `code@mandate-demo.invalid` (a domain that cannot exist), so that reminders have somewhere to go.
+async fn give_demo_addresses(engine: &Engine) -> anyhow::Result<()> {
+    let operator = Actor::operator();
+    for institution in engine.institutions().await? {
+        if notifications::addresses(&institution).is_empty() {
+            let address = format!("{}@mandate-demo.invalid", institution.code.to_lowercase());
+            engine
+                .set_institution_emails(
+                    &operator,
+                    &institution.code,
+                    &[EmailAddress::parse(&address)?],
+                )
+                .await?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod bench;
 pub mod demo;
+pub mod mail;
 pub mod plans;
 pub mod serve;
 pub mod status;

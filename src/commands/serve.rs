@@ -4,11 +4,14 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
+use cron::Schedule;
 use mandate_engine::Engine;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use mandate_engine::notifications::scheduler;
 use mandate_graphql::{SchemaOptions, ServerConfig};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use super::Config;
 
@@ -34,6 +37,15 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds.
     #[arg(long, env = "MANDATE_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+    /// When the reminder scheduler runs: a cron expression with seconds (`sec min hour day
+    /// month weekday`); the default is every minute.
+    #[arg(long, env = "MANDATE_SCHEDULE", default_value = "0 * * * * *")]
+    pub schedule: String,
+    /// Serve the API only: no reminders, no sending (for extra replicas).
+    #[arg(long, env = "MANDATE_NO_SCHEDULER")]
+    pub no_scheduler: bool,
+    #[command(flatten)]
+    pub mail: super::mail::MailArgs,
 }
 
 /// Demo users: (e-mail, name, role, institution).
@@ -105,13 +117,47 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
             ..SchemaOptions::default()
         },
     };
+    let (stop, stopped) = watch::channel(false);
+    let scheduler = if args.no_scheduler {
+        None
+    } else {
+        let schedule: Schedule = args.schedule.parse().with_context(|| {
+            format!(
+                "`{}` is not a cron schedule (6 fields, with seconds)",
+                args.schedule
+            )
+        })?;
+        let sender = args.mail.sender()?;
+        println!(
+            "reminders on `{}`, mail to {}",
+            args.schedule,
+            args.mail.describe()
+        );
+        Some(tokio::spawn(scheduler::run(
+            engine.clone(),
+            schedule,
+            sender,
+            stopped.clone(),
+        )))
+    };
     let router = mandate_graphql::router(engine, &server);
     println!(
         "listening on http://{address}/graphql (database {})",
         super::redact(&config.database)
     );
     tracing::info!(%address, "serving");
-    mandate_graphql::serve(listener, router, shutdown_signal()).await?;
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        stop.send(true).ok();
+    });
+    let mut on_stop = stopped;
+    mandate_graphql::serve(listener, router, async move {
+        on_stop.changed().await.ok();
+    })
+    .await?;
+    if let Some(scheduler) = scheduler {
+        scheduler.await.ok();
+    }
     tracing::info!("stopped");
     Ok(())
 }

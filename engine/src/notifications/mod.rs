@@ -4,6 +4,7 @@
 //! Event-driven notifications (`assigned`, `returned`, `approved`) are written in the
 //! transaction of the change that causes them; time-driven ones by the scheduler's `tick`.
 
+pub mod scheduler;
 mod send;
 mod tick;
 

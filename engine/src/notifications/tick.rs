@@ -23,6 +23,8 @@ pub struct TickSummary {
     pub tasks: u64,
     /// New outbox rows (rows already there are not counted).
     pub written: u64,
+    /// Tasks owed a reminder whose institution has no e-mail address.
+    pub unreachable: u64,
 }
 
 /// What a pass reads once: plans, institutions, policies.
@@ -136,7 +138,11 @@ impl Engine {
                     unacknowledged: &t.state == initial,
                 };
                 let digest = policy.delivery_for(&institution.code) == Delivery::DailyDigest;
-                for due in due_reminders(&facts, policy, &to, at) {
+                let owed = due_reminders(&facts, policy, &to, at);
+                if !owed.is_empty() && addresses(institution).is_empty() {
+                    summary.unreachable += 1;
+                }
+                for due in owed {
                     if due.kind == Kind::Escalation {
                         let mut up: BTreeSet<i64> = BTreeSet::from([plan.owner_id]);
                         up.extend(institution.parent_id);

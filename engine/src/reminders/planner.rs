@@ -78,31 +78,32 @@ impl Recipient {
         self.calendar.working_day_on_or_after(moved)
     }
 
-    /// The latest slot of a repetition starting `repeat.first` after `start` that is not after
-    /// `now`.
+    /// The latest slot of a repetition not after `now`: occurrences fall `repeat.first` after
+    /// `start`, then every `repeat.every`, each moved onto a working day on its own (so one
+    /// holiday does not shift the rhythm of the ones after it).
     fn latest_repeat(
         &self,
         start: NaiveDate,
         repeat: Repeat,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let first = self.after(start, repeat.first)?;
-        let today = self.date_of(now);
-        let elapsed = (today - first).num_days();
+        let step = |date: NaiveDate, offset: Offset| {
+            if offset.working {
+                self.calendar.add_working_days(date, i64::from(offset.days))
+            } else {
+                shift(date, i64::from(offset.days))
+            }
+        };
+        let first = step(start, repeat.first)?;
+        let elapsed = (self.date_of(now) - first).num_days();
         if elapsed < 0 {
             return None;
         }
-        // The k-th occurrence is `first + k × every` (calendar days; working days step one by one).
+        // Estimated in calendar days; working-day steps are fewer, so step back until it fits.
         let mut k = elapsed / i64::from(repeat.every.days.max(1));
         loop {
             let date = if repeat.every.working {
-                let mut d = first;
-                for _ in 0..k {
-                    d = self
-                        .calendar
-                        .add_working_days(d, i64::from(repeat.every.days))?;
-                }
-                d
+                (0..k).try_fold(first, |d, _| step(d, repeat.every))?
             } else {
                 shift(first, k * i64::from(repeat.every.days))?
             };
