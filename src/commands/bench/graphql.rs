@@ -151,6 +151,7 @@ impl Server {
                 "serve",
                 "--listen",
                 "127.0.0.1:0",
+                "--no-scheduler",
                 "--database",
                 &config.database,
             ])
