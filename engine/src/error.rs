@@ -28,6 +28,9 @@ pub enum Error {
     /// A lifecycle definition is invalid.
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    /// An acknowledge link does not work.
+    #[error(transparent)]
+    Link(#[from] crate::notifications::links::LinkError),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),

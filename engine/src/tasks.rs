@@ -243,11 +243,25 @@ impl Engine {
     #[tracing::instrument(skip_all, fields(task = fire.task_id, transition = %fire.transition, actor = %actor.name))]
     pub async fn fire(&self, actor: &Actor, fire: Fire) -> Result<task::Model> {
         let txn = crate::db::begin_write(self.db()).await?;
+        let committed = self.fire_in(&txn, actor, fire).await?;
+        txn.commit().await?;
+        let task = committed.task.clone();
+        self.publish(committed);
+        Ok(task)
+    }
+
+    /// [`Engine::fire`] inside the caller's transaction; the caller commits, then publishes.
+    pub(crate) async fn fire_in(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        actor: &Actor,
+        fire: Fire,
+    ) -> Result<TaskEvent> {
         let task = task::Entity::find_by_id(fire.task_id)
-            .one(&txn)
+            .one(txn)
             .await?
             .ok_or_else(|| Error::not_found("task", fire.task_id))?;
-        let (action, plan) = action_and_plan(&txn, task.action_id).await?;
+        let (action, plan) = action_and_plan(txn, task.action_id).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let transition =
             lifecycle
@@ -256,7 +270,7 @@ impl Engine {
                     from: task.state.clone(),
                     transition: fire.transition.clone(),
                 })?;
-        let lead = lead_of(&txn, action.id).await?;
+        let lead = lead_of(txn, action.id).await?;
         let roles = roles_on(actor, &plan, &task, lead);
         if !transition.by.iter().any(|r| roles.contains(r)) {
             let by: Vec<String> = transition.by.iter().map(ToString::to_string).collect();
@@ -295,7 +309,7 @@ impl Engine {
                     .report
                     .as_ref()
                     .ok_or_else(|| Error::validation("report", "a report is required"))?;
-                check_report(&txn, action.id, report).await?;
+                check_report(txn, action.id, report).await?;
             }
             None => {}
         }
@@ -310,11 +324,11 @@ impl Engine {
             .col_expr(task::Column::UpdatedAt, Expr::value(now))
             .filter(task::Column::Id.eq(task.id))
             .filter(task::Column::Version.eq(fire.version))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if updated.rows_affected != 1 {
             let actual = task::Entity::find_by_id(task.id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .map_or(task.version, |t| t.version);
             return Err(Error::Conflict {
@@ -333,7 +347,7 @@ impl Engine {
                 submitted_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
             payload["report_id"] = json!(stored.id);
         }
@@ -352,7 +366,7 @@ impl Engine {
                 signed_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         let mut event = NewEvent::on_plan(plan.id, &transition.name);
@@ -362,10 +376,10 @@ impl Engine {
         event.to_state = Some(&transition.to);
         event.comment = fire.comment.as_deref().or(fire.reason.as_deref());
         event.payload = payload;
-        let event = audit::append(&txn, actor, now, event).await?;
-        notifications::drop_deadline_reminders(&txn, task::Column::Id.eq(task.id)).await?;
+        let event = audit::append(txn, actor, now, event).await?;
+        notifications::drop_deadline_reminders(txn, task::Column::Id.eq(task.id)).await?;
         let task = task::Entity::find_by_id(task.id)
-            .one(&txn)
+            .one(txn)
             .await?
             .ok_or_else(|| Error::not_found("task", task.id))?;
         let told = if transition.to == lifecycle.completion.signed_off_state {
@@ -376,14 +390,9 @@ impl Engine {
             None
         };
         if let Some(kind) = told {
-            notifications::notify_task_institution(&txn, now, kind, &task).await?;
+            notifications::notify_task_institution(txn, now, kind, &task).await?;
         }
-        txn.commit().await?;
-        self.publish(TaskEvent {
-            event,
-            task: task.clone(),
-        });
-        Ok(task)
+        Ok(TaskEvent { event, task })
     }
 
     /// The coordinator approves an action period's consolidated report. Refused (`Validation`)

@@ -34,6 +34,7 @@ pub(crate) fn to_gql(error: Error) -> GqlError {
             })
         }
         Error::Lifecycle(_) => coded(error.to_string(), "VALIDATION"),
+        Error::Link(_) => coded(error.to_string(), "FORBIDDEN"),
         Error::Database(cause) => {
             tracing::error!(error = %cause, "database error");
             coded(

@@ -5,6 +5,7 @@
 mod context;
 mod error;
 mod id;
+mod links;
 mod loaders;
 mod mutation;
 mod page;

@@ -5,6 +5,7 @@
 //! refusal is a GraphQL-shaped JSON error, never a bare 500.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::Data;
@@ -16,6 +17,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use mandate_engine::mail::Renderer;
 use mandate_engine::{Engine, Error, accounts};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -24,6 +26,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::context::Viewer;
+use crate::links;
 use crate::loaders::Loaders;
 use crate::schema::{MandateSchema, SchemaOptions, build_schema};
 
@@ -48,28 +51,31 @@ impl Default for ServerConfig {
 }
 
 #[derive(Clone)]
-struct AppState {
-    engine: Engine,
+pub(crate) struct AppState {
+    pub(crate) engine: Engine,
     schema: MandateSchema,
     body_limit: usize,
+    pub(crate) renderer: Arc<Renderer>,
 }
 
 /// The application's routes over `engine`.
-pub fn router(engine: Engine, config: &ServerConfig) -> Router {
+pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
     let state = AppState {
         schema: build_schema(engine.clone(), config.schema),
         engine,
         body_limit: config.body_limit,
+        renderer: Arc::new(Renderer::builtin()?),
     };
     let timed = Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/ack/{token}", get(links::show).post(links::confirm))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ));
-    Router::new()
+    Ok(Router::new()
         .merge(timed)
         .route("/graphql/ws", get(websocket))
         .fallback(not_found)
@@ -78,7 +84,7 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .with_state(state)
+        .with_state(state))
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in flight.

@@ -27,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(string_null("message_id"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone_null("sent_at"))
+                    .col(timestamp_with_time_zone_null("link_used_at"))
                     .foreign_key(&mut fk(
                         "notifications",
                         "task_id",
@@ -51,10 +52,22 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(index("notifications", &["task_id"], false))
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("settings")
+                    .col(string("name").primary_key())
+                    .col(text("value"))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table("settings").to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table("notifications").to_owned())
             .await

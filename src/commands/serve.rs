@@ -140,7 +140,7 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
             stopped.clone(),
         )))
     };
-    let router = mandate_graphql::router(engine, &server);
+    let router = mandate_graphql::router(engine, &server).map_err(anyhow::Error::msg)?;
     println!(
         "listening on http://{address}/graphql (database {})",
         super::redact(&config.database)

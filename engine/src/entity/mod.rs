@@ -12,6 +12,7 @@ pub mod performance_indicator;
 pub mod plan;
 pub mod report;
 pub mod reporting_period;
+pub mod setting;
 pub mod sign_off;
 pub mod task;
 pub mod user;

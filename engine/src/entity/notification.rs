@@ -28,6 +28,8 @@ pub struct Model {
     pub message_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// When its acknowledge link was used (each link works once).
+    pub link_used_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

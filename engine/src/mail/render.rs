@@ -11,6 +11,7 @@ use crate::notifications::Kind;
 
 const TEXT: &str = include_str!("../../../workflows/mail/message.txt");
 const HTML: &str = include_str!("../../../workflows/mail/message.html");
+const LINK_PAGE: &str = include_str!("../../../workflows/mail/link.html");
 const LANGUAGES: [(&str, &str); 3] = [
     ("ro", include_str!("../../../workflows/mail/ro.yaml")),
     ("en", include_str!("../../../workflows/mail/en.yaml")),
@@ -43,6 +44,8 @@ impl Renderer {
             .map_err(|e| format!("workflows/mail/message.txt: {e}"))?;
         env.add_template("message.html", HTML)
             .map_err(|e| format!("workflows/mail/message.html: {e}"))?;
+        env.add_template("link.html", LINK_PAGE)
+            .map_err(|e| format!("workflows/mail/link.html: {e}"))?;
         let mut words = BTreeMap::new();
         for (language, source) in LANGUAGES {
             let parsed: serde_json::Value = serde_saphyr::from_str(source)
@@ -62,6 +65,44 @@ impl Renderer {
         Ok(Self { env, words })
     }
 
+    /// The page an acknowledge link shows: `outcome` is `confirm` (with a button posting to
+    /// `form_action`), `done`, `invalid`, `expired`, `used` or `moot`; `facts` as for messages
+    /// (`action`, `institution`, `due`), possibly empty.
+    pub fn link_page(
+        &self,
+        language: &str,
+        outcome: &str,
+        facts: &serde_json::Value,
+        form_action: &str,
+    ) -> Result<String, String> {
+        let (language, words) = self.words_for(language);
+        let mut context = facts.clone();
+        context["language"] = json!(language);
+        context["labels"] = words["labels"].clone();
+        context["link"] = words["link"].clone();
+        context["outcome"] = json!(outcome);
+        context["form_action"] = json!(form_action);
+        let question = self
+            .env
+            .render_str(
+                words["link"]["question"].as_str().unwrap_or_default(),
+                Value::from(Serde(&context)),
+            )
+            .map_err(|e| format!("{language} link question: {e}"))?;
+        context["question"] = json!(question);
+        self.env
+            .get_template("link.html")
+            .and_then(|t| t.render(Value::from(Serde(&context))))
+            .map_err(|e| format!("link.html ({language}): {e}"))
+    }
+
+    fn words_for(&self, language: &str) -> (&'static str, &serde_json::Value) {
+        match self.words.get_key_value(language) {
+            Some((l, w)) => (*l, w),
+            None => (FALLBACK, &self.words[FALLBACK]),
+        }
+    }
+
     /// Whether there are words for `language`.
     pub fn speaks(&self, language: &str) -> bool {
         self.words.contains_key(language)
@@ -76,10 +117,7 @@ impl Renderer {
         kind: Kind,
         facts: &serde_json::Value,
     ) -> Result<Rendered, String> {
-        let (language, words) = match self.words.get_key_value(language) {
-            Some((l, w)) => (*l, w),
-            None => (FALLBACK, &self.words[FALLBACK]),
-        };
+        let (language, words) = self.words_for(language);
         let mut context = facts.clone();
         context["kind"] = json!(kind.as_str());
         context["language"] = json!(language);

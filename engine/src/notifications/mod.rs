@@ -4,6 +4,7 @@
 //! Event-driven notifications (`assigned`, `returned`, `approved`) are written in the
 //! transaction of the change that causes them; time-driven ones by the scheduler's `tick`.
 
+pub mod links;
 pub mod scheduler;
 mod send;
 mod tick;
@@ -158,6 +159,7 @@ pub async fn enqueue<C: ConnectionTrait>(
             message_id: Set(None),
             created_at: Set(now),
             sent_at: Set(None),
+            link_used_at: Set(None),
             ..Default::default()
         });
         let result = notification::Entity::insert_many(rows)

@@ -15,6 +15,7 @@ use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
+use super::links::LINK_LIFETIME_DAYS;
 use super::{Kind, status};
 use crate::engine::Engine;
 use crate::entity::{action, event, indicator, institution, notification, objective, plan, task};
@@ -190,9 +191,26 @@ impl Engine {
             sender.settings.public_url.trim_end_matches('/'),
             recipient_institution.code
         );
-        let facts = match n.task_id {
+        let public_url = sender.settings.public_url.trim_end_matches('/');
+        let mut facts = match n.task_id {
             Some(task_id) => match self.task_facts(kind, task_id).await? {
-                Some(facts) => facts,
+                Some((mut facts, task)) => {
+                    let asks_for_acknowledgement = matches!(
+                        kind,
+                        Kind::Assigned
+                            | Kind::Reminder
+                            | Kind::DueToday
+                            | Kind::Overdue
+                            | Kind::AckChase
+                    ) && n.institution_id == task.institution_id
+                        && task.state == self.initial_state_of_plan(task.plan_id).await?;
+                    if asks_for_acknowledgement {
+                        let expires = self.now() + chrono::Duration::days(LINK_LIFETIME_DAYS);
+                        let token = self.ack_token(n, expires).await?;
+                        facts["links"]["acknowledge"] = json!(format!("{public_url}/ack/{token}"));
+                    }
+                    facts
+                }
                 None => return Ok(None),
             },
             None => match self.digest_facts(&recipient_institution).await? {
@@ -200,7 +218,6 @@ impl Engine {
                 None => return Ok(None),
             },
         };
-        let mut facts = facts;
         facts["links"]["settings"] = json!(settings_link);
         let rendered = sender
             .renderer
@@ -239,7 +256,7 @@ impl Engine {
     }
 
     /// What a task's message shows; `None` when a deadline message no longer applies.
-    async fn task_facts(&self, kind: Kind, task_id: i64) -> Result<Option<Value>> {
+    async fn task_facts(&self, kind: Kind, task_id: i64) -> Result<Option<(Value, task::Model)>> {
         let Some(task) = task::Entity::find_by_id(task_id).one(self.db()).await? else {
             return Ok(None);
         };
@@ -285,17 +302,20 @@ impl Engine {
         let due_date = task.due_at.with_timezone(&tz).date_naive();
         let today = self.now().with_timezone(&tz).date_naive();
         let days = (due_date - today).num_days().abs();
-        Ok(Some(json!({
-            "plan": { "code": plan.code, "title": plan.title },
-            "objective": { "number": objective.number, "title": objective.title },
-            "action": { "number": action.number, "text": action.text, "indicators": indicators },
-            "institution": { "code": institution.code, "name": institution.name },
-            "due": format_date(due_date),
-            "days": days,
-            "state": task.state,
-            "reason": reason,
-            "links": {},
-        })))
+        Ok(Some((
+            json!({
+                "plan": { "code": plan.code, "title": plan.title },
+                "objective": { "number": objective.number, "title": objective.title },
+                "action": { "number": action.number, "text": action.text, "indicators": indicators },
+                "institution": { "code": institution.code, "name": institution.name },
+                "due": format_date(due_date),
+                "days": days,
+                "state": task.state,
+                "reason": reason,
+                "links": {},
+            }),
+            task,
+        )))
     }
 
     /// What an institution's digest shows: its overdue, soon due and unacknowledged open tasks

@@ -42,7 +42,7 @@ impl TestApp {
     pub async fn spawn(engine: Engine, config: ServerConfig) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("free port");
         let address = listener.local_addr().expect("address");
-        let router = mandate_graphql::router(engine.clone(), &config);
+        let router = mandate_graphql::router(engine.clone(), &config).expect("router");
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(mandate_graphql::serve(listener, router, async {
             stopped.await.ok();

@@ -1,0 +1,225 @@
+//! Acknowledge links: `GET /ack/{token}` shows a confirmation page (mail scanners open links, so a
+//! GET changes nothing); its button POSTs, which acknowledges the task for the institution the
+//! e-mail went to. A token names the notification (hence task and recipient) and its expiry, is
+//! signed with HMAC-SHA256 under a server secret, and works once.
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, KeyInit, Mac};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::Sha256;
+
+use crate::domain::{Actor, UserRole};
+use crate::engine::Engine;
+use crate::entity::{action, institution, notification, setting, task};
+use crate::error::{Error, Result};
+use crate::tasks::Fire;
+
+/// How long a link works after the message is sent.
+pub const LINK_LIFETIME_DAYS: i64 = 30;
+const SECRET: &str = "link_secret";
+
+/// Why a link does not work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    #[error("the link is not valid")]
+    Invalid,
+    #[error("the link has expired")]
+    Expired,
+    #[error("the link was already used")]
+    Used,
+    #[error("the task is no longer waiting to be acknowledged")]
+    Moot,
+}
+
+/// What a valid link is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckLink {
+    pub notification: notification::Model,
+    pub task: task::Model,
+    pub action: action::Model,
+    pub institution: institution::Model,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// What is signed: the notification, its task and recipient, and the expiry.
+fn signed_text(n: &notification::Model, expires: i64) -> String {
+    format!(
+        "ack|{}|{}|{}|{expires}",
+        n.id,
+        n.task_id.unwrap_or_default(),
+        n.recipient.to_lowercase()
+    )
+}
+
+fn mac(secret: &[u8], text: &str) -> Result<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret)
+        .map_err(|e| Error::validation("secret", e.to_string()))?;
+    mac.update(text.as_bytes());
+    Ok(mac)
+}
+
+impl Engine {
+    /// The server's link-signing secret: made on first use, kept in the database, shared by
+    /// replicas.
+    async fn link_secret(&self) -> Result<Vec<u8>> {
+        if let Some(found) = setting::Entity::find_by_id(SECRET).one(self.db()).await? {
+            return unhex(&found.value).ok_or_else(|| Error::validation("secret", "unreadable"));
+        }
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| Error::validation("secret", format!("no randomness available: {e}")))?;
+        setting::Entity::insert(setting::ActiveModel {
+            name: Set(SECRET.to_owned()),
+            value: Set(hex(&bytes)),
+        })
+        .on_conflict_do_nothing_on([setting::Column::Name])
+        .exec_without_returning(self.db())
+        .await?;
+        let stored = setting::Entity::find_by_id(SECRET)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("setting", SECRET))?;
+        unhex(&stored.value).ok_or_else(|| Error::validation("secret", "unreadable"))
+    }
+
+    /// A token for notification `n`'s acknowledge link, valid until `expires_at`.
+    pub async fn ack_token(
+        &self,
+        n: &notification::Model,
+        expires_at: DateTime<Utc>,
+    ) -> Result<String> {
+        let expires = expires_at.timestamp();
+        let signature = mac(&self.link_secret().await?, &signed_text(n, expires))?
+            .finalize()
+            .into_bytes();
+        Ok(format!("{}.{expires}.{}", n.id, hex(&signature)))
+    }
+
+    /// What a link is about, if it is genuine, unexpired, unused and its task still pending.
+    /// Reads only.
+    pub async fn check_ack_link(&self, token: &str) -> Result<AckLink> {
+        let link = self.verify(token).await?;
+        if link.notification.link_used_at.is_some() {
+            return Err(LinkError::Used.into());
+        }
+        let initial = self.initial_state_of_plan(link.task.plan_id).await?;
+        if link.task.state != initial {
+            return Err(LinkError::Moot.into());
+        }
+        Ok(link)
+    }
+
+    /// Uses a link: acknowledges its task for the recipient's institution, once. The link is
+    /// spent in the same transaction as the acknowledgement.
+    pub async fn use_ack_link(&self, token: &str) -> Result<task::Model> {
+        let link = self.check_ack_link(token).await?;
+        let txn = crate::db::begin_write(self.db()).await?;
+        let spent = notification::Entity::update_many()
+            .col_expr(
+                notification::Column::LinkUsedAt,
+                Expr::value(Some(self.now())),
+            )
+            .filter(notification::Column::Id.eq(link.notification.id))
+            .filter(notification::Column::LinkUsedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if spent.rows_affected != 1 {
+            return Err(LinkError::Used.into());
+        }
+        let actor = Actor::user(
+            link.notification.recipient.clone(),
+            UserRole::Member,
+            Some(link.task.institution_id),
+        );
+        let mut fire = Fire::new(link.task.id, link.task.version, "acknowledge");
+        fire.context = Some(serde_json::json!({
+            "via": "email_link",
+            "notification_id": link.notification.id,
+        }));
+        let committed = self
+            .fire_in(&txn, &actor, fire)
+            .await
+            .map_err(|e| match e {
+                Error::InvalidTransition { .. } | Error::Conflict { .. } => LinkError::Moot.into(),
+                other => other,
+            })?;
+        txn.commit().await?;
+        let task = committed.task.clone();
+        self.publish(committed);
+        Ok(task)
+    }
+
+    /// The notification, task, action and institution a token names, if its signature holds
+    /// and it has not expired.
+    async fn verify(&self, token: &str) -> Result<AckLink> {
+        let mut parts = token.split('.');
+        let (Some(id), Some(expires), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(LinkError::Invalid.into());
+        };
+        let (Ok(id), Ok(expires), Some(signature)) =
+            (id.parse::<i64>(), expires.parse::<i64>(), unhex(signature))
+        else {
+            return Err(LinkError::Invalid.into());
+        };
+        let n = notification::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(LinkError::Invalid)?;
+        mac(&self.link_secret().await?, &signed_text(&n, expires))?
+            .verify_slice(&signature)
+            .map_err(|_| LinkError::Invalid)?;
+        let expires_at = DateTime::from_timestamp(expires, 0).ok_or(LinkError::Invalid)?;
+        if expires_at <= self.now() {
+            return Err(LinkError::Expired.into());
+        }
+        let task_id = n.task_id.ok_or(LinkError::Invalid)?;
+        let task = task::Entity::find_by_id(task_id)
+            .one(self.db())
+            .await?
+            .ok_or(LinkError::Invalid)?;
+        if task.institution_id != n.institution_id {
+            return Err(LinkError::Invalid.into());
+        }
+        let action = action::Entity::find_by_id(task.action_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("action", task.action_id))?;
+        let institution = institution::Entity::find_by_id(task.institution_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("institution", task.institution_id))?;
+        Ok(AckLink {
+            notification: n,
+            task,
+            action,
+            institution,
+            expires_at,
+        })
+    }
+
+    /// The initial state of the lifecycle of plan `plan_id`.
+    pub(crate) async fn initial_state_of_plan(&self, plan_id: i64) -> Result<String> {
+        let plan = crate::entity::plan::Entity::find_by_id(plan_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("plan", plan_id))?;
+        Ok(self.lifecycle(&plan.lifecycle)?.initial.clone())
+    }
+}

@@ -1,0 +1,112 @@
+//! `GET /ack/{token}`: a confirmation page that changes nothing (mail scanners prefetch links);
+//! `POST /ack/{token}`: acknowledges the task for the institution the e-mail went to.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use mandate_engine::Error;
+use mandate_engine::notifications::links::{AckLink, LinkError};
+use serde_json::{Value, json};
+
+use crate::server::AppState;
+
+/// The page's language when the link says nothing trustworthy: the browser's, if we speak it.
+fn browser_language(headers: &HeaderMap) -> String {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split([',', ';', '-']).next())
+        .map(|l| l.trim().to_lowercase())
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+fn facts(link: &AckLink) -> Value {
+    let tz: chrono_tz::Tz = link.institution.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    json!({
+        "action": { "number": link.action.number, "text": link.action.text },
+        "institution": { "code": link.institution.code, "name": link.institution.name },
+        "due": link.task.due_at.with_timezone(&tz).format("%d.%m.%Y").to_string(),
+    })
+}
+
+fn page(
+    app: &AppState,
+    status: StatusCode,
+    language: &str,
+    outcome: &str,
+    facts: &Value,
+    action: &str,
+) -> Response {
+    match app.renderer.link_page(language, outcome, facts, action) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render the link page");
+            (StatusCode::INTERNAL_SERVER_ERROR, "cannot show this page\n").into_response()
+        }
+    }
+}
+
+fn refusal(app: &AppState, headers: &HeaderMap, error: Error) -> Response {
+    let (status, outcome) = match error {
+        Error::Link(LinkError::Invalid) => (StatusCode::BAD_REQUEST, "invalid"),
+        Error::Link(LinkError::Expired) => (StatusCode::GONE, "expired"),
+        Error::Link(LinkError::Used) => (StatusCode::CONFLICT, "used"),
+        Error::Link(LinkError::Moot) => (StatusCode::CONFLICT, "moot"),
+        other => {
+            tracing::error!(error = %other, "acknowledge link failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "please try again in a moment\n",
+            )
+                .into_response();
+        }
+    };
+    page(
+        app,
+        status,
+        &browser_language(headers),
+        outcome,
+        &json!({}),
+        "",
+    )
+}
+
+pub(crate) async fn show(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    match app.engine.check_ack_link(&token).await {
+        Ok(link) => page(
+            &app,
+            StatusCode::OK,
+            &link.institution.language,
+            "confirm",
+            &facts(&link),
+            &format!("/ack/{token}"),
+        ),
+        Err(e) => refusal(&app, &headers, e),
+    }
+}
+
+pub(crate) async fn confirm(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let link = match app.engine.check_ack_link(&token).await {
+        Ok(link) => link,
+        Err(e) => return refusal(&app, &headers, e),
+    };
+    match app.engine.use_ack_link(&token).await {
+        Ok(_) => page(
+            &app,
+            StatusCode::OK,
+            &link.institution.language,
+            "done",
+            &facts(&link),
+            "",
+        ),
+        Err(e) => refusal(&app, &headers, e),
+    }
+}
