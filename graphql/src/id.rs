@@ -15,10 +15,11 @@ pub(crate) enum Kind {
     Task,
     Event,
     Token,
+    Notification,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 8] = [
         Kind::Plan,
         Kind::Objective,
         Kind::Action,
@@ -26,6 +27,7 @@ impl Kind {
         Kind::Task,
         Kind::Event,
         Kind::Token,
+        Kind::Notification,
     ];
 
     fn name(self) -> &'static str {
@@ -37,6 +39,7 @@ impl Kind {
             Kind::Task => "Task",
             Kind::Event => "Event",
             Kind::Token => "Token",
+            Kind::Notification => "Notification",
         }
     }
 }

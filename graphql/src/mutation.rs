@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 use chrono::Duration;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{EmailAddress, InstitutionCode};
+use mandate_engine::reminders::policy::InstitutionSettings;
 use mandate_engine::setup::Assignment;
 use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_engine::{Engine, plan_file};
@@ -14,7 +15,10 @@ use serde_json::{Value, json};
 use crate::context::{actor, engine};
 use crate::error::{IntoGql, invalid};
 use crate::id::{self, Kind};
-use crate::types::{Action, ImportResult, IssuedToken, ReportingPeriod, Role, Task, Token, User};
+use crate::types::{
+    Action, Delivery, ImportResult, IssuedToken, NotificationSettings, ReportingPeriod, Role, Task,
+    Token, User,
+};
 
 /// One indicator's value in a report.
 #[derive(InputObject)]
@@ -258,6 +262,32 @@ impl Mutation {
             .await
             .gql()
             .map(ReportingPeriod)
+    }
+
+    /// Sets how an institution receives its reminders (admins; its coordinators; coordinators of
+    /// a plan it takes part in). A field left out goes back to the reminder policy's value.
+    async fn set_notification_settings(
+        &self,
+        ctx: &Context<'_>,
+        institution: String,
+        delivery: Option<Delivery>,
+        #[graphql(desc = "Local time `HH:MM`.")] send_at: Option<String>,
+    ) -> Result<NotificationSettings> {
+        let send_at = send_at
+            .map(|t| {
+                chrono::NaiveTime::parse_from_str(&t, "%H:%M")
+                    .map_err(|_| invalid("sendAt", format!("`{t}` is not a time of day (HH:MM)")))
+            })
+            .transpose()?;
+        let own = InstitutionSettings {
+            delivery: delivery.map(Into::into),
+            send_at,
+        };
+        engine(ctx)
+            .set_notification_settings(actor(ctx)?, &institution, own)
+            .await
+            .gql()
+            .map(NotificationSettings)
     }
 
     /// Creates a user: admins create anyone, a coordinator creates members of its institution.

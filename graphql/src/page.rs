@@ -3,7 +3,7 @@
 use async_graphql::{Result, SimpleObject};
 
 use crate::error::invalid;
-use crate::types::{Event, Task};
+use crate::types::{Event, Notification, Task};
 
 /// The largest page a client may ask for.
 pub(crate) const MAX_PAGE: i32 = 200;
@@ -84,6 +84,12 @@ macro_rules! connection {
 
 connection!(TaskConnection, TaskEdge, Task, "task");
 connection!(EventConnection, EventEdge, Event, "event");
+connection!(
+    NotificationConnection,
+    NotificationEdge,
+    Notification,
+    "notification"
+);
 
 /// The page size asked for by `first`, checked against the cap.
 pub(crate) fn page_size(first: Option<i32>) -> Result<u64> {

@@ -2,14 +2,17 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
+use mandate_engine::notifications::{Kind as NotificationKind, NotificationFilter};
 use mandate_engine::queries::TaskFilter;
 use mandate_engine::reads::{EventFilter, TaskCursor};
 
 use crate::context::{actor, engine, viewer};
 use crate::error::{IntoGql, invalid};
 use crate::id::{self, Kind};
-use crate::page::{EventConnection, TaskConnection, page_size};
-use crate::types::{Action, Event, Institution, Plan, SignOff, Task, User};
+use crate::page::{EventConnection, NotificationConnection, TaskConnection, page_size};
+use crate::types::{
+    Action, Event, Institution, Notification, NotificationSettings, Plan, SignOff, Task, User,
+};
 
 /// Which tasks to list; every field given narrows the list.
 #[derive(InputObject, Default)]
@@ -25,6 +28,17 @@ pub(crate) struct TaskFilterInput {
     due_after: Option<DateTime<Utc>>,
     /// `true`: only open tasks past their due date; `false`: only the others.
     overdue: Option<bool>,
+}
+
+/// Which notifications to list.
+#[derive(InputObject, Default)]
+pub(crate) struct NotificationFilterInput {
+    /// `pending`, `sending`, `sent`, `failed` or `dropped`.
+    status: Option<String>,
+    /// `reminder`, `overdue`, `escalation`, …
+    kind: Option<String>,
+    /// Institution code.
+    institution: Option<String>,
 }
 
 /// Reading the plans, their actions and tasks, and the audit trail.
@@ -198,6 +212,71 @@ impl Query {
         Ok(EventConnection::new(rows, size, total, |e: &Event| {
             e.0.id.to_string()
         }))
+    }
+
+    /// The outbox, newest first: what was sent, what waits, what failed (admins and auditors see
+    /// all; others, what went to their institution).
+    #[graphql(
+        complexity = "first.unwrap_or(crate::page::DEFAULT_PAGE).max(1) as usize * child_complexity"
+    )]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<NotificationFilterInput>,
+        #[graphql(desc = "Page size, at most 200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<NotificationConnection> {
+        let engine = engine(ctx);
+        let actor = actor(ctx)?;
+        let size = page_size(first)?;
+        let input = filter.unwrap_or_default();
+        let filter = NotificationFilter {
+            status: input.status,
+            kind: match &input.kind {
+                Some(kind) => Some(NotificationKind::parse(kind).ok_or_else(|| {
+                    invalid(
+                        "filter.kind",
+                        format!("`{kind}` is not a notification kind"),
+                    )
+                })?),
+                None => None,
+            },
+            institution_id: match &input.institution {
+                Some(code) => Some(engine.institution(code).await.gql()?.id),
+                None => None,
+            },
+        };
+        let after = after
+            .as_deref()
+            .map(|a| {
+                a.parse::<i64>()
+                    .map_err(|_| invalid("after", format!("`{a}` is not a cursor of this list")))
+            })
+            .transpose()?;
+        let rows = engine
+            .notifications(actor, &filter, after, size + 1)
+            .await
+            .gql()?;
+        let rows = rows.into_iter().map(Notification).collect();
+        Ok(NotificationConnection::new(
+            rows,
+            size,
+            0,
+            |n: &Notification| n.0.id.to_string(),
+        ))
+    }
+
+    /// How an institution receives its notifications.
+    async fn notification_settings(
+        &self,
+        ctx: &Context<'_>,
+        institution: String,
+    ) -> Result<NotificationSettings> {
+        engine(ctx)
+            .notification_settings(actor(ctx)?, &institution)
+            .await
+            .gql()
+            .map(NotificationSettings)
     }
 
     /// Sign-offs of an action's periods: task sign-offs and the coordinator's approvals.

@@ -56,6 +56,24 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table("notification_settings")
+                    .col(big_integer("institution_id").primary_key())
+                    .col(string_null("delivery"))
+                    .col(string_null("send_at"))
+                    .col(timestamp_with_time_zone("updated_at"))
+                    .col(string("updated_by"))
+                    .foreign_key(&mut fk(
+                        "notification_settings",
+                        "institution_id",
+                        "institutions",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table("settings")
                     .col(string("name").primary_key())
                     .col(text("value"))
@@ -67,6 +85,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table("settings").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("notification_settings").to_owned())
             .await?;
         manager
             .drop_table(Table::drop().table("notifications").to_owned())

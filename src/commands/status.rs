@@ -50,6 +50,20 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         rows.push(row);
     }
     print!("{}", table(&rows));
+    let outbox = engine.outbox_counts().await?;
+    if !outbox.is_empty() {
+        let parts: Vec<String> = outbox
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect();
+        println!("\noutbox: {}", parts.join(", "));
+        if let Some(failed) = outbox.get("failed").filter(|n| **n > 0) {
+            println!(
+                "warning: {failed} message(s) failed for good; list them with the GraphQL query \
+                 `notifications(filter: {{status: \"failed\"}})`"
+            );
+        }
+    }
     Ok(())
 }
 

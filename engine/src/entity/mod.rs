@@ -7,6 +7,7 @@ pub mod event;
 pub mod indicator;
 pub mod institution;
 pub mod notification;
+pub mod notification_setting;
 pub mod objective;
 pub mod performance_indicator;
 pub mod plan;

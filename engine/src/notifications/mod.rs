@@ -7,6 +7,7 @@
 pub mod links;
 pub mod scheduler;
 mod send;
+mod settings;
 mod tick;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use crate::entity::{institution, notification, task};
 use crate::error::Result;
 
 pub use send::{SendSummary, Sender};
+pub use settings::{EffectiveSettings, NotificationFilter};
 pub use tick::TickSummary;
 
 /// What a notification is about.

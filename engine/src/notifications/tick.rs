@@ -11,6 +11,7 @@ use super::{Kind, NewNotification, addresses, enqueue};
 use crate::engine::Engine;
 use crate::entity::{institution, plan, task};
 use crate::error::Result;
+use crate::reminders::policy::InstitutionSettings;
 use crate::reminders::{Calendar, Delivery, Recipient, ReminderPolicy, TaskFacts, due_reminders};
 
 /// Open tasks read per query.
@@ -31,6 +32,8 @@ pub struct TickSummary {
 struct World {
     plans: HashMap<i64, (plan::Model, Arc<ReminderPolicy>, String)>,
     institutions: HashMap<i64, institution::Model>,
+    /// Institutions' own settings.
+    own: HashMap<i64, InstitutionSettings>,
 }
 
 impl World {
@@ -48,8 +51,16 @@ impl World {
         Recipient {
             tz,
             calendar: Calendar::for_time_zone(tz.name()),
-            send_at: policy.send_at_for(&institution.code),
+            send_at: policy.send_at_for(&institution.code, self.own_settings(institution.id)),
         }
+    }
+
+    fn own_settings(&self, institution_id: i64) -> &InstitutionSettings {
+        static NONE: InstitutionSettings = InstitutionSettings {
+            delivery: None,
+            send_at: None,
+        };
+        self.own.get(&institution_id).unwrap_or(&NONE)
     }
 
     /// Every address of `institution_id`, as notifications of `kind` about `task` at `slot`.
@@ -108,6 +119,7 @@ impl Engine {
         let world = World {
             plans,
             institutions,
+            own: self.own_notification_settings().await?,
         };
         let mut summary = TickSummary::default();
         let mut digests: BTreeMap<i64, Arc<ReminderPolicy>> = BTreeMap::new();
@@ -137,7 +149,9 @@ impl Engine {
                     due_at: t.due_at,
                     unacknowledged: &t.state == initial,
                 };
-                let digest = policy.delivery_for(&institution.code) == Delivery::DailyDigest;
+                let digest = policy
+                    .delivery_for(&institution.code, world.own_settings(institution.id))
+                    == Delivery::DailyDigest;
                 let owed = due_reminders(&facts, policy, &to, at);
                 if !owed.is_empty() && addresses(institution).is_empty() {
                     summary.unreachable += 1;

@@ -57,6 +57,23 @@ pub enum Delivery {
     DailyDigest,
 }
 
+impl Delivery {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Immediate => "immediate",
+            Self::DailyDigest => "daily_digest",
+        }
+    }
+
+    /// The delivery stored as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Immediate, Self::DailyDigest]
+            .into_iter()
+            .find(|d| d.as_str() == name)
+    }
+}
+
 /// What an institution changes in a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct InstitutionSettings {
@@ -162,19 +179,18 @@ impl ReminderPolicy {
         })
     }
 
-    /// The send time for institution `code`.
-    pub fn send_at_for(&self, code: &str) -> NaiveTime {
-        self.institutions
-            .get(code)
-            .and_then(|s| s.send_at)
+    /// The send time for institution `code`: its own choice, else the policy's exception for
+    /// it, else the policy's.
+    pub fn send_at_for(&self, code: &str, own: &InstitutionSettings) -> NaiveTime {
+        own.send_at
+            .or_else(|| self.institutions.get(code).and_then(|s| s.send_at))
             .unwrap_or(self.send_at)
     }
 
-    /// The delivery of institution `code`.
-    pub fn delivery_for(&self, code: &str) -> Delivery {
-        self.institutions
-            .get(code)
-            .and_then(|s| s.delivery)
+    /// The delivery of institution `code`, chosen the same way.
+    pub fn delivery_for(&self, code: &str, own: &InstitutionSettings) -> Delivery {
+        own.delivery
+            .or_else(|| self.institutions.get(code).and_then(|s| s.delivery))
             .unwrap_or(self.delivery)
     }
 }
@@ -248,7 +264,10 @@ mod tests {
                 working: false
             })
         );
-        assert_eq!(policy.delivery_for("IGPR"), Delivery::Immediate);
+        assert_eq!(
+            policy.delivery_for("IGPR", &Default::default()),
+            Delivery::Immediate
+        );
     }
 
     #[test]

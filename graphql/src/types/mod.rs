@@ -4,11 +4,13 @@
 mod action;
 mod directory;
 mod event;
+mod notification;
 mod plan;
 mod task;
 
 pub(crate) use action::{Action, ReportingPeriod, SignOff};
 pub(crate) use directory::{Institution, IssuedToken, Role, Token, User};
 pub(crate) use event::{Event, TaskEvent};
+pub(crate) use notification::{Delivery, Notification, NotificationSettings};
 pub(crate) use plan::{ImportResult, Plan};
 pub(crate) use task::Task;

@@ -1,5 +1,6 @@
-//! Acknowledge links from real reminder e-mails, over HTTP, on SQLite and PostgreSQL: a GET
-//! changes nothing; a POST acknowledges once; tampered, expired and reused links are refused.
+//! Notifications over HTTP, on SQLite and PostgreSQL. Acknowledge links from real e-mails: a GET
+//! changes nothing, a POST acknowledges once, tampered, expired and reused links are refused.
+//! Institutions choosing a daily digest and a send time; the outbox as GraphQL shows it.
 
 mod app;
 #[path = "../../engine/tests/support/mod.rs"]
@@ -7,16 +8,21 @@ mod support;
 
 use std::time::Duration;
 
-use app::TestApp;
+use app::{TestApp, data, error_code};
 use chrono::{TimeZone, Utc};
+use mandate_engine::UserRole;
 use mandate_engine::entity::{notification, task};
 use mandate_engine::mail::{MailSettings, Renderer, Transport};
 use mandate_engine::notifications::Sender;
 use mandate_graphql::ServerConfig;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
 use support::{Fixture, TestDb};
 
-on_both_databases!(an_acknowledge_link_works_once_and_only_by_post);
+on_both_databases!(
+    an_acknowledge_link_works_once_and_only_by_post,
+    digest_settings_and_the_outbox_over_graphql,
+);
 
 /// The acknowledge links in the messages written to `dir`, with the kind of each message.
 fn links_in(dir: &std::path::Path) -> Vec<(String, String, String)> {
@@ -160,4 +166,112 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
         f.engine.task_history(task.id).await.unwrap().len(),
         before + 1
     );
+}
+
+async fn digest_settings_and_the_outbox_over_graphql(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let app = TestApp::spawn(f.engine.clone(), ServerConfig::default()).await;
+    let coordinator = app
+        .token_for("coord@anitp.ro", UserRole::Coordinator, Some("ANITP"))
+        .await;
+    let igpr = app
+        .token_for("user@igpr.ro", UserRole::Member, Some("IGPR"))
+        .await;
+    let outsider = app
+        .token_for("user@diicot.ro", UserRole::Member, Some("DIICOT"))
+        .await;
+    let admin = app
+        .token_for("admin@mandate.test", UserRole::Admin, None)
+        .await;
+    let set = "mutation($d: Delivery, $t: String) { setNotificationSettings(institution: \"IGPR\", delivery: $d, sendAt: $t) { delivery sendAt ownChoice } }";
+
+    let before = app
+        .gql(
+            &igpr,
+            "{ notificationSettings(institution: \"IGPR\") { delivery sendAt ownChoice } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data(&before)["notificationSettings"],
+        json!({ "delivery": "IMMEDIATE", "sendAt": "08:00", "ownChoice": false })
+    );
+    let refused = app
+        .gql(&outsider, set, json!({ "d": "DAILY_DIGEST" }))
+        .await;
+    assert_eq!(error_code(&refused).as_deref(), Some("FORBIDDEN"));
+    let bad = app.gql(&coordinator, set, json!({ "t": "9.30" })).await;
+    assert_eq!(error_code(&bad).as_deref(), Some("VALIDATION"));
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "sendAt");
+    let changed = app
+        .gql(
+            &coordinator,
+            set,
+            json!({ "d": "DAILY_DIGEST", "t": "09:30" }),
+        )
+        .await;
+    assert_eq!(
+        data(&changed)["setNotificationSettings"],
+        json!({ "delivery": "DAILY_DIGEST", "sendAt": "09:30", "ownChoice": true })
+    );
+
+    // Monday 31 May 2021 at 09:00 Bucharest: before IGPR's 09:30, nothing for IGPR yet.
+    let early = Utc.with_ymd_and_hms(2021, 5, 31, 6, 0, 0).unwrap();
+    f.clock.set(early);
+    f.engine.tick(early).await.unwrap();
+    let at = Utc.with_ymd_and_hms(2021, 5, 31, 6, 30, 0).unwrap();
+    f.clock.set(at);
+    f.engine.tick(at).await.unwrap();
+    let list = "query($f: NotificationFilterInput) { notifications(filter: $f, first: 200) { nodes { kind status recipient dueAt institution { code } task { id } } } }";
+    let answer = app
+        .gql(&admin, list, json!({ "f": { "institution": "IGPR" } }))
+        .await;
+    let igpr_rows = data(&answer)["notifications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let kinds: Vec<&str> = igpr_rows
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"digest"), "{igpr_rows:#?}");
+    assert!(
+        !kinds.contains(&"reminder") && !kinds.contains(&"ack_chase"),
+        "folded into the digest: {kinds:?}"
+    );
+    let digest = igpr_rows.iter().find(|n| n["kind"] == "digest").unwrap();
+    assert_eq!(
+        digest["dueAt"], "2021-05-31T06:30:00+00:00",
+        "09:30 in Bucharest"
+    );
+    assert!(digest["task"].is_null());
+    let answer = app
+        .gql(
+            &admin,
+            list,
+            json!({ "f": { "institution": "ME", "status": "pending" } }),
+        )
+        .await;
+    let me_rows = data(&answer)["notifications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        me_rows.iter().any(|n| n["kind"] == "reminder"),
+        "{me_rows:#?}"
+    );
+    // A member sees what went to its own institution only.
+    let answer = app.gql(&igpr, list, json!({})).await;
+    let own = data(&answer)["notifications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        !own.is_empty() && own.iter().all(|n| n["institution"]["code"] == "IGPR"),
+        "{own:#?}"
+    );
+    let bad_kind = app
+        .gql(&admin, list, json!({ "f": { "kind": "sms" } }))
+        .await;
+    assert_eq!(bad_kind["errors"][0]["extensions"]["field"], "filter.kind");
 }

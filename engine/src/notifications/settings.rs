@@ -1,0 +1,215 @@
+//! Institutions' own notification settings (delivery and send time) over the reminder policy,
+//! and the outbox as people look at it (what was sent, what waits, what failed).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveTime;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::Kind;
+use crate::domain::{Actor, UserRole};
+use crate::engine::Engine;
+use crate::entity::{institution, notification, notification_setting, plan, task};
+use crate::error::{Error, Result};
+use crate::reminders::policy::InstitutionSettings;
+use crate::reminders::{DEFAULT_POLICY, Delivery};
+
+/// An institution's settings as they apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveSettings {
+    pub institution: institution::Model,
+    pub delivery: Delivery,
+    pub send_at: NaiveTime,
+    /// The institution chose these itself (else they are the default policy's).
+    pub own: InstitutionSettings,
+}
+
+/// Which outbox rows to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotificationFilter {
+    pub status: Option<String>,
+    pub kind: Option<Kind>,
+    pub institution_id: Option<i64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct StatusCount {
+    status: String,
+    count: i64,
+}
+
+impl Engine {
+    /// Every institution's own settings.
+    pub(crate) async fn own_notification_settings(
+        &self,
+    ) -> Result<HashMap<i64, InstitutionSettings>> {
+        Ok(notification_setting::Entity::find()
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|s| {
+                let own = InstitutionSettings {
+                    delivery: s.delivery.as_deref().and_then(Delivery::parse),
+                    send_at: s
+                        .send_at
+                        .as_deref()
+                        .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok()),
+                };
+                (s.institution_id, own)
+            })
+            .collect())
+    }
+
+    /// Whether `actor` may change the settings of `institution`: admins; its coordinators; the
+    /// coordinators of a plan it takes part in.
+    async fn may_manage_settings(
+        &self,
+        actor: &Actor,
+        institution: &institution::Model,
+    ) -> Result<bool> {
+        if actor.role == UserRole::Admin || actor.coordinates(institution.id) {
+            return Ok(true);
+        }
+        let Some(owner) = actor
+            .institution_id
+            .filter(|_| actor.role == UserRole::Coordinator)
+        else {
+            return Ok(false);
+        };
+        let owned = Query::select()
+            .column(plan::Column::Id)
+            .from(plan::Entity)
+            .and_where(plan::Column::OwnerId.eq(owner))
+            .to_owned();
+        Ok(task::Entity::find()
+            .filter(task::Column::InstitutionId.eq(institution.id))
+            .filter(task::Column::PlanId.in_subquery(owned))
+            .one(self.db())
+            .await?
+            .is_some())
+    }
+
+    /// The settings that apply to institution `code` (readable by those who may change them,
+    /// its own members, and auditors).
+    pub async fn notification_settings(
+        &self,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<EffectiveSettings> {
+        let institution = self.institution(code).await?;
+        let readable = actor.role == UserRole::Auditor
+            || actor.institution_id == Some(institution.id)
+            || self.may_manage_settings(actor, &institution).await?;
+        if !readable {
+            return Err(Error::Forbidden(format!(
+                "{} may not read the notification settings of {}",
+                actor.name, institution.code
+            )));
+        }
+        let own = self
+            .own_notification_settings()
+            .await?
+            .remove(&institution.id)
+            .unwrap_or_default();
+        let policy = self.reminder_policy(Some(DEFAULT_POLICY))?;
+        Ok(EffectiveSettings {
+            delivery: policy.delivery_for(&institution.code, &own),
+            send_at: policy.send_at_for(&institution.code, &own),
+            institution,
+            own,
+        })
+    }
+
+    /// Sets (or, with `None`, clears) an institution's own delivery and send time.
+    pub async fn set_notification_settings(
+        &self,
+        actor: &Actor,
+        code: &str,
+        own: InstitutionSettings,
+    ) -> Result<EffectiveSettings> {
+        let institution = self.institution(code).await?;
+        if !self.may_manage_settings(actor, &institution).await? {
+            return Err(Error::Forbidden(format!(
+                "{} may not change the notification settings of {}",
+                actor.name, institution.code
+            )));
+        }
+        let row = notification_setting::ActiveModel {
+            institution_id: Set(institution.id),
+            delivery: Set(own.delivery.map(|d| d.as_str().to_owned())),
+            send_at: Set(own.send_at.map(|t| t.format("%H:%M").to_string())),
+            updated_at: Set(self.now()),
+            updated_by: Set(actor.name.clone()),
+        };
+        notification_setting::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(notification_setting::Column::InstitutionId)
+                    .update_columns([
+                        notification_setting::Column::Delivery,
+                        notification_setting::Column::SendAt,
+                        notification_setting::Column::UpdatedAt,
+                        notification_setting::Column::UpdatedBy,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(self.db())
+            .await?;
+        self.notification_settings(actor, code).await
+    }
+
+    /// Outbox rows `actor` may see (admins and auditors: all; others: those to their
+    /// institution), newest first, after row `after`.
+    pub async fn notifications(
+        &self,
+        actor: &Actor,
+        filter: &NotificationFilter,
+        after: Option<i64>,
+        limit: u64,
+    ) -> Result<Vec<notification::Model>> {
+        let mut query = notification::Entity::find().filter(self.notification_scope(actor, filter));
+        if let Some(after) = after {
+            query = query.filter(notification::Column::Id.lt(after));
+        }
+        Ok(query
+            .order_by_desc(notification::Column::Id)
+            .limit(limit)
+            .all(self.db())
+            .await?)
+    }
+
+    fn notification_scope(&self, actor: &Actor, filter: &NotificationFilter) -> Condition {
+        let mut all = Condition::all();
+        if !matches!(actor.role, UserRole::Admin | UserRole::Auditor) {
+            all =
+                all.add(notification::Column::InstitutionId.eq(actor.institution_id.unwrap_or(-1)));
+        }
+        if let Some(status) = &filter.status {
+            all = all.add(notification::Column::Status.eq(status.clone()));
+        }
+        if let Some(kind) = filter.kind {
+            all = all.add(notification::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(id) = filter.institution_id {
+            all = all.add(notification::Column::InstitutionId.eq(id));
+        }
+        all
+    }
+
+    /// Outbox rows per status, for `mandate status`.
+    pub async fn outbox_counts(&self) -> Result<BTreeMap<String, u64>> {
+        Ok(notification::Entity::find()
+            .select_only()
+            .column(notification::Column::Status)
+            .column_as(notification::Column::Id.count(), "count")
+            .group_by(notification::Column::Status)
+            .into_model::<StatusCount>()
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|c| (c.status, u64::try_from(c.count).unwrap_or(0)))
+            .collect())
+    }
+}

@@ -1,0 +1,117 @@
+//! The outbox, and institutions' notification settings.
+
+use async_graphql::{Context, Enum, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use mandate_engine::entity::notification;
+use mandate_engine::notifications::EffectiveSettings;
+use mandate_engine::reminders;
+
+use crate::context::loaders;
+use crate::error::loaded;
+use crate::id::{Kind, encode};
+use crate::types::{Institution, Task};
+
+/// One e-mail to one recipient.
+#[derive(Clone)]
+pub(crate) struct Notification(pub notification::Model);
+
+#[Object]
+impl Notification {
+    async fn id(&self) -> ID {
+        encode(Kind::Notification, self.0.id)
+    }
+    /// `assigned`, `reminder`, `due_today`, `overdue`, `ack_chase`, `escalation`, `returned`,
+    /// `approved` or `digest`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// `pending`, `sending`, `sent`, `failed` or `dropped`.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn recipient(&self) -> &str {
+        &self.0.recipient
+    }
+    /// The institution the recipient writes for.
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Institution> {
+        let id = self.0.institution_id;
+        loaded(
+            loaders(ctx).institutions.load_one(id).await,
+            "institution",
+            id,
+        )
+        .map(Institution)
+    }
+    /// The task it is about (none for a digest).
+    async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
+        let Some(id) = self.0.task_id else {
+            return Ok(None);
+        };
+        loaded(loaders(ctx).tasks.load_one(id).await, "task", id).map(|t| Some(Task(t)))
+    }
+    /// When it was due to go out.
+    async fn due_at(&self) -> DateTime<Utc> {
+        self.0.slot_at
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        (self.0.status == "pending").then_some(self.0.next_attempt_at)
+    }
+    /// Why the last attempt failed.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
+    }
+}
+
+/// How an institution receives its reminders.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// One e-mail per reminder.
+    Immediate,
+    /// One e-mail a day listing due, overdue and unacknowledged tasks.
+    DailyDigest,
+}
+
+impl From<Delivery> for reminders::Delivery {
+    fn from(d: Delivery) -> Self {
+        match d {
+            Delivery::Immediate => Self::Immediate,
+            Delivery::DailyDigest => Self::DailyDigest,
+        }
+    }
+}
+
+impl From<reminders::Delivery> for Delivery {
+    fn from(d: reminders::Delivery) -> Self {
+        match d {
+            reminders::Delivery::Immediate => Self::Immediate,
+            reminders::Delivery::DailyDigest => Self::DailyDigest,
+        }
+    }
+}
+
+/// An institution's notification settings as they apply.
+pub(crate) struct NotificationSettings(pub EffectiveSettings);
+
+#[Object]
+impl NotificationSettings {
+    async fn institution(&self) -> Institution {
+        Institution(self.0.institution.clone())
+    }
+    async fn delivery(&self) -> Delivery {
+        self.0.delivery.into()
+    }
+    /// Local time (`HH:MM`, the institution's time zone) at which reminders go out.
+    async fn send_at(&self) -> String {
+        self.0.send_at.format("%H:%M").to_string()
+    }
+    /// The institution chose these itself (else they are the reminder policy's).
+    async fn own_choice(&self) -> bool {
+        self.0.own.delivery.is_some() || self.0.own.send_at.is_some()
+    }
+}
