@@ -284,14 +284,16 @@ mod tests {
         assert_eq!(e.line, 2, "{e}");
         let source = "name: x\nsend_at: \"08:00\"\ndelivery: immediate\ninstitutions:\n  IGPR: { delivery: daily_digest, send_at: \"09:30\" }\n";
         let policy = ReminderPolicy::parse(source, "p.yaml").unwrap();
-        assert_eq!(policy.delivery_for("IGPR"), Delivery::DailyDigest);
-        assert_eq!(
-            policy.send_at_for("IGPR"),
-            NaiveTime::from_hms_opt(9, 30, 0).unwrap()
-        );
-        assert_eq!(
-            policy.send_at_for("ME"),
-            NaiveTime::from_hms_opt(8, 0, 0).unwrap()
-        );
+        let none = InstitutionSettings::default();
+        assert_eq!(policy.delivery_for("IGPR", &none), Delivery::DailyDigest);
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(policy.send_at_for("IGPR", &none), at(9, 30));
+        assert_eq!(policy.send_at_for("ME", &none), at(8, 0));
+        let own = InstitutionSettings {
+            delivery: Some(Delivery::Immediate),
+            send_at: Some(at(7, 15)),
+        };
+        assert_eq!(policy.delivery_for("IGPR", &own), Delivery::Immediate);
+        assert_eq!(policy.send_at_for("IGPR", &own), at(7, 15));
     }
 }
