@@ -42,6 +42,7 @@ fn sender(port: u16) -> Sender {
         },
         lease: Duration::from_secs(300),
         max_attempts: 5,
+        parallel: 4,
     }
 }
 

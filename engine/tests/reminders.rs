@@ -76,6 +76,7 @@ fn file_sender(dir: &std::path::Path) -> Sender {
         },
         lease: std::time::Duration::from_secs(300),
         max_attempts: 5,
+        parallel: 4,
     }
 }
 

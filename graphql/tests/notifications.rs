@@ -63,6 +63,7 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
         },
         lease: Duration::from_secs(60),
         max_attempts: 3,
+        parallel: 8,
     };
     f.engine.send_outbox(&sender, 50).await.unwrap();
     let links = links_in(outbox.path());

@@ -1,15 +1,12 @@
 //! Mail settings shared by `serve` and `tick`, and `mandate tick`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use mandate_engine::clock::ManualClock;
 use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
 use mandate_engine::notifications::Sender;
-use mandate_engine::{Engine, db};
 
 use super::Config;
 
@@ -90,6 +87,7 @@ impl MailArgs {
             },
             lease: Duration::from_secs(300),
             max_attempts: self.mail_attempts.max(1),
+            parallel: 8,
         })
     }
 
@@ -108,14 +106,7 @@ pub async fn tick(config: &Config, at: &str, send: bool, mail: &MailArgs) -> any
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at)
         .with_context(|| format!("`{at}` is not an instant (e.g. 2021-06-25T08:00:00+03:00)"))?
         .with_timezone(&Utc);
-    let connection = db::connect_and_migrate(&config.database)
-        .await
-        .with_context(|| format!("cannot open database {}", super::redact(&config.database)))?;
-    let engine = Engine::new(
-        connection,
-        Arc::new(ManualClock::new(at)),
-        config.lifecycles()?,
-    );
+    let engine = config.engine_at(at).await?;
     let summary = engine.tick(at).await?;
     println!(
         "tick at {at}: {} open tasks looked at, {} new notifications",

@@ -31,6 +31,16 @@ impl Config {
         Ok(Engine::new(db, Arc::new(SystemClock), self.lifecycles()?))
     }
 
+    /// Connects, migrates and returns an engine whose clock stands at `at` (operators' passes at
+    /// a chosen instant, benches).
+    pub async fn engine_at(&self, at: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Engine> {
+        let db = db::connect_and_migrate(&self.database)
+            .await
+            .with_context(|| format!("cannot open database {}", redact(&self.database)))?;
+        let clock = mandate_engine::ManualClock::new(at);
+        Ok(Engine::new(db, Arc::new(clock), self.lifecycles()?))
+    }
+
     /// The built-in lifecycle plus those of `--lifecycles`, if given.
     pub fn lifecycles(&self) -> anyhow::Result<Lifecycles> {
         Ok(match &self.lifecycles {

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use futures_util::StreamExt;
 use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -32,6 +33,8 @@ pub struct Sender {
     pub lease: Duration,
     /// Attempts before a message is marked `failed`.
     pub max_attempts: i32,
+    /// Messages in flight at once (SMTP connections are pooled).
+    pub parallel: usize,
 }
 
 /// What one drain did.
@@ -43,6 +46,14 @@ pub struct SendSummary {
     pub failed: u64,
     /// No longer relevant (the task closed, nothing left for a digest).
     pub dropped: u64,
+}
+
+/// Which count of the summary an outcome adds to.
+enum Counted {
+    Sent,
+    Retried,
+    Failed,
+    Dropped,
 }
 
 /// The outcome of one message.
@@ -99,12 +110,22 @@ impl Engine {
     #[tracing::instrument(skip_all)]
     pub async fn send_outbox(&self, sender: &Sender, batch: u64) -> Result<SendSummary> {
         let mut summary = SendSummary::default();
-        loop {
-            let claimed = self.claim(batch, sender.lease).await?;
-            if claimed.is_empty() {
-                return Ok(summary);
-            }
-            for n in claimed {
+        while self.send_batch(sender, batch, &mut summary).await? > 0 {}
+        Ok(summary)
+    }
+
+    /// Claims up to `batch` due messages and sends them, adding to `summary`; returns how many
+    /// were claimed.
+    pub async fn send_batch(
+        &self,
+        sender: &Sender,
+        batch: u64,
+        summary: &mut SendSummary,
+    ) -> Result<usize> {
+        let claimed = self.claim(batch, sender.lease).await?;
+        let count = claimed.len();
+        let mut outcomes = futures_util::stream::iter(claimed)
+            .map(|n| async move {
                 let outcome = match self.compose(sender, &n).await {
                     Ok(Some(message)) => match sender.transport.send(message).await {
                         Ok(()) => Outcome::Sent(message_id(&n, &sender.settings)),
@@ -114,31 +135,38 @@ impl Engine {
                         Err(e) => Outcome::Failed(e.to_string()),
                     },
                     Ok(None) => Outcome::Dropped("no longer relevant".to_owned()),
-                    Err(Error::Database(e)) => return Err(e.into()),
+                    Err(Error::Database(e)) => return Err(Error::Database(e)),
                     Err(e) => Outcome::Failed(e.to_string()),
                 };
-                self.record(&n, outcome, &mut summary).await?;
+                // Recorded here, not by the loop below: a future left unpolled while the loop
+                // waited for a connection could hold one, and the pool would run dry.
+                self.record(&n, outcome).await
+            })
+            .buffer_unordered(sender.parallel.max(1));
+        while let Some(done) = outcomes.next().await {
+            match done? {
+                Counted::Sent => summary.sent += 1,
+                Counted::Retried => summary.retried += 1,
+                Counted::Failed => summary.failed += 1,
+                Counted::Dropped => summary.dropped += 1,
             }
         }
+        Ok(count)
     }
 
-    async fn record(
-        &self,
-        n: &notification::Model,
-        outcome: Outcome,
-        summary: &mut SendSummary,
-    ) -> Result<()> {
+    async fn record(&self, n: &notification::Model, outcome: Outcome) -> Result<Counted> {
         let now = self.now();
         let mut update = notification::Entity::update_many().col_expr(
             notification::Column::ClaimedUntil,
             Expr::value(None::<DateTime<Utc>>),
         );
+        let counted;
         let attempted = |u: sea_orm::UpdateMany<notification::Entity>| {
             u.col_expr(notification::Column::Attempts, Expr::value(n.attempts + 1))
         };
         update = match outcome {
             Outcome::Sent(id) => {
-                summary.sent += 1;
+                counted = Counted::Sent;
                 attempted(update)
                     .col_expr(notification::Column::Status, Expr::value(status::SENT))
                     .col_expr(notification::Column::SentAt, Expr::value(Some(now)))
@@ -146,7 +174,7 @@ impl Engine {
                     .col_expr(notification::Column::LastError, Expr::value(None::<String>))
             }
             Outcome::Retry(e) => {
-                summary.retried += 1;
+                counted = Counted::Retried;
                 tracing::warn!(notification = n.id, error = %e, "sending failed; will retry");
                 attempted(update)
                     .col_expr(notification::Column::Status, Expr::value(status::PENDING))
@@ -157,14 +185,14 @@ impl Engine {
                     .col_expr(notification::Column::LastError, Expr::value(Some(e)))
             }
             Outcome::Failed(e) => {
-                summary.failed += 1;
+                counted = Counted::Failed;
                 tracing::error!(notification = n.id, error = %e, "sending failed for good");
                 attempted(update)
                     .col_expr(notification::Column::Status, Expr::value(status::FAILED))
                     .col_expr(notification::Column::LastError, Expr::value(Some(e)))
             }
             Outcome::Dropped(why) => {
-                summary.dropped += 1;
+                counted = Counted::Dropped;
                 update
                     .col_expr(notification::Column::Status, Expr::value(status::DROPPED))
                     .col_expr(notification::Column::LastError, Expr::value(Some(why)))
@@ -175,7 +203,7 @@ impl Engine {
             .filter(notification::Column::Status.eq(status::SENDING))
             .exec(self.db())
             .await?;
-        Ok(())
+        Ok(counted)
     }
 
     /// The message for `n`, or `None` when it no longer applies.

@@ -69,8 +69,11 @@ impl SmtpServer {
         let capture = Capture::default();
         let received = capture.received.clone();
         let mut server = Server::new(capture);
+        // A thread per connection, and lettre keeps its connections open in a pool: leave room
+        // for two senders at full parallelism.
         server
             .with_name("smtp.mandate.test")
+            .with_num_threads(32)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();

@@ -2,6 +2,8 @@
 
 mod engine;
 mod graphql;
+mod reminders;
+mod smtp_sink;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,6 +45,16 @@ pub enum Target {
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
     },
+    /// Time one scheduler tick over N open tasks, then the e-mails per second the sender reaches
+    /// against a local SMTP sink, beside a bare lettre loop to the same sink.
+    Reminders {
+        /// How many open tasks.
+        #[arg(long, default_value_t = 1_000_000)]
+        tasks: usize,
+        /// How many e-mails to send at most.
+        #[arg(long, default_value_t = 5000)]
+        mails: usize,
+    },
 }
 
 const PATH: [&str; 4] = ["acknowledge", "start", "submit", "approve"];
@@ -59,6 +71,7 @@ pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
         Target::Graphql { tasks, concurrency } => {
             graphql::run(config, tasks.max(1), concurrency.max(1)).await
         }
+        Target::Reminders { tasks, mails } => reminders::run(config, tasks.max(1), mails).await,
     }
 }
 
