@@ -1,5 +1,7 @@
-//! `GET /ack/{token}`: a confirmation page that changes nothing (mail scanners prefetch links);
-//! `POST /ack/{token}`: acknowledges the task for the institution the e-mail went to.
+//! The pages e-mails link to. `GET /ack/{token}`: a confirmation page that changes nothing (mail
+//! scanners prefetch links); `POST /ack/{token}`: acknowledges the task for the institution the
+//! e-mail went to. `GET /notifications/{code}` (the `List-Unsubscribe` target): how the
+//! institution receives reminders and how to change that.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -108,5 +110,41 @@ pub(crate) async fn confirm(
             "",
         ),
         Err(e) => refusal(&app, &headers, e),
+    }
+}
+
+pub(crate) async fn settings(State(app): State<AppState>, Path(code): Path<String>) -> Response {
+    let found = match app.engine.institution(&code).await {
+        Ok(institution) => app.engine.effective_settings(institution).await,
+        Err(e) => Err(e),
+    };
+    let settings = match found {
+        Ok(settings) => settings,
+        Err(Error::NotFound { .. }) => {
+            return (StatusCode::NOT_FOUND, "no such institution\n").into_response();
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read notification settings");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "please try again in a moment\n",
+            )
+                .into_response();
+        }
+    };
+    let institution =
+        json!({ "code": settings.institution.code, "name": settings.institution.name });
+    let send_at = settings.send_at.format("%H:%M").to_string();
+    match app.renderer.settings_page(
+        &settings.institution.language,
+        &institution,
+        settings.delivery.as_str(),
+        &send_at,
+    ) {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render the settings page");
+            (StatusCode::INTERNAL_SERVER_ERROR, "cannot show this page\n").into_response()
+        }
     }
 }

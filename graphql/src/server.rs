@@ -71,6 +71,7 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/ack/{token}", get(links::show).post(links::confirm))
+        .route("/notifications/{code}", get(links::settings))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

@@ -216,6 +216,15 @@ async fn digest_settings_and_the_outbox_over_graphql(db: TestDb) {
         json!({ "delivery": "DAILY_DIGEST", "sendAt": "09:30", "ownChoice": true })
     );
 
+    // The page every message's List-Unsubscribe header points to, in the institution's language.
+    let (status, page) = app.get("/notifications/IGPR").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Transmitere: un rezumat zilnic") && page.contains("09:30"),
+        "{page}"
+    );
+    assert_eq!(app.get("/notifications/NOPE").await.0, 404);
+
     // Monday 31 May 2021 at 09:00 Bucharest: before IGPR's 09:30, nothing for IGPR yet.
     let early = Utc.with_ymd_and_hms(2021, 5, 31, 6, 0, 0).unwrap();
     f.clock.set(early);

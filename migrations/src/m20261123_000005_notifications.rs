@@ -53,6 +53,10 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index("notifications", &["task_id"], false))
             .await?;
+        // The scheduler walks open tasks in id order, a page at a time.
+        manager
+            .create_index(index("tasks", &["open", "id"], false))
+            .await?;
         manager
             .create_table(
                 Table::create()

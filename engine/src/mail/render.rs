@@ -96,6 +96,35 @@ impl Renderer {
             .map_err(|e| format!("link.html ({language}): {e}"))
     }
 
+    /// The page the `List-Unsubscribe` link opens: an institution's delivery and send time, and
+    /// how to change them.
+    pub fn settings_page(
+        &self,
+        language: &str,
+        institution: &serde_json::Value,
+        delivery: &str,
+        send_at: &str,
+    ) -> Result<String, String> {
+        let (language, words) = self.words_for(language);
+        let settings = &words["settings"];
+        let send_at = self
+            .env
+            .render_str(
+                settings["send_at"].as_str().unwrap_or_default(),
+                Value::from(Serde(json!({ "send_at": send_at }))),
+            )
+            .map_err(|e| format!("{language} settings: {e}"))?;
+        let facts = json!({
+            "institution": institution,
+            "settings": {
+                "delivery": settings[delivery],
+                "send_at": send_at,
+                "how": settings["how"],
+            },
+        });
+        self.link_page(language, "settings", &facts, "")
+    }
+
     fn words_for(&self, language: &str) -> (&'static str, &serde_json::Value) {
         match self.words.get_key_value(language) {
             Some((l, w)) => (*l, w),

@@ -109,6 +109,15 @@ impl Engine {
                 actor.name, institution.code
             )));
         }
+        self.effective_settings(institution).await
+    }
+
+    /// The settings that apply to `institution`, with no check of who asks (for the page the
+    /// `List-Unsubscribe` header of every message points to, which shows nothing else).
+    pub async fn effective_settings(
+        &self,
+        institution: institution::Model,
+    ) -> Result<EffectiveSettings> {
         let own = self
             .own_notification_settings()
             .await?
