@@ -18,7 +18,8 @@ use support::{Fixture, TestDb, date};
 
 on_both_databases!(
     a_year_of_daily_ticks_writes_each_reminder_once,
-    concurrent_ticks_write_nothing_twice
+    the_anti_trafficking_plan_over_its_two_years,
+    concurrent_ticks_write_nothing_twice,
 );
 
 /// What happens to a task during the year, for the model.
@@ -280,4 +281,165 @@ async fn concurrent_ticks_write_nothing_twice(db: TestDb) {
             .len(),
         before
     );
+}
+
+/// The bundled anti-trafficking plan, ticked every day of 2021–2022 with some tasks acknowledged
+/// and some signed off on the way (a sender that always succeeds marks each day's messages sent):
+/// the outbox, per institution and kind, is what the day-by-day model owes.
+async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
+    use mandate_engine::domain::{Actor, EmailAddress, UserRole};
+    use mandate_engine::lifecycle::Lifecycles;
+    use mandate_engine::{Engine, ManualClock, plan_file};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let start = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap();
+    let clock = ManualClock::new(start);
+    let engine = Engine::new(
+        db.db.clone(),
+        std::sync::Arc::new(clock.clone()),
+        Lifecycles::builtin().unwrap(),
+    );
+    let source = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
+    let draft = plan_file::parse(source, "pna.yaml", None, engine.lifecycles()).unwrap();
+    let operator = Actor::operator();
+    engine.import_plan(&operator, &draft, false).await.unwrap();
+    let institutions: BTreeMap<i64, institution::Model> = institution::Entity::find()
+        .all(engine.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    for i in institutions.values() {
+        let address =
+            EmailAddress::parse(&format!("{}@example.ro", i.code.to_lowercase())).unwrap();
+        engine
+            .set_institution_emails(&operator, &i.code, &[address])
+            .await
+            .unwrap();
+    }
+    let tasks = task::Entity::find().all(engine.db()).await.unwrap();
+    assert_eq!(tasks.len(), 520);
+    let plan = mandate_engine::entity::plan::Entity::find()
+        .one(engine.db())
+        .await
+        .unwrap()
+        .unwrap();
+    // Every 7th task is acknowledged on 15 February 2021; every 21st is also done and signed
+    // off on 10 March 2021 (if due later).
+    let acknowledged: Vec<&task::Model> = tasks.iter().step_by(7).collect();
+    let closed: Vec<i64> = tasks
+        .iter()
+        .step_by(21)
+        .filter(|t| t.due_at > Utc.with_ymd_and_hms(2021, 3, 11, 0, 0, 0).unwrap())
+        .map(|t| t.id)
+        .collect();
+    let member = |t: &task::Model| Actor::user("m@x.ro", UserRole::Member, Some(t.institution_id));
+
+    let (first, last) = (date(2021, 1, 1), date(2022, 12, 31));
+    let mut day = first;
+    while day <= last {
+        let at = Utc.from_utc_datetime(&day.and_hms_opt(7, 0, 0).unwrap());
+        clock.set(at);
+        engine.tick(at).await.unwrap();
+        notification::Entity::update_many()
+            .col_expr(notification::Column::Status, Expr::value("sent"))
+            .filter(notification::Column::Status.eq("pending"))
+            .exec(engine.db())
+            .await
+            .unwrap();
+        clock.set(noon(day));
+        if day == date(2021, 2, 15) {
+            for t in &acknowledged {
+                let v = task::Entity::find_by_id(t.id)
+                    .one(engine.db())
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .version;
+                engine
+                    .fire(&member(t), Fire::new(t.id, v, "acknowledge"))
+                    .await
+                    .unwrap();
+            }
+        }
+        if day == date(2021, 3, 10) {
+            for t in tasks.iter().filter(|t| closed.contains(&t.id)) {
+                let mut v = task::Entity::find_by_id(t.id)
+                    .one(engine.db())
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .version;
+                for step in ["start", "submit"] {
+                    let mut fire = Fire::new(t.id, v, step);
+                    if step == "submit" {
+                        fire = fire.report(ReportInput {
+                            indicator_values: Default::default(),
+                            narrative: "Realizat".into(),
+                            evidence: vec![],
+                        });
+                    }
+                    engine.fire(&member(t), fire).await.unwrap();
+                    v += 1;
+                }
+                engine
+                    .fire(&operator, Fire::new(t.id, v, "approve"))
+                    .await
+                    .unwrap();
+            }
+        }
+        day = day + Days::new(1);
+    }
+
+    let code = |id: i64| institutions[&id].code.clone();
+    let tz = chrono_tz::Europe::Bucharest;
+    let mut expected: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for t in &tasks {
+        let story = Story {
+            due: t.due_at.with_timezone(&tz).date_naive(),
+            acknowledged: acknowledged
+                .iter()
+                .any(|a| a.id == t.id)
+                .then_some(date(2021, 2, 15)),
+            closed: closed.contains(&t.id).then_some(date(2021, 3, 10)),
+        };
+        let story = Story {
+            // Signed off without an acknowledgement of its own: the start counts.
+            acknowledged: story.acknowledged.or(story.closed),
+            ..story
+        };
+        let mut d = first;
+        while d <= last {
+            for kind in owed(story, first, d) {
+                let mut to = std::collections::BTreeSet::new();
+                if kind == "escalation" {
+                    to.insert(plan.owner_id);
+                    to.extend(institutions[&t.institution_id].parent_id);
+                } else {
+                    to.insert(t.institution_id);
+                }
+                for id in to {
+                    *expected.entry((code(id), kind.to_owned())).or_default() += 1;
+                }
+            }
+            d = d + Days::new(1);
+        }
+        if closed.contains(&t.id) {
+            *expected
+                .entry((code(t.institution_id), "approved".to_owned()))
+                .or_default() += 1;
+        }
+    }
+    let mut actual: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for row in notification::Entity::find().all(engine.db()).await.unwrap() {
+        *actual
+            .entry((code(row.institution_id), row.kind.clone()))
+            .or_default() += 1;
+    }
+    // Approvals are written at sign-off and stay pending (this test's sender ran before them).
+    assert_eq!(actual, expected);
+    let total: usize = actual.values().sum();
+    assert!(total > 10_000, "{total} messages over two years");
 }
