@@ -34,10 +34,7 @@ pub struct IssuedToken {
 
 /// The hex SHA-256 of a token's text, as stored.
 fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 /// A fresh token: the prefix and 32 random bytes in hex.
@@ -45,8 +42,7 @@ fn generate() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::validation("token", format!("no randomness available: {e}")))?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("{TOKEN_PREFIX}{hex}"))
+    Ok(format!("{TOKEN_PREFIX}{}", crate::hex::encode(&bytes)))
 }
 
 /// The actor a stored user acts as.

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod engine;
 pub mod entity;
 pub mod error;
+mod hex;
 pub mod lifecycle;
 pub mod mail;
 pub mod notifications;

@@ -13,6 +13,7 @@ use crate::domain::{Actor, UserRole};
 use crate::engine::Engine;
 use crate::entity::{action, institution, notification, setting, task};
 use crate::error::{Error, Result};
+use crate::hex;
 use crate::tasks::Fire;
 
 /// How long a link works after the message is sent.
@@ -42,20 +43,6 @@ pub struct AckLink {
     pub expires_at: DateTime<Utc>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 /// What is signed: the notification, its task and recipient, and the expiry.
 fn signed_text(n: &notification::Model, expires: i64) -> String {
     format!(
@@ -78,14 +65,15 @@ impl Engine {
     /// replicas.
     async fn link_secret(&self) -> Result<Vec<u8>> {
         if let Some(found) = setting::Entity::find_by_id(SECRET).one(self.db()).await? {
-            return unhex(&found.value).ok_or_else(|| Error::validation("secret", "unreadable"));
+            return hex::decode(&found.value)
+                .ok_or_else(|| Error::validation("secret", "unreadable"));
         }
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes)
             .map_err(|e| Error::validation("secret", format!("no randomness available: {e}")))?;
         setting::Entity::insert(setting::ActiveModel {
             name: Set(SECRET.to_owned()),
-            value: Set(hex(&bytes)),
+            value: Set(hex::encode(&bytes)),
         })
         .on_conflict_do_nothing_on([setting::Column::Name])
         .exec_without_returning(self.db())
@@ -94,7 +82,7 @@ impl Engine {
             .one(self.db())
             .await?
             .ok_or_else(|| Error::not_found("setting", SECRET))?;
-        unhex(&stored.value).ok_or_else(|| Error::validation("secret", "unreadable"))
+        hex::decode(&stored.value).ok_or_else(|| Error::validation("secret", "unreadable"))
     }
 
     /// A token for notification `n`'s acknowledge link, valid until `expires_at`.
@@ -107,7 +95,7 @@ impl Engine {
         let signature = mac(&self.link_secret().await?, &signed_text(n, expires))?
             .finalize()
             .into_bytes();
-        Ok(format!("{}.{expires}.{}", n.id, hex(&signature)))
+        Ok(format!("{}.{expires}.{}", n.id, hex::encode(&signature)))
     }
 
     /// What a link is about, if it is genuine, unexpired, unused and its task still pending.
@@ -173,9 +161,11 @@ impl Engine {
         else {
             return Err(LinkError::Invalid.into());
         };
-        let (Ok(id), Ok(expires), Some(signature)) =
-            (id.parse::<i64>(), expires.parse::<i64>(), unhex(signature))
-        else {
+        let (Ok(id), Ok(expires), Some(signature)) = (
+            id.parse::<i64>(),
+            expires.parse::<i64>(),
+            hex::decode(signature),
+        ) else {
             return Err(LinkError::Invalid.into());
         };
         let n = notification::Entity::find_by_id(id)
