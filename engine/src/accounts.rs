@@ -1,8 +1,9 @@
 //! Users and their API tokens. A token is 256 random bits shown once; only its SHA-256 is stored.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -217,22 +218,26 @@ impl Engine {
             .await?)
     }
 
-    /// The user a bearer token belongs to, if it is known, unexpired and not revoked.
+    /// The user a bearer token belongs to, if it is known, unexpired and not revoked (one query).
     pub async fn authenticate(&self, token: &str) -> Result<user::Model> {
         let refused = || Error::Unauthenticated("the token is unknown, expired or revoked".into());
         if !token.starts_with(TOKEN_PREFIX) {
             return Err(refused());
         }
-        let record = api_token::Entity::find()
-            .filter(api_token::Column::TokenHash.eq(hash(token)))
-            .one(self.db())
-            .await?
-            .ok_or_else(refused)?;
         let now = self.now();
-        if record.revoked_at.is_some() || record.expires_at.is_some_and(|at| at <= now) {
-            return Err(refused());
-        }
-        user::Entity::find_by_id(record.user_id)
+        let live = Query::select()
+            .column(api_token::Column::UserId)
+            .from(api_token::Entity)
+            .and_where(api_token::Column::TokenHash.eq(hash(token)))
+            .and_where(api_token::Column::RevokedAt.is_null())
+            .cond_where(
+                Condition::any()
+                    .add(api_token::Column::ExpiresAt.is_null())
+                    .add(api_token::Column::ExpiresAt.gt(now)),
+            )
+            .to_owned();
+        user::Entity::find()
+            .filter(user::Column::Id.in_subquery(live))
             .one(self.db())
             .await?
             .ok_or_else(refused)
