@@ -18,6 +18,10 @@ struct Cli {
     /// Folder of lifecycle definitions (`*.yaml`) besides the built-in default.
     #[arg(long, global = true, env = "MANDATE_LIFECYCLES")]
     lifecycles: Option<PathBuf>,
+    /// Folder of reminder policies (`*.yaml`) besides the built-in default; a plan names one
+    /// with `reminder_policy`.
+    #[arg(long, global = true, env = "MANDATE_REMINDER_POLICIES")]
+    reminder_policies: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -120,6 +124,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = commands::Config {
         database: cli.database,
         lifecycles: cli.lifecycles,
+        reminder_policies: cli.reminder_policies,
     };
     match cli.command {
         Command::Migrate => commands::migrate(&config).await,

@@ -9,6 +9,7 @@ use tokio::sync::broadcast;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::lifecycle::{Lifecycle, Lifecycles};
+use crate::reminders::{DEFAULT_POLICY, ReminderPolicies, ReminderPolicy};
 use crate::tasks::TaskEvent;
 
 /// How many committed transitions a slow subscriber may fall behind before it misses some.
@@ -20,6 +21,8 @@ pub struct Engine {
     db: DatabaseConnection,
     clock: Arc<dyn Clock>,
     lifecycles: Arc<Lifecycles>,
+    /// Reminder policies from a folder, besides the built-in default.
+    policies: Option<Arc<ReminderPolicies>>,
     feed: broadcast::Sender<TaskEvent>,
 }
 
@@ -30,8 +33,28 @@ impl Engine {
             db,
             clock,
             lifecycles: Arc::new(lifecycles),
+            policies: None,
             feed: broadcast::channel(FEED_CAPACITY).0,
         }
+    }
+
+    /// The same engine, knowing these reminder policies.
+    pub fn with_reminder_policies(mut self, policies: ReminderPolicies) -> Self {
+        self.policies = Some(Arc::new(policies));
+        self
+    }
+
+    /// The reminder policy called `name`, or the built-in default (with a warning when a name
+    /// was given that is not known).
+    pub fn reminder_policy(&self, name: Option<&str>) -> Result<Arc<ReminderPolicy>> {
+        let name = name.unwrap_or(DEFAULT_POLICY);
+        if let Some(found) = self.policies.as_ref().and_then(|p| p.get(name)) {
+            return Ok(found);
+        }
+        if name != DEFAULT_POLICY {
+            tracing::warn!(policy = name, "unknown reminder policy; using the default");
+        }
+        Ok(Arc::new(ReminderPolicy::default_policy()?))
     }
 
     /// The database connection.

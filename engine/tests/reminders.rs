@@ -20,6 +20,7 @@ on_both_databases!(
     a_year_of_daily_ticks_writes_each_reminder_once,
     the_anti_trafficking_plan_over_its_two_years,
     concurrent_ticks_write_nothing_twice,
+    a_plan_follows_the_policy_it_names,
 );
 
 /// What happens to a task during the year, for the model.
@@ -442,4 +443,52 @@ async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
     assert_eq!(actual, expected);
     let total: usize = actual.values().sum();
     assert!(total > 10_000, "{total} messages over two years");
+}
+
+async fn a_plan_follows_the_policy_it_names(db: TestDb) {
+    use mandate_engine::entity::plan;
+    use mandate_engine::reminders::ReminderPolicies;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fortnight.yaml"),
+        "name: fortnight\nsend_at: \"09:00\"\nbefore_due: [\"14 days\"]\ndelivery: immediate\n",
+    )
+    .unwrap();
+    let f = Fixture::new(&db).await;
+    let engine = f
+        .engine
+        .clone()
+        .with_reminder_policies(ReminderPolicies::with_dir(dir.path()).unwrap());
+    let mut model: plan::ActiveModel = f.plan.clone().into();
+    model.reminder_policy = Set(Some("fortnight".into()));
+    model.update(engine.db()).await.unwrap();
+    let kinds = async |at: chrono::DateTime<Utc>| {
+        f.clock.set(at);
+        engine.tick(at).await.unwrap();
+        let mut kinds: Vec<String> = notification::Entity::find()
+            .all(engine.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.kind != "assigned")
+            .map(|n| format!("{}@{}", n.kind, n.slot_at.format("%m-%d %H:%M")))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    };
+    // Wednesday 16 June 2021, 14 days before the first half-year ends; 09:00 in Bucharest.
+    assert_eq!(
+        kinds(Utc.with_ymd_and_hms(2021, 6, 16, 7, 0, 0).unwrap()).await,
+        ["reminder@06-16 06:00"]
+    );
+    // The default policy's 7-day reminder, chases and escalations are not in this one.
+    let later = kinds(Utc.with_ymd_and_hms(2021, 7, 30, 7, 0, 0).unwrap()).await;
+    assert_eq!(later, ["reminder@06-16 06:00"]);
+    let bad = dir.path().join("broken.yaml");
+    std::fs::write(&bad, "name: broken\nsend_at: \"9\"\ndelivery: immediate\n").unwrap();
+    let e = ReminderPolicies::with_dir(dir.path()).unwrap_err();
+    assert!(e.to_string().contains("broken.yaml:2:"), "{e}");
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use mandate_engine::lifecycle::Lifecycles;
+use mandate_engine::reminders::ReminderPolicies;
 use mandate_engine::{Engine, SystemClock, db};
 
 /// What every command is told by the global options.
@@ -20,6 +21,7 @@ use mandate_engine::{Engine, SystemClock, db};
 pub struct Config {
     pub database: String,
     pub lifecycles: Option<PathBuf>,
+    pub reminder_policies: Option<PathBuf>,
 }
 
 impl Config {
@@ -28,7 +30,15 @@ impl Config {
         let db = db::connect_and_migrate(&self.database)
             .await
             .with_context(|| format!("cannot open database {}", redact(&self.database)))?;
-        Ok(Engine::new(db, Arc::new(SystemClock), self.lifecycles()?))
+        self.equip(Engine::new(db, Arc::new(SystemClock), self.lifecycles()?))
+    }
+
+    /// `engine` with the reminder policies of `--reminder-policies`, if given.
+    fn equip(&self, engine: Engine) -> anyhow::Result<Engine> {
+        Ok(match &self.reminder_policies {
+            Some(dir) => engine.with_reminder_policies(ReminderPolicies::with_dir(dir)?),
+            None => engine,
+        })
     }
 
     /// Connects, migrates and returns an engine whose clock stands at `at` (operators' passes at
@@ -38,7 +48,7 @@ impl Config {
             .await
             .with_context(|| format!("cannot open database {}", redact(&self.database)))?;
         let clock = mandate_engine::ManualClock::new(at);
-        Ok(Engine::new(db, Arc::new(clock), self.lifecycles()?))
+        self.equip(Engine::new(db, Arc::new(clock), self.lifecycles()?))
     }
 
     /// The built-in lifecycle plus those of `--lifecycles`, if given.

@@ -88,17 +88,6 @@ impl World {
 }
 
 impl Engine {
-    /// The reminder policy called `name` (the default when none is named or it is unknown).
-    pub fn reminder_policy(&self, name: Option<&str>) -> Result<Arc<ReminderPolicy>> {
-        let policy = ReminderPolicy::default_policy()?;
-        if let Some(name) = name
-            && name != policy.name
-        {
-            tracing::warn!(policy = name, "unknown reminder policy; using the default");
-        }
-        Ok(Arc::new(policy))
-    }
-
     /// One scheduler pass as of `at`: computes every reminder due and not yet in the outbox and
     /// writes it there. Running it again at the same instant, or on another replica, writes
     /// nothing more.

@@ -195,6 +195,56 @@ impl ReminderPolicy {
     }
 }
 
+/// The reminder policies an engine knows, by name: the built-in default and those of a folder.
+#[derive(Debug, Clone)]
+pub struct ReminderPolicies(BTreeMap<String, std::sync::Arc<ReminderPolicy>>);
+
+impl ReminderPolicies {
+    /// The built-in default alone.
+    pub fn builtin() -> Result<Self, PolicyError> {
+        let default = ReminderPolicy::default_policy()?;
+        Ok(Self(BTreeMap::from([(
+            default.name.clone(),
+            std::sync::Arc::new(default),
+        )])))
+    }
+
+    /// The built-in default plus every `*.yaml` file in `dir` (a file may replace the default).
+    pub fn with_dir(dir: &std::path::Path) -> Result<Self, PolicyError> {
+        let mut all = Self::builtin()?;
+        let unreadable = |e: std::io::Error| PolicyError {
+            file: dir.display().to_string(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read the reminder policy folder: {e}"),
+        };
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .map_err(unreadable)?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let file = path.display().to_string();
+            let source = std::fs::read_to_string(&path).map_err(|e| PolicyError {
+                file: file.clone(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read: {e}"),
+            })?;
+            let policy = ReminderPolicy::parse(&source, &file)?;
+            all.0
+                .insert(policy.name.clone(), std::sync::Arc::new(policy));
+        }
+        Ok(all)
+    }
+
+    /// The policy called `name`.
+    pub fn get(&self, name: &str) -> Option<std::sync::Arc<ReminderPolicy>> {
+        self.0.get(name).cloned()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
