@@ -56,7 +56,16 @@ fn parse_task_cursor(after: &str) -> Result<TaskCursor> {
             id: id.parse().ok()?,
         })
     });
-    parsed.ok_or_else(|| invalid("after", format!("`{after}` is not a cursor of this list")))
+    parsed.ok_or_else(|| not_a_cursor(after))
+}
+
+/// The cursor of a list ordered by row id.
+fn parse_id_cursor(after: &str) -> Result<i64> {
+    after.parse().map_err(|_| not_a_cursor(after))
+}
+
+fn not_a_cursor(after: &str) -> async_graphql::Error {
+    invalid("after", format!("`{after}` is not a cursor of this list"))
 }
 
 #[Object]
@@ -192,13 +201,7 @@ impl Query {
                 }
             }
         }
-        let after = after
-            .as_deref()
-            .map(|a| {
-                a.parse::<i64>()
-                    .map_err(|_| invalid("after", format!("`{a}` is not a cursor of this list")))
-            })
-            .transpose()?;
+        let after = after.as_deref().map(parse_id_cursor).transpose()?;
         let rows = engine
             .visible_events(actor, &filter, after, size + 1)
             .await
@@ -246,13 +249,7 @@ impl Query {
                 None => None,
             },
         };
-        let after = after
-            .as_deref()
-            .map(|a| {
-                a.parse::<i64>()
-                    .map_err(|_| invalid("after", format!("`{a}` is not a cursor of this list")))
-            })
-            .transpose()?;
+        let after = after.as_deref().map(parse_id_cursor).transpose()?;
         let rows = engine
             .notifications(actor, &filter, after, size + 1)
             .await
