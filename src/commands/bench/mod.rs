@@ -14,8 +14,8 @@ use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use clap::Subcommand;
 use mandate_engine::Engine;
 use mandate_engine::deadline::Period;
-use mandate_engine::domain::{Actor, InstitutionCode};
-use mandate_engine::entity::task;
+use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
+use mandate_engine::entity::{objective, plan, task};
 use mandate_engine::setup::{self, Assignment, NewAction, NewInstitution, NewObjective, NewPlan};
 use sea_orm::TransactionTrait;
 
@@ -149,41 +149,46 @@ where
     })
 }
 
-/// A plan with `tasks` pending tasks (rounded up to whole actions), built in one transaction.
-async fn make_plan(
-    engine: &Engine,
-    prefix: &str,
-    tasks: usize,
-) -> anyhow::Result<(String, Vec<task::Model>)> {
-    let now = engine.now();
-    let code = format!("{prefix}-{}", now.timestamp_micros());
+/// Institutions `BENCH-0`… (`with_addresses`: one e-mail address each) and a plan owned by
+/// `BENCH-0` over `period`, with one objective: what every bench builds on.
+pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    code: &str,
+    now: chrono::DateTime<Utc>,
+    count: usize,
+    with_addresses: bool,
+    period: (NaiveDate, NaiveDate),
+) -> anyhow::Result<(Vec<i64>, plan::Model, objective::Model)> {
     let tz = chrono_tz::Europe::Bucharest;
-    let actor = Actor::operator();
-    let lifecycle = engine.lifecycle("default")?;
-    let txn = engine.db().begin().await?;
-    let mut institutions = Vec::new();
-    for i in 0..8 {
+    let mut institutions = Vec::with_capacity(count);
+    for i in 0..count {
+        let emails = if with_addresses {
+            vec![EmailAddress::parse(&format!(
+                "bench-{i}@mandate-bench.invalid"
+            ))?]
+        } else {
+            Vec::new()
+        };
         let new = NewInstitution {
             code: InstitutionCode::parse(&format!("BENCH-{i}"))?,
             name: format!("Instituție de test {i}"),
             parent: None,
-            emails: Vec::new(),
+            emails,
             language: "ro".into(),
             time_zone: tz,
         };
-        institutions.push(setup::upsert_institution(&txn, now, &new).await?);
+        institutions.push(setup::upsert_institution(db, now, &new).await?.id);
     }
-    let year = now.year();
     let plan = setup::insert_plan(
-        &txn,
-        &actor,
+        db,
+        &Actor::operator(),
         now,
         &NewPlan {
-            code: code.clone(),
+            code: code.to_owned(),
             title: "Plan de măsurare".into(),
             owner: InstitutionCode::parse("BENCH-0")?,
-            period_start: NaiveDate::from_ymd_opt(year, 1, 1).context("date")?,
-            period_end: NaiveDate::from_ymd_opt(year, 12, 31).context("date")?,
+            period_start: period.0,
+            period_end: period.1,
             time_zone: tz,
             language: "ro".into(),
             lifecycle: "default".into(),
@@ -192,7 +197,7 @@ async fn make_plan(
     )
     .await?;
     let objective = setup::insert_objective(
-        &txn,
+        db,
         &NewObjective {
             plan_id: plan.id,
             parent_id: None,
@@ -202,9 +207,31 @@ async fn make_plan(
         },
     )
     .await?;
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).context("date")?;
+    Ok((institutions, plan, objective))
+}
+
+/// A plan with `tasks` pending tasks (rounded up to whole actions), built in one transaction.
+async fn make_plan(
+    engine: &Engine,
+    prefix: &str,
+    tasks: usize,
+) -> anyhow::Result<(String, Vec<task::Model>)> {
+    let now = engine.now();
+    let code = format!("{prefix}-{}", now.timestamp_micros());
+    let actor = Actor::operator();
+    let lifecycle = engine.lifecycle("default")?;
+    let txn = engine.db().begin().await?;
+    let year = now.year();
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).context("date")?,
+        NaiveDate::from_ymd_opt(year, 12, 31).context("date")?,
+    );
+    let (institutions, _, objective) =
+        bench_plan(&txn, &code, now, 8, false, (first, last)).await?;
+    let tz = chrono_tz::Europe::Bucharest;
+    let end = last;
     let period = Period {
-        start: NaiveDate::from_ymd_opt(year, 1, 1).context("date")?,
+        start: first,
         end,
         due: tz
             .from_local_datetime(&end.and_hms_opt(23, 59, 59).context("time")?)
@@ -231,7 +258,7 @@ async fn make_plan(
             },
         )
         .await?;
-        let pick = |k: usize| institutions[1 + (a + k) % 7].id;
+        let pick = |k: usize| institutions[1 + (a + k) % 7];
         let assignment = Assignment {
             lead: pick(0),
             responsible: vec![pick(1)],

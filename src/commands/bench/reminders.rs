@@ -7,14 +7,13 @@ use anyhow::Context;
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use futures_util::StreamExt;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
 use mandate_engine::entity::{plan, reporting_period, task};
 use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
 use mandate_engine::notifications::{SendSummary, Sender};
-use mandate_engine::setup::{self, NewAction, NewInstitution, NewObjective, NewPlan};
+use mandate_engine::setup::{self, NewAction};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
-use super::{backend, smtp_sink};
+use super::{backend, bench_plan, smtp_sink};
 use crate::commands::Config;
 
 const INSTITUTIONS: usize = 100;
@@ -81,9 +80,12 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
     };
     let mut summary = SendSummary::default();
     let start = Instant::now();
-    while (summary.sent as usize) < mails
-        && engine.send_batch(&sender, 100, &mut summary).await? > 0
-    {}
+    while (summary.sent as usize) < mails {
+        let batch = (mails - summary.sent as usize).min(100) as u64;
+        if engine.send_batch(&sender, batch, &mut summary).await? == 0 {
+            break;
+        }
+    }
     let mandate_time = start.elapsed();
     let sent = summary.sent as usize;
     let mandate_rate = sent as f64 / mandate_time.as_secs_f64();
@@ -157,49 +159,15 @@ async fn populate(
 ) -> anyhow::Result<String> {
     let tz = chrono_tz::Europe::Bucharest;
     let code = format!("bench-reminders-{}", created.timestamp_micros());
-    let actor = Actor::operator();
     let txn = engine.db().begin().await?;
-    let mut institutions = Vec::with_capacity(INSTITUTIONS);
-    for i in 0..INSTITUTIONS {
-        let new = NewInstitution {
-            code: InstitutionCode::parse(&format!("BENCH-{i}"))?,
-            name: format!("Instituție de test {i}"),
-            parent: None,
-            emails: vec![EmailAddress::parse(&format!(
-                "bench-{i}@mandate-bench.invalid"
-            ))?],
-            language: "ro".into(),
-            time_zone: tz,
-        };
-        institutions.push(setup::upsert_institution(&txn, created, &new).await?.id);
-    }
     let today = created.date_naive();
-    let plan = setup::insert_plan(
+    let (institutions, the_plan, objective) = bench_plan(
         &txn,
-        &actor,
+        &code,
         created,
-        &NewPlan {
-            code: code.clone(),
-            title: "Plan de măsurare".into(),
-            owner: InstitutionCode::parse("BENCH-0")?,
-            period_start: today,
-            period_end: today + Days::new(PERIODS as u64 + 2),
-            time_zone: tz,
-            language: "ro".into(),
-            lifecycle: "default".into(),
-            reminder_policy: None,
-        },
-    )
-    .await?;
-    let objective = setup::insert_objective(
-        &txn,
-        &NewObjective {
-            plan_id: plan.id,
-            parent_id: None,
-            number: "1".into(),
-            title: "Obiectiv".into(),
-            result: None,
-        },
+        INSTITUTIONS,
+        true,
+        (today, today + Days::new(PERIODS as u64 + 2)),
     )
     .await?;
     let mut rows = Vec::with_capacity(2000);
@@ -241,7 +209,7 @@ async fn populate(
                     break;
                 }
                 rows.push(task::ActiveModel {
-                    plan_id: Set(plan.id),
+                    plan_id: Set(the_plan.id),
                     action_id: Set(action.id),
                     period_id: Set(period.id),
                     institution_id: Set(institution),
