@@ -223,6 +223,14 @@ async fn reminders_reach_smtp_once_with_retries_and_refusals(db: TestDb) {
     let text = reminder.subparts[0].get_body().unwrap();
     let html = reminder.subparts[1].get_body().unwrap();
     assert_eq!(reminder.subparts[1].ctype.mimetype, "text/html");
+    // The task is still pending: the reminder carries its acknowledge link.
+    assert!(text.contains("https://mandate.test/ack/"), "{text}");
+    // (The HTML part escapes `/` in attributes as `&#x2f;`, which browsers read as `/`.)
+    let html_links = html.replace("&#x2f;", "/");
+    assert!(
+        html_links.contains("href=\"https://mandate.test/ack/"),
+        "{html}"
+    );
     for expected in [
         "Campanii de informare",
         "Număr de campanii",
