@@ -54,7 +54,7 @@ impl Engine {
         if name != DEFAULT_POLICY {
             tracing::warn!(policy = name, "unknown reminder policy; using the default");
         }
-        Ok(Arc::new(ReminderPolicy::default_policy()?))
+        Ok(ReminderPolicy::builtin()?)
     }
 
     /// The database connection.

@@ -96,12 +96,8 @@ pub(crate) async fn confirm(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
-    let link = match app.engine.check_ack_link(&token).await {
-        Ok(link) => link,
-        Err(e) => return refusal(&app, &headers, e),
-    };
     match app.engine.use_ack_link(&token).await {
-        Ok(_) => page(
+        Ok(link) => page(
             &app,
             StatusCode::OK,
             &link.institution.language,

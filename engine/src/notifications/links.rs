@@ -113,8 +113,9 @@ impl Engine {
     }
 
     /// Uses a link: acknowledges its task for the recipient's institution, once. The link is
-    /// spent in the same transaction as the acknowledgement.
-    pub async fn use_ack_link(&self, token: &str) -> Result<task::Model> {
+    /// spent in the same transaction as the acknowledgement. Returns the link with the task as
+    /// it now is.
+    pub async fn use_ack_link(&self, token: &str) -> Result<AckLink> {
         let link = self.check_ack_link(token).await?;
         let txn = crate::db::begin_write(self.db()).await?;
         let spent = notification::Entity::update_many()
@@ -149,7 +150,7 @@ impl Engine {
         txn.commit().await?;
         let task = committed.task.clone();
         self.publish(committed);
-        Ok(task)
+        Ok(AckLink { task, ..link })
     }
 
     /// The notification, task, action and institution a token names, if its signature holds

@@ -104,6 +104,15 @@ impl ReminderPolicy {
         Self::parse(DEFAULT_SOURCE, "workflows/reminders/default.yaml")
     }
 
+    /// The built-in default policy, read once per process.
+    pub fn builtin() -> Result<std::sync::Arc<Self>, PolicyError> {
+        static BUILTIN: std::sync::OnceLock<Result<std::sync::Arc<ReminderPolicy>, PolicyError>> =
+            std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| Self::default_policy().map(std::sync::Arc::new))
+            .clone()
+    }
+
     /// Parses a policy; `file` names the source in errors.
     pub fn parse(source: &str, file: &str) -> Result<Self, PolicyError> {
         let located = |line: u64, column: u64, message: String| PolicyError {
@@ -202,11 +211,8 @@ pub struct ReminderPolicies(BTreeMap<String, std::sync::Arc<ReminderPolicy>>);
 impl ReminderPolicies {
     /// The built-in default alone.
     pub fn builtin() -> Result<Self, PolicyError> {
-        let default = ReminderPolicy::default_policy()?;
-        Ok(Self(BTreeMap::from([(
-            default.name.clone(),
-            std::sync::Arc::new(default),
-        )])))
+        let default = ReminderPolicy::builtin()?;
+        Ok(Self(BTreeMap::from([(default.name.clone(), default)])))
     }
 
     /// The built-in default plus every `*.yaml` file in `dir` (a file may replace the default).
