@@ -148,13 +148,15 @@ impl Engine {
                 "a token must expire in the future",
             ));
         }
-        let target = self.user_by_email(email).await?;
-        if !manages(actor, &target) {
-            return Err(Error::Forbidden(format!(
-                "{} may not issue tokens for {}",
-                actor.name, target.email
-            )));
-        }
+        // Unknown and unmanaged users get the same answer: who exists is not for everyone to learn.
+        let refused =
+            || Error::Forbidden(format!("{} may not issue tokens for {email}", actor.name));
+        let target = match self.user_by_email(email).await {
+            Ok(target) if manages(actor, &target) => target,
+            Ok(_) => return Err(refused()),
+            Err(Error::NotFound { .. }) if actor.role != UserRole::Admin => return Err(refused()),
+            Err(e) => return Err(e),
+        };
         let token = generate()?;
         let record = api_token::ActiveModel {
             user_id: Set(target.id),
@@ -183,10 +185,8 @@ impl Engine {
             .await?
             .ok_or_else(|| Error::not_found("user", record.user_id))?;
         if !manages(actor, &owner) {
-            return Err(Error::Forbidden(format!(
-                "{} may not revoke tokens of {}",
-                actor.name, owner.email
-            )));
+            // As if it did not exist: a token's owner is not for everyone to learn.
+            return Err(Error::not_found("token", token_id));
         }
         api_token::Entity::update_many()
             .col_expr(api_token::Column::RevokedAt, Expr::value(Some(self.now())))

@@ -69,7 +69,8 @@ const Y: bool = true;
 const N: bool = false;
 
 /// Mutation (with its target) × role → allowed. Allowed: no error and the change is made.
-/// Refused: `FORBIDDEN`, and nothing changes.
+/// Refused: `FORBIDDEN` (`NOT_FOUND` for another's token, so that its owner stays unknown), and
+/// nothing changes.
 #[rustfmt::skip]
 const MATRIX: &[(&str, [bool; 7])] = &[
     //                                    admin coord other_coord member_own member_other lead_member auditor
@@ -256,6 +257,19 @@ fn verdict(answer: &Value, allowed: bool) -> Vec<String> {
             "expected FORBIDDEN, got {code}: {}",
             error_message(answer)
         )],
+    }
+}
+
+/// As [`verdict`], for operations that refuse as if the record did not exist (`NOT_FOUND`), so
+/// that nobody learns whose it is.
+fn verdict_hiding(answer: &Value, allowed: bool) -> Vec<String> {
+    match (allowed, error_code(answer).as_deref()) {
+        (false, Some("NOT_FOUND")) => vec![],
+        (false, Some(code)) => vec![format!(
+            "expected NOT_FOUND, got {code}: {}",
+            error_message(answer)
+        )],
+        _ => verdict(answer, allowed),
     }
 }
 
@@ -653,7 +667,7 @@ impl World {
         );
         let variables = json!({ "id": format!("Token:{}", victim.record.id) });
         let answer = self.gql(role, REVOKE_TOKEN, variables).await;
-        let mut problems = verdict(&answer, allowed);
+        let mut problems = verdict_hiding(&answer, allowed);
         let signed_in = self.signs_in_as(&victim.token).await;
         let expected = if allowed {
             Err("UNAUTHENTICATED".to_owned())

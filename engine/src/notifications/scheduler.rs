@@ -6,7 +6,7 @@ use std::time::Duration;
 use cron::Schedule;
 use tokio::sync::watch;
 
-use super::Sender;
+use super::{SendSummary, Sender};
 use crate::engine::Engine;
 
 /// Messages claimed per round trip.
@@ -40,16 +40,26 @@ pub async fn run(
             Ok(summary) => tracing::info!(tasks = summary.tasks, written = summary.written, "tick"),
             Err(e) => tracing::error!(error = %e, "tick failed"),
         }
-        match engine.send_outbox(&sender, BATCH).await {
-            Ok(s) if s == super::SendSummary::default() => {}
-            Ok(s) => tracing::info!(
-                sent = s.sent,
-                retried = s.retried,
-                failed = s.failed,
-                dropped = s.dropped,
+        // Batch by batch, so that a stop is heard between them rather than after the outbox.
+        let mut sent = SendSummary::default();
+        while !*stop.borrow() {
+            match engine.send_batch(&sender, BATCH, &mut sent).await {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "sending failed");
+                    break;
+                }
+            }
+        }
+        if sent != SendSummary::default() {
+            tracing::info!(
+                sent = sent.sent,
+                retried = sent.retried,
+                failed = sent.failed,
+                dropped = sent.dropped,
                 "outbox drained"
-            ),
-            Err(e) => tracing::error!(error = %e, "sending failed"),
+            );
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use chrono_tz::Tz;
 use futures_util::StreamExt;
 use lettre::Message;
@@ -74,7 +74,11 @@ fn backoff(attempts: i32) -> chrono::Duration {
 
 impl Engine {
     /// Claims up to `limit` messages that are due (or whose sender's lease ran out).
-    async fn claim(&self, limit: u64, lease: Duration) -> Result<Vec<notification::Model>> {
+    async fn claim(
+        &self,
+        limit: u64,
+        lease: Duration,
+    ) -> Result<(Vec<notification::Model>, DateTime<Utc>)> {
         let now = self.now();
         let txn = crate::db::begin_write(self.db()).await?;
         let claimable = Condition::any()
@@ -95,7 +99,10 @@ impl Engine {
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .all(&txn)
             .await?;
-        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+        // Whole seconds, so that both databases store it exactly and `record` can match it.
+        let until = (now
+            + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5)))
+        .trunc_subsecs(0);
         notification::Entity::update_many()
             .col_expr(notification::Column::Status, Expr::value(status::SENDING))
             .col_expr(notification::Column::ClaimedUntil, Expr::value(Some(until)))
@@ -103,7 +110,7 @@ impl Engine {
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        Ok(rows)
+        Ok((rows, until))
     }
 
     /// Sends what is due in the outbox, `batch` messages at a time, until nothing is left.
@@ -122,7 +129,11 @@ impl Engine {
         batch: u64,
         summary: &mut SendSummary,
     ) -> Result<usize> {
-        let claimed = self.claim(batch, sender.lease).await?;
+        // No more than can be in flight at once: a claimed message starts at once, well inside
+        // its lease, so no other sender takes it over while it waits its turn.
+        let (claimed, until) = self
+            .claim(batch.min(sender.parallel.max(1) as u64), sender.lease)
+            .await?;
         let count = claimed.len();
         let mut outcomes = futures_util::stream::iter(claimed)
             .map(|n| async move {
@@ -140,7 +151,7 @@ impl Engine {
                 };
                 // Recorded here, not by the loop below: a future left unpolled while the loop
                 // waited for a connection could hold one, and the pool would run dry.
-                self.record(&n, outcome).await
+                self.record(&n, outcome, until).await
             })
             .buffer_unordered(sender.parallel.max(1));
         while let Some(done) = outcomes.next().await {
@@ -154,7 +165,13 @@ impl Engine {
         Ok(count)
     }
 
-    async fn record(&self, n: &notification::Model, outcome: Outcome) -> Result<Counted> {
+    /// Records an outcome, unless the claim (`until`) lapsed and another sender holds it now.
+    async fn record(
+        &self,
+        n: &notification::Model,
+        outcome: Outcome,
+        until: DateTime<Utc>,
+    ) -> Result<Counted> {
         let now = self.now();
         let mut update = notification::Entity::update_many().col_expr(
             notification::Column::ClaimedUntil,
@@ -201,6 +218,7 @@ impl Engine {
         update
             .filter(notification::Column::Id.eq(n.id))
             .filter(notification::Column::Status.eq(status::SENDING))
+            .filter(notification::Column::ClaimedUntil.eq(until))
             .exec(self.db())
             .await?;
         Ok(counted)
@@ -289,6 +307,10 @@ impl Engine {
             return Ok(None);
         };
         if (kind.is_deadline() || kind == Kind::Escalation) && !task.open {
+            return Ok(None);
+        }
+        // A chase written by a tick that read the task just before it was acknowledged.
+        if kind == Kind::AckChase && task.state != self.initial_state_of_plan(task.plan_id).await? {
             return Ok(None);
         }
         let action = action::Entity::find_by_id(task.action_id)

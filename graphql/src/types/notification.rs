@@ -4,10 +4,10 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use mandate_engine::entity::notification;
 use mandate_engine::notifications::EffectiveSettings;
-use mandate_engine::reminders;
+use mandate_engine::{Error, UserRole, reminders};
 
-use crate::context::loaders;
-use crate::error::loaded;
+use crate::context::{actor, engine, loaders};
+use crate::error::{loaded, to_gql};
 use crate::id::{Kind, encode};
 use crate::types::{Institution, Task};
 
@@ -42,12 +42,17 @@ impl Notification {
         )
         .map(Institution)
     }
-    /// The task it is about (none for a digest).
+    /// The task it is about, if the viewer may read it (none for a digest; an escalation to a
+    /// parent institution does not open the child's task to it).
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
         let Some(id) = self.0.task_id else {
             return Ok(None);
         };
-        loaded(loaders(ctx).tasks.load_one(id).await, "task", id).map(|t| Some(Task(t)))
+        match engine(ctx).readable_task(actor(ctx)?, id).await {
+            Ok(task) => Ok(Some(Task(task))),
+            Err(Error::Forbidden(_)) => Ok(None),
+            Err(e) => Err(to_gql(e)),
+        }
     }
     /// When it was due to go out.
     async fn due_at(&self) -> DateTime<Utc> {
@@ -59,9 +64,17 @@ impl Notification {
     async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
         (self.0.status == "pending").then_some(self.0.next_attempt_at)
     }
-    /// Why the last attempt failed.
-    async fn last_error(&self) -> Option<&str> {
-        self.0.last_error.as_deref()
+    /// Why the last attempt failed: the mail server's words for admins; for others only that it
+    /// failed (the details name servers and addresses).
+    async fn last_error(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        let admin = actor(ctx)?.role == UserRole::Admin;
+        Ok(self.0.last_error.as_deref().map(|e| {
+            if admin {
+                e
+            } else {
+                "delivery failed; an administrator can see why"
+            }
+        }))
     }
     async fn sent_at(&self) -> Option<DateTime<Utc>> {
         self.0.sent_at
