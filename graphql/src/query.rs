@@ -254,11 +254,16 @@ impl Query {
             .notifications(actor, &filter, after, size + 1)
             .await
             .gql()?;
+        let total = if ctx.look_ahead().field("totalCount").exists() {
+            engine.count_notifications(actor, &filter).await.gql()?
+        } else {
+            0
+        };
         let rows = rows.into_iter().map(Notification).collect();
         Ok(NotificationConnection::new(
             rows,
             size,
-            0,
+            total,
             |n: &Notification| n.0.id.to_string(),
         ))
     }

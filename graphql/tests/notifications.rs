@@ -232,7 +232,7 @@ async fn digest_settings_and_the_outbox_over_graphql(db: TestDb) {
     let at = Utc.with_ymd_and_hms(2021, 5, 31, 6, 30, 0).unwrap();
     f.clock.set(at);
     f.engine.tick(at).await.unwrap();
-    let list = "query($f: NotificationFilterInput) { notifications(filter: $f, first: 200) { nodes { kind status recipient dueAt institution { code } task { id } } } }";
+    let list = "query($f: NotificationFilterInput) { notifications(filter: $f, first: 200) { totalCount nodes { kind status recipient dueAt institution { code } task { id } } } }";
     let answer = app
         .gql(&admin, list, json!({ "f": { "institution": "IGPR" } }))
         .await;
@@ -240,6 +240,10 @@ async fn digest_settings_and_the_outbox_over_graphql(db: TestDb) {
         .as_array()
         .unwrap()
         .clone();
+    assert_eq!(
+        data(&answer)["notifications"]["totalCount"],
+        igpr_rows.len()
+    );
     let kinds: Vec<&str> = igpr_rows
         .iter()
         .map(|n| n["kind"].as_str().unwrap())

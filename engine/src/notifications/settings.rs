@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveTime;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::Kind;
@@ -186,6 +187,18 @@ impl Engine {
             .order_by_desc(notification::Column::Id)
             .limit(limit)
             .all(self.db())
+            .await?)
+    }
+
+    /// How many outbox rows `actor` may see match `filter`.
+    pub async fn count_notifications(
+        &self,
+        actor: &Actor,
+        filter: &NotificationFilter,
+    ) -> Result<u64> {
+        Ok(notification::Entity::find()
+            .filter(self.notification_scope(actor, filter))
+            .count(self.db())
             .await?)
     }
 
