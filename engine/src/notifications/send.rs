@@ -22,6 +22,7 @@ use crate::engine::Engine;
 use crate::entity::{action, event, indicator, institution, notification, objective, plan, task};
 use crate::error::{Error, Result};
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
+use crate::setup::action_and_plan;
 
 /// Everything the sender needs.
 #[derive(Debug)]
@@ -240,7 +241,7 @@ impl Engine {
         let public_url = sender.settings.public_url.trim_end_matches('/');
         let mut facts = match n.task_id {
             Some(task_id) => match self.task_facts(kind, task_id).await? {
-                Some((mut facts, task)) => {
+                Some((mut facts, task, pending)) => {
                     let asks_for_acknowledgement = matches!(
                         kind,
                         Kind::Assigned
@@ -249,7 +250,7 @@ impl Engine {
                             | Kind::Overdue
                             | Kind::AckChase
                     ) && n.institution_id == task.institution_id
-                        && task.state == self.initial_state_of_plan(task.plan_id).await?;
+                        && pending;
                     if asks_for_acknowledgement {
                         let expires = self.now() + chrono::Duration::days(LINK_LIFETIME_DAYS);
                         let token = self.ack_token(n, expires).await?;
@@ -301,30 +302,29 @@ impl Engine {
         Ok(Some(message))
     }
 
-    /// What a task's message shows; `None` when a deadline message no longer applies.
-    async fn task_facts(&self, kind: Kind, task_id: i64) -> Result<Option<(Value, task::Model)>> {
+    /// What a task's message shows, the task, and whether it still waits to be acknowledged;
+    /// `None` when a deadline message no longer applies.
+    async fn task_facts(
+        &self,
+        kind: Kind,
+        task_id: i64,
+    ) -> Result<Option<(Value, task::Model, bool)>> {
         let Some(task) = task::Entity::find_by_id(task_id).one(self.db()).await? else {
             return Ok(None);
         };
         if (kind.is_deadline() || kind == Kind::Escalation) && !task.open {
             return Ok(None);
         }
+        let (action, plan) = action_and_plan(self.db(), task.action_id).await?;
+        let pending = task.state == self.lifecycle(&plan.lifecycle)?.initial;
         // A chase written by a tick that read the task just before it was acknowledged.
-        if kind == Kind::AckChase && task.state != self.initial_state_of_plan(task.plan_id).await? {
+        if kind == Kind::AckChase && !pending {
             return Ok(None);
         }
-        let action = action::Entity::find_by_id(task.action_id)
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("action", task.action_id))?;
         let objective = objective::Entity::find_by_id(action.objective_id)
             .one(self.db())
             .await?
             .ok_or_else(|| Error::not_found("objective", action.objective_id))?;
-        let plan = plan::Entity::find_by_id(task.plan_id)
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("plan", task.plan_id))?;
         let institution = institution::Entity::find_by_id(task.institution_id)
             .one(self.db())
             .await?
@@ -365,6 +365,7 @@ impl Engine {
                 "links": {},
             }),
             task,
+            pending,
         )))
     }
 
