@@ -50,7 +50,12 @@ impl TestApp {
         Self {
             address,
             engine,
-            http: reqwest::Client::new(),
+            // No idle connections kept: after a refused oversized body the server closes the
+            // connection it did not read to the end, and a pooled client would reuse it.
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("HTTP client"),
             stop: Some(stop),
         }
     }
