@@ -17,7 +17,7 @@ pub enum DeadlineError {
 
     /// A word that is not part of the deadline vocabulary.
     #[error(
-        "deadline \"{wording}\": unrecognised word \"{word}\" at character {position}; {ACCEPTED_FORMS}"
+        "deadline \"{wording}\": unrecognised word \"{word}\" at character {position}, so \"{unread}\" could not be read; {ACCEPTED_FORMS}"
     )]
     Unrecognised {
         /// The wording as written.
@@ -26,11 +26,13 @@ pub enum DeadlineError {
         word: String,
         /// 1-based character position in the wording.
         position: usize,
+        /// The wording from the offending word to its end.
+        unread: String,
     },
 
     /// A known word or number in a place where it makes no sense.
     #[error(
-        "deadline \"{wording}\": unexpected \"{word}\" at character {position}, expected {expected}; {ACCEPTED_FORMS}"
+        "deadline \"{wording}\": unexpected \"{word}\" at character {position}, expected {expected}, so \"{unread}\" could not be read; {ACCEPTED_FORMS}"
     )]
     Unexpected {
         /// The wording as written.
@@ -41,6 +43,8 @@ pub enum DeadlineError {
         position: usize,
         /// What would have made sense there.
         expected: String,
+        /// The wording from the offending word to its end.
+        unread: String,
     },
 
     /// The wording stops in the middle of a form ("semestrul", "iulie-").
@@ -160,13 +164,37 @@ pub enum DeadlineError {
         plan_end: NaiveDate,
     },
 
-    /// More periods than any plan can reasonably track.
-    #[error("deadline \"{wording}\" yields more than {limit} periods over the plan period")]
+    /// A rhythm limited by "starting from" with no period left in the plan
+    /// ("anual, începând cu 1 iulie 2022" in a plan ending in 2022).
+    #[error(
+        "deadline \"{wording}\": no period of \"{item}\" starts on or after {since} within the plan period {plan_start}..{plan_end}"
+    )]
+    NothingFrom {
+        /// The wording as written.
+        wording: String,
+        /// The part of the wording concerned.
+        item: String,
+        /// The first day a period may start on.
+        since: NaiveDate,
+        /// First day of the plan period.
+        plan_start: NaiveDate,
+        /// Last day of the plan period.
+        plan_end: NaiveDate,
+    },
+
+    /// More periods than one action may have ([`super::MAX_PERIODS_PER_ACTION`]).
+    #[error(
+        "deadline \"{wording}\" yields more than {limit} periods over the plan period {plan_start}..{plan_end}; an action may have at most {limit}: use a coarser rhythm or a shorter plan period"
+    )]
     TooManyPeriods {
         /// The wording as written.
         wording: String,
         /// The limit on the number of periods.
         limit: usize,
+        /// First day of the plan period.
+        plan_start: NaiveDate,
+        /// Last day of the plan period.
+        plan_end: NaiveDate,
     },
 
     /// The plan period itself is malformed.

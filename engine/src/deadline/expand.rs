@@ -4,18 +4,16 @@ use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::calendar::{first_instant, intersect, month_end, month_start, unit_end, unit_start};
-use super::grammar::{Located, MonthWindow, Scope, Spec};
+use super::grammar::{Bound, Located, MonthWindow, Scope, Spec};
 use super::lexicon::Unit;
-use super::{DeadlineError, Period, PlanPeriod, due_at, recurrence};
+use super::{DeadlineError, MAX_PERIODS_PER_ACTION, Period, PlanPeriod, due_at, recurrence};
 
-/// No wording may produce more periods than this (it would be a mistake,
-/// such as a cron rule firing every minute).
-pub(super) const MAX_PERIODS: usize = 10_000;
-
-/// Collects periods, refusing more than [`MAX_PERIODS`].
+/// Collects periods, refusing more than [`MAX_PERIODS_PER_ACTION`] as soon
+/// as one too many is made.
 struct Out<'a> {
     wording: &'a str,
     tz: Tz,
+    plan: PlanPeriod,
     periods: Vec<Period>,
 }
 
@@ -31,10 +29,12 @@ impl Out<'_> {
         end: NaiveDate,
         due: chrono::DateTime<Utc>,
     ) -> Result<(), DeadlineError> {
-        if self.periods.len() >= MAX_PERIODS {
+        if self.periods.len() >= MAX_PERIODS_PER_ACTION {
             return Err(DeadlineError::TooManyPeriods {
                 wording: self.wording.to_string(),
-                limit: MAX_PERIODS,
+                limit: MAX_PERIODS_PER_ACTION,
+                plan_start: self.plan.start,
+                plan_end: self.plan.end,
             });
         }
         self.periods.push(Period { start, end, due });
@@ -53,6 +53,7 @@ pub(super) fn expand(
     let mut out = Out {
         wording,
         tz,
+        plan,
         periods: Vec::new(),
     };
     let outside = |located: &Located| DeadlineError::OutsidePlan {
@@ -73,22 +74,46 @@ pub(super) fn expand(
                     return Err(outside(located));
                 }
             }
-            Spec::Every { unit, within: None } => split(plan.bounds(), unit, &mut out)?,
-            Spec::Every {
-                unit,
-                within: Some(Scope::Fixed(a, b)),
-            } => split(clip((a, b), located)?, unit, &mut out)?,
-            Spec::Every {
-                unit,
-                within: Some(Scope::Window(window)),
-            } => {
-                let any = windows(window, plan, |span| match unit {
-                    // "anual: iulie-octombrie": the window itself, once a year.
-                    Unit::Year => out.push(span),
-                    _ => split(span, unit, &mut out),
-                })?;
-                if !any {
-                    return Err(outside(located));
+            Spec::Every { unit, within, from } => {
+                let before = out.periods.len();
+                match within {
+                    None => {
+                        if let Some(span) = limit(plan.bounds(), unit, from) {
+                            split(span, unit, &mut out)?;
+                        }
+                    }
+                    Some(Scope::Fixed(a, b)) => {
+                        if let Some(span) = limit(clip((a, b), located)?, unit, from) {
+                            split(span, unit, &mut out)?;
+                        }
+                    }
+                    Some(Scope::Window(window)) => {
+                        let any = windows(window, plan, |span| match unit {
+                            // "anual: iulie-octombrie": the window itself, once a year.
+                            Unit::Year => match limit_whole(span, from) {
+                                Some(span) => out.push(span),
+                                None => Ok(()),
+                            },
+                            _ => match limit(span, unit, from) {
+                                Some(span) => split(span, unit, &mut out),
+                                None => Ok(()),
+                            },
+                        })?;
+                        if !any {
+                            return Err(outside(located));
+                        }
+                    }
+                }
+                if out.periods.len() == before
+                    && let Some(Bound { since, .. }) = from
+                {
+                    return Err(DeadlineError::NothingFrom {
+                        wording: wording.to_string(),
+                        item: located.text.clone(),
+                        since,
+                        plan_start: plan.start,
+                        plan_end: plan.end,
+                    });
                 }
             }
             Spec::Periodic => periodic(wording, plan, tz, recurrence, &mut out)?,
@@ -99,6 +124,46 @@ pub(super) fn expand(
         }
     }
     Ok(out.periods)
+}
+
+/// The part of `span` whose split into `unit`s gives exactly the periods
+/// that start on or after `from.since`, cut at `from.until`; `None` if no
+/// period is left.
+fn limit(
+    span: (NaiveDate, NaiveDate),
+    unit: Unit,
+    from: Option<Bound>,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let Some(Bound { since, until }) = from else {
+        return Some(span);
+    };
+    // The first period starts on `span.0`, the others on unit boundaries.
+    let first = if since <= span.0 {
+        span.0
+    } else {
+        let start = unit_start(since, unit)?;
+        if start == since {
+            since
+        } else {
+            unit_end(start, unit)?.succ_opt()?
+        }
+    };
+    intersect(span, (first, until.unwrap_or(span.1)))
+}
+
+/// `span` as one period if it starts on or after `from.since`, cut at
+/// `from.until`.
+fn limit_whole(
+    span: (NaiveDate, NaiveDate),
+    from: Option<Bound>,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let Some(Bound { since, until }) = from else {
+        return Some(span);
+    };
+    if span.0 < since {
+        return None;
+    }
+    intersect(span, (span.0, until.unwrap_or(span.1)))
 }
 
 /// Calls `f` with each yearly instance of `window` intersected with the plan.

@@ -2,14 +2,17 @@
 //!
 //! ```text
 //! wording := clause (connector? clause)*
-//! clause  := EVERY scope*            "anual", "anual: iulie-octombrie", "lunar 2021"
-//!          | PERMANENT scope*        "permanent", "na bieżąco"
+//! clause  := rhythm scope* (SEP? start)?   "anual", "anual: iulie-octombrie", "lunar 2021",
+//!                                          "semestrial, începând cu semestrul II 2021"
+//!          | start SEP? rhythm scope*      "începând cu 2022, anual"
 //!          | PERIODIC                "periodic"
 //!          | BY END? node            "până la 31.03.2024", "do końca 2021 roku"
 //!          | END node                "sfârșitul anului 2021"
-//!          | FROM item ((TO|BY|-) END? item)?   "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024"
+//!          | start                   "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024"
 //!          | BETWEEN item AND item   "între 1.03.2024 și 30.06.2024"
 //!          | node
+//! rhythm  := EVERY | PERMANENT       "anual", "co kwartał", "permanent", "na bieżąco"
+//! start   := FROM item ((TO|BY|-) END? item)?   "începând cu 2022", "od II kwartału 2024"
 //! node    := items ((-|TO) item)?    "iulie-octombrie 2022", "2021-2022"
 //! items   := DATE | YEAR | day MONTH year | MONTH day year | MONTH year?
 //!          | numerals PART year?     "primul semestru", "I i III kwartał 2024", "1st quarter"
@@ -21,6 +24,11 @@
 //! octombrie 2022"), or from the next dated item of a list ("I i III kwartał
 //! 2024", "ianuarie și martie 2022"). Whatever is still without a year is a
 //! window repeated every year — allowed only if the wording has no year at all.
+//!
+//! Every token must be consumed by some clause: a word that fits nowhere,
+//! or a connector ("și", "and", "i") with nothing after it, is an error
+//! naming it. A "from" right after (or right before) a rhythm limits that
+//! rhythm ([`Bound`]); it is not a deadline of its own.
 
 use std::ops::Range;
 
@@ -43,6 +51,16 @@ pub(super) struct MonthWindow {
 pub(super) enum Scope {
     Fixed(NaiveDate, NaiveDate),
     Window(MonthWindow),
+}
+
+/// Where a rhythm starts (and possibly stops): "anual, începând cu 2022",
+/// "lunar de la martie 2022 până la iunie 2022".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Bound {
+    /// Only periods starting on or after this day.
+    pub(super) since: NaiveDate,
+    /// Periods are clipped to end on this day at the latest.
+    pub(super) until: Option<NaiveDate>,
 }
 
 /// What a wording asks for, before it meets the plan period.
@@ -74,10 +92,11 @@ pub(super) enum Spec {
     Since(NaiveDate),
     /// A month window in every year of the plan.
     Window(MonthWindow),
-    /// Every calendar unit (of the scope, or of the plan).
+    /// Every calendar unit (of the scope, or of the plan), from `from` on.
     Every {
         unit: Unit,
         within: Option<Scope>,
+        from: Option<Bound>,
     },
     /// Driven by the `recurrence` cron expression.
     Periodic,
@@ -287,8 +306,14 @@ enum Clause {
         unit: Unit,
         span: Range<usize>,
         scopes: Vec<Node>,
+        /// "începând cu …": one item or a range.
+        from: Option<Node>,
     },
-    By(Node),
+    /// `at`: the token index of the "by" word.
+    By {
+        node: Node,
+        at: usize,
+    },
     Since(Node),
     Periodic(Range<usize>),
 }
@@ -388,17 +413,25 @@ impl<'a> Parser<'a> {
             .get(..token.span.start)
             .map_or(0, |s| s.chars().count())
             + 1;
+        let unread = self
+            .wording
+            .get(token.span.start..)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         match &token.tok {
             Tok::Word(w) if lexicon::roman(w).is_none() => DeadlineError::Unrecognised {
                 wording,
                 word,
                 position,
+                unread,
             },
             _ => DeadlineError::Unexpected {
                 wording,
                 word,
                 position,
                 expected: expected.to_string(),
+                unread,
             },
         }
     }
@@ -406,28 +439,14 @@ impl<'a> Parser<'a> {
     fn clauses(&mut self) -> Result<Vec<Clause>, DeadlineError> {
         let mut out = Vec::new();
         let mut connector = false;
+        // A word connector ("și", "and", "i") waiting for what it connects.
+        let mut dangling: Option<usize> = None;
         while let Some(tok) = self.peek() {
             let start = self.pos;
             match tok {
-                Tok::Kw(Kw::Every(unit)) => {
-                    self.pos += 1;
-                    let span = self.span(start, self.pos);
-                    let scopes = self.scopes()?;
-                    out.push(Clause::Every {
-                        unit: *unit,
-                        span,
-                        scopes,
-                    });
-                }
-                Tok::Kw(Kw::Permanent) => {
-                    self.pos += 1;
-                    let span = self.span(start, self.pos);
-                    let scopes = self.scopes()?;
-                    out.push(Clause::Every {
-                        unit: Unit::Year,
-                        span,
-                        scopes,
-                    });
+                Tok::Kw(Kw::Every(_) | Kw::Permanent) => {
+                    let clause = self.rhythm(None)?;
+                    out.push(clause);
                 }
                 Tok::Kw(Kw::Periodic) => {
                     self.pos += 1;
@@ -438,12 +457,18 @@ impl<'a> Parser<'a> {
                     self.eat(Kw::End);
                     let node =
                         self.one_node("a date or a period (31.03.2024, 2021, iunie 2022)")?;
-                    out.push(Clause::By(node));
+                    out.push(Clause::By { node, at: start });
                 }
-                Tok::Kw(Kw::From) => out.push(self.range_from_clause(connector)?),
+                Tok::Kw(Kw::From) => out.push(self.start_clause(connector)?),
                 Tok::Kw(Kw::Between) => out.push(self.range_between_clause(connector)?),
                 // A dash here (not after an item) is a bullet or a separator.
-                Tok::Sep | Tok::Dash | Tok::Kw(Kw::And) => {
+                Tok::Sep | Tok::Dash => {
+                    self.pos += 1;
+                    connector = true;
+                    continue;
+                }
+                Tok::Kw(Kw::And) => {
+                    dangling = Some(self.pos);
                     self.pos += 1;
                     connector = true;
                     continue;
@@ -451,6 +476,7 @@ impl<'a> Parser<'a> {
                 _ => match self.node(connector)? {
                     Some(nodes) => out.extend(nodes.into_iter().map(Clause::Item)),
                     None if Self::is_connector(Some(tok)) => {
+                        dangling = Some(self.pos);
                         self.pos += 1;
                         connector = true;
                         continue;
@@ -459,8 +485,102 @@ impl<'a> Parser<'a> {
                 },
             }
             connector = false;
+            dangling = None;
         }
+        if let Some(at) = dangling {
+            self.pos = at;
+            return Err(self.error_here("a date, a period or a rhythm after it"));
+        }
+        self.check_rhythm_limits(&out)?;
         Ok(out)
+    }
+
+    /// Next to a rhythm, a start or an end is a limit of that rhythm, never
+    /// a deadline of its own; refuses those that cannot be read so.
+    fn check_rhythm_limits(&mut self, clauses: &[Clause]) -> Result<(), DeadlineError> {
+        let rhythms = clauses
+            .iter()
+            .filter(|c| matches!(c, Clause::Every { .. } | Clause::Periodic(_)))
+            .count();
+        if rhythms == 0 {
+            return Ok(());
+        }
+        let unlimited = clauses
+            .iter()
+            .any(|c| matches!(c, Clause::Every { from: None, .. } | Clause::Periodic(_)));
+        for clause in clauses {
+            let (at, expected) = match clause {
+                // "anual și începând cu 2022", "periodic, începând cu 2022".
+                Clause::Since(node) => (
+                    node.toks.start,
+                    "a start only right before or after the calendar rhythm it \
+                     limits (\"anual, începând cu 2022\"), as a start next to \
+                     a rhythm is never a deadline of its own",
+                ),
+                // "trimestrial, până la sfârșitul anului 2021": until then, or
+                // a due date? Not guessed.
+                Clause::By { at, .. } => (
+                    *at,
+                    "a start before the end of a rhythm (\"lunar de la martie 2022 \
+                     până la iunie 2022\"), as alone a \"by\" next to a rhythm may \
+                     mean until that day or a due day within each period",
+                ),
+                // "anual, semestrial începând cu 2022": which does it limit?
+                Clause::Every {
+                    from: Some(node), ..
+                } if unlimited => (
+                    node.toks.start,
+                    "a start for each rhythm of the wording (\"anual începând cu \
+                     2022, semestrial începând cu 2022\"), as it is unclear which one \
+                     a single start limits",
+                ),
+                _ => continue,
+            };
+            self.pos = at;
+            return Err(self.error_here(expected));
+        }
+        Ok(())
+    }
+
+    /// A rhythm word at the current position with its scopes and start:
+    /// "anual", "lunar: iulie-octombrie", "semestrial, începând cu semestrul
+    /// II 2021". `from` is a start already read before it ("începând cu
+    /// 2022, anual").
+    fn rhythm(&mut self, from: Option<Node>) -> Result<Clause, DeadlineError> {
+        let start = self.pos;
+        let unit = match self.peek() {
+            Some(Tok::Kw(Kw::Every(unit))) => *unit,
+            Some(Tok::Kw(Kw::Permanent)) => Unit::Year,
+            _ => return Err(self.error_here("a rhythm (anual, quarterly, co miesiąc …)")),
+        };
+        self.pos += 1;
+        let span = self.span(start, self.pos);
+        let scopes = self.scopes()?;
+        let from = match from {
+            Some(node) => Some(node),
+            None => self.rhythm_start()?,
+        };
+        Ok(Clause::Every {
+            unit,
+            span,
+            scopes,
+            from,
+        })
+    }
+
+    /// "…, începând cu semestrul II 2021", "… od II kwartału 2024",
+    /// "… starting from 2022" right after a rhythm, or `None` (position
+    /// unchanged).
+    fn rhythm_start(&mut self) -> Result<Option<Node>, DeadlineError> {
+        let save = self.pos;
+        while matches!(self.peek(), Some(Tok::Sep | Tok::Dash)) {
+            self.pos += 1;
+        }
+        if self.peek() != Some(&Tok::Kw(Kw::From)) {
+            self.pos = save;
+            return Ok(None);
+        }
+        self.start_node(false).map(Some)
     }
 
     /// The items an `Every`/permanent clause is restricted to.
@@ -483,28 +603,42 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024".
-    fn range_from_clause(&mut self, after_connector: bool) -> Result<Clause, DeadlineError> {
+    /// "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024", or a start
+    /// followed by the rhythm it limits ("începând cu 2022, anual").
+    fn start_clause(&mut self, after_connector: bool) -> Result<Clause, DeadlineError> {
+        let node = self.start_node(after_connector)?;
+        let save = self.pos;
+        while matches!(self.peek(), Some(Tok::Sep | Tok::Dash)) {
+            self.pos += 1;
+        }
+        if matches!(self.peek(), Some(Tok::Kw(Kw::Every(_) | Kw::Permanent))) {
+            return self.rhythm(Some(node));
+        }
+        self.pos = save;
+        Ok(match node.shape {
+            Shape::One(_) => Clause::Since(node),
+            Shape::Range(..) => Clause::Item(node),
+        })
+    }
+
+    /// FROM item ((TO|BY|-) END? item)? at the current position.
+    fn start_node(&mut self, after_connector: bool) -> Result<Node, DeadlineError> {
         let start = self.pos;
         self.pos += 1;
         let left = self.one_item("a date or a period after \"from\"")?;
-        if matches!(self.peek(), Some(Tok::Dash | Tok::Kw(Kw::To | Kw::By))) {
+        let shape = if matches!(self.peek(), Some(Tok::Dash | Tok::Kw(Kw::To | Kw::By))) {
             self.pos += 1;
             self.eat(Kw::End);
-            let right = self.one_item("the end of the range")?;
-            return Ok(Clause::Item(Node {
-                shape: Shape::Range(left, right),
-                span: self.span(start, self.pos),
-                toks: start..self.pos,
-                after_connector,
-            }));
-        }
-        Ok(Clause::Since(Node {
-            shape: Shape::One(left),
+            Shape::Range(left, self.one_item("the end of the range")?)
+        } else {
+            Shape::One(left)
+        };
+        Ok(Node {
+            shape,
             span: self.span(start, self.pos),
             toks: start..self.pos,
             after_connector,
-        }))
+        })
     }
 
     /// "între 1.03.2024 și 30.06.2024", "between March and June 2024".
@@ -892,6 +1026,16 @@ fn dated_bounds(wording: &str, mut node: Node) -> Result<(NaiveDate, NaiveDate),
     spec.bounds().ok_or_else(|| missing_year(wording, &node))
 }
 
+/// The start (and end) a "from" node sets to a rhythm.
+fn bound(wording: &str, node: Node) -> Result<Bound, DeadlineError> {
+    let ranged = matches!(node.shape, Shape::Range(..));
+    let (since, until) = dated_bounds(wording, node)?;
+    Ok(Bound {
+        since,
+        until: ranged.then_some(until),
+    })
+}
+
 /// Turns clauses into located specs.
 fn lower(wording: &str, clauses: Vec<Clause>) -> Result<Vec<Located>, DeadlineError> {
     // Plain items, grouped in runs of consecutive item clauses.
@@ -916,8 +1060,8 @@ fn lower(wording: &str, clauses: Vec<Clause>) -> Result<Vec<Located>, DeadlineEr
     // "by"/"from" targets always carry a year, and so may the scope of a
     // rhythm ("trimestrial 2022"): a yearless item next to them is ambiguous.
     let dated_elsewhere = others.iter().any(|clause| match clause {
-        Clause::By(_) | Clause::Since(_) => true,
-        Clause::Every { scopes, .. } => scopes.iter().any(Node::has_year),
+        Clause::By { .. } | Clause::Since(_) => true,
+        Clause::Every { scopes, from, .. } => from.is_some() || scopes.iter().any(Node::has_year),
         Clause::Item(_) | Clause::Periodic(_) => false,
     });
     let mut out = Vec::new();
@@ -929,12 +1073,28 @@ fn lower(wording: &str, clauses: Vec<Clause>) -> Result<Vec<Located>, DeadlineEr
     }
     for clause in others {
         match clause {
-            Clause::Every { unit, span, scopes } => {
+            Clause::Every {
+                unit,
+                span,
+                scopes,
+                from,
+            } => {
                 let label = wording.get(span).unwrap_or_default().trim().to_string();
+                let (from, from_text) = match from {
+                    Some(node) => {
+                        let text = format!(" {}", node_text(wording, &node));
+                        (Some(bound(wording, node)?), text)
+                    }
+                    None => (None, String::new()),
+                };
                 if scopes.is_empty() {
                     out.push(Located {
-                        spec: Spec::Every { unit, within: None },
-                        text: label.clone(),
+                        spec: Spec::Every {
+                            unit,
+                            within: None,
+                            from,
+                        },
+                        text: format!("{label}{from_text}"),
                     });
                 }
                 for node in resolve(wording, vec![scopes], false)? {
@@ -949,12 +1109,13 @@ fn lower(wording: &str, clauses: Vec<Clause>) -> Result<Vec<Located>, DeadlineEr
                         spec: Spec::Every {
                             unit,
                             within: Some(within),
+                            from,
                         },
-                        text: format!("{label} {}", node_text(wording, &node)),
+                        text: format!("{label} {}{from_text}", node_text(wording, &node)),
                     });
                 }
             }
-            Clause::By(node) => {
+            Clause::By { node, .. } => {
                 let text = node_text(wording, &node);
                 let (_, end) = dated_bounds(wording, node)?;
                 out.push(Located {

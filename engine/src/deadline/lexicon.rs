@@ -431,8 +431,15 @@ pub(super) const PHRASES: &[(&[&str], Kw)] = &[
     (&["de", "la"], Kw::From),
     (&["incepand", "cu"], Kw::From),
     (&["incepind", "cu"], Kw::From),
+    (&["incepand", "din"], Kw::From),
+    (&["incepind", "din"], Kw::From),
+    (&["incepand", "de", "la"], Kw::From),
+    (&["incepind", "de", "la"], Kw::From),
     (&["poczawszy", "od"], Kw::From),
+    (&["poczynajac", "od"], Kw::From),
     (&["starting", "from"], Kw::From),
+    (&["starting", "with"], Kw::From),
+    (&["starting", "in"], Kw::From),
     (&["precum", "si"], Kw::And),
 ];
 
@@ -487,5 +494,6 @@ trimestrul IV 2021, II kwartał 2024, Q3 2025; \
 octombrie 2022, iulie-octombrie 2022, styczeń – czerwiec 2024 (without a year: every year); \
 31.03.2024, 31 martie 2024; până la / do / by 31.03.2024; od 01.01.2024 do 30.06.2024; \
 anual, semestrial, trimestrial, lunar (annually, quarterly, corocznie, kwartalnie …); \
-anual: iulie-octombrie; permanent; periodic (with a `recurrence:` cron rule); \
+anual: iulie-octombrie; trimestrial, începând cu trimestrul III 2021 (co kwartał, począwszy od …; \
+quarterly starting from …); permanent; periodic (with a `recurrence:` cron rule); \
 several of these may be listed together";

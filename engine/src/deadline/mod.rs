@@ -8,13 +8,27 @@
 //!
 //! # Reading the wording
 //!
+//! A wording is read completely or refused: every word must take part in
+//! one of the forms below. The first word that does not is reported with
+//! the rest of the wording ([`DeadlineError::Unrecognised`],
+//! [`DeadlineError::Unexpected`]), e.g. "anual, dacă este cazul" is refused
+//! at "dacă", and "anual și" at the dangling "și".
+//!
 //! Case, diacritics (ș/ş, ț/ţ, ă, â, î; ą ć ę ł ń ó ś ź ż), the kind of dash
-//! (-, –, —), spacing, line breaks and punctuation (`:` `,` `.` `(` …) do not
-//! matter; dates written with digits ("15.09.2024", "15/09/2024",
-//! "2024-03-31") are kept whole. Filler words ("al anului", "anul", "of",
-//! "the", "in", "roku", "r.", "w", "data de", "dnia") are skipped. A cell may
-//! list several deadlines, with or without "și", "and", "i", "oraz", ",":
-//! the result is their union.
+//! (-, –, —), spacing, line breaks and punctuation (`:` `,` `.` `(` `?` …) do
+//! not matter; dates written with digits ("15.09.2024", "15/09/2024",
+//! "2024-03-31") are kept whole. These filler words — and only these — are
+//! skipped wherever they stand, as they never change a deadline's meaning
+//! ("al anului 2021", "în cursul anului 2022", "până la data de …", "do dnia
+//! 30 czerwca 2024 r.", "the first half of 2023"):
+//!
+//! - Romanian: `a`, `al`, `ale`, `an`, `anul`, `anului`, `anii`, `anilor`,
+//!   `în`, `pe`, `cursul`, `data`, `de`, `limită`, `luna`, `lunii`;
+//! - Polish: `r` (of "r."), `rok`, `roku`, `w`, `dnia`, `dniu`;
+//! - English: `of`, `the`, `in`, `year`, `years`, `during`, `on`.
+//!
+//! A cell may list several deadlines, with or without "și", "and", "i",
+//! "oraz", ",": the result is their union.
 //!
 //! # Forms and their periods
 //!
@@ -29,10 +43,13 @@
 //! | `până la 31.03.2024`, `do 30.06.2024`, `by 31 March 2024`, `until …`, `termen: …`, `deadline …` | plan start (or the date, if earlier) .. the date |
 //! | `până la sfârșitul anului 2021`, `by the end of Q1 2024`, `do końca 2021 roku` | "by" the last day of that period |
 //! | `od 01.01.2024 do 30.06.2024`, `de la … până la …`, `from … to …`, `între … și …` | that date range |
-//! | `de la 1 martie 2024`, `od 1 marca 2024`, `from …` (no end) | that date .. plan end |
+//! | `de la 1 martie 2024`, `od 1 marca 2024`, `începând cu …`, `from …` (no end, no rhythm in the wording) | that date .. plan end |
 //! | `anual`, `semestrial`, `trimestrial`, `lunar` (annually, quarterly, corocznie, kwartalnie, co miesiąc …) | every calendar year / half / quarter / month touching the plan, clipped to it |
 //! | `anual: iulie-octombrie` (annually: July-October, corocznie: lipiec-październik) | that month window in every year of the plan |
 //! | `trimestrial 2022`, `lunar: iulie-octombrie` | the units inside that period / window |
+//! | rhythm + `începând cu` / `începând din` / `începând de la` / `de la` / `od` / `począwszy od` / `starting from` / `starting with` / `starting in` / `from` / `since` + date or period: `semestrial, începând cu semestrul II 2021`, `anual, începând cu 2022`, `lunar începând cu martie 2021`, `co kwartał, począwszy od II kwartału 2024`, `annually starting from 2022` | only the rhythm's periods (after clipping to the plan) that start on or after the first day of that date or period: "trimestrial, începând cu 15.02.2022" starts with Q2 2022 |
+//! | the same with an end: `lunar de la martie 2022 până la iunie 2022`, `quarterly from Q2 2024 to Q3 2025` | those periods, clipped to end on the last day of the end item |
+//! | the start written first: `începând cu 2022, anual`, `od II kwartału 2024 kwartalnie` | the same as written after |
 //! | `permanent`, `continuu`, `în permanență`, `ongoing`, `na bieżąco`, `stale` | like `anual`: one period per calendar year of the plan (an institution reports once a year on a permanent activity) |
 //! | `periodic`, `periodically`, `okresowo` | one period per fire of the `recurrence` cron rule, see below |
 //!
@@ -43,6 +60,22 @@
 //! year written right before it ("2024: I kwartał"). A yearless item mixed with
 //! dated ones in any other way is an error (ambiguous), as is a day without a
 //! year ("31 martie").
+//!
+//! # A start of a rhythm
+//!
+//! A "starting from" next to a rhythm is a limit of that rhythm, not a
+//! deadline of its own: only the rhythm's periods (as clipped to the plan)
+//! that start on or after the first day of the named date or period are
+//! kept, and an end ("de la … până la …") clips them. When that leaves no
+//! period in the plan, it is an error ([`DeadlineError::NothingFrom`]).
+//! Without a rhythm in the wording, "de la 1 martie 2024" is the one period
+//! from that date to the plan end.
+//!
+//! In a wording with a rhythm, these are refused rather than guessed: a
+//! start not written right before or after a rhythm ("anual și începând cu
+//! 2022", "periodic, începând cu 2022"), one start next to several rhythms
+//! ("anual, semestrial începând cu 2022"), and a "by" ("trimestrial, până
+//! la sfârșitul anului 2021": until then, or a due day in each quarter?).
 //!
 //! # Against the plan period
 //!
@@ -63,12 +96,21 @@
 //! A `recurrence` with any wording that does not say "periodic" is an error;
 //! a blank one counts as none.
 //!
+//! # Limits
+//!
+//! A plan period may last at most [`MAX_PLAN_YEARS`] years
+//! ([`PlanPeriod::parse`], [`PlanPeriod::new`] and [`parse`] refuse longer
+//! ones), and one wording may yield at most [`MAX_PERIODS_PER_ACTION`]
+//! periods: expansion stops with [`DeadlineError::TooManyPeriods`] at the
+//! first period over the limit, so a runaway rule costs no more than that.
+//!
 //! # Errors
 //!
-//! Nothing is guessed: an empty wording, an unknown word, a quarter 5, an
-//! invalid date, a range ending before it starts, a date outside the plan…
-//! are [`DeadlineError`]s whose message quotes the wording, says what is
-//! wrong and, where the wording was not understood, lists the accepted forms.
+//! Nothing is guessed: an empty wording, an unknown or unplaced word, a
+//! quarter 5, an invalid date, a range ending before it starts, a date
+//! outside the plan… are [`DeadlineError`]s whose message quotes the wording,
+//! says what is wrong and, where the wording was not understood, names the
+//! first word not understood and lists the accepted forms.
 //!
 //! # Design
 //!
@@ -87,10 +129,21 @@ mod recurrence;
 #[cfg(test)]
 mod tests;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 pub use error::DeadlineError;
+
+/// No action's deadline may yield more periods than this: expansion stops
+/// with [`DeadlineError::TooManyPeriods`] as soon as it would make one more
+/// (a cron rule firing every hour, a daily rule over years …).
+pub const MAX_PERIODS_PER_ACTION: usize = 1000;
+
+/// No plan period may last longer than this many years
+/// ([`DeadlineError::InvalidPlanPeriod`]): a longer one is a typo
+/// ("1200-01-01") that would only make every rhythm expand into
+/// thousands of periods.
+pub const MAX_PLAN_YEARS: u32 = 50;
 
 /// An inclusive reporting period with its due instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -113,18 +166,34 @@ pub struct PlanPeriod {
 }
 
 impl PlanPeriod {
-    /// A plan period from `start` to `end` inclusive; `start` must not be after `end`.
+    /// A plan period from `start` to `end` inclusive; `start` must not be
+    /// after `end`, and it may last at most [`MAX_PLAN_YEARS`] years.
     pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, DeadlineError> {
+        Self::checked(start, end).map_err(|reason| DeadlineError::InvalidPlanPeriod {
+            text: format!("{start}..{end}"),
+            reason,
+        })
+    }
+
+    /// The checks of [`PlanPeriod::new`]; the error is a reason for humans.
+    fn checked(start: NaiveDate, end: NaiveDate) -> Result<Self, String> {
         if start > end {
-            return Err(DeadlineError::InvalidPlanPeriod {
-                text: format!("{start}..{end}"),
-                reason: "it starts after it ends".to_string(),
-            });
+            return Err("it starts after it ends".to_string());
+        }
+        // Past the end of the calendar, no end can be that far away.
+        if let Some(too_far) = start.checked_add_months(Months::new(12 * MAX_PLAN_YEARS))
+            && end >= too_far
+        {
+            return Err(format!(
+                "it lasts more than {MAX_PLAN_YEARS} years (the last day may be {} at the latest)",
+                too_far.pred_opt().unwrap_or(too_far)
+            ));
         }
         Ok(PlanPeriod { start, end })
     }
 
-    /// Parses `"2021-01-01..2022-12-31"` (spaces around the dates allowed).
+    /// Parses `"2021-01-01..2022-12-31"` (spaces around the dates allowed),
+    /// with the checks of [`PlanPeriod::new`].
     pub fn parse(s: &str) -> Result<Self, DeadlineError> {
         let invalid = |reason: String| DeadlineError::InvalidPlanPeriod {
             text: s.to_string(),
@@ -142,10 +211,7 @@ impl PlanPeriod {
             })
         };
         let (start, end) = (date(start)?, date(end)?);
-        if start > end {
-            return Err(invalid("it starts after it ends".to_string()));
-        }
-        Ok(PlanPeriod { start, end })
+        Self::checked(start, end).map_err(invalid)
     }
 
     fn bounds(self) -> (NaiveDate, NaiveDate) {

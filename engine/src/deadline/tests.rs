@@ -709,6 +709,7 @@ fn kind(err: &DeadlineError) -> &'static str {
         DeadlineError::UnexpectedRecurrence { .. } => "UnexpectedRecurrence",
         DeadlineError::InvalidRecurrence { .. } => "InvalidRecurrence",
         DeadlineError::RecurrenceNeverFires { .. } => "RecurrenceNeverFires",
+        DeadlineError::NothingFrom { .. } => "NothingFrom",
         DeadlineError::TooManyPeriods { .. } => "TooManyPeriods",
         DeadlineError::InvalidPlanPeriod { .. } => "InvalidPlanPeriod",
     }
@@ -754,7 +755,7 @@ fn error_table() {
             Some("0 0 0 1 1 * 2030"),
             "RecurrenceNeverFires",
         ),
-        ("lunar", "1000-01-01..2999-12-31", None, "TooManyPeriods"),
+        ("periodic", RO, Some("0 * * * *"), "TooManyPeriods"),
     ];
     let mut failures = Vec::new();
     for (wording, plan_period, recurrence, expected) in table {
@@ -793,6 +794,376 @@ fn plan_period_parsing() {
 fn results_are_sorted_and_deduplicated() {
     let p = spans("2022 2021 anual 2021", RO).expect("union");
     assert_eq!(p, RO_YEARS);
+}
+
+// ---------------------------------------------------------------------------
+// "Starting from" a rhythm, unread words, limits (issue 9, point 8)
+
+const Y24_QUARTERS: &[&str] = &[
+    "2024-01-01..2024-03-31",
+    "2024-04-01..2024-06-30",
+    "2024-07-01..2024-09-30",
+    "2024-10-01..2024-12-31",
+];
+
+/// The two wordings of the report: the start limits the rhythm, it is not a
+/// second deadline of its own.
+#[test]
+fn a_start_limits_the_rhythm_in_the_reported_wordings() {
+    check(&[
+        (
+            "semestrial, începând cu semestrul II 2021",
+            RO,
+            &RO_HALVES[1..],
+        ),
+        ("anual, începând cu 2022", RO, &RO_YEARS[1..]),
+    ]);
+}
+
+/// A rhythm followed (or preceded) by "starting from …" keeps only its
+/// periods starting on or after the first day of that date or period.
+#[test]
+fn starting_from_limits_a_rhythm() {
+    check(&[
+        // Romanian
+        (
+            "trimestrial, începând cu trimestrul III 2021",
+            RO,
+            &RO_QUARTERS[2..],
+        ),
+        (
+            "lunar începând cu martie 2021",
+            "2021-01-01..2021-06-30",
+            &[
+                "2021-03-01..2021-03-31",
+                "2021-04-01..2021-04-30",
+                "2021-05-01..2021-05-31",
+                "2021-06-01..2021-06-30",
+            ],
+        ),
+        ("semestrial începând din 2022", RO, &RO_HALVES[2..]),
+        (
+            "semestrial, începând de la 1 iulie 2021",
+            RO,
+            &RO_HALVES[1..],
+        ),
+        ("anual de la 2022", RO, &RO_YEARS[1..]),
+        ("Anual, începînd cu anul 2022", RO, &RO_YEARS[1..]),
+        ("permanent, începând cu 2022", RO, &RO_YEARS[1..]),
+        // An exact date inside a quarter: the quarters starting after it.
+        ("trimestrial, începând cu 15.02.2022", RO, &RO_QUARTERS[5..]),
+        // An exact date on a boundary: from that unit.
+        (
+            "trimestrial, începând cu data de 1 aprilie 2022",
+            RO,
+            &RO_QUARTERS[5..],
+        ),
+        (
+            "anual: iulie-octombrie, începând cu 2022",
+            RO,
+            &RO_JUL_OCT[1..],
+        ),
+        (
+            "lunar: iulie-septembrie, începând cu august 2022",
+            RO,
+            &["2022-08-01..2022-08-31", "2022-09-01..2022-09-30"],
+        ),
+        (
+            "trimestrial 2022, începând cu trimestrul II 2022",
+            RO,
+            &RO_QUARTERS[5..],
+        ),
+        // Written first.
+        ("Începând cu 2022, anual", RO, &RO_YEARS[1..]),
+        (
+            "Începând cu semestrul II 2021: semestrial",
+            RO,
+            &RO_HALVES[1..],
+        ),
+        // With an end: the periods are clipped to it.
+        (
+            "lunar de la martie 2024 până la mai 2024",
+            PL,
+            &PL_MONTHS[2..5],
+        ),
+        // A start on or before the plan start keeps every period, including
+        // the first one clipped to the plan.
+        (
+            "anual, începând cu 15.03.2021",
+            "2021-03-15..2022-12-31",
+            &["2021-03-15..2021-12-31", "2022-01-01..2022-12-31"],
+        ),
+        ("anual, începând cu 2020", RO, RO_YEARS),
+        // Polish
+        (
+            "co kwartał, począwszy od II kwartału 2024",
+            Y24,
+            &Y24_QUARTERS[1..],
+        ),
+        ("kwartalnie od III kwartału 2024", Y24, &Y24_QUARTERS[2..]),
+        ("co miesiąc od 1 kwietnia 2024 r.", PL, &PL_MONTHS[3..]),
+        ("corocznie, począwszy od 2022 roku", RO, &RO_YEARS[1..]),
+        (
+            "półrocznie, począwszy od II półrocza 2024",
+            "2024-01-01..2025-12-31",
+            &[
+                "2024-07-01..2024-12-31",
+                "2025-01-01..2025-06-30",
+                "2025-07-01..2025-12-31",
+            ],
+        ),
+        ("od II kwartału 2024 kwartalnie", Y24, &Y24_QUARTERS[1..]),
+        // English
+        ("annually starting from 2022", RO, &RO_YEARS[1..]),
+        ("quarterly starting with Q3 2021", RO, &RO_QUARTERS[2..]),
+        ("monthly starting in April 2024", PL, &PL_MONTHS[3..]),
+        ("monthly from 1 May 2024", PL, &PL_MONTHS[4..]),
+        ("every semester since H2 2021", RO, &RO_HALVES[1..]),
+        (
+            "quarterly from Q2 2024 to 15 August 2024",
+            Y24,
+            &["2024-04-01..2024-06-30", "2024-07-01..2024-08-15"],
+        ),
+    ]);
+}
+
+#[test]
+fn a_start_that_leaves_no_period_is_an_error() {
+    let err = error("anual, începând cu 1 iulie 2022", RO, None);
+    assert!(
+        matches!(&err, DeadlineError::NothingFrom { since, .. } if *since == date("2022-07-01")),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("2021-01-01..2022-12-31"), "{message}");
+    assert!(matches!(
+        error("trimestrial, începând cu 2025", RO, None),
+        DeadlineError::NothingFrom { .. }
+    ));
+    // A start needs a year, a reading and an end that is not before it.
+    assert!(matches!(
+        error("trimestrial, începând cu trimestrul II", RO, None),
+        DeadlineError::MissingYear { .. }
+    ));
+    assert!(matches!(
+        error("anual, începând cu", RO, None),
+        DeadlineError::Incomplete { .. }
+    ));
+    assert!(matches!(
+        error("lunar de la iunie 2022 până la martie 2022", RO, None),
+        DeadlineError::ReversedRange { .. }
+    ));
+    // A yearless window next to a dated start is ambiguous.
+    assert!(matches!(
+        error("octombrie, trimestrial începând cu 2022", RO, None),
+        DeadlineError::MissingYear { .. }
+    ));
+}
+
+/// A wording with words the grammar does not read is refused, naming the
+/// first of them and quoting the rest.
+#[test]
+fn unread_words_are_refused() {
+    let table: &[(&str, &str, &str)] = &[
+        ("anual, dacă este cazul", "dacă", "dacă este cazul"),
+        ("anual și", "și", "și"),
+        ("co kwartał oraz", "oraz", "oraz"),
+        ("I kwartał 2024 i", "i", "i"),
+        ("2021 and", "and", "and"),
+        (
+            "semestrial, începând cu semestrul II 2021 sau mai des",
+            "sau",
+            "sau mai des",
+        ),
+        (
+            "trimestrial, începând cu trimestrul III 2021, după caz",
+            "după",
+            "după caz",
+        ),
+        ("lunar, la nevoie", "la", "la nevoie"),
+        ("2022 onwards", "onwards", "onwards"),
+        (
+            "annually starting 2022 at the latest",
+            "at",
+            "at the latest",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (wording, word, unread) in table {
+        match parse(wording, plan(RO), BUCHAREST, None) {
+            Err(
+                ref e @ (DeadlineError::Unrecognised {
+                    word: ref w,
+                    unread: ref u,
+                    ..
+                }
+                | DeadlineError::Unexpected {
+                    word: ref w,
+                    unread: ref u,
+                    ..
+                }),
+            ) if w == word && u == unread => {
+                let message = e.to_string();
+                if !(message.contains(&format!("\"{wording}\""))
+                    && message.contains(&format!("\"{word}\""))
+                    && message.contains(&format!("\"{unread}\"")))
+                {
+                    failures.push(format!("{wording:?}: message {message}"));
+                }
+            }
+            other => failures.push(format!(
+                "{wording:?}: got {other:?}, expected a refusal at {word:?}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Next to a rhythm a start or an end could only be a limit of it; where
+/// it cannot be read so, the wording is refused instead of becoming a
+/// deadline of its own.
+#[test]
+fn ambiguous_limits_of_a_rhythm_are_refused() {
+    let table: &[(&str, Option<&str>, &str)] = &[
+        (
+            "trimestrial, până la sfârșitul anului 2021",
+            None,
+            "până la",
+        ),
+        ("anual până la 31.03.2022", None, "până la"),
+        ("kwartalnie do 30.06.2022", None, "do"),
+        ("anual și începând cu 2022", None, "începând cu"),
+        (
+            "anual, începând cu 2022, începând cu 2022",
+            None,
+            "începând cu",
+        ),
+        (
+            "periodic, începând cu 2022",
+            Some("0 8 1 * *"),
+            "începând cu",
+        ),
+        ("anual, semestrial începând cu 2022", None, "începând cu"),
+    ];
+    let mut failures = Vec::new();
+    for (wording, recurrence, word) in table {
+        match parse(wording, plan(RO), BUCHAREST, *recurrence) {
+            Err(ref e @ DeadlineError::Unexpected { word: ref w, .. })
+                if w == word && e.to_string().contains(&format!("\"{wording}\"")) => {}
+            other => failures.push(format!(
+                "{wording:?}: got {other:?}, expected a refusal at {word:?}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Each rhythm with its own start is fine.
+    check(&[(
+        "anual începând cu 2022, semestrial începând cu semestrul II 2021",
+        RO,
+        &[
+            "2021-07-01..2021-12-31",
+            "2022-01-01..2022-06-30",
+            "2022-01-01..2022-12-31",
+            "2022-07-01..2022-12-31",
+        ],
+    )]);
+}
+
+#[test]
+fn a_plan_period_longer_than_the_limit_is_refused() {
+    assert_eq!(MAX_PLAN_YEARS, 50);
+    assert!(PlanPeriod::parse("2000-01-01..2049-12-31").is_ok());
+    assert!(PlanPeriod::parse("2000-03-15..2050-03-14").is_ok());
+    for long in [
+        "2000-01-01..2050-01-01",
+        "2000-03-15..2050-03-15",
+        "1200-01-01..2022-12-31",
+        "-100000-01-01..2022-12-31",
+    ] {
+        let err = PlanPeriod::parse(long).expect_err(long);
+        let message = err.to_string();
+        assert!(
+            matches!(err, DeadlineError::InvalidPlanPeriod { .. })
+                && message.contains(&format!("\"{long}\""))
+                && message.contains("more than 50 years"),
+            "{message}"
+        );
+    }
+    assert!(PlanPeriod::new(date("1200-01-01"), date("2022-12-31")).is_err());
+    assert!(PlanPeriod::new(date("2000-01-01"), date("2049-12-31")).is_ok());
+    // Near the end of the calendar there is no "50 years later".
+    assert!(PlanPeriod::new(NaiveDate::MAX, NaiveDate::MAX).is_ok());
+}
+
+/// The import of the report: 300 actions "lunar" over 1200..2022 must be
+/// refused at once, not expanded.
+#[test]
+fn a_monthly_rhythm_over_centuries_is_refused_quickly() {
+    let long = PlanPeriod {
+        start: date("1200-01-01"),
+        end: date("2022-12-31"),
+    };
+    let started = std::time::Instant::now();
+    for _ in 0..300 {
+        let err = parse("lunar", long, BUCHAREST, None).expect_err("too long");
+        assert!(
+            matches!(err, DeadlineError::InvalidPlanPeriod { .. }),
+            "{err}"
+        );
+        assert!(PlanPeriod::parse("1200-01-01..2022-12-31").is_err());
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    // Over the longest plan allowed, a monthly rhythm stays under the cap.
+    let widest = plan("1973-01-01..2022-12-31");
+    assert_eq!(
+        parse("lunar", widest, BUCHAREST, None).map(|p| p.len()),
+        Ok(600)
+    );
+}
+
+#[test]
+fn no_wording_yields_more_than_the_cap() {
+    assert_eq!(MAX_PERIODS_PER_ACTION, 1000);
+    let daily = Some("0 8 * * *");
+    // Exactly the cap is fine; one period more is refused.
+    let thousand_days = plan("2021-01-01..2023-09-27");
+    assert_eq!(
+        parse("periodic", thousand_days, BUCHAREST, daily).map(|p| p.len()),
+        Ok(1000)
+    );
+    let started = std::time::Instant::now();
+    let err =
+        parse("periodic", plan("2021-01-01..2023-09-28"), BUCHAREST, daily).expect_err("1001 days");
+    let message = err.to_string();
+    assert!(
+        matches!(err, DeadlineError::TooManyPeriods { limit: 1000, .. })
+            && message.contains("\"periodic\"")
+            && message.contains("1000")
+            && message.contains("2021-01-01..2023-09-28"),
+        "{message}"
+    );
+    // Every minute for 50 years: stopped at the cap, not after millions.
+    let err = parse(
+        "periodic",
+        plan("1973-01-01..2022-12-31"),
+        BUCHAREST,
+        Some("* * * * *"),
+    )
+    .expect_err("every minute");
+    assert!(matches!(err, DeadlineError::TooManyPeriods { .. }), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // A weekly rhythm over two years is well within it.
+    let weekly = parse("periodic", plan(RO), BUCHAREST, Some("0 8 * * 1")).expect("weekly");
+    assert_eq!(weekly.len(), 104);
+    assert!(weekly.iter().all(|p| p.end.weekday() == Weekday::Mon));
 }
 
 // ---------------------------------------------------------------------------
@@ -861,7 +1232,7 @@ proptest! {
             wording.push_str(&words[pick.index(words.len())]);
             wording.push_str(seps[i % seps.len()]);
         }
-        let plan_period = if wide { plan("1900-01-01..2100-12-31") } else { plan(PL) };
+        let plan_period = if wide { plan("2000-01-01..2049-12-31") } else { plan(PL) };
         for tz in [BUCHAREST, WARSAW, chrono_tz::America::Santiago] {
             if let Ok(periods) = parse(&wording, plan_period, tz, None) {
                 for p in &periods {
