@@ -103,6 +103,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -114,10 +115,24 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line: messages from drivers and parsers may span several,
+/// and a cause its wrapper already quotes (`Connection Error: X` caused by `X`) is said once.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() && !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -146,5 +161,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => commands::accounts::user(&config, command).await,
         Command::Token { command } => commands::accounts::token(&config, command).await,
         Command::Bench { target } => commands::bench::run(&config, target).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn errors_are_one_line_and_causes_said_once() {
+        let cause = std::io::Error::other("unable to open\ndatabase file");
+        let wrapped = anyhow::Error::new(cause)
+            .context("Connection Error: unable to open database file")
+            .context("cannot open database sqlite://x.db");
+        assert_eq!(
+            one_line(&wrapped),
+            "cannot open database sqlite://x.db: Connection Error: unable to open database file"
+        );
     }
 }

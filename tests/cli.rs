@@ -261,3 +261,532 @@ async fn serve_answers_with_a_cli_token_and_stops_on_sigterm(db: TestDb) {
     let status = server.wait().expect("serve stopped");
     assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
 }
+
+/// The binary in `dir` as working directory, with no configuration from the environment.
+fn mandate_in(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mandate"));
+    command.current_dir(dir).env("RUST_LOG", "warn");
+    for (name, _) in std::env::vars() {
+        if name == "DATABASE_URL" || name.starts_with("MANDATE_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// Exit code 1 and exactly one line on stderr, `error: …`, without a panic.
+fn assert_one_clear_line(what: &str, out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{what}: exit code {:?}, stderr:\n{stderr}",
+        out.status.code()
+    );
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{what}: one line on stderr, got:\n{stderr}");
+    assert!(lines[0].starts_with("error: "), "{what}: {stderr}");
+    for bad in ["panicked", "RUST_BACKTRACE", "\x1b["] {
+        assert!(!stderr.contains(bad), "{what}: {bad:?} in:\n{stderr}");
+    }
+    lines[0].to_owned()
+}
+
+#[test]
+fn every_bad_input_ends_in_one_clear_error_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let write = |name: &str, bytes: &[u8]| {
+        std::fs::write(dir.path().join(name), bytes).expect("write file");
+        at(name)
+    };
+    let empty = write("empty.yaml", b"");
+    let comments = write("comments.yaml", b"# a plan, one day\n\n   # nothing yet\n");
+    let binary = write(
+        "binary.yaml",
+        &(0..=255u8).cycle().take(4096).collect::<Vec<_>>(),
+    );
+    let latin1 = write("latin1.yaml", b"plan:\n  title: \"Agen\xfeia\"\n");
+    let nul = write("nul.yaml", b"plan:\n  code: \"a\0b\"\n\0\0\0");
+    let list = write("list.yaml", b"- plan\n- institutions\n");
+    let scalar = write("scalar.yaml", b"just a sentence\n");
+    let far = write(
+        "far.yaml",
+        format!("{}plan: [never closed\n", "\n".repeat(200_000)).as_bytes(),
+    );
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).expect("folder");
+    let folder = folder.display().to_string();
+    let missing = at("missing.yaml");
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to occupy");
+    let busy = busy.local_addr().expect("address").to_string();
+    let nowhere = at("no-such-folder/x.db");
+    let unopenable = format!("sqlite://{nowhere}?mode=rwc");
+
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("import of an empty file", vec!["import", &empty]),
+        ("import of comments only", vec!["import", &comments]),
+        ("import of a folder", vec!["import", &folder]),
+        ("import of a binary file", vec!["import", &binary]),
+        ("import of a non-UTF-8 file", vec!["import", &latin1]),
+        ("import of NUL bytes", vec!["import", &nul]),
+        ("import of a missing file", vec!["import", &missing]),
+        ("import of a YAML list", vec!["import", &list]),
+        ("import of a YAML scalar", vec!["import", &scalar]),
+        ("import with a mistake on line 200001", vec!["import", &far]),
+        (
+            "dry-run import of an empty file",
+            vec!["import", "--dry-run", &empty],
+        ),
+        ("validate of an empty file", vec!["validate", &empty]),
+        ("validate of a folder", vec!["validate", &folder, &list]),
+        (
+            "an unknown database scheme",
+            vec!["--database", "nosuch://x", "status"],
+        ),
+        (
+            "a database URL that is no URL",
+            vec!["--database", "::::", "status"],
+        ),
+        (
+            "a SQLite file in a missing folder",
+            vec!["--database", &unopenable, "status"],
+        ),
+        (
+            "an unreachable PostgreSQL",
+            vec!["--database", "postgres://nobody@127.0.0.1:1/db", "status"],
+        ),
+        (
+            "a PostgreSQL URL with a bad port",
+            vec!["--database", "postgres://u@h:notaport/db", "status"],
+        ),
+        ("a bad --at", vec!["tick", "--at", "yesterday"]),
+        (
+            "an --at out of range",
+            vec!["tick", "--at", "99999-01-01T00:00:00Z"],
+        ),
+        (
+            "an unknown SMTP security",
+            vec![
+                "tick",
+                "--at",
+                "2021-06-25T08:00:00+03:00",
+                "--smtp-host",
+                "h",
+                "--smtp-security",
+                "tlsx",
+            ],
+        ),
+        (
+            "a bad sender",
+            vec![
+                "tick",
+                "--at",
+                "2021-06-25T08:00:00+03:00",
+                "--mail-from",
+                "not an address",
+            ],
+        ),
+        (
+            "an unknown institution",
+            vec![
+                "user",
+                "create",
+                "--email",
+                "a@b.ro",
+                "--name",
+                "A",
+                "--role",
+                "member",
+                "--institution",
+                "IGPR",
+            ],
+        ),
+        (
+            "a bad e-mail",
+            vec![
+                "user", "create", "--email", "nope", "--name", "A", "--role", "admin",
+            ],
+        ),
+        (
+            "a bad role",
+            vec![
+                "user", "create", "--email", "a@b.ro", "--name", "A", "--role", "king",
+            ],
+        ),
+        (
+            "a member of nothing",
+            vec![
+                "user", "create", "--email", "a@b.ro", "--name", "A", "--role", "member",
+            ],
+        ),
+        (
+            "an unknown user's token",
+            vec!["token", "create", "--user", "nobody@b.ro"],
+        ),
+        (
+            "a bad lifetime",
+            vec![
+                "token",
+                "create",
+                "--user",
+                "nobody@b.ro",
+                "--expires",
+                "3w",
+            ],
+        ),
+        (
+            "a lifetime too long",
+            vec![
+                "token",
+                "create",
+                "--user",
+                "nobody@b.ro",
+                "--expires",
+                "999999999999d",
+            ],
+        ),
+        (
+            "a bad plan period",
+            vec!["deadline", "anual", "--plan-period", "2021..x"],
+        ),
+        (
+            "a bad time zone",
+            vec![
+                "deadline",
+                "anual",
+                "--plan-period",
+                "2021-01-01..2021-12-31",
+                "--tz",
+                "Mars/Olympus",
+            ],
+        ),
+        (
+            "a missing lifecycles folder",
+            vec!["--lifecycles", &missing, "validate", &list],
+        ),
+        (
+            "a missing policies folder",
+            vec!["--reminder-policies", &missing, "status"],
+        ),
+        ("a port already taken", vec!["serve", "--listen", &busy]),
+        (
+            "a bad schedule",
+            vec![
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--schedule",
+                "every minute",
+            ],
+        ),
+    ];
+    for (what, args) in &cases {
+        let out = mandate_in(dir.path())
+            .args(args)
+            .output()
+            .expect("run mandate");
+        assert_one_clear_line(what, &out);
+    }
+}
+
+#[test]
+fn commands_name_the_database_they_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A demo beside an empty default database: the likely mistake is named.
+    std::fs::write(dir.path().join("mandate-demo.db"), b"").expect("demo file");
+    let out = mandate_in(dir.path())
+        .args([
+            "user",
+            "create",
+            "--email",
+            "o@igpr.ro",
+            "--name",
+            "O",
+            "--role",
+            "member",
+        ])
+        .args(["--institution", "IGPR"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        assert_one_clear_line("unknown institution", &out),
+        "error: institution IGPR not found in sqlite://mandate.db \
+         (empty database: did you mean --database sqlite://mandate-demo.db?)"
+    );
+    let out = mandate_in(dir.path())
+        .args([
+            "user",
+            "create",
+            "--email",
+            "a@curtea.ro",
+            "--name",
+            "A",
+            "--role",
+            "auditor",
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout(&out).trim(),
+        "created user a@curtea.ro (auditor) in sqlite://mandate.db"
+    );
+    let out = mandate_in(dir.path()).arg("status").output().expect("run");
+    assert!(
+        stdout(&out).starts_with("no plans yet in sqlite://mandate.db"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn logs_carry_no_colour_codes_when_piped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = mandate_in(dir.path())
+        .env("RUST_LOG", "info")
+        .args(["tick", "--at", "2021-06-25T08:00:00+03:00"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("INFO"), "the command logs: {stderr}");
+    assert!(
+        !stderr.contains("\x1b["),
+        "colour codes in piped logs: {stderr}"
+    );
+}
+
+/// A `serve` running in the background; its stdout read line by line, its stderr collected.
+struct Server {
+    child: std::process::Child,
+    lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    fn start(mut command: Command) -> Self {
+        use std::io::{BufRead, BufReader, Read};
+        use std::process::Stdio;
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve started");
+        let mut err = child.stderr.take().expect("stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            err.read_to_string(&mut text).ok();
+            text
+        });
+        let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        Self {
+            child,
+            lines,
+            stderr,
+        }
+    }
+
+    /// The lines printed up to `listening on …`, and the address in that line.
+    fn started(&mut self) -> (Vec<String>, String) {
+        let mut seen = Vec::new();
+        loop {
+            let line = match self.lines.next() {
+                Some(line) => line.expect("line"),
+                None => panic!("serve ended before listening:\n{}", seen.join("\n")),
+            };
+            if let Some(rest) = line.strip_prefix("listening on http://") {
+                let address = rest.split('/').next().expect("address").to_owned();
+                return (seen, address);
+            }
+            seen.push(line);
+        }
+    }
+
+    /// SIGTERM, then the exit (clean) and what went to stderr.
+    fn stop(mut self) -> String {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = self.child.wait().expect("serve stopped");
+        let stderr = self.stderr.join().expect("stderr");
+        assert!(status.success(), "serve exits cleanly: {status}\n{stderr}");
+        stderr
+    }
+}
+
+/// The token printed for a demo user.
+fn demo_token(lines: &[String], email: &str) -> String {
+    lines
+        .iter()
+        .find(|l| l.split_whitespace().nth(1) == Some(email))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap_or_else(|| panic!("no token for {email} in:\n{}", lines.join("\n")))
+        .to_owned()
+}
+
+async fn graphql(address: &str, token: &str, query: &str) -> serde_json::Value {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(answer.get("errors").is_none(), "{query}: {answer}");
+    answer
+}
+
+const ACKNOWLEDGED: &str = r#"{ tasks(filter: {states: ["acknowledged"]}) { totalCount } }"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+
+    // First start: fresh, reminders every second, mail to .eml files.
+    let mut command = mandate_in(dir.path());
+    command.env("RUST_LOG", "info").args([
+        "serve",
+        "--demo",
+        "--listen",
+        &listen,
+        "--schedule",
+        "* * * * * *",
+    ]);
+    let mut server = Server::start(command);
+    let (lines, address) = server.started();
+    let printed = lines.join("\n");
+    assert_eq!(address, listen);
+    assert!(
+        printed.contains("demo: fresh mandate-demo.db, seed plans loaded"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!(
+            "links in e-mails point to http://127.0.0.1:{port} "
+        )),
+        "{printed}"
+    );
+    let outbox = dir.path().join("outbox");
+    let mut mail = None;
+    for _ in 0..300 {
+        mail = std::fs::read_dir(&outbox).ok().and_then(|mut files| {
+            files.find_map(|f| {
+                let path = f.ok()?.path();
+                path.extension().is_some_and(|e| e == "eml").then_some(path)
+            })
+        });
+        if mail.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mail = mail.expect("the scheduler wrote an .eml");
+    let text = std::fs::read_to_string(&mail)
+        .expect("the message")
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    // In the List-Unsubscribe header and in both parts of the message.
+    assert!(
+        text.matches(&format!("http://127.0.0.1:{port}/")).count() >= 2,
+        "links to port {port} in {}:\n{text}",
+        mail.display()
+    );
+    assert!(!text.contains(":8080"), "{text}");
+
+    // A change over GraphQL, by a demo user with the token just printed.
+    let member = demo_token(&lines, "ofiter@igpr.example");
+    let pending = graphql(
+        &address,
+        &member,
+        r#"{ tasks(filter: {states: ["pending"]}, first: 1) { nodes { id version } } }"#,
+    )
+    .await;
+    let task = &pending["data"]["tasks"]["nodes"][0];
+    let (id, version) = (task["id"].as_str().expect("id"), task["version"].clone());
+    let acknowledged = graphql(
+        &address,
+        &member,
+        &format!(r#"mutation {{ acknowledgeTask(id: "{id}", version: {version}) {{ state }} }}"#),
+    )
+    .await;
+    assert_eq!(
+        acknowledged["data"]["acknowledgeTask"]["state"],
+        "acknowledged"
+    );
+    let stderr = server.stop();
+    assert!(stderr.contains("serving"), "the server logs: {stderr}");
+    assert!(
+        !stderr.contains("\x1b["),
+        "colour codes in piped logs: {stderr}"
+    );
+
+    // Second start: the demo goes on, with new tokens that work.
+    let mut command = mandate_in(dir.path());
+    command.args([
+        "serve",
+        "--demo",
+        "--listen",
+        "127.0.0.1:0",
+        "--no-scheduler",
+    ]);
+    let mut server = Server::start(command);
+    let (lines, address) = server.started();
+    let printed = lines.join("\n");
+    assert!(
+        printed.contains("demo: continuing mandate-demo.db (4 plans"),
+        "{printed}"
+    );
+    let member = demo_token(&lines, "ofiter@igpr.example");
+    let task = graphql(
+        &address,
+        &member,
+        &format!(r#"{{ task(id: "{id}") {{ state }} }}"#),
+    )
+    .await;
+    assert_eq!(task["data"]["task"]["state"], "acknowledged");
+    let admin = demo_token(&lines, "admin@mandate.example");
+    let count = graphql(&address, &admin, ACKNOWLEDGED).await;
+    assert_eq!(count["data"]["tasks"]["totalCount"], 1, "{count}");
+    server.stop();
+
+    // Third start, --fresh: the change is gone.
+    let mut command = mandate_in(dir.path());
+    command.args([
+        "serve",
+        "--demo",
+        "--fresh",
+        "--listen",
+        "127.0.0.1:0",
+        "--no-scheduler",
+    ]);
+    let mut server = Server::start(command);
+    let (lines, address) = server.started();
+    let printed = lines.join("\n");
+    assert!(
+        printed.contains("demo: fresh mandate-demo.db, seed plans loaded"),
+        "{printed}"
+    );
+    let admin = demo_token(&lines, "admin@mandate.example");
+    let count = graphql(&address, &admin, ACKNOWLEDGED).await;
+    assert_eq!(count["data"]["tasks"]["totalCount"], 0, "{count}");
+    server.stop();
+}

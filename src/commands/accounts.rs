@@ -60,8 +60,16 @@ pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             .map(InstitutionCode::parse)
             .transpose()?,
     };
-    let created = engine.create_user(&Actor::operator(), new).await?;
-    println!("user {} created ({})", created.email, created.role);
+    let created = match engine.create_user(&Actor::operator(), new).await {
+        Ok(created) => created,
+        Err(e) => return Err(config.in_database(&engine, e).await),
+    };
+    println!(
+        "created user {} ({}) in {}",
+        created.email,
+        created.role,
+        config.database_name()
+    );
     Ok(())
 }
 
@@ -73,12 +81,17 @@ pub async fn token(config: &Config, command: TokenCommand) -> anyhow::Result<()>
     } = command;
     let engine = config.engine().await?;
     let expires_at = expiry(&expires, engine.now())?;
-    let issued = engine
+    let issued = match engine
         .issue_token(&Actor::operator(), &user, expires_at, label)
-        .await?;
+        .await
+    {
+        Ok(issued) => issued,
+        Err(e) => return Err(config.in_database(&engine, e).await),
+    };
+    let database = config.database_name();
     match expires_at {
-        Some(at) => eprintln!("token for {user}, expires {at}:"),
-        None => eprintln!("token for {user}, never expires:"),
+        Some(at) => eprintln!("token for {user} in {database}, expires {at}:"),
+        None => eprintln!("token for {user} in {database}, never expires:"),
     }
     println!("{}", issued.token);
     Ok(())

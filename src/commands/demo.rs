@@ -30,7 +30,7 @@ const SEED_PLANS: [(&str, &str); 4] = [
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let engine = config.engine().await?;
     load_seed_plans(&engine).await?;
-    println!();
+    println!("seed plans are in {}\n", config.database_name());
     super::status::run(config).await
 }
 

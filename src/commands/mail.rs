@@ -1,5 +1,6 @@
 //! Mail settings shared by `serve` and `tick`, and `mandate tick`.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,21 +37,66 @@ pub struct MailArgs {
         default_value = "Mandate <mandate@mandate.localhost>"
     )]
     pub mail_from: String,
-    /// The address people reach this server at, for links in messages.
-    #[arg(
-        long,
-        env = "MANDATE_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub public_url: String,
+    /// The address people reach this server at, for links in messages. Default: `serve`'s
+    /// listen address as bound (the machine's name when listening on every interface).
+    #[arg(long, env = "MANDATE_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Attempts before a message is given up as failed.
     #[arg(long, env = "MANDATE_MAIL_ATTEMPTS", default_value_t = 8)]
     pub mail_attempts: i32,
 }
 
+/// Where links in messages point, and why there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    pub url: String,
+    /// How a default was chosen, for people; `None` when it was given.
+    pub derived: Option<String>,
+}
+
+impl std::fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.derived {
+            Some(how) => write!(f, "{} ({how}; set --public-url to change)", self.url),
+            None => write!(f, "{}", self.url),
+        }
+    }
+}
+
 impl MailArgs {
-    /// The sender these settings describe.
-    pub fn sender(&self) -> anyhow::Result<Sender> {
+    /// `--public-url`, or else the URL of a server listening on `listen`.
+    pub fn public_url(&self, listen: SocketAddr) -> PublicUrl {
+        if let Some(url) = &self.public_url {
+            return PublicUrl {
+                url: url.clone(),
+                derived: None,
+            };
+        }
+        if !listen.ip().is_unspecified() {
+            return PublicUrl {
+                url: format!("http://{listen}"),
+                derived: Some(format!("the listen address {listen}")),
+            };
+        }
+        match hostname() {
+            Some(host) => PublicUrl {
+                url: format!("http://{host}:{}", listen.port()),
+                derived: Some(format!(
+                    "listening on every interface ({listen}): this machine's name"
+                )),
+            },
+            None => PublicUrl {
+                url: format!("http://127.0.0.1:{}", listen.port()),
+                derived: Some(format!(
+                    "listening on every interface ({listen}) and this machine's name is unknown: \
+                     reachable from this machine only"
+                )),
+            },
+        }
+    }
+
+    /// The sender these settings describe; links in messages point to `public_url`.
+    pub fn sender(&self, public_url: &PublicUrl) -> anyhow::Result<Sender> {
         let transport = match &self.smtp_host {
             Some(host) => {
                 let security = match self.smtp_security.as_str() {
@@ -83,7 +129,7 @@ impl MailArgs {
                     .mail_from
                     .parse()
                     .with_context(|| format!("`{}` is not a sender address", self.mail_from))?,
-                public_url: self.public_url.clone(),
+                public_url: public_url.url.clone(),
             },
             lease: Duration::from_secs(300),
             max_attempts: self.mail_attempts.max(1),
@@ -100,17 +146,47 @@ impl MailArgs {
     }
 }
 
+/// The machine's host name, if the system tells it and it can stand in a URL.
+fn hostname() -> Option<String> {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        })
+}
+
+/// Where `serve` listens, as `tick` sees it (for the default of `--public-url`):
+/// `MANDATE_LISTEN`, or `serve`'s default.
+fn serve_listen() -> anyhow::Result<SocketAddr> {
+    let text =
+        std::env::var("MANDATE_LISTEN").unwrap_or_else(|_| super::serve::DEFAULT_LISTEN.to_owned());
+    text.parse()
+        .with_context(|| format!("MANDATE_LISTEN `{text}` is not an address (e.g. 127.0.0.1:8080)"))
+}
+
 /// `mandate tick --at INSTANT`: one scheduler pass as of that instant, then the outbox drained
 /// (unless `--no-send`), with the engine's clock at that instant.
 pub async fn tick(config: &Config, at: &str, send: bool, mail: &MailArgs) -> anyhow::Result<()> {
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at)
         .with_context(|| format!("`{at}` is not an instant (e.g. 2021-06-25T08:00:00+03:00)"))?
         .with_timezone(&Utc);
+    let public_url = if send {
+        Some(mail.public_url(serve_listen()?))
+    } else {
+        None
+    };
     let engine = config.engine_at(at).await?;
     let summary = engine.tick(at).await?;
     println!(
-        "tick at {at}: {} open tasks looked at, {} new notifications",
-        summary.tasks, summary.written
+        "tick at {at} in {}: {} open tasks looked at, {} new notifications",
+        config.database_name(),
+        summary.tasks,
+        summary.written
     );
     if summary.unreachable > 0 {
         println!(
@@ -118,8 +194,9 @@ pub async fn tick(config: &Config, at: &str, send: bool, mail: &MailArgs) -> any
             summary.unreachable
         );
     }
-    if send {
-        let sender = mail.sender()?;
+    if let Some(public_url) = public_url {
+        println!("links in e-mails point to {public_url}");
+        let sender = mail.sender(&public_url)?;
         let sent = engine.send_outbox(&sender, 100).await?;
         println!(
             "outbox ({}): {} sent, {} to retry, {} failed, {} dropped",

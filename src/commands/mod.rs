@@ -51,6 +51,53 @@ impl Config {
         self.equip(Engine::new(db, Arc::new(clock), self.lifecycles()?))
     }
 
+    /// The database, as messages name it: without password or options
+    /// (`sqlite://mandate.db`, `postgres://u@h:5432/db`).
+    pub fn database_name(&self) -> String {
+        let url = redact(&self.database);
+        match url.split_once('?') {
+            Some((base, _)) => base.to_owned(),
+            None => url,
+        }
+    }
+
+    /// A record not found, said of the database it was looked for in; when that database is
+    /// empty, with a hint (the demo's database beside it, or how to fill this one). Other errors
+    /// as they are.
+    pub async fn in_database(
+        &self,
+        engine: &Engine,
+        error: mandate_engine::Error,
+    ) -> anyhow::Error {
+        match error {
+            mandate_engine::Error::NotFound { .. } => anyhow::anyhow!(
+                "{error} in {}{}",
+                self.database_name(),
+                self.hint(engine).await
+            ),
+            other => other.into(),
+        }
+    }
+
+    /// ` (empty database: …)` when the database has no institutions; else nothing.
+    async fn hint(&self, engine: &Engine) -> String {
+        if !matches!(engine.institutions().await, Ok(list) if list.is_empty()) {
+            return String::new();
+        }
+        let advice = self.demo_hint().unwrap_or_else(|| {
+            "load plans with `mandate import FILE` or `mandate demo`".to_owned()
+        });
+        format!(" (empty database: {advice})")
+    }
+
+    /// `did you mean --database sqlite://mandate-demo.db?` when the demo's database is in the
+    /// working directory and this is another one.
+    pub fn demo_hint(&self) -> Option<String> {
+        let demo = format!("sqlite://{}", serve::DEMO_DATABASE);
+        (std::path::Path::new(serve::DEMO_DATABASE).is_file() && self.database_name() != demo)
+            .then(|| format!("did you mean --database {demo}?"))
+    }
+
     /// The built-in lifecycle plus those of `--lifecycles`, if given.
     pub fn lifecycles(&self) -> anyhow::Result<Lifecycles> {
         Ok(match &self.lifecycles {
@@ -66,7 +113,7 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot migrate database {}", redact(&config.database)))?;
     db.close().await.ok();
-    println!("database {} is up to date", redact(&config.database));
+    println!("database {} is up to date", config.database_name());
     Ok(())
 }
 

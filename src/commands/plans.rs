@@ -39,9 +39,9 @@ pub fn validate(config: &Config, files: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 /// Validates, then writes the plan in one transaction (or rolls back with `--dry-run`).
+/// The file is read and checked before the database is opened: a wrong file leaves no trace.
 pub async fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Result<()> {
-    let engine = config.engine().await?;
-    let draft = match plan_file::load(file, engine.lifecycles()) {
+    let draft = match plan_file::load(file, &config.lifecycles()?) {
         Ok(draft) => draft,
         Err(problems) => {
             for p in &problems {
@@ -54,24 +54,35 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
             );
         }
     };
-    let summary = engine
+    let engine = config.engine().await?;
+    let summary = match engine
         .import_plan(&Actor::operator(), &draft, dry_run)
-        .await?;
-    print_summary(&summary);
+        .await
+    {
+        Ok(summary) => summary,
+        Err(e) => return Err(config.in_database(&engine, e).await),
+    };
+    print_summary(&summary, &config.database_name());
     Ok(())
 }
 
-fn print_summary(summary: &ImportSummary) {
+fn print_summary(summary: &ImportSummary, database: &str) {
     let verb = if summary.dry_run {
         "would import"
     } else {
         "imported"
     };
-    println!("{verb} plan `{}`", summary.plan_code);
+    println!("{verb} plan `{}` into {database}", summary.plan_code);
     for (kind, change) in &summary.changes {
         println!(
             "  {kind:<24} {:>5} new  {:>5} changed  {:>5} unchanged",
             change.created, change.updated, change.unchanged
+        );
+    }
+    for c in &summary.institution_changes {
+        println!(
+            "  institution {}: {} \"{}\" -> \"{}\"",
+            c.code, c.field, c.from, c.to
         );
     }
     if summary.tasks_cancelled > 0 {

@@ -15,19 +15,25 @@ use tokio::sync::watch;
 
 use super::Config;
 
-/// The SQLite file `serve --demo` starts afresh each time.
-const DEMO_DATABASE: &str = "mandate-demo.db";
+/// The SQLite file of `serve --demo`, in the working directory.
+pub const DEMO_DATABASE: &str = "mandate-demo.db";
+
+/// Where `serve` listens unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 /// Options of `mandate serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
-    #[arg(long, env = "MANDATE_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "MANDATE_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
-    /// Start on a fresh SQLite file (mandate-demo.db) with the seed plans, demo users and their
-    /// tokens, and print the tokens.
+    /// Serve the demo: a SQLite file (mandate-demo.db) with the seed plans and demo users, kept
+    /// from one start to the next; prints a new token for each demo user.
     #[arg(long)]
     pub demo: bool,
+    /// With `--demo`: start over on a fresh mandate-demo.db.
+    #[arg(long, requires = "demo")]
+    pub fresh: bool,
     /// Refuse schema introspection (`__schema`, `__type`).
     #[arg(long, env = "MANDATE_NO_INTROSPECTION")]
     pub no_introspection: bool,
@@ -84,14 +90,8 @@ const DEMO_USERS: [(&str, &str, UserRole, Option<&str>); 5] = [
 
 pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     let config = if args.demo {
-        for suffix in ["", "-wal", "-shm"] {
-            let path = format!("{DEMO_DATABASE}{suffix}");
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).with_context(|| format!("cannot remove {path}"));
-                }
-                _ => {}
-            }
+        if args.fresh {
+            remove_demo_database()?;
         }
         Config {
             database: format!("sqlite://{DEMO_DATABASE}?mode=rwc"),
@@ -104,9 +104,11 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let address = listener.local_addr()?;
+    let address = listener
+        .local_addr()
+        .with_context(|| format!("cannot tell where {} is listening", args.listen))?;
     if args.demo {
-        super::demo::load_seed_plans(&engine).await?;
+        load_demo(&engine).await?;
         demo_users(&engine, address).await?;
     }
     let server = ServerConfig {
@@ -127,12 +129,14 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
                 args.schedule
             )
         })?;
-        let sender = args.mail.sender()?;
+        let public_url = args.mail.public_url(address);
+        let sender = args.mail.sender(&public_url)?;
         println!(
             "reminders on `{}`, mail to {}",
             args.schedule,
             args.mail.describe()
         );
+        println!("links in e-mails point to {public_url}");
         Some(tokio::spawn(scheduler::run(
             engine.clone(),
             schedule,
@@ -143,7 +147,7 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     let router = mandate_graphql::router(engine, &server).map_err(anyhow::Error::msg)?;
     println!(
         "listening on http://{address}/graphql (database {})",
-        super::redact(&config.database)
+        config.database_name()
     );
     tracing::info!(%address, "serving");
     tokio::spawn(async move {
@@ -162,19 +166,56 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates the demo users and prints a token for each.
+/// Removes the demo database (and SQLite's files beside it), for `--fresh`.
+fn remove_demo_database() -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{DEMO_DATABASE}{suffix}");
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot remove {path}"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Continues the demo database if it has plans; else loads the seed plans into it.
+async fn load_demo(engine: &Engine) -> anyhow::Result<()> {
+    let plans = engine
+        .visible_plans(&Actor::operator())
+        .await
+        .with_context(|| format!("cannot read the plans of {DEMO_DATABASE}"))?
+        .len();
+    if plans > 0 {
+        println!("demo: continuing {DEMO_DATABASE} ({plans} plans; --fresh starts over)");
+        return Ok(());
+    }
+    super::demo::load_seed_plans(engine).await?;
+    println!("demo: fresh {DEMO_DATABASE}, seed plans loaded");
+    Ok(())
+}
+
+/// Creates the demo users that are missing and prints a new token for each (tokens are stored
+/// hashed: the ones printed on an earlier start cannot be shown again, but stay valid).
 async fn demo_users(engine: &Engine, address: SocketAddr) -> anyhow::Result<()> {
     let operator = Actor::operator();
     let expires = engine.now() + chrono::Duration::days(30);
-    println!("\ndemo users and their tokens (valid 30 days):");
+    println!("\ndemo users and new tokens (valid 30 days):");
     for (email, name, role, institution) in DEMO_USERS {
-        let new = NewUser {
-            email: EmailAddress::parse(email)?,
-            name: name.to_owned(),
-            role,
-            institution: institution.map(InstitutionCode::parse).transpose()?,
-        };
-        engine.create_user(&operator, new).await?;
+        match engine.user_by_email(email).await {
+            Ok(_) => {}
+            Err(mandate_engine::Error::NotFound { .. }) => {
+                let new = NewUser {
+                    email: EmailAddress::parse(email)?,
+                    name: name.to_owned(),
+                    role,
+                    institution: institution.map(InstitutionCode::parse).transpose()?,
+                };
+                engine.create_user(&operator, new).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
         let issued = engine
             .issue_token(&operator, email, Some(expires), Some("demo".into()))
             .await?;

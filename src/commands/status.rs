@@ -17,7 +17,13 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let engine = config.engine().await?;
     let plans = engine.status().await?;
     if plans.is_empty() {
-        println!("no plans yet: import one with `mandate import FILE`");
+        println!(
+            "no plans yet in {}: import one with `mandate import FILE`{}",
+            config.database_name(),
+            config
+                .demo_hint()
+                .map_or(String::new(), |hint| format!(" ({hint})"))
+        );
         return Ok(());
     }
     let mut columns: Vec<String> = COLUMNS.iter().map(|s| (*s).to_owned()).collect();

@@ -17,6 +17,10 @@ const MAX_REPAIRS: usize = 50;
 /// Deserializes `source`, collecting every syntax or shape error. Returns the value read from
 /// the repaired text (if it could be read at all) and the problems found on the way.
 pub fn read<T: DeserializeOwned>(source: &str, file: &str) -> (Option<T>, Vec<Problem>) {
+    if is_blank(source) {
+        let message = "the file is empty: it has no YAML, only blank lines or comments".to_owned();
+        return (None, vec![Problem::new(file, 1, 1, message)]);
+    }
     let mut lines: Vec<String> = source.lines().map(str::to_owned).collect();
     let mut problems = Vec::new();
     let mut neutralised: BTreeSet<usize> = BTreeSet::new();
@@ -30,14 +34,19 @@ pub fn read<T: DeserializeOwned>(source: &str, file: &str) -> (Option<T>, Vec<Pr
                 let location = e.location();
                 let (line, column) = location.map_or((0, 0), |l| (l.line(), l.column()));
                 let mut message = clean_message(&e.to_string());
+                if let Some(found) = wrong_shape(&lines, line, &message) {
+                    let message = format!("expected `key: value` lines, found {found}");
+                    return (None, vec![Problem::new(file, line, column, message)]);
+                }
                 let (mut line, mut column) = (line, column);
                 // A bracket or quote left open on an earlier line is only noticed on a later one:
                 // blame the line that opened it.
                 if let Some(at) = usize::try_from(line).ok().and_then(|l| l.checked_sub(1)) {
-                    let earliest = at.saturating_sub(5);
-                    let opened = (earliest..=at.min(lines.len().saturating_sub(1)))
-                        .rev()
-                        .find_map(|i| unclosed(&lines[i]).map(|(col, what)| (i, col, what)));
+                    // The parser may place an error past the last line (at the end of the text).
+                    let opened = (at.saturating_sub(5)..=at).rev().find_map(|i| {
+                        let (col, what) = unclosed(lines.get(i)?)?;
+                        Some((i, col, what))
+                    });
                     if let Some((i, col, what)) = opened {
                         line = i as u64 + 1;
                         column = col as u64 + 1;
@@ -64,6 +73,35 @@ pub fn read<T: DeserializeOwned>(source: &str, file: &str) -> (Option<T>, Vec<Pr
         }
     }
     (None, problems)
+}
+
+/// Nothing but blank lines, comments and document markers: no value to read.
+fn is_blank(source: &str) -> bool {
+    source.lines().all(|line| {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
+    })
+}
+
+/// When the document as a whole is not a mapping (the parser expects one at its first line),
+/// what it is instead: repairing line by line would only repeat the complaint on every line.
+fn wrong_shape(lines: &[String], line: u64, message: &str) -> Option<&'static str> {
+    if message != "expected mapping start" {
+        return None;
+    }
+    let (index, first) = lines.iter().enumerate().find(|(_, l)| {
+        let l = l.trim_start_matches('\u{feff}').trim();
+        !(l.is_empty() || l.starts_with('#') || l == "---")
+    })?;
+    if index as u64 + 1 != line {
+        return None;
+    }
+    let first = first.trim_start_matches('\u{feff}').trim_start();
+    Some(if first.starts_with('-') || first.starts_with('[') {
+        "a list"
+    } else {
+        "a single value"
+    })
 }
 
 /// The column (in characters) and kind of the first bracket or quote a line leaves open.
@@ -159,6 +197,44 @@ mod tests {
         assert_eq!(unclosed("  text: \"Campanii"), Some((8, "the quote `\"`")));
         assert_eq!(unclosed("  a: [\"x]\"]  # [ comment"), None);
         assert_eq!(unclosed("  title: it's fine"), None);
+    }
+
+    #[test]
+    fn empty_text_is_one_problem_not_a_panic() {
+        type Map = std::collections::BTreeMap<String, String>;
+        for source in [
+            "",
+            "\n\n",
+            "# only a comment\n  # another\n",
+            "---\n",
+            "\u{feff}",
+        ] {
+            let (value, problems) = read::<Map>(source, "f.yaml");
+            assert!(value.is_none(), "{source:?}");
+            assert_eq!(problems.len(), 1, "{source:?}: {problems:?}");
+            assert!(problems[0].message.contains("empty"), "{problems:?}");
+        }
+        for (source, found) in [("- a\n- b\n", "a list"), ("# c\n[1, 2]\n", "a list")] {
+            let (_, problems) = read::<Map>(source, "f.yaml");
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(problems[0].message.ends_with(found), "{problems:?}");
+        }
+        let (_, problems) = read::<Map>("just a sentence\n", "f.yaml");
+        assert!(
+            problems[0].message.ends_with("a single value"),
+            "{problems:?}"
+        );
+        // Errors placed at or past the end of the text (an unclosed bracket on the last line,
+        // a value of the wrong shape) are reported, not indexed out of bounds.
+        for source in [
+            "a: [1",
+            "- 1\n- 2\n",
+            "just a scalar",
+            "a: b\n\n\n\n\n\n\n\nc",
+        ] {
+            let (_, problems) = read::<Map>(source, "f.yaml");
+            assert!(!problems.is_empty(), "{source:?}");
+        }
     }
 
     #[test]
