@@ -159,10 +159,8 @@ pub fn event_scope(actor: &Actor) -> Condition {
     }
 }
 
-fn forbidden(actor: &Actor, what: &str, id: i64) -> Error {
-    Error::Forbidden(format!("{} may not read {what} {id}", actor.name))
-}
-
+// A row an actor may not read is answered `NotFound`, exactly as a row that does not exist, so
+// that no answer tells an unreadable row from a missing one.
 impl Engine {
     /// Whether `actor` may read some tasks of institution `institution_id`: its own, those of
     /// actions it leads, or, for a coordinator, those in the plans it owns.
@@ -197,58 +195,30 @@ impl Engine {
         }
     }
 
-    /// The plan `id`, if `actor` may read it.
+    /// The plan `id`, if `actor` may read it (else `NotFound`, whether or not it exists).
     pub async fn readable_plan(&self, actor: &Actor, id: i64) -> Result<plan::Model> {
-        let found = plan::Entity::find_by_id(id)
+        plan::Entity::find_by_id(id)
             .filter(plan_scope(actor))
             .one(self.db())
-            .await?;
-        match found {
-            Some(plan) => Ok(plan),
-            None => Err(self
-                .missing_or_forbidden::<plan::Entity>(actor, "plan", id)
-                .await),
-        }
+            .await?
+            .ok_or_else(|| Error::not_found("plan", id))
     }
 
-    /// The action `id`, if `actor` may read it.
+    /// The action `id`, if `actor` may read it (else `NotFound`, whether or not it exists).
     pub async fn readable_action(&self, actor: &Actor, id: i64) -> Result<action::Model> {
-        let found = action::Entity::find_by_id(id)
+        action::Entity::find_by_id(id)
             .filter(action_scope(actor))
             .one(self.db())
-            .await?;
-        match found {
-            Some(action) => Ok(action),
-            None => Err(self
-                .missing_or_forbidden::<action::Entity>(actor, "action", id)
-                .await),
-        }
+            .await?
+            .ok_or_else(|| Error::not_found("action", id))
     }
 
-    /// The task `id`, if `actor` may read it.
+    /// The task `id`, if `actor` may read it (else `NotFound`, whether or not it exists).
     pub async fn readable_task(&self, actor: &Actor, id: i64) -> Result<task::Model> {
-        let found = task::Entity::find_by_id(id)
+        task::Entity::find_by_id(id)
             .filter(task_scope(actor))
             .one(self.db())
-            .await?;
-        match found {
-            Some(task) => Ok(task),
-            None => Err(self
-                .missing_or_forbidden::<task::Entity>(actor, "task", id)
-                .await),
-        }
-    }
-
-    /// `NotFound` if the row does not exist at all, else `Forbidden`.
-    async fn missing_or_forbidden<E>(&self, actor: &Actor, what: &'static str, id: i64) -> Error
-    where
-        E: EntityTrait,
-        <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
-    {
-        match E::find_by_id(id).one(self.db()).await {
-            Ok(Some(_)) => forbidden(actor, what, id),
-            Ok(None) => Error::not_found(what, id),
-            Err(e) => e.into(),
-        }
+            .await?
+            .ok_or_else(|| Error::not_found("task", id))
     }
 }

@@ -97,6 +97,12 @@ impl Actor {
         self.role == UserRole::Admin
             || (self.role == UserRole::Coordinator && self.institution_id == Some(owner_id))
     }
+
+    /// Whether the actor may change the details of institution `id` whose stored parent is
+    /// `parent_id`: admins, and coordinators of that institution or of its parent.
+    pub fn manages(&self, id: i64, parent_id: Option<i64>) -> bool {
+        self.coordinates(id) || parent_id.is_some_and(|parent| self.coordinates(parent))
+    }
 }
 
 /// An institution code: `ANITP`, `IGPR`, `KPP-LUBARTOW`. Letters, digits, `-` and `_`.
@@ -215,5 +221,8 @@ mod tests {
         let coordinator = Actor::user("c@x.ro", UserRole::Coordinator, Some(1));
         assert!(coordinator.coordinates(1) && !coordinator.coordinates(2));
         assert!(Actor::operator().coordinates(42));
+        assert!(coordinator.manages(1, None) && coordinator.manages(5, Some(1)));
+        assert!(!coordinator.manages(5, Some(2)) && !coordinator.manages(2, None));
+        assert!(!member.manages(7, None) && !auditor.manages(7, None));
     }
 }

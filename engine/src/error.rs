@@ -1,5 +1,7 @@
 //! The engine's errors: one enum, mapped once at each edge (CLI exit code, GraphQL `extensions.code`).
 
+use std::fmt;
+
 use sea_orm::DbErr;
 
 use crate::lifecycle::LifecycleError;
@@ -31,6 +33,13 @@ pub enum Error {
     /// An acknowledge link does not work.
     #[error(transparent)]
     Link(#[from] crate::notifications::links::LinkError),
+    /// A submitted file asks for what may not be done; every problem located. `forbidden`: the
+    /// actor lacks the right (rather than the file being wrong).
+    #[error("{}", summary(problems))]
+    Problems {
+        forbidden: bool,
+        problems: Vec<Problem>,
+    },
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
@@ -51,6 +60,45 @@ impl Error {
             entity,
             key: key.to_string(),
         }
+    }
+}
+
+/// One mistake in a submitted file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `line`:`column` of `file` (0 when unknown).
+    pub fn new(file: &str, line: u64, column: u64, message: String) -> Self {
+        Self {
+            file: file.to_owned(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+fn summary(problems: &[Problem]) -> String {
+    match problems {
+        [] => "no problem".to_owned(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} (and {} more problem(s))", rest.len()),
     }
 }
 

@@ -25,15 +25,33 @@ use crate::error::{Error, Result};
 use crate::lifecycle::Lifecycle;
 use crate::notifications::{self, Kind};
 
-/// An institution to create or update (matched by code).
+/// An institution to create or update (matched by code). A detail left `None` keeps the stored
+/// value; for a new institution it takes the [`InstitutionDefaults`].
 #[derive(Debug, Clone)]
 pub struct NewInstitution {
     pub code: InstitutionCode,
-    pub name: String,
+    /// Required to create the institution; `None` only refers to an existing one.
+    pub name: Option<String>,
     pub parent: Option<InstitutionCode>,
-    pub emails: Vec<EmailAddress>,
+    pub emails: Option<Vec<EmailAddress>>,
+    pub language: Option<String>,
+    pub time_zone: Option<Tz>,
+}
+
+/// What a new institution gets where its description says nothing (a plan's language and zone).
+#[derive(Debug, Clone)]
+pub struct InstitutionDefaults {
     pub language: String,
     pub time_zone: Tz,
+}
+
+/// One detail of a stored institution that a write changes, with its old and new value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstitutionChange {
+    pub code: String,
+    pub field: &'static str,
+    pub from: String,
+    pub to: String,
 }
 
 /// A plan to create.
@@ -80,8 +98,8 @@ pub struct NewAction {
     pub indicators: Vec<NewIndicator>,
 }
 
-/// Who takes part in an action: one lead (also responsible), other responsible institutions,
-/// and partners. Institution ids.
+/// Who takes part in an action: one lead, who must be among the responsible institutions, and
+/// partners. Institution ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
     pub lead: i64,
@@ -90,8 +108,18 @@ pub struct Assignment {
 }
 
 impl Assignment {
-    /// Every (institution, role, lead) triple, lead first; refuses an institution named twice.
+    /// Every (institution, role, lead) triple, lead first; refuses a lead that is not responsible
+    /// and an institution that is both responsible and a partner.
     fn members(&self) -> Result<Vec<(i64, AssignmentRole, bool)>> {
+        if !self.responsible.contains(&self.lead) {
+            return Err(Error::validation(
+                "lead",
+                format!(
+                    "the lead (institution {}) must be one of the responsible institutions",
+                    self.lead
+                ),
+            ));
+        }
         let mut seen = BTreeSet::new();
         let mut members = vec![(self.lead, AssignmentRole::Responsible, true)];
         seen.insert(self.lead);
@@ -113,50 +141,259 @@ impl Assignment {
     }
 }
 
-/// Creates the institution, or updates it in place when its code exists.
-pub async fn upsert_institution<C: ConnectionTrait>(
+/// How many institutions one action may have, in all.
+pub const MAX_ASSIGNED: usize = 200;
+
+/// A change of who takes part in an action, by institution code. A field left `None` keeps that
+/// part as it is: the lead, the responsible institutions, the partners.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssignmentChange {
+    pub lead: Option<String>,
+    pub responsible: Option<Vec<String>>,
+    pub partners: Option<Vec<String>>,
+}
+
+impl AssignmentChange {
+    /// Refuses lists longer than [`MAX_ASSIGNED`] before anything is looked up.
+    fn check_size(&self) -> Result<()> {
+        for (field, list) in [
+            ("responsible", &self.responsible),
+            ("partners", &self.partners),
+        ] {
+            let count = list.as_ref().map_or(0, Vec::len);
+            if count > MAX_ASSIGNED {
+                return Err(Error::validation(
+                    field,
+                    format!("{count} institutions: an action takes at most {MAX_ASSIGNED}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What an assignment did: who takes part now, and the pending tasks it cancelled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assigned {
+    pub assignments: Vec<assignment::Model>,
+    pub cancelled: Vec<task::Model>,
+}
+
+/// The ids of the institutions with `codes` (each code once), in the order given; an unknown code
+/// is a validation error on `field` naming it.
+async fn ids_of_codes<C: ConnectionTrait>(
     db: &C,
-    now: DateTime<Utc>,
-    new: &NewInstitution,
-) -> Result<institution::Model> {
-    let parent_id = match &new.parent {
-        Some(code) => Some(institution_by_code(db, code.as_str()).await?.id),
-        None => None,
-    };
-    let emails = json!(
-        new.emails
+    field: &str,
+    codes: &[String],
+) -> Result<Vec<i64>> {
+    let mut known = std::collections::BTreeMap::new();
+    for chunk in codes.chunks(500) {
+        for found in institution::Entity::find()
+            .filter(institution::Column::Code.is_in(chunk.iter().map(String::as_str)))
+            .all(db)
+            .await?
+        {
+            known.insert(found.code, found.id);
+        }
+    }
+    codes
+        .iter()
+        .map(|code| {
+            known
+                .get(code.trim())
+                .copied()
+                .ok_or_else(|| Error::validation(field, format!("unknown institution `{code}`")))
+        })
+        .collect()
+}
+
+/// A prepared write of one institution: what it would create or change, not yet saved, so that
+/// the caller can check who may make it first.
+#[derive(Debug)]
+pub struct InstitutionWrite {
+    stored: Option<institution::Model>,
+    /// The stored parent's code (for messages).
+    stored_parent: Option<String>,
+    model: institution::ActiveModel,
+    /// The stored details this write changes (empty for a new institution).
+    pub changes: Vec<InstitutionChange>,
+}
+
+impl InstitutionWrite {
+    /// Reads the stored institution with `new.code`, if any, and works out the write.
+    pub async fn prepare<C: ConnectionTrait>(
+        db: &C,
+        now: DateTime<Utc>,
+        new: &NewInstitution,
+        defaults: &InstitutionDefaults,
+    ) -> Result<Self> {
+        let code = new.code.as_str();
+        let parent = match &new.parent {
+            Some(p) => Some(institution_by_code(db, p.as_str()).await?),
+            None => None,
+        };
+        let stored = institution::Entity::find()
+            .filter(institution::Column::Code.eq(code))
+            .one(db)
+            .await?;
+        let Some(stored) = stored else {
+            let name = new.name.clone().ok_or_else(|| {
+                Error::validation(
+                    "name",
+                    format!("institution `{code}` is not known yet: give its name to create it"),
+                )
+            })?;
+            let model = institution::ActiveModel {
+                code: Set(code.to_owned()),
+                name: Set(name),
+                parent_id: Set(parent.map(|p| p.id)),
+                emails: Set(emails_json(new.emails.as_deref().unwrap_or_default())),
+                language: Set(new.language.clone().unwrap_or(defaults.language.clone())),
+                time_zone: Set(new
+                    .time_zone
+                    .unwrap_or(defaults.time_zone)
+                    .name()
+                    .to_owned()),
+                created_at: Set(now),
+                ..Default::default()
+            };
+            return Ok(Self {
+                stored: None,
+                stored_parent: None,
+                model,
+                changes: Vec::new(),
+            });
+        };
+        let stored_parent = match stored.parent_id {
+            Some(id) => institution::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|p| p.code),
+            None => None,
+        };
+        let mut changes = Vec::new();
+        let mut change = |field: &'static str, from: String, to: String| {
+            if from != to {
+                changes.push(InstitutionChange {
+                    code: code.to_owned(),
+                    field,
+                    from,
+                    to,
+                });
+            }
+        };
+        let mut model: institution::ActiveModel = stored.clone().into();
+        // The cedilla and comma-below forms of ş and ţ are one letter written two ways: a plan
+        // that spells a name with the other form refers to it, it does not rename it.
+        if let Some(name) = new
+            .name
+            .as_ref()
+            .filter(|n| !same_spelling(n, &stored.name))
+        {
+            change("name", stored.name.clone(), name.clone());
+            model.name.set_ne(name.clone());
+        }
+        if let Some(parent) = &parent {
+            change(
+                "parent",
+                stored_parent.clone().unwrap_or_default(),
+                parent.code.clone(),
+            );
+            model.parent_id.set_ne(Some(parent.id));
+        }
+        if let Some(emails) = &new.emails {
+            let json = emails_json(emails);
+            change(
+                "emails",
+                notifications::addresses(&stored).join(", "),
+                emails
+                    .iter()
+                    .map(EmailAddress::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            model.emails.set_ne(json);
+        }
+        if let Some(language) = &new.language {
+            change("language", stored.language.clone(), language.clone());
+            model.language.set_ne(language.clone());
+        }
+        if let Some(tz) = new.time_zone {
+            change("time_zone", stored.time_zone.clone(), tz.name().to_owned());
+            model.time_zone.set_ne(tz.name().to_owned());
+        }
+        Ok(Self {
+            stored: Some(stored),
+            stored_parent,
+            model,
+            changes,
+        })
+    }
+
+    /// Whether the write creates the institution.
+    pub fn creates(&self) -> bool {
+        self.stored.is_none()
+    }
+
+    /// Why `actor` may not make this write, if it may not: the details of an existing institution
+    /// change only for admins and coordinators of it or of its stored parent.
+    pub fn refusal(&self, actor: &Actor) -> Option<String> {
+        let stored = self.stored.as_ref()?;
+        if self.changes.is_empty() || actor.manages(stored.id, stored.parent_id) {
+            return None;
+        }
+        let fields: Vec<String> = self
+            .changes
             .iter()
-            .map(EmailAddress::as_str)
-            .collect::<Vec<_>>()
-    );
-    let existing = institution::Entity::find()
-        .filter(institution::Column::Code.eq(new.code.as_str()))
-        .one(db)
-        .await?;
-    let existed = existing.is_some();
-    let mut model: institution::ActiveModel = match existing {
-        Some(found) => found.into(),
-        None => institution::ActiveModel {
-            code: Set(new.code.as_str().to_owned()),
-            created_at: Set(now),
-            ..Default::default()
-        },
+            .map(|c| format!("`{}` (from \"{}\" to \"{}\")", c.field, c.from, c.to))
+            .collect();
+        let managers = match &self.stored_parent {
+            Some(parent) => format!(
+                "an admin or a coordinator of {} or of {parent}",
+                stored.code
+            ),
+            None => format!("an admin or a coordinator of {}", stored.code),
+        };
+        Some(format!(
+            "institution {} is shared by every plan: {} would change {}; only {managers} may \
+             change it (leave the field out to keep the stored value)",
+            stored.code,
+            actor.name,
+            fields.join(", ")
+        ))
+    }
+
+    /// Saves the write; returns the institution as stored.
+    pub async fn save<C: ConnectionTrait>(self, db: &C) -> Result<institution::Model> {
+        if self.stored.is_none() {
+            Ok(self.model.insert(db).await?)
+        } else if self.model.is_changed() {
+            Ok(self.model.update(db).await?)
+        } else {
+            Ok(self.model.try_into_model()?)
+        }
+    }
+}
+
+/// Whether two names are the same but for the cedilla (ş ţ) or comma-below (ș ț) forms.
+fn same_spelling(a: &str, b: &str) -> bool {
+    let comma = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .map(|c| match c {
+                'ş' => 'ș',
+                'ţ' => 'ț',
+                'Ş' => 'Ș',
+                'Ţ' => 'Ț',
+                other => other,
+            })
+            .collect()
     };
-    model.name.set_ne(new.name.clone());
-    // A file that does not name a parent keeps the one already known (another plan may say it).
-    if parent_id.is_some() || !existed {
-        model.parent_id.set_ne(parent_id);
-    }
-    model.emails.set_ne(emails);
-    model.language.set_ne(new.language.clone());
-    model.time_zone.set_ne(new.time_zone.name().to_owned());
-    if !existed {
-        Ok(model.insert(db).await?)
-    } else if model.is_changed() {
-        Ok(model.update(db).await?)
-    } else {
-        Ok(model.try_into_model()?)
-    }
+    comma(a) == comma(b)
+}
+
+fn emails_json(emails: &[EmailAddress]) -> serde_json::Value {
+    json!(emails.iter().map(EmailAddress::as_str).collect::<Vec<_>>())
 }
 
 /// The institution with `code`.
@@ -276,7 +513,7 @@ pub async fn replace_indicators<C: ConnectionTrait>(
 
 /// Sets who takes part in an action. New institutions get a pending task in every period already
 /// open; institutions no longer assigned have their still-pending tasks cancelled (work already
-/// started is left as it is). Returns the assignments.
+/// started is left as it is).
 pub async fn assign<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -284,7 +521,7 @@ pub async fn assign<C: ConnectionTrait>(
     action: &action::Model,
     lifecycle: &Lifecycle,
     assignment: &Assignment,
-) -> Result<Vec<assignment::Model>> {
+) -> Result<Assigned> {
     let members = assignment.members()?;
     for &(id, _, _) in &members {
         institution::Entity::find_by_id(id)
@@ -294,19 +531,22 @@ pub async fn assign<C: ConnectionTrait>(
     }
     let current = assignments_of(db, action.id).await?;
     let periods = periods_of(db, action.id).await?;
+    let mut cancelled = Vec::new();
     for old in &current {
         if !members.iter().any(|&(id, _, _)| id == old.institution_id) {
             assignment::Entity::delete_by_id(old.id).exec(db).await?;
-            cancel_pending(
-                db,
-                actor,
-                now,
-                action,
-                lifecycle,
-                Condition::all().add(task::Column::InstitutionId.eq(old.institution_id)),
-                ("unassigned", "institution no longer assigned to the action"),
-            )
-            .await?;
+            cancelled.extend(
+                cancel_pending(
+                    db,
+                    actor,
+                    now,
+                    action,
+                    lifecycle,
+                    Condition::all().add(task::Column::InstitutionId.eq(old.institution_id)),
+                    ("unassigned", "institution no longer assigned to the action"),
+                )
+                .await?,
+            );
         }
     }
     let mut changed = current.len() != members.len();
@@ -341,18 +581,23 @@ pub async fn assign<C: ConnectionTrait>(
         }
         result.push(saved);
     }
+    let assigned = Assigned {
+        assignments: result,
+        cancelled,
+    };
     if !changed {
-        return Ok(result);
+        return Ok(assigned);
     }
     let mut event = NewEvent::on_plan(action.plan_id, "assigned");
     event.action_id = Some(action.id);
     event.payload = json!({
         "lead": assignment.lead,
-        "responsible": result.iter().filter(|a| a.role == "responsible").map(|a| a.institution_id).collect::<Vec<_>>(),
-        "partners": result.iter().filter(|a| a.role == "partner").map(|a| a.institution_id).collect::<Vec<_>>(),
+        "responsible": assigned.assignments.iter().filter(|a| a.role == "responsible").map(|a| a.institution_id).collect::<Vec<_>>(),
+        "partners": assigned.assignments.iter().filter(|a| a.role == "partner").map(|a| a.institution_id).collect::<Vec<_>>(),
+        "cancelled_tasks": assigned.cancelled.iter().map(|t| t.id).collect::<Vec<_>>(),
     });
     audit::append(db, actor, now, event).await?;
-    Ok(result)
+    Ok(assigned)
 }
 
 /// Opens reporting periods for an action: one task per (period, assigned institution). A period
@@ -435,7 +680,7 @@ pub async fn withdraw_periods<C: ConnectionTrait>(
     if withdrawn.is_empty() {
         return Ok(0);
     }
-    cancel_pending(
+    let cancelled = cancel_pending(
         db,
         actor,
         now,
@@ -444,11 +689,12 @@ pub async fn withdraw_periods<C: ConnectionTrait>(
         Condition::all().add(task::Column::PeriodId.is_in(withdrawn)),
         ("period_withdrawn", "the period is no longer in the plan"),
     )
-    .await
+    .await?;
+    Ok(cancelled.len())
 }
 
 /// Cancels the action's tasks that match `which` and are still in the lifecycle's initial state,
-/// recording `why` (event kind, comment) on each. Returns how many were cancelled.
+/// recording `why` (event kind, comment) on each. Returns them as they now are.
 async fn cancel_pending<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -457,20 +703,20 @@ async fn cancel_pending<C: ConnectionTrait>(
     lifecycle: &Lifecycle,
     which: Condition,
     why: (&str, &str),
-) -> Result<usize> {
+) -> Result<Vec<task::Model>> {
     let pending = task::Entity::find()
         .filter(task::Column::ActionId.eq(action.id))
         .filter(task::Column::State.eq(&lifecycle.initial))
         .filter(which)
         .all(db)
         .await?;
-    let count = pending.len();
     let ids: Vec<i64> = pending.iter().map(|t| t.id).collect();
+    let mut cancelled = Vec::with_capacity(pending.len());
     for t in pending {
-        cancel_task(db, actor, now, action, lifecycle, t, why.0, why.1).await?;
+        cancelled.push(cancel_task(db, actor, now, action, lifecycle, t, why.0, why.1).await?);
     }
     notifications::drop_deadline_reminders(db, task::Column::Id.is_in(ids)).await?;
-    Ok(count)
+    Ok(cancelled)
 }
 
 /// Cancels one task outside the lifecycle's actor rules (the plan itself changed), with an event.
@@ -484,7 +730,7 @@ async fn cancel_task<C: ConnectionTrait>(
     t: task::Model,
     kind: &str,
     why: &str,
-) -> Result<()> {
+) -> Result<task::Model> {
     let cancelled = lifecycle
         .transition("cancel")
         .map(|t| t.to.as_str())
@@ -523,7 +769,13 @@ async fn cancel_task<C: ConnectionTrait>(
     event.to_state = Some(cancelled);
     event.comment = Some(why);
     audit::append(db, actor, now, event).await?;
-    Ok(())
+    Ok(task::Model {
+        state: cancelled.to_owned(),
+        open: !lifecycle.is_terminal(cancelled),
+        version: t.version + 1,
+        updated_at: now,
+        ..t
+    })
 }
 
 /// Creates the task of `assignment` in `period` unless it exists; returns it when created.
@@ -602,13 +854,15 @@ pub async fn periods_of<C: ConnectionTrait>(
         .await?)
 }
 
-/// Fails with `Forbidden` unless `actor` coordinates the plan.
+/// The plan, if `actor` coordinates it: `NotFound` when it may not even read it (whether or not it
+/// exists), `Forbidden` when it reads but does not coordinate it.
 pub async fn require_coordinator<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     plan_id: i64,
 ) -> Result<plan::Model> {
     let plan = plan::Entity::find_by_id(plan_id)
+        .filter(crate::access::plan_scope(actor))
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("plan", plan_id))?;
@@ -623,11 +877,13 @@ pub async fn require_coordinator<C: ConnectionTrait>(
 }
 
 impl Engine {
-    /// Creates or updates an institution (admins and coordinators).
+    /// Creates an institution (admins and coordinators), or changes the details of one the actor
+    /// manages (admins; coordinators of it or of its parent).
     pub async fn upsert_institution(
         &self,
         actor: &Actor,
         new: NewInstitution,
+        defaults: &InstitutionDefaults,
     ) -> Result<institution::Model> {
         if !matches!(
             actor.role,
@@ -639,12 +895,16 @@ impl Engine {
             )));
         }
         let txn = crate::db::begin_write(self.db()).await?;
-        let model = upsert_institution(&txn, self.now(), &new).await?;
+        let write = InstitutionWrite::prepare(&txn, self.now(), &new, defaults).await?;
+        if let Some(why) = write.refusal(actor) {
+            return Err(Error::Forbidden(why));
+        }
+        let model = write.save(&txn).await?;
         txn.commit().await?;
         Ok(model)
     }
 
-    /// Sets the e-mail addresses of an institution (admins, and coordinators of that institution).
+    /// Sets the e-mail addresses of an institution (admins; coordinators of it or of its parent).
     pub async fn set_institution_emails(
         &self,
         actor: &Actor,
@@ -653,7 +913,7 @@ impl Engine {
     ) -> Result<institution::Model> {
         let txn = crate::db::begin_write(self.db()).await?;
         let found = institution_by_code(&txn, code).await?;
-        if !actor.coordinates(found.id) {
+        if !actor.manages(found.id, found.parent_id) {
             return Err(Error::Forbidden(format!(
                 "{} may not change the addresses of {}",
                 actor.name, found.code
@@ -704,22 +964,76 @@ impl Engine {
             .one(&txn)
             .await?
             .ok_or_else(|| Error::not_found("objective", new.objective_id))?;
-        require_coordinator(&txn, actor, objective.plan_id).await?;
+        require_coordinator(&txn, actor, objective.plan_id)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound { .. } => Error::not_found("objective", new.objective_id),
+                other => other,
+            })?;
         let action = insert_action(&txn, &new).await?;
         txn.commit().await?;
         Ok(action)
     }
 
-    /// Assigns an action to its lead, responsible and partner institutions (coordinator only).
+    /// Changes who takes part in an action (coordinator only): the parts `change` names, keeping
+    /// the others. Checks, in order: list sizes, the action readable (else `NotFound`), the actor
+    /// coordinating its plan, then the institutions; nothing is looked up for an actor who may not.
     pub async fn assign_action(
         &self,
         actor: &Actor,
         action_id: i64,
-        assignment: Assignment,
-    ) -> Result<Vec<assignment::Model>> {
+        change: AssignmentChange,
+    ) -> Result<Assigned> {
+        change.check_size()?;
         let txn = crate::db::begin_write(self.db()).await?;
-        let (action, plan) = action_and_plan(&txn, action_id).await?;
+        let (action, plan) = readable_action_and_plan(&txn, actor, action_id).await?;
         require_coordinator(&txn, actor, plan.id).await?;
+        let current = assignments_of(&txn, action.id).await?;
+        let of_role = |role: AssignmentRole| -> Vec<i64> {
+            current
+                .iter()
+                .filter(|a| a.role == role.as_str())
+                .map(|a| a.institution_id)
+                .collect()
+        };
+        let lead = match &change.lead {
+            Some(code) => ids_of_codes(&txn, "lead", std::slice::from_ref(code))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::validation("lead", "no lead named"))?,
+            None => current
+                .iter()
+                .find(|a| a.lead)
+                .map(|a| a.institution_id)
+                .ok_or_else(|| Error::validation("lead", "the action has no lead yet: name one"))?,
+        };
+        let responsible = match &change.responsible {
+            Some(codes) => ids_of_codes(&txn, "responsible", codes).await?,
+            None => of_role(AssignmentRole::Responsible),
+        };
+        let partners = match &change.partners {
+            Some(codes) => ids_of_codes(&txn, "partners", codes).await?,
+            None => of_role(AssignmentRole::Partner),
+        };
+        if !responsible.contains(&lead) {
+            let lead_code = institution::Entity::find_by_id(lead)
+                .one(&txn)
+                .await?
+                .map_or_else(|| lead.to_string(), |i| i.code);
+            return Err(Error::validation(
+                "lead",
+                format!(
+                    "the lead `{lead_code}` is not among the responsible institutions: list it \
+                     under `responsible` too"
+                ),
+            ));
+        }
+        let assignment = Assignment {
+            lead,
+            responsible,
+            partners,
+        };
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let result = assign(&txn, actor, self.now(), &action, &lifecycle, &assignment).await?;
         txn.commit().await?;
@@ -734,7 +1048,7 @@ impl Engine {
         periods: &[Period],
     ) -> Result<Vec<task::Model>> {
         let txn = crate::db::begin_write(self.db()).await?;
-        let (action, plan) = action_and_plan(&txn, action_id).await?;
+        let (action, plan) = readable_action_and_plan(&txn, actor, action_id).await?;
         require_coordinator(&txn, actor, plan.id).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let created = open_periods(
@@ -748,6 +1062,23 @@ impl Engine {
         .await?;
         txn.commit().await?;
         Ok(created)
+    }
+}
+
+/// The action with `action_id` and its plan, if `actor` may read the action; else `NotFound`,
+/// whether or not it exists.
+pub async fn readable_action_and_plan<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action_id: i64,
+) -> Result<(action::Model, plan::Model)> {
+    let readable = action::Entity::find_by_id(action_id)
+        .filter(crate::access::action_scope(actor))
+        .one(db)
+        .await?;
+    match readable {
+        Some(_) => action_and_plan(db, action_id).await,
+        None => Err(Error::not_found("action", action_id)),
     }
 }
 

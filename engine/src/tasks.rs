@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::access;
 use crate::audit::{self, NewEvent};
 use crate::domain::Actor;
 use crate::engine::Engine;
@@ -15,7 +16,9 @@ use crate::entity::{assignment, event, indicator, plan, report, reporting_period
 use crate::error::{Error, Result};
 use crate::lifecycle::{ActorRole, CompletionRule, Lifecycle, Requirement};
 use crate::notifications::{self, Kind};
-use crate::setup::{action_and_plan, assignments_of, require_coordinator};
+use crate::setup::{
+    action_and_plan, assignments_of, readable_action_and_plan, require_coordinator,
+};
 
 /// A report submitted with a task.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -257,7 +260,10 @@ impl Engine {
         actor: &Actor,
         fire: Fire,
     ) -> Result<TaskEvent> {
+        // A task the actor may not read is not found, before any other check: no answer may
+        // tell its state, version or existence.
         let task = task::Entity::find_by_id(fire.task_id)
+            .filter(access::task_scope(actor))
             .one(txn)
             .await?
             .ok_or_else(|| Error::not_found("task", fire.task_id))?;
@@ -409,7 +415,9 @@ impl Engine {
             .one(&txn)
             .await?
             .ok_or_else(|| Error::not_found("reporting period", period_id))?;
-        let (action, plan) = action_and_plan(&txn, period.action_id).await?;
+        let (action, plan) = readable_action_and_plan(&txn, actor, period.action_id)
+            .await
+            .map_err(|_| Error::not_found("reporting period", period_id))?;
         require_coordinator(&txn, actor, plan.id).await?;
         if period.approved_at.is_some() {
             return Err(Error::InvalidTransition {

@@ -33,6 +33,24 @@ pub(crate) fn to_gql(error: Error) -> GqlError {
                 e.set("field", field);
             })
         }
+        Error::Problems {
+            forbidden,
+            ref problems,
+        } => {
+            let list: Vec<serde_json::Value> = problems
+                .iter()
+                .map(|p| serde_json::json!({ "line": p.line, "column": p.column, "message": p.message }))
+                .collect();
+            let code = if forbidden { "FORBIDDEN" } else { "VALIDATION" };
+            error.to_string().extend_with(move |_, e| {
+                e.set("code", code);
+                e.set(
+                    "problems",
+                    async_graphql::Value::from_json(serde_json::Value::Array(list.clone()))
+                        .unwrap_or_default(),
+                );
+            })
+        }
         Error::Lifecycle(_) => coded(error.to_string(), "VALIDATION"),
         Error::Link(_) => coded(error.to_string(), "FORBIDDEN"),
         Error::Database(cause) => {

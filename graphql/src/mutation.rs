@@ -2,18 +2,18 @@
 
 use std::collections::BTreeMap;
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result};
+use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
 use chrono::Duration;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{EmailAddress, InstitutionCode};
+use mandate_engine::plan_file;
 use mandate_engine::reminders::policy::InstitutionSettings;
-use mandate_engine::setup::Assignment;
+use mandate_engine::setup::AssignmentChange;
 use mandate_engine::tasks::{Fire, ReportInput};
-use mandate_engine::{Engine, plan_file};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::context::{actor, engine};
-use crate::error::{IntoGql, invalid};
+use crate::error::{IntoGql, invalid, to_gql};
 use crate::id::{self, Kind};
 use crate::types::{
     Action, Delivery, ImportResult, IssuedToken, NotificationSettings, ReportingPeriod, Role, Task,
@@ -32,6 +32,15 @@ pub(crate) struct IndicatorValueInput {
 /// Changing plans, assignments, tasks, users and tokens.
 pub struct Mutation;
 
+/// What `assignAction` did.
+#[derive(SimpleObject)]
+pub(crate) struct AssignResult {
+    /// The action as it now is.
+    action: Action,
+    /// Pending tasks of institutions no longer assigned, now cancelled.
+    cancelled_tasks: Vec<Task>,
+}
+
 /// Longest token lifetime `issueToken` grants.
 const MAX_TOKEN_DAYS: i32 = 3650;
 
@@ -39,14 +48,6 @@ impl Mutation {
     async fn fire(&self, ctx: &Context<'_>, fire: Fire) -> Result<Task> {
         engine(ctx).fire(actor(ctx)?, fire).await.gql().map(Task)
     }
-}
-
-async fn institution_ids(engine: &Engine, codes: &[String]) -> Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(codes.len());
-    for code in codes {
-        ids.push(engine.institution(code).await.gql()?.id);
-    }
-    Ok(ids)
 }
 
 fn task_fire(id: &ID, version: i64, transition: &str) -> Result<Fire> {
@@ -73,27 +74,10 @@ impl Mutation {
         let actor = actor(ctx)?;
         let draft =
             plan_file::parse(&yaml, "yaml", None, engine.lifecycles()).map_err(|problems| {
-                let first = problems
-                    .first()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                let list: Vec<Value> = problems
-                    .iter()
-                    .map(|p| json!({ "line": p.line, "column": p.column, "message": p.message }))
-                    .collect();
-                let count = list.len();
-                async_graphql::ErrorExtensions::extend_with(
-                    invalid(
-                        "yaml",
-                        format!("{count} problem(s) in the plan; first: {first}"),
-                    ),
-                    move |_, e| {
-                        e.set(
-                            "problems",
-                            async_graphql::Value::from_json(json!(list)).unwrap_or_default(),
-                        )
-                    },
-                )
+                to_gql(mandate_engine::Error::Problems {
+                    forbidden: false,
+                    problems,
+                })
             })?;
         engine
             .import_plan(actor, &draft, dry_run)
@@ -102,34 +86,35 @@ impl Mutation {
             .map(ImportResult)
     }
 
-    /// Sets who takes part in an action: one lead (also responsible), the responsible and the
-    /// partner institutions, by code. New institutions get a task in every open period; removed
-    /// ones have their still-pending tasks cancelled.
+    /// Changes who takes part in an action, by institution code. Each argument left out keeps that
+    /// part as it is; a list given replaces it whole. The lead must be among the responsible
+    /// institutions (else `VALIDATION`), and an action has at most 200 institutions. Institutions
+    /// added get a task in every open period; those removed have their still-pending tasks
+    /// cancelled, and the answer lists them (work already started is left as it is).
     async fn assign_action(
         &self,
         ctx: &Context<'_>,
         action_id: ID,
-        lead: String,
-        responsible: Vec<String>,
-        #[graphql(default)] partners: Vec<String>,
-    ) -> Result<Action> {
+        #[graphql(desc = "The lead institution; left out: the current lead.")] lead: Option<String>,
+        #[graphql(desc = "Every responsible institution, lead included; left out: unchanged.")]
+        responsible: Option<Vec<String>>,
+        #[graphql(desc = "Every partner institution; left out: unchanged, `[]`: none.")]
+        partners: Option<Vec<String>>,
+    ) -> Result<AssignResult> {
         let engine = engine(ctx);
         let actor = actor(ctx)?;
         let action_id = id::decode(&action_id, Kind::Action, "actionId")?;
-        let assignment = Assignment {
-            lead: engine.institution(&lead).await.gql()?.id,
-            responsible: institution_ids(engine, &responsible).await?,
-            partners: institution_ids(engine, &partners).await?,
+        let change = AssignmentChange {
+            lead,
+            responsible,
+            partners,
         };
-        engine
-            .assign_action(actor, action_id, assignment)
-            .await
-            .gql()?;
-        engine
-            .readable_action(actor, action_id)
-            .await
-            .gql()
-            .map(Action)
+        let assigned = engine.assign_action(actor, action_id, change).await.gql()?;
+        let action = engine.readable_action(actor, action_id).await.gql()?;
+        Ok(AssignResult {
+            action: Action(action),
+            cancelled_tasks: assigned.cancelled.into_iter().map(Task).collect(),
+        })
     }
 
     /// The task's institution acknowledges it.

@@ -38,17 +38,11 @@ struct Imported {
 
 async fn import_pna(db: &TestDb) -> Imported {
     let (app, _clock) = TestApp::new(db).await;
-    for code in ["ANITP", "IGPR", "DIICOT"] {
-        app.institution(code).await;
-    }
+    // Only the owner exists before: the plan creates the other institutions (an import may not
+    // rename institutions its coordinator does not manage).
+    app.institution("ANITP").await;
     let coordinator = app
         .token_for("coordonator@anitp.ro", UserRole::Coordinator, Some("ANITP"))
-        .await;
-    let igpr = app
-        .token_for("ofiter@igpr.ro", UserRole::Member, Some("IGPR"))
-        .await;
-    let diicot = app
-        .token_for("procuror@diicot.ro", UserRole::Member, Some("DIICOT"))
         .await;
     let answer = app
         .gql(
@@ -65,6 +59,12 @@ async fn import_pna(db: &TestDb) -> Imported {
         .expect("tasks counted");
     assert_eq!(tasks["created"], 520, "{imported:#}");
     let plan_id = imported["plan"]["id"].as_str().expect("plan id").to_owned();
+    let igpr = app
+        .token_for("ofiter@igpr.ro", UserRole::Member, Some("IGPR"))
+        .await;
+    let diicot = app
+        .token_for("procuror@diicot.ro", UserRole::Member, Some("DIICOT"))
+        .await;
     Imported {
         app,
         plan_id,
@@ -123,14 +123,29 @@ async fn a_plan_goes_from_import_to_a_completed_action_period(db: TestDb) {
         .gql(
             &s.coordinator,
             r#"mutation($id: ID!) { assignAction(actionId: $id, lead: "IGPR", responsible: ["IGPR"], partners: ["DIICOT"]) {
-                 assignments { institution { code } role lead }
-                 indicators { name }
-                 periods { id start end }
+                 action {
+                   assignments { institution { code } role lead }
+                   indicators { name }
+                   periods { id start end }
+                 }
+                 cancelledTasks { state institution { code } }
                } }"#,
             json!({ "id": action }),
         )
         .await;
-    let assigned = &data(&answer)["assignAction"];
+    // The plan gave 1.1.1 to ANITP with four partners: their ten pending tasks (2021, 2022) go.
+    let cancelled = data(&answer)["assignAction"]["cancelledTasks"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(cancelled.len(), 10, "{answer:#}");
+    assert!(
+        cancelled
+            .iter()
+            .all(|t| t["state"] == "cancelled" && t["institution"]["code"] != "IGPR"),
+        "{answer:#}"
+    );
+    let assigned = &data(&answer)["assignAction"]["action"];
     assert_eq!(
         assigned["assignments"],
         json!([

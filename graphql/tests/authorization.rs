@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chrono::Days;
 use mandate_engine::entity::{reporting_period, task};
 use mandate_engine::queries::TaskFilter;
-use mandate_engine::setup::{Assignment, NewAction, assignments_of};
+use mandate_engine::setup::{AssignmentChange, NewAction, assignments_of};
 use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_engine::{Actor, UserRole};
 use mandate_graphql::ServerConfig;
@@ -69,8 +69,8 @@ const Y: bool = true;
 const N: bool = false;
 
 /// Mutation (with its target) × role → allowed. Allowed: no error and the change is made.
-/// Refused: `FORBIDDEN` (`NOT_FOUND` for another's token, so that its owner stays unknown), and
-/// nothing changes.
+/// Refused: `FORBIDDEN`, or `NOT_FOUND` where the actor may not read the target (a task, an
+/// action, another's token), so that nothing tells it exists; and nothing changes.
 #[rustfmt::skip]
 const MATRIX: &[(&str, [bool; 7])] = &[
     //                                    admin coord other_coord member_own member_other lead_member auditor
@@ -165,7 +165,7 @@ const APPROVE_PERIOD: &str = r#"mutation($period: ID!) {
 }"#;
 
 const ASSIGN: &str = r#"mutation($action: ID!, $lead: String!, $responsible: [String!]!, $partners: [String!]!) {
-    assignAction(actionId: $action, lead: $lead, responsible: $responsible, partners: $partners) { id }
+    assignAction(actionId: $action, lead: $lead, responsible: $responsible, partners: $partners) { action { id } }
 }"#;
 
 const IMPORT: &str = r#"mutation($yaml: String!) {
@@ -273,6 +273,16 @@ fn verdict_hiding(answer: &Value, allowed: bool) -> Vec<String> {
     }
 }
 
+/// As [`verdict`] for an object the actor `reads`, else as [`verdict_hiding`]: what an actor may
+/// not read is not found, before any other check.
+fn verdict_for_reader(answer: &Value, allowed: bool, reads: bool) -> Vec<String> {
+    if reads {
+        verdict(answer, allowed)
+    } else {
+        verdict_hiding(answer, allowed)
+    }
+}
+
 /// The fixture, a server over it, and a token for every role.
 struct World {
     f: Fixture,
@@ -300,6 +310,17 @@ impl World {
 
     fn next(&self) -> u32 {
         self.counter.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Whether `role` reads the `field` (`task`, `action`) with global id `id`.
+    async fn reads(&self, role: &str, field: &str, id: &str) -> bool {
+        let query = format!("query($id: ID!) {{ {field}(id: $id) {{ id }} }}");
+        let answer = self.gql(role, &query, json!({ "id": id })).await;
+        match error_code(&answer).as_deref() {
+            None => true,
+            Some("NOT_FOUND") => false,
+            Some(other) => panic!("{field}({id}) as {role}: {other}"),
+        }
     }
 
     /// Runs an operation with the token of `role`.
@@ -481,9 +502,11 @@ impl World {
     ) -> Vec<String> {
         let before = self.task_of_me_in(from).await;
         let events = self.events_of(before.id).await;
-        let variables = json!({ "id": format!("Task:{}", before.id), "version": before.version });
+        let id = format!("Task:{}", before.id);
+        let reads = self.reads(role, "task", &id).await;
+        let variables = json!({ "id": id, "version": before.version });
         let answer = self.gql(role, operation, variables).await;
-        let mut problems = verdict(&answer, allowed);
+        let mut problems = verdict_for_reader(&answer, allowed, reads);
         let after = self.reload(before.id).await;
         let events_after = self.events_of(before.id).await;
         let (state, version, events_expected) = if allowed {
@@ -535,9 +558,12 @@ impl World {
                 .await;
         }
         let events = self.action_events().await;
+        let reads = self
+            .reads(role, "action", &format!("Action:{}", self.f.action.id))
+            .await;
         let variables = json!({ "period": format!("Period:{period_id}") });
         let answer = self.gql(role, APPROVE_PERIOD, variables).await;
-        let mut problems = verdict(&answer, allowed);
+        let mut problems = verdict_for_reader(&answer, allowed, reads);
         let approved_at = reporting_period::Entity::find_by_id(period_id)
             .one(self.f.engine.db())
             .await
@@ -583,8 +609,11 @@ impl World {
             "responsible": responsible,
             "partners": partners,
         });
+        let reads = self
+            .reads(role, "action", &format!("Action:{action_id}"))
+            .await;
         let answer = self.gql(role, ASSIGN, variables).await;
-        let mut problems = verdict(&answer, allowed);
+        let mut problems = verdict_for_reader(&answer, allowed, reads);
         let after = self.assignments(action_id).await;
         let expected = if allowed { wanted } else { before };
         require(&mut problems, after == expected, || {
@@ -703,15 +732,14 @@ async fn mutation_matrix(db: TestDb) {
         .await
         .expect("spare action");
     let (lead, _, _) = SHAPES[0];
-    let lead = world.institution_id(lead).await;
     f.engine
         .assign_action(
             &f.coordinator,
             spare.id,
-            Assignment {
-                lead,
-                responsible: vec![lead],
-                partners: vec![],
+            AssignmentChange {
+                lead: Some(lead.to_owned()),
+                responsible: Some(vec![lead.to_owned()]),
+                partners: Some(vec![]),
             },
         )
         .await
@@ -754,8 +782,8 @@ async fn read_scopes(db: TestDb) {
     let mut problems = Vec::new();
 
     // One task of ME: its institution, the action's lead, the plan's coordinator, admins and
-    // auditors read it; an institution with no part in it is refused, and an id nobody has is
-    // not found.
+    // auditors read it; to an institution with no part in it, it is not found, as an id nobody
+    // has.
     let me_task = f.task_of(&f.responsible).await;
     let task_query = "query($id: ID!) { task(id: $id) { id state } }";
     let me_task_id = format!("Task:{}", me_task.id);
@@ -765,8 +793,8 @@ async fn read_scopes(db: TestDb) {
         ("coordinator", None),
         ("admin", None),
         ("auditor", None),
-        ("member_other", Some("FORBIDDEN")),
-        ("other_coordinator", Some("FORBIDDEN")),
+        ("member_other", Some("NOT_FOUND")),
+        ("other_coordinator", Some("NOT_FOUND")),
     ] {
         let answer = world
             .gql(role, task_query, json!({ "id": me_task_id }))
@@ -857,15 +885,15 @@ async fn read_scopes(db: TestDb) {
         });
     }
 
-    // The action: read by the institutions assigned to it, refused to others.
+    // The action: read by the institutions assigned to it, not found for others.
     let action_query = "query($id: ID!) { action(id: $id) { id number } }";
     let action_id = format!("Action:{}", f.action.id);
     for (role, code) in [
         ("member_own", None),
         ("lead_member", None),
         ("coordinator", None),
-        ("member_other", Some("FORBIDDEN")),
-        ("other_coordinator", Some("FORBIDDEN")),
+        ("member_other", Some("NOT_FOUND")),
+        ("other_coordinator", Some("NOT_FOUND")),
     ] {
         let answer = world
             .gql(role, action_query, json!({ "id": action_id }))

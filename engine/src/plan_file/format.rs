@@ -40,15 +40,15 @@ pub struct RawHeader {
     pub reminder_policy: Option<Spanned<String>>,
 }
 
-/// One institution.
+/// One institution. Only `code` is required: an institution already in Mandate may be referred
+/// to by code alone, and a detail left out never overwrites the stored one.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawInstitution {
     pub code: Option<Spanned<String>>,
     pub name: Option<Spanned<String>>,
     pub parent: Option<Spanned<String>>,
-    #[serde(default)]
-    pub emails: Vec<Spanned<String>>,
+    pub emails: Option<Vec<Spanned<String>>>,
     pub language: Option<Spanned<String>>,
     pub time_zone: Option<Spanned<String>>,
 }

@@ -11,12 +11,12 @@ use serde_json::json;
 
 use super::{ActionDraft, PlanDraft};
 use crate::audit::{self, NewEvent};
-use crate::domain::Actor;
+use crate::domain::{Actor, UserRole};
 use crate::engine::Engine;
 use crate::entity::{action, indicator, institution, objective, performance_indicator, plan, task};
 use crate::error::{Error, Result};
 use crate::lifecycle::Lifecycle;
-use crate::setup::{self, Assignment};
+use crate::setup::{self, Assignment, InstitutionChange, InstitutionDefaults, InstitutionWrite};
 
 /// What an import did (or, in a dry run, would do) to one kind of record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct ImportSummary {
     pub changes: BTreeMap<&'static str, Change>,
     /// Pending tasks cancelled because their period is no longer in the plan.
     pub tasks_cancelled: usize,
+    /// Every detail of an existing institution that the import changes.
+    pub institution_changes: Vec<InstitutionChange>,
 }
 
 impl ImportSummary {
@@ -74,6 +76,39 @@ where
     }
 }
 
+/// Refuses, before anything is written, an actor who may not import this plan: only admins and
+/// coordinators of the plan's owner (and, for a plan already stored, of its stored owner).
+async fn may_import<C: ConnectionTrait>(db: &C, actor: &Actor, draft: &PlanDraft) -> Result<()> {
+    let owner = institution::Entity::find()
+        .filter(institution::Column::Code.eq(draft.plan.owner.as_str()))
+        .one(db)
+        .await?;
+    let owns = match &owner {
+        Some(owner) => actor.coordinates(owner.id),
+        // A plan whose owner the file creates: only an admin.
+        None => actor.role == UserRole::Admin,
+    };
+    if !owns {
+        return Err(Error::Forbidden(format!(
+            "{} may not import plans owned by {}",
+            actor.name, draft.plan.owner
+        )));
+    }
+    let stored = plan::Entity::find()
+        .filter(plan::Column::Code.eq(&draft.plan.code))
+        .one(db)
+        .await?;
+    if let Some(stored) = stored
+        && !actor.coordinates(stored.owner_id)
+    {
+        return Err(Error::Forbidden(format!(
+            "plan code `{}` belongs to a plan {} does not coordinate",
+            stored.code, actor.name
+        )));
+    }
+    Ok(())
+}
+
 impl Engine {
     /// Imports a checked plan in one transaction. A plan with the same code is updated in place.
     /// With `dry_run`, everything is done and then rolled back: the summary says what would change.
@@ -92,31 +127,56 @@ impl Engine {
             plan_code: draft.plan.code.clone(),
             ..Default::default()
         };
+        may_import(&txn, actor, draft).await?;
 
+        let defaults = InstitutionDefaults {
+            language: draft.plan.language.clone(),
+            time_zone: draft.plan.time_zone,
+        };
+        let (mut refused, mut unknown) = (Vec::new(), Vec::new());
         let mut institution_ids: BTreeMap<String, i64> = BTreeMap::new();
         for new in &draft.institutions {
-            let before = institution::Entity::find()
-                .filter(institution::Column::Code.eq(new.code.as_str()))
-                .one(&txn)
-                .await?;
-            let saved = setup::upsert_institution(&txn, now, new).await?;
-            let outcome = match before {
-                None => Outcome::Created,
-                Some(b) if b == saved => Outcome::Unchanged,
-                Some(_) => Outcome::Updated,
+            let place = draft
+                .institutions_at
+                .get(new.code.as_str())
+                .unwrap_or(&draft.at);
+            let write = match InstitutionWrite::prepare(&txn, now, new, &defaults).await {
+                Ok(write) => write,
+                Err(e @ (Error::Validation { .. } | Error::NotFound { .. })) => {
+                    unknown.push(place.problem(e.to_string()));
+                    continue;
+                }
+                Err(e) => return Err(e),
             };
+            if let Some(why) = write.refusal(actor) {
+                refused.push(place.problem(why));
+                continue;
+            }
+            let outcome = if write.creates() {
+                Outcome::Created
+            } else if write.changes.is_empty() {
+                Outcome::Unchanged
+            } else {
+                Outcome::Updated
+            };
+            summary
+                .institution_changes
+                .extend(write.changes.iter().cloned());
+            let saved = write.save(&txn).await?;
             summary.count("institutions", outcome);
             institution_ids.insert(saved.code.clone(), saved.id);
+        }
+        if !refused.is_empty() || !unknown.is_empty() {
+            let forbidden = !refused.is_empty();
+            refused.append(&mut unknown);
+            return Err(Error::Problems {
+                forbidden,
+                problems: refused,
+            });
         }
         let owner_id = *institution_ids
             .get(draft.plan.owner.as_str())
             .ok_or_else(|| Error::not_found("institution", &draft.plan.owner))?;
-        if !actor.coordinates(owner_id) {
-            return Err(Error::Forbidden(format!(
-                "{} may not import plans owned by {}",
-                actor.name, draft.plan.owner
-            )));
-        }
 
         let existing = plan::Entity::find()
             .filter(plan::Column::Code.eq(&draft.plan.code))
@@ -128,12 +188,6 @@ impl Engine {
                 setup::insert_plan(&txn, actor, now, &draft.plan).await?
             }
             Some(found) => {
-                if !actor.coordinates(found.owner_id) {
-                    return Err(Error::Forbidden(format!(
-                        "{} does not coordinate plan `{}`",
-                        actor.name, found.code
-                    )));
-                }
                 let mut model: plan::ActiveModel = found.into();
                 model.title.set_ne(draft.plan.title.clone());
                 model.owner_id.set_ne(owner_id);
@@ -322,7 +376,8 @@ impl Engine {
                 .count(txn)
         };
         let before = count_tasks().await?;
-        setup::assign(txn, actor, now, &saved, lifecycle, &assignment).await?;
+        let assigned = setup::assign(txn, actor, now, &saved, lifecycle, &assignment).await?;
+        summary.tasks_cancelled += assigned.cancelled.len();
         setup::open_periods(txn, actor, now, &saved, &lifecycle.initial, &a.periods).await?;
         let after = count_tasks().await?;
         let tasks = summary.changes.entry("tasks").or_default();

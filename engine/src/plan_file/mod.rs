@@ -6,45 +6,16 @@ mod import;
 mod recover;
 mod validate;
 
-use std::fmt;
+use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use crate::error::Problem;
 pub use import::{Change, ImportSummary};
 pub use validate::LANGUAGES;
 
 use crate::deadline::Period;
 use crate::lifecycle::Lifecycles;
 use crate::setup::{NewIndicator, NewInstitution, NewPlan};
-
-/// One mistake in a plan file, located.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub line: u64,
-    pub column: u64,
-    pub message: String,
-}
-
-impl Problem {
-    fn new(file: &str, line: u64, column: u64, message: String) -> Self {
-        Self {
-            file: file.to_owned(),
-            line,
-            column,
-            message,
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
-    }
-}
 
 /// An objective ready to write; `parent` is the number of its general objective.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +51,29 @@ pub struct PerformanceIndicatorDraft {
     pub comparison: Option<String>,
 }
 
+/// Where something is written in a plan file (or the institutions file it names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Place {
+    /// A problem at this place.
+    pub fn problem(&self, message: String) -> Problem {
+        Problem::new(&self.file, self.line, self.column, message)
+    }
+}
+
 /// A checked plan file: everything resolved, nothing written yet.
 #[derive(Debug, Clone)]
 pub struct PlanDraft {
     pub plan: NewPlan,
+    /// Where the plan header is written.
+    pub at: Place,
+    /// Where each institution (by code) is described.
+    pub institutions_at: BTreeMap<String, Place>,
     /// Parents before children.
     pub institutions: Vec<NewInstitution>,
     /// General objectives before their specific ones.
@@ -123,6 +113,7 @@ pub fn parse(
         return Err(problems);
     };
     let mut extra = Vec::new();
+    let mut extra_file = String::new();
     if let Some(reference) = &raw.institutions_file {
         let at = reference.referenced;
         match base_dir {
@@ -142,6 +133,7 @@ pub fn parse(
                             recover::read::<format::RawInstitutionsFile>(&text, &name);
                         problems.extend(more);
                         extra = found.map(|f| f.institutions).unwrap_or_default();
+                        extra_file = name;
                     }
                     Err(e) => problems.push(Problem::new(
                         file,
@@ -153,5 +145,5 @@ pub fn parse(
             }
         }
     }
-    validate::check(raw, file, extra, lifecycles, problems)
+    validate::check(raw, file, (&extra_file, extra), lifecycles, problems)
 }

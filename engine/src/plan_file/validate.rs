@@ -8,7 +8,7 @@ use serde_saphyr::{Location, Spanned};
 
 use super::format::{RawAction, RawFile, RawInstitution, RawLead, RawObjective, RawText};
 use super::recover::UNREADABLE;
-use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, PlanDraft, Problem};
+use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanDraft, Problem};
 use crate::deadline::{self, PlanPeriod};
 use crate::domain::{EmailAddress, InstitutionCode};
 use crate::lifecycle::Lifecycles;
@@ -106,7 +106,7 @@ impl Directory {
     }
 
     fn unknown(&self, written: &str) -> String {
-        let names = self.by_code.values().map(|i| i.name.as_str());
+        let names = self.by_code.values().filter_map(|i| i.name.as_deref());
         match did_you_mean(written, self.codes().chain(names)) {
             Some(guess) => format!("unknown institution `{written}` (did you mean `{guess}`?)"),
             None => format!("unknown institution `{written}`: declare it under `institutions:`"),
@@ -154,7 +154,7 @@ impl Directory {
 pub fn check(
     raw: RawFile,
     file: &str,
-    extra_institutions: Vec<Spanned<RawInstitution>>,
+    (extra_file, extra_institutions): (&str, Vec<Spanned<RawInstitution>>),
     lifecycles: &Lifecycles,
     mut problems: Vec<Problem>,
 ) -> Result<PlanDraft, Vec<Problem>> {
@@ -244,17 +244,19 @@ pub fn check(
         by_name: BTreeMap::new(),
     };
     let mut parents: Vec<(String, Spanned<String>)> = Vec::new();
-    let all_institutions: Vec<&Spanned<RawInstitution>> = extra_institutions
+    let all_institutions: Vec<(&str, &Spanned<RawInstitution>)> = extra_institutions
         .iter()
-        .chain(raw.institutions.iter())
+        .map(|i| (extra_file, i))
+        .chain(raw.institutions.iter().map(|i| (file, i)))
         .collect();
+    let mut institutions_at = BTreeMap::new();
     if all_institutions.is_empty() && raw.institutions_file.is_none() {
         c.at(
             &header_at,
             "no institutions: add `institutions:` or `institutions_file:`",
         );
     }
-    for inst in &all_institutions {
+    for (written_in, inst) in &all_institutions {
         let at = inst.referenced;
         let i = &inst.value;
         let Some(code) = c.required(&i.code, &at, "institution code") else {
@@ -274,11 +276,9 @@ pub fn check(
             );
             continue;
         }
-        let name = c
-            .required(&i.name, &at, &format!("name of institution {code_value}"))
-            .map(|n| n.value.clone());
+        let name = i.name.as_ref().map(|n| n.value.trim().to_owned());
         let mut emails = Vec::new();
-        for e in &i.emails {
+        for e in i.emails.iter().flatten() {
             match EmailAddress::parse(&e.value) {
                 Ok(addr) => emails.push(addr),
                 Err(_) if !readable(e) => {}
@@ -304,7 +304,7 @@ pub fn check(
                 None
             }
             Some(l) => Some(l.value.clone()),
-            None => language.clone(),
+            None => None,
         };
         let inst_tz = match &i.time_zone {
             Some(t) => t
@@ -317,27 +317,35 @@ pub fn check(
                     );
                 })
                 .ok(),
-            None => tz,
+            None => None,
         };
         if let Some(parent) = &i.parent {
             parents.push((code_value.as_str().to_owned(), parent.clone()));
         }
-        if let Some(name) = name {
+        if let Some(name) = &name {
             directory
                 .by_name
-                .insert(fold(&name), code_value.as_str().to_owned());
-            directory.by_code.insert(
-                code_value.as_str().to_owned(),
-                NewInstitution {
-                    code: code_value,
-                    name,
-                    parent: None,
-                    emails,
-                    language: inst_language.unwrap_or_else(|| "ro".to_owned()),
-                    time_zone: inst_tz.unwrap_or(chrono_tz::UTC),
-                },
-            );
+                .insert(fold(name), code_value.as_str().to_owned());
         }
+        institutions_at.insert(
+            code_value.as_str().to_owned(),
+            Place {
+                file: (*written_in).to_owned(),
+                line: at.line(),
+                column: at.column(),
+            },
+        );
+        directory.by_code.insert(
+            code_value.as_str().to_owned(),
+            NewInstitution {
+                code: code_value,
+                name,
+                parent: None,
+                emails: i.emails.as_ref().map(|_| emails),
+                language: inst_language,
+                time_zone: inst_tz,
+            },
+        );
     }
     for (child, parent) in &parents {
         match directory.find(&parent.value) {
@@ -434,6 +442,12 @@ pub fn check(
                 )]
             })?;
             Ok(PlanDraft {
+                at: Place {
+                    file: file.to_owned(),
+                    line: header_at.line(),
+                    column: header_at.column(),
+                },
+                institutions_at,
                 plan: NewPlan {
                     code,
                     title,

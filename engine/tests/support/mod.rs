@@ -11,7 +11,8 @@ use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::{action, institution, plan, task};
 use mandate_engine::lifecycle::Lifecycles;
 use mandate_engine::setup::{
-    Assignment, NewAction, NewIndicator, NewInstitution, NewObjective, NewPlan,
+    AssignmentChange, InstitutionDefaults, NewAction, NewIndicator, NewInstitution, NewObjective,
+    NewPlan,
 };
 use mandate_engine::{Engine, db};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -202,12 +203,16 @@ impl Fixture {
                     &admin,
                     NewInstitution {
                         code: InstitutionCode::parse(code).expect("code"),
-                        name: format!("Institution {code}"),
+                        name: Some(format!("Institution {code}")),
                         parent: parent.map(|p| InstitutionCode::parse(p).expect("code")),
-                        emails: vec![
+                        emails: Some(vec![
                             EmailAddress::parse(&format!("{}@example.ro", code.to_lowercase()))
                                 .expect("email"),
-                        ],
+                        ]),
+                        language: None,
+                        time_zone: None,
+                    },
+                    &InstitutionDefaults {
                         language: "ro".into(),
                         time_zone: tz,
                     },
@@ -272,10 +277,10 @@ impl Fixture {
             .assign_action(
                 &coordinator,
                 action.id,
-                Assignment {
-                    lead: lead.id,
-                    responsible: vec![responsible.id],
-                    partners: vec![p1.id, p2.id],
+                AssignmentChange {
+                    lead: Some(lead.code.clone()),
+                    responsible: Some(vec![lead.code.clone(), responsible.code.clone()]),
+                    partners: Some(vec![p1.code.clone(), p2.code.clone()]),
                 },
             )
             .await

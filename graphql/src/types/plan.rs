@@ -210,4 +210,30 @@ impl ImportResult {
     async fn tasks_cancelled(&self) -> u64 {
         self.0.tasks_cancelled as u64
     }
+    /// Every detail of an existing institution the import changes (or, on a dry run, would).
+    async fn institution_changes(&self) -> Vec<InstitutionChange> {
+        self.0
+            .institution_changes
+            .iter()
+            .map(|c| InstitutionChange {
+                code: c.code.clone(),
+                field: c.field.to_owned(),
+                from: c.from.clone(),
+                to: c.to.clone(),
+            })
+            .collect()
+    }
+}
+
+/// One detail of an existing institution changed by an import.
+#[derive(SimpleObject)]
+pub(crate) struct InstitutionChange {
+    /// The institution's code.
+    code: String,
+    /// `name`, `parent`, `emails`, `language` or `time_zone`.
+    field: String,
+    /// The stored value (addresses joined by `, `).
+    from: String,
+    /// The value from the file.
+    to: String,
 }

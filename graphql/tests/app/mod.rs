@@ -66,15 +66,19 @@ impl TestApp {
 
     /// Creates an institution (as the operator) unless it exists.
     pub async fn institution(&self, code: &str) -> i64 {
-        use mandate_engine::setup::NewInstitution;
+        use mandate_engine::setup::{InstitutionDefaults, NewInstitution};
         self.engine
             .upsert_institution(
                 &Actor::operator(),
                 NewInstitution {
                     code: InstitutionCode::parse(code).expect("code"),
-                    name: format!("Institution {code}"),
+                    name: Some(format!("Institution {code}")),
                     parent: None,
-                    emails: vec![],
+                    emails: None,
+                    language: None,
+                    time_zone: None,
+                },
+                &InstitutionDefaults {
                     language: "ro".into(),
                     time_zone: chrono_tz::Europe::Bucharest,
                 },

@@ -16,7 +16,10 @@ use mandate_engine::Engine;
 use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
 use mandate_engine::entity::{objective, plan, task};
-use mandate_engine::setup::{self, Assignment, NewAction, NewInstitution, NewObjective, NewPlan};
+use mandate_engine::setup::{
+    self, Assignment, InstitutionDefaults, InstitutionWrite, NewAction, NewInstitution,
+    NewObjective, NewPlan,
+};
 use sea_orm::TransactionTrait;
 
 use super::Config;
@@ -160,6 +163,10 @@ pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
     period: (NaiveDate, NaiveDate),
 ) -> anyhow::Result<(Vec<i64>, plan::Model, objective::Model)> {
     let tz = chrono_tz::Europe::Bucharest;
+    let defaults = InstitutionDefaults {
+        language: "ro".into(),
+        time_zone: tz,
+    };
     let mut institutions = Vec::with_capacity(count);
     for i in 0..count {
         let emails = if with_addresses {
@@ -171,13 +178,14 @@ pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
         };
         let new = NewInstitution {
             code: InstitutionCode::parse(&format!("BENCH-{i}"))?,
-            name: format!("Instituție de test {i}"),
+            name: Some(format!("Instituție de test {i}")),
             parent: None,
-            emails,
-            language: "ro".into(),
-            time_zone: tz,
+            emails: Some(emails),
+            language: None,
+            time_zone: None,
         };
-        institutions.push(setup::upsert_institution(db, now, &new).await?.id);
+        let write = InstitutionWrite::prepare(db, now, &new, &defaults).await?;
+        institutions.push(write.save(db).await?.id);
     }
     let plan = setup::insert_plan(
         db,
@@ -261,7 +269,7 @@ async fn make_plan(
         let pick = |k: usize| institutions[1 + (a + k) % 7];
         let assignment = Assignment {
             lead: pick(0),
-            responsible: vec![pick(1)],
+            responsible: vec![pick(0), pick(1)],
             partners: vec![pick(2), pick(3)],
         };
         setup::assign(&txn, &actor, now, &action, &lifecycle, &assignment).await?;
