@@ -21,6 +21,7 @@ use super::{Kind, status};
 use crate::engine::Engine;
 use crate::entity::{action, event, indicator, institution, notification, objective, plan, task};
 use crate::error::{Error, Result};
+use crate::lifecycle::Lifecycle;
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
 use crate::setup::action_and_plan;
 
@@ -139,14 +140,14 @@ impl Engine {
         let mut outcomes = futures_util::stream::iter(claimed)
             .map(|n| async move {
                 let outcome = match self.compose(sender, &n).await {
-                    Ok(Some(message)) => match sender.transport.send(message).await {
+                    Ok(Ok(message)) => match sender.transport.send(message).await {
                         Ok(()) => Outcome::Sent(message_id(&n, &sender.settings)),
                         Err(SendError::Transient(e)) if n.attempts + 1 < sender.max_attempts => {
                             Outcome::Retry(e)
                         }
                         Err(e) => Outcome::Failed(e.to_string()),
                     },
-                    Ok(None) => Outcome::Dropped("no longer relevant".to_owned()),
+                    Ok(Err(why)) => Outcome::Dropped(why),
                     Err(Error::Database(e)) => return Err(Error::Database(e)),
                     Err(e) => Outcome::Failed(e.to_string()),
                 };
@@ -225,8 +226,12 @@ impl Engine {
         Ok(counted)
     }
 
-    /// The message for `n`, or `None` when it no longer applies.
-    async fn compose(&self, sender: &Sender, n: &notification::Model) -> Result<Option<Message>> {
+    /// The message for `n`, or why it no longer applies.
+    async fn compose(
+        &self,
+        sender: &Sender,
+        n: &notification::Model,
+    ) -> Result<Result<Message, String>> {
         let kind = Kind::parse(&n.kind)
             .ok_or_else(|| Error::validation("kind", format!("unknown kind `{}`", n.kind)))?;
         let recipient_institution = institution::Entity::find_by_id(n.institution_id)
@@ -241,7 +246,7 @@ impl Engine {
         let public_url = sender.settings.public_url.trim_end_matches('/');
         let mut facts = match n.task_id {
             Some(task_id) => match self.task_facts(kind, task_id).await? {
-                Some((mut facts, task, pending)) => {
+                Ok((mut facts, task, pending)) => {
                     let asks_for_acknowledgement = matches!(
                         kind,
                         Kind::Assigned
@@ -258,11 +263,11 @@ impl Engine {
                     }
                     facts
                 }
-                None => return Ok(None),
+                Err(why) => return Ok(Err(why)),
             },
             None => match self.digest_facts(&recipient_institution).await? {
                 Some(facts) => facts,
-                None => return Ok(None),
+                None => return Ok(Err("nothing left for the digest".to_owned())),
             },
         };
         facts["links"]["settings"] = json!(settings_link);
@@ -299,27 +304,27 @@ impl Engine {
                 rendered.html,
             ))
             .map_err(|e| Error::validation("message", e.to_string()))?;
-        Ok(Some(message))
+        Ok(Ok(message))
     }
 
     /// What a task's message shows, the task, and whether it still waits to be acknowledged;
-    /// `None` when a deadline message no longer applies.
+    /// or why the message no longer applies.
     async fn task_facts(
         &self,
         kind: Kind,
         task_id: i64,
-    ) -> Result<Option<(Value, task::Model, bool)>> {
+    ) -> Result<Result<(Value, task::Model, bool), String>> {
         let Some(task) = task::Entity::find_by_id(task_id).one(self.db()).await? else {
-            return Ok(None);
+            return Ok(Err("the task no longer exists".to_owned()));
         };
-        if (kind.is_deadline() || kind == Kind::Escalation) && !task.open {
-            return Ok(None);
-        }
         let (action, plan) = action_and_plan(self.db(), task.action_id).await?;
-        let pending = task.state == self.lifecycle(&plan.lifecycle)?.initial;
-        // A chase written by a tick that read the task just before it was acknowledged.
-        if kind == Kind::AckChase && !pending {
-            return Ok(None);
+        let lifecycle = self.lifecycle(&plan.lifecycle)?;
+        let pending = task.state == lifecycle.initial;
+        if !still_applies(kind, &task, &lifecycle) {
+            return Ok(Err(format!(
+                "no longer applies: the task is now `{}`",
+                task.state
+            )));
         }
         let objective = objective::Entity::find_by_id(action.objective_id)
             .one(self.db())
@@ -352,7 +357,7 @@ impl Engine {
         let due_date = task.due_at.with_timezone(&tz).date_naive();
         let today = self.now().with_timezone(&tz).date_naive();
         let days = (due_date - today).num_days().abs();
-        Ok(Some((
+        Ok(Ok((
             json!({
                 "plan": { "code": plan.code, "title": plan.title },
                 "objective": { "number": objective.number, "title": objective.title },
@@ -465,6 +470,22 @@ impl DigestCache {
             "due": format_date(t.due_at.with_timezone(&tz).date_naive()),
             "state": t.state,
         }))
+    }
+}
+
+/// Whether a message of `kind` about `task` still holds as the task now is: a new task only while
+/// it waits to be acknowledged (so not once acknowledged, declined or cancelled), an
+/// acknowledgement chase likewise, deadline reminders and escalations while it is open, a return
+/// while the task is still where the return put it, a sign-off while it stays signed off.
+fn still_applies(kind: Kind, task: &task::Model, lifecycle: &Lifecycle) -> bool {
+    match kind {
+        Kind::Assigned | Kind::AckChase => task.open && task.state == lifecycle.initial,
+        Kind::Reminder | Kind::DueToday | Kind::Overdue | Kind::Escalation => task.open,
+        Kind::Returned => lifecycle
+            .transition("return")
+            .is_some_and(|t| task.open && t.to == task.state),
+        Kind::Approved => task.state == lifecycle.completion.signed_off_state,
+        Kind::Digest => true,
     }
 }
 
