@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -44,6 +45,29 @@ fn generate() -> Result<String> {
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::validation("token", format!("no randomness available: {e}")))?;
     Ok(format!("{TOKEN_PREFIX}{}", crate::hex::encode(&bytes)))
+}
+
+/// Issues a token for user `user_id` in `db` (a transaction, or not), with no check of who asks.
+pub(crate) async fn insert_token<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    now: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    label: Option<String>,
+) -> Result<IssuedToken> {
+    let token = generate()?;
+    let record = api_token::ActiveModel {
+        user_id: Set(user_id),
+        token_hash: Set(hash(&token)),
+        label: Set(label),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(IssuedToken { token, record })
 }
 
 /// The actor a stored user acts as.
@@ -157,19 +181,7 @@ impl Engine {
             Err(Error::NotFound { .. }) if actor.role != UserRole::Admin => return Err(refused()),
             Err(e) => return Err(e),
         };
-        let token = generate()?;
-        let record = api_token::ActiveModel {
-            user_id: Set(target.id),
-            token_hash: Set(hash(&token)),
-            label: Set(label),
-            created_at: Set(now),
-            expires_at: Set(expires_at),
-            revoked_at: Set(None),
-            ..Default::default()
-        }
-        .insert(self.db())
-        .await?;
-        Ok(IssuedToken { token, record })
+        insert_token(self.db(), target.id, now, expires_at, label).await
     }
 
     /// Revokes a token; revoking it again changes nothing.

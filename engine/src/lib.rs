@@ -12,6 +12,7 @@ pub mod engine;
 pub mod entity;
 pub mod error;
 mod hex;
+pub mod invitations;
 pub mod lifecycle;
 pub mod mail;
 pub mod notifications;

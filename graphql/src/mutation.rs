@@ -335,4 +335,29 @@ impl Mutation {
             .gql()
             .map(Token)
     }
+
+    /// Invites a person to act for an institution, as a `MEMBER` (the role cannot be chosen).
+    /// Allowed to admins, to the institution's coordinators, and to the coordinators of a plan in
+    /// which the institution is assigned to an action (responsible or partner); anyone else gets
+    /// `FORBIDDEN`, checked before the other arguments. An unknown institution is `NOT_FOUND`; an
+    /// e-mail address already in use is `VALIDATION` on `email`. Creates the user and, in the
+    /// same transaction, an `invitation` e-mail in the outbox, in the institution's language: it
+    /// names who invited, the institution and the plans it takes part in, and carries a link
+    /// (HMAC-signed, valid 14 days, usable once) to a page whose button gives the person an API
+    /// token, valid 90 days and shown only there.
+    async fn invite_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The person's e-mail address; the invitation goes there.")] email: String,
+        #[graphql(desc = "The person's name, as the invitation and the directory show it.")]
+        name: String,
+        #[graphql(desc = "The code of the institution the person will act for.")]
+        institution: String,
+    ) -> Result<User> {
+        engine(ctx)
+            .invite_member(actor(ctx)?, &email, &name, &institution)
+            .await
+            .gql()
+            .map(|invited| User(invited.user))
+    }
 }

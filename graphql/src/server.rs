@@ -72,6 +72,10 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
         .route("/readyz", get(readyz))
         .route("/ack/{token}", get(links::show).post(links::confirm))
         .route("/notifications/{code}", get(links::settings))
+        .route(
+            "/invitation/{token}",
+            get(links::show_invitation).post(links::accept_invitation),
+        )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
@@ -88,12 +92,14 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
         .with_state(state))
 }
 
-/// The span of a request: method and path, with acknowledge-link tokens left out of the logs
-/// (each is a capability until it is used).
+/// The span of a request: method and path, with acknowledge- and invitation-link tokens left out
+/// of the logs (each is a capability until it is used).
 fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
     let path = request.uri().path();
     let path = if path.starts_with("/ack/") {
         "/ack/…"
+    } else if path.starts_with("/invitation/") {
+        "/invitation/…"
     } else {
         path
     };

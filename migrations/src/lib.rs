@@ -7,6 +7,7 @@ mod m20261123_000002_plans;
 mod m20261123_000003_tasks;
 mod m20261123_000004_api_tokens;
 mod m20261123_000005_notifications;
+mod m20261123_000006_invitations;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_tasks::Migration),
             Box::new(m20261123_000004_api_tokens::Migration),
             Box::new(m20261123_000005_notifications::Migration),
+            Box::new(m20261123_000006_invitations::Migration),
         ]
     }
 }

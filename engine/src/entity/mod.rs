@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod event;
 pub mod indicator;
 pub mod institution;
+pub mod invitation;
 pub mod notification;
 pub mod notification_setting;
 pub mod objective;

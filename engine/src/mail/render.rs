@@ -12,6 +12,7 @@ use crate::notifications::Kind;
 const TEXT: &str = include_str!("../../../workflows/mail/message.txt");
 const HTML: &str = include_str!("../../../workflows/mail/message.html");
 const LINK_PAGE: &str = include_str!("../../../workflows/mail/link.html");
+const INVITATION_PAGE: &str = include_str!("../../../workflows/mail/invitation.html");
 const LANGUAGES: [(&str, &str); 3] = [
     ("ro", include_str!("../../../workflows/mail/ro.yaml")),
     ("en", include_str!("../../../workflows/mail/en.yaml")),
@@ -46,6 +47,8 @@ impl Renderer {
             .map_err(|e| format!("workflows/mail/message.html: {e}"))?;
         env.add_template("link.html", LINK_PAGE)
             .map_err(|e| format!("workflows/mail/link.html: {e}"))?;
+        env.add_template("invitation.html", INVITATION_PAGE)
+            .map_err(|e| format!("workflows/mail/invitation.html: {e}"))?;
         let mut words = BTreeMap::new();
         for (language, source) in LANGUAGES {
             let parsed: serde_json::Value = serde_saphyr::from_str(source)
@@ -58,6 +61,15 @@ impl Renderer {
                             kind.as_str()
                         ));
                     }
+                }
+            }
+            for outcome in [
+                "title", "question", "button", "done", "invalid", "expired", "used",
+            ] {
+                if parsed["invitation"][outcome].as_str().is_none() {
+                    return Err(format!(
+                        "workflows/mail/{language}.yaml: no `invitation.{outcome}`"
+                    ));
                 }
             }
             words.insert(language, parsed);
@@ -94,6 +106,37 @@ impl Renderer {
             .get_template("link.html")
             .and_then(|t| t.render(Value::from(Serde(&context))))
             .map_err(|e| format!("link.html ({language}): {e}"))
+    }
+
+    /// The page an invitation link shows: `outcome` is `confirm` (with a button posting to
+    /// `form_action`; `facts` has `user` and `institution`), `done` (`facts` has `key`, the access
+    /// key shown once, and `key_expires`), `invalid`, `expired` or `used`.
+    pub fn invitation_page(
+        &self,
+        language: &str,
+        outcome: &str,
+        facts: &serde_json::Value,
+        form_action: &str,
+    ) -> Result<String, String> {
+        let (language, words) = self.words_for(language);
+        let mut context = facts.clone();
+        context["language"] = json!(language);
+        context["labels"] = words["labels"].clone();
+        context["page"] = words["invitation"].clone();
+        context["outcome"] = json!(outcome);
+        context["form_action"] = json!(form_action);
+        let question = self
+            .env
+            .render_str(
+                words["invitation"]["question"].as_str().unwrap_or_default(),
+                Value::from(Serde(&context)),
+            )
+            .map_err(|e| format!("{language} invitation question: {e}"))?;
+        context["question"] = json!(question);
+        self.env
+            .get_template("invitation.html")
+            .and_then(|t| t.render(Value::from(Serde(&context))))
+            .map_err(|e| format!("invitation.html ({language}): {e}"))
     }
 
     /// The page the `List-Unsubscribe` link opens: an institution's delivery and send time, and
@@ -208,6 +251,9 @@ mod tests {
         for language in ["ro", "en", "pl"] {
             for kind in Kind::ALL {
                 let mut facts = facts();
+                if kind == Kind::Invitation {
+                    continue;
+                }
                 if kind == Kind::Digest {
                     facts["sections"] = json!([{ "label": "overdue", "tasks": [
                         { "plan": "PNA", "action_number": "1.1.1", "action_text": "Campanii", "due": "31.12.2021", "state": "pending" }
@@ -254,5 +300,97 @@ mod tests {
             "{}",
             ro.text
         );
+    }
+
+    #[test]
+    fn invitations_render_in_every_language() {
+        let renderer = Renderer::builtin().unwrap();
+        let facts = json!({
+            "institution": { "code": "DIICOT", "name": "Direcția de Investigare a Infracțiunilor de Criminalitate Organizată și Terorism" },
+            "invitee": { "name": "Ana Ionescu", "email": "ana@diicot.example" },
+            "inviter": { "name": "Ioana <Popescu>", "email": "ioana@anitp.example",
+                         "institution": { "code": "ANITP", "name": "Agenția Națională împotriva Traficului de Persoane" } },
+            "plans": [{ "code": "pna", "title": "Planul național de acțiune 2021–2022" }],
+            "expires": "15.01.2021",
+            "links": {
+                "invitation": "https://mandate.example/invitation/1.2.abc",
+                "settings": "https://mandate.example/notifications/DIICOT",
+            },
+        });
+        let mut subjects = Vec::new();
+        for language in ["ro", "en", "pl"] {
+            let r = renderer.render(language, Kind::Invitation, &facts).unwrap();
+            assert!(r.subject.contains("DIICOT"), "{language}: {}", r.subject);
+            // The HTML part writes `/` as `&#x2f;`, which is the same to a browser.
+            for part in [r.text.clone(), r.html.replace("&#x2f;", "/")] {
+                for shown in [
+                    "https://mandate.example/invitation/1.2.abc",
+                    "Planul național de acțiune 2021–2022",
+                    "15.01.2021",
+                    "ioana@anitp.example",
+                    "Direcția de Investigare",
+                ] {
+                    assert!(part.contains(shown), "{language} lacks {shown}: {part}");
+                }
+                assert!(
+                    !part.contains("{{") && !part.contains("undefined"),
+                    "{part}"
+                );
+            }
+            // What people typed is escaped in HTML.
+            assert!(r.html.contains("Ioana &lt;Popescu&gt;"), "{}", r.html);
+            assert!(r.text.contains("Ioana <Popescu>"), "{}", r.text);
+            subjects.push(r.subject);
+        }
+        assert_eq!(subjects[0], "Invitație în Mandate pentru DIICOT");
+        assert_eq!(subjects[1], "Invitation to Mandate for DIICOT");
+        assert_eq!(subjects[2], "Zaproszenie do systemu Mandate dla DIICOT");
+        // Invited by the operator, for an institution in no plan yet.
+        let mut bare = facts.clone();
+        bare["inviter"] = serde_json::Value::Null;
+        bare["plans"] = json!([]);
+        let r = renderer.render("ro", Kind::Invitation, &bare).unwrap();
+        assert!(r.text.contains("Ați primit o invitație"), "{}", r.text);
+        assert!(
+            r.text.contains("nu participă încă la niciun plan"),
+            "{}",
+            r.text
+        );
+
+        let page = |outcome: &str, facts: &serde_json::Value| {
+            renderer
+                .invitation_page("pl", outcome, facts, "/invitation/t")
+                .unwrap()
+        };
+        let confirm = page(
+            "confirm",
+            &json!({
+                "user": { "name": "Anna Kowalska", "email": "anna@kpp.example" },
+                "institution": { "code": "KPP", "name": "Komenda Powiatowa Policji w Lubartowie" },
+            }),
+        );
+        assert!(
+            confirm.contains("Anna Kowalska, prosimy o potwierdzenie"),
+            "{confirm}"
+        );
+        assert!(
+            confirm.contains("method=\"post\" action=\"&#x2f;invitation&#x2f;t\""),
+            "{confirm}"
+        );
+        let done = page(
+            "done",
+            &json!({ "key": "mdt_abc", "key_expires": "01.04.2021" }),
+        );
+        assert!(
+            done.contains("mdt_abc") && done.contains("01.04.2021"),
+            "{done}"
+        );
+        for outcome in ["invalid", "expired", "used"] {
+            let shown = page(outcome, &json!({}));
+            assert!(
+                !shown.contains("undefined") && shown.contains("<p>"),
+                "{shown}"
+            );
+        }
     }
 }

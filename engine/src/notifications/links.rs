@@ -53,7 +53,7 @@ fn signed_text(n: &notification::Model, expires: i64) -> String {
     )
 }
 
-fn mac(secret: &[u8], text: &str) -> Result<Hmac<Sha256>> {
+pub(crate) fn mac(secret: &[u8], text: &str) -> Result<Hmac<Sha256>> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret)
         .map_err(|e| Error::validation("secret", e.to_string()))?;
     mac.update(text.as_bytes());
@@ -63,7 +63,7 @@ fn mac(secret: &[u8], text: &str) -> Result<Hmac<Sha256>> {
 impl Engine {
     /// The server's link-signing secret: made on first use, kept in the database, shared by
     /// replicas.
-    async fn link_secret(&self) -> Result<Vec<u8>> {
+    pub(crate) async fn link_secret(&self) -> Result<Vec<u8>> {
         if let Some(found) = setting::Entity::find_by_id(SECRET).one(self.db()).await? {
             return hex::decode(&found.value)
                 .ok_or_else(|| Error::validation("secret", "unreadable"));

@@ -44,11 +44,13 @@ pub enum Kind {
     Approved,
     /// One a day per institution: its due, overdue and unacknowledged tasks.
     Digest,
+    /// To a person invited as a member of an institution: how to get access.
+    Invitation,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Assigned,
         Kind::Reminder,
         Kind::DueToday,
@@ -58,6 +60,7 @@ impl Kind {
         Kind::Returned,
         Kind::Approved,
         Kind::Digest,
+        Kind::Invitation,
     ];
 
     /// The stored name.
@@ -72,6 +75,7 @@ impl Kind {
             Kind::Returned => "returned",
             Kind::Approved => "approved",
             Kind::Digest => "digest",
+            Kind::Invitation => "invitation",
         }
     }
 
@@ -116,8 +120,8 @@ pub struct NewNotification {
 }
 
 impl NewNotification {
-    /// The idempotency key: the subject (task, or institution for a digest), kind, slot and
-    /// recipient.
+    /// The idempotency key: the subject (task, or institution for a digest or an invitation),
+    /// kind, slot and recipient.
     pub fn key(&self) -> String {
         let subject = match self.task_id {
             Some(task) => format!("t{task}"),

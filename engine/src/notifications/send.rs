@@ -265,6 +265,15 @@ impl Engine {
                 }
                 Err(why) => return Ok(Err(why)),
             },
+            None if kind == Kind::Invitation => {
+                match self
+                    .invitation_facts(n, &recipient_institution, public_url)
+                    .await?
+                {
+                    Ok(facts) => facts,
+                    Err(why) => return Ok(Err(why)),
+                }
+            }
             None => match self.digest_facts(&recipient_institution).await? {
                 Some(facts) => facts,
                 None => return Ok(Err("nothing left for the digest".to_owned())),
@@ -485,7 +494,8 @@ fn still_applies(kind: Kind, task: &task::Model, lifecycle: &Lifecycle) -> bool 
             .transition("return")
             .is_some_and(|t| task.open && t.to == task.state),
         Kind::Approved => task.state == lifecycle.completion.signed_off_state,
-        Kind::Digest => true,
+        // Not about a task.
+        Kind::Digest | Kind::Invitation => true,
     }
 }
 

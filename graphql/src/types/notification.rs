@@ -21,7 +21,7 @@ impl Notification {
         encode(Kind::Notification, self.0.id)
     }
     /// `assigned`, `reminder`, `due_today`, `overdue`, `ack_chase`, `escalation`, `returned`,
-    /// `approved` or `digest`.
+    /// `approved`, `digest` or `invitation`.
     async fn kind(&self) -> &str {
         &self.0.kind
     }
@@ -42,8 +42,8 @@ impl Notification {
         )
         .map(Institution)
     }
-    /// The task it is about, if the viewer may read it (none for a digest; an escalation to a
-    /// parent institution does not open the child's task to it).
+    /// The task it is about, if the viewer may read it (none for a digest or an invitation; an
+    /// escalation to a parent institution does not open the child's task to it).
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
         let Some(id) = self.0.task_id else {
             return Ok(None);
