@@ -4,6 +4,7 @@
 
 mod context;
 mod error;
+mod graphiql;
 mod id;
 mod links;
 mod loaders;

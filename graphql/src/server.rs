@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::Data;
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use mandate_engine::mail::Renderer;
 use mandate_engine::{Engine, Error, accounts};
@@ -26,9 +26,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::context::Viewer;
-use crate::links;
 use crate::loaders::Loaders;
 use crate::schema::{MandateSchema, SchemaOptions, build_schema};
+use crate::{graphiql, links};
 
 /// How the server is set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,8 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
         renderer: Arc::new(Renderer::builtin()?),
     };
     let timed = Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(graphiql::page).post(graphql))
+        .route("/assets/graphiql/{name}", get(graphiql::asset))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/ack/{token}", get(links::show).post(links::confirm))
@@ -195,16 +196,6 @@ async fn graphql(State(app): State<AppState>, headers: HeaderMap, body: Body) ->
         }
     }
     GraphQLResponse::from(response).into_response()
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("Mandate")
-            .finish(),
-    )
 }
 
 /// The token of a `connection_init` payload: `{"Authorization": "Bearer …"}` or `{"token": "…"}`.
