@@ -1,4 +1,5 @@
 //! Mandate works without the internet (it runs inside closed networks): no page the server serves
+//! (GraphiQL, the acknowledge, invitation and notification-settings pages, the error answers)
 //! loads, posts to or opens anything on another host, and every asset GraphiQL needs is served by
 //! the server itself, with a fitting content type and a long cache lifetime.
 
@@ -189,12 +190,13 @@ async fn no_served_page_references_another_host() {
 
     // Every page and answer: (POST?, path, status, content type).
     let ack = format!("/ack/{token}");
-    let pages: [(bool, &str, u16, &str); 9] = [
+    let pages: [(bool, &str, u16, &str); 10] = [
         (false, "/graphql", 200, "text/html"),
         (false, &ack, 200, "text/html"),
         (true, &ack, 200, "text/html"),
         (true, &ack, 409, "text/html"),
         (false, "/ack/1.2.3", 400, "text/html"),
+        (false, "/invitation/1.2.3", 400, "text/html"),
         (false, "/notifications/ANITP", 200, "text/html"),
         (false, "/notifications/NOSUCH", 404, "text/plain"),
         (false, "/no/such/page", 404, "application/json"),
