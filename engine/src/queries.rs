@@ -10,7 +10,7 @@ use sea_orm::{
 
 use crate::engine::Engine;
 use crate::entity::{event, plan, task};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Which tasks to list. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +23,26 @@ pub struct TaskFilter {
     pub due_before: Option<DateTime<Utc>>,
     /// `Some(true)`: only open tasks past their due instant (as of the engine's clock).
     pub overdue: Option<bool>,
+}
+
+impl TaskFilter {
+    /// The most states a filter may name: a lifecycle has a handful.
+    pub const MAX_STATES: usize = 50;
+
+    /// Refuses a filter whose lists are longer than any lifecycle needs, before any query.
+    pub fn check(&self) -> Result<()> {
+        if self.states.len() > Self::MAX_STATES {
+            return Err(Error::validation(
+                "filter.states",
+                format!(
+                    "{} states given; at most {}",
+                    self.states.len(),
+                    Self::MAX_STATES
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Counts of a plan's tasks, for `mandate status`.

@@ -92,6 +92,7 @@ impl Engine {
         after: Option<TaskCursor>,
         limit: u64,
     ) -> Result<Vec<task::Model>> {
+        filter.check()?;
         let mut query = self.visible_task_query(actor, filter);
         if let Some(after) = after {
             query = query.filter(
@@ -114,6 +115,7 @@ impl Engine {
 
     /// How many tasks `actor` may read match `filter`.
     pub async fn count_visible_tasks(&self, actor: &Actor, filter: &TaskFilter) -> Result<u64> {
+        filter.check()?;
         Ok(self
             .visible_task_query(actor, filter)
             .count(self.db())

@@ -6,6 +6,7 @@ mod context;
 mod error;
 mod graphiql;
 mod id;
+pub mod limits;
 mod links;
 mod loaders;
 mod mutation;

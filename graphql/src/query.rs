@@ -76,6 +76,7 @@ impl Query {
     }
 
     /// The plans the viewer may read, by code.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
         let found = engine(ctx).visible_plans(actor(ctx)?).await.gql()?;
         Ok(found.into_iter().map(Plan).collect())

@@ -13,15 +13,15 @@ use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{Request, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use mandate_engine::mail::Renderer;
 use mandate_engine::{Engine, Error, accounts};
 use serde_json::json;
 use tokio::net::TcpListener;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -77,9 +77,9 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
             "/invitation/{token}",
             get(links::show_invitation).post(links::accept_invitation),
         )
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+        .layer(middleware::from_fn_with_state(
             config.request_timeout,
+            time_limit,
         ));
     Ok(Router::new()
         .merge(timed)
@@ -122,6 +122,22 @@ pub async fn serve(
 fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
     (status, axum::Json(body)).into_response()
+}
+
+/// Stops a request that runs longer than `limit` (its transaction, not committed, rolls back) and
+/// answers `408` with a JSON error, as every other refusal.
+async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            "TIMEOUT",
+            format!(
+                "the request took longer than {} s and was stopped",
+                limit.as_secs_f64()
+            ),
+        ),
+    }
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
@@ -190,9 +206,14 @@ async fn graphql(State(app): State<AppState>, headers: HeaderMap, body: Body) ->
     for error in &mut response.errors {
         // Errors raised before any resolver ran (syntax, unknown field, depth, complexity) have
         // no code of ours: they are the request's fault.
+        let code = match error.message.as_str() {
+            "Query is too complex." => "QUERY_TOO_COMPLEX",
+            "Query is nested too deep." => "QUERY_TOO_DEEP",
+            _ => "BAD_REQUEST",
+        };
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
-            extensions.set("code", "BAD_REQUEST");
+            extensions.set("code", code);
         }
     }
     GraphQLResponse::from(response).into_response()

@@ -696,7 +696,7 @@ async fn bad_requests_get_clear_errors_and_the_server_keeps_serving(db: TestDb) 
     let answer = app.gql(&token, &bomb, json!({})).await;
     assert_eq!(
         error_code(&answer).as_deref(),
-        Some("BAD_REQUEST"),
+        Some("QUERY_TOO_DEEP"),
         "{answer:#}"
     );
     assert!(
@@ -719,7 +719,7 @@ async fn bad_requests_get_clear_errors_and_the_server_keeps_serving(db: TestDb) 
         .await;
     assert_eq!(
         error_code(&answer).as_deref(),
-        Some("BAD_REQUEST"),
+        Some("QUERY_TOO_COMPLEX"),
         "{answer:#}"
     );
     assert!(error_message(&answer).contains("complex"), "{answer:#}");

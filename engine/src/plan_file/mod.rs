@@ -11,7 +11,7 @@ use std::path::Path;
 
 pub use crate::error::Problem;
 pub use import::{Change, ImportSummary};
-pub use validate::LANGUAGES;
+pub use validate::{LANGUAGES, MAX_TASKS_PER_PLAN};
 
 use crate::deadline::Period;
 use crate::lifecycle::Lifecycles;

@@ -12,8 +12,11 @@ use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanD
 use crate::deadline::{self, PlanPeriod};
 use crate::domain::{EmailAddress, InstitutionCode};
 use crate::lifecycle::Lifecycles;
-use crate::setup::{NewIndicator, NewInstitution, NewPlan};
+use crate::setup::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
 use crate::text::{did_you_mean, fold};
+
+/// The most tasks one plan file may yield: bounds the work of one import.
+pub const MAX_TASKS_PER_PLAN: usize = 20_000;
 
 /// The languages Mandate writes mail in.
 pub const LANGUAGES: [&str; 3] = ["ro", "pl", "en"];
@@ -418,6 +421,19 @@ pub fn check(
         }
     }
 
+    let tasks: usize = actions
+        .iter()
+        .map(|a: &ActionDraft| a.periods.len() * (a.responsible.len() + a.partners.len()))
+        .sum();
+    if tasks > MAX_TASKS_PER_PLAN {
+        c.at(
+            &header_at,
+            format!(
+                "the plan yields {tasks} tasks (reporting periods × institutions); one plan file \
+                 may yield at most {MAX_TASKS_PER_PLAN}: split it, or use fewer periods"
+            ),
+        );
+    }
     problems.extend(c.problems);
     if !problems.is_empty() {
         problems.sort_by_key(|p| (p.line, p.column));
@@ -712,6 +728,13 @@ fn check_action(
             c.at(
                 &at,
                 format!("action {label}: {p} is both responsible and partner"),
+            );
+        }
+        let count = responsible.len() + partners.len();
+        if count > MAX_ASSIGNED {
+            c.at(
+                &at,
+                format!("action {label} names {count} institutions; an action takes at most {MAX_ASSIGNED}"),
             );
         }
     }

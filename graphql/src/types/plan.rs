@@ -49,12 +49,14 @@ impl Plan {
         &self.0.lifecycle
     }
     /// Top-level (general) objectives.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<Objective>> {
         let found = engine(ctx).objectives(self.0.id, None).await.gql()?;
         Ok(found.into_iter().map(Objective).collect())
     }
     /// Tasks per state, overdue tasks and complete action periods, counting what the viewer may
     /// read.
+    #[graphql(complexity = 20)]
     async fn progress(&self, ctx: &Context<'_>) -> Result<Progress> {
         let found = engine(ctx)
             .progress(actor(ctx)?, &self.0, None)
@@ -91,6 +93,7 @@ impl Objective {
         loaded(found, "objective", id).map(|o| Some(Objective(o)))
     }
     /// Specific objectives under this one.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Objective>> {
         let found = engine(ctx)
             .objectives(self.0.plan_id, Some(self.0.id))
@@ -99,6 +102,7 @@ impl Objective {
         Ok(found.into_iter().map(Objective).collect())
     }
     /// The actions of this objective that the viewer may read.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
         let found = engine(ctx)
             .visible_actions(actor(ctx)?, self.0.id)
@@ -107,6 +111,7 @@ impl Objective {
         Ok(found.into_iter().map(Action).collect())
     }
     /// Progress of this objective and the objectives under it.
+    #[graphql(complexity = 20)]
     async fn progress(&self, ctx: &Context<'_>) -> Result<Progress> {
         let found = loaders(ctx).plans.load_one(self.0.plan_id).await;
         let plan = loaded(found, "plan", self.0.plan_id)?;
