@@ -24,7 +24,7 @@ pub struct SchemaOptions {
 impl Default for SchemaOptions {
     fn default() -> Self {
         Self {
-            max_depth: 12,
+            max_depth: 16,
             max_complexity: 20_000,
             introspection: true,
         }

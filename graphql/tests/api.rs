@@ -652,6 +652,28 @@ async fn bad_requests_get_clear_errors_and_the_server_keeps_serving(db: TestDb) 
         .token_for("auditor@curtea.ro", UserRole::Auditor, None)
         .await;
 
+    // The schema query GraphiQL sends (type references nine wrappers deep) is within the limits.
+    let type_ref = format!(
+        "kind name {}{}",
+        "ofType { kind name ".repeat(9),
+        "}".repeat(9)
+    );
+    let introspection = format!(
+        "query IntrospectionQuery {{ __schema {{ queryType {{ name }} mutationType {{ name }} \
+         subscriptionType {{ name }} types {{ kind name description fields(includeDeprecated: true) \
+         {{ name description args {{ name type {{ {type_ref} }} defaultValue }} type {{ {type_ref} }} \
+         isDeprecated deprecationReason }} inputFields {{ name type {{ {type_ref} }} }} interfaces \
+         {{ {type_ref} }} enumValues(includeDeprecated: true) {{ name }} possibleTypes {{ {type_ref} }} }} \
+         directives {{ name locations args {{ name type {{ {type_ref} }} }} }} }} }}"
+    );
+    let answer = app.gql(&token, &introspection, json!({})).await;
+    assert!(
+        data(&answer)["__schema"]["types"]
+            .as_array()
+            .is_some_and(|t| t.len() > 20),
+        "{answer:#}"
+    );
+
     let (status, body) = app
         .post(None, json!({ "query": "{ plans { code } }" }).to_string())
         .await;
