@@ -54,7 +54,8 @@ impl Engine {
         if name != DEFAULT_POLICY {
             tracing::warn!(policy = name, "unknown reminder policy; using the default");
         }
-        Ok(ReminderPolicy::builtin()?)
+        ReminderPolicy::builtin()
+            .map_err(|e| Error::internal(format!("the built-in reminder policy: {e}")))
     }
 
     /// The database connection.

@@ -1,10 +1,12 @@
 //! The engine's errors: one enum, mapped once at each edge (CLI exit code, GraphQL `extensions.code`).
+//!
+//! This module depends on no other module of the engine: the small error types that feature
+//! modules raise (a lifecycle definition's mistake, a link that does not work) are defined here
+//! and re-exported where they belong.
 
 use std::fmt;
 
 use sea_orm::DbErr;
-
-use crate::lifecycle::LifecycleError;
 
 /// What can go wrong in an engine operation.
 #[derive(Debug, thiserror::Error)]
@@ -30,9 +32,9 @@ pub enum Error {
     /// A lifecycle definition is invalid.
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
-    /// An acknowledge link does not work.
+    /// A link from an e-mail (acknowledge, invitation, sign-in) does not work.
     #[error(transparent)]
-    Link(#[from] crate::notifications::links::LinkError),
+    Link(#[from] LinkError),
     /// A submitted file asks for what may not be done; every problem located. `forbidden`: the
     /// actor lacks the right (rather than the file being wrong).
     #[error("{}", summary(problems))]
@@ -43,6 +45,11 @@ pub enum Error {
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+    /// The server failed: a template that does not render, a secret that cannot be read or made,
+    /// a message that cannot be built. Not the caller's fault: each edge logs the cause once and
+    /// answers with no detail (GraphQL `INTERNAL`, a 500 page).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -54,6 +61,11 @@ impl Error {
         }
     }
 
+    /// A server fault, described for the log (never shown to the caller).
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
     /// A not-found error for `entity` identified by `key`.
     pub fn not_found(entity: &'static str, key: impl ToString) -> Self {
         Self::NotFound {
@@ -61,6 +73,29 @@ impl Error {
             key: key.to_string(),
         }
     }
+}
+
+/// An invalid lifecycle (or reminder policy) definition, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct LifecycleError {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+/// Why a link from an e-mail does not work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    #[error("the link is not valid")]
+    Invalid,
+    #[error("the link has expired")]
+    Expired,
+    #[error("the link was already used")]
+    Used,
+    #[error("the task is no longer waiting to be acknowledged")]
+    Moot,
 }
 
 /// One mistake in a submitted file, located.

@@ -13,15 +13,7 @@ use serde_saphyr::Spanned;
 pub const DEFAULT_LIFECYCLE: &str = "default";
 const DEFAULT_SOURCE: &str = include_str!("../../workflows/lifecycles/default.yaml");
 
-/// An invalid lifecycle definition, located in its file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct LifecycleError {
-    pub file: String,
-    pub line: u64,
-    pub column: u64,
-    pub message: String,
-}
+pub use crate::error::LifecycleError;
 
 /// Who, relative to a task, may fire a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]

@@ -1,5 +1,6 @@
 //! Engine errors as GraphQL errors: a message for people and `extensions.code` for programs.
-//! Database failures are logged here and answered with a bare `INTERNAL`, never their text.
+//! Server faults (the database, `Error::Internal`) are logged here once, with their cause, and
+//! answered with a bare `INTERNAL`, never their text.
 
 use async_graphql::{Error as GqlError, ErrorExtensions};
 use mandate_engine::Error;
@@ -53,14 +54,22 @@ pub(crate) fn to_gql(error: Error) -> GqlError {
         }
         Error::Lifecycle(_) => coded(error.to_string(), "VALIDATION"),
         Error::Link(_) => coded(error.to_string(), "FORBIDDEN"),
-        Error::Database(cause) => {
-            tracing::error!(error = %cause, "database error");
-            coded(
-                "internal error; the server log has the details".to_owned(),
-                "INTERNAL",
-            )
-        }
+        Error::Database(cause) => internal(&cause),
+        Error::Internal(cause) => internal(&cause),
     }
+}
+
+/// Logs a server fault with its cause and answers `INTERNAL`, saying nothing of it.
+fn internal(cause: &dyn std::fmt::Display) -> GqlError {
+    tracing::error!(error = %cause, "internal error");
+    internal_answer()
+}
+
+fn internal_answer() -> GqlError {
+    coded(
+        "internal error; the server log has the details".to_owned(),
+        "INTERNAL",
+    )
 }
 
 /// A validation error on argument `field`.
@@ -95,10 +104,7 @@ pub(crate) fn loaded<T>(
         Ok(None) => Err(to_gql(Error::not_found(entity, id))),
         Err(cause) => {
             tracing::error!(error = %cause, entity, id, "lookup failed");
-            Err(coded(
-                "internal error; the server log has the details".to_owned(),
-                "INTERNAL",
-            ))
+            Err(internal_answer())
         }
     }
 }

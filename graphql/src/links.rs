@@ -51,20 +51,27 @@ fn page(
     }
 }
 
+/// A failure that is not the link's: logged with its cause; a database that does not answer
+/// is worth another try, any other fault is a 500 that says nothing of it.
+fn failure(error: Error, what: &'static str) -> Response {
+    tracing::error!(error = %error, "{what}");
+    match error {
+        Error::Database(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "please try again in a moment\n",
+        )
+            .into_response(),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "cannot show this page\n").into_response(),
+    }
+}
+
 fn refusal(app: &AppState, headers: &HeaderMap, error: Error) -> Response {
     let (status, outcome) = match error {
         Error::Link(LinkError::Invalid) => (StatusCode::BAD_REQUEST, "invalid"),
         Error::Link(LinkError::Expired) => (StatusCode::GONE, "expired"),
         Error::Link(LinkError::Used) => (StatusCode::CONFLICT, "used"),
         Error::Link(LinkError::Moot) => (StatusCode::CONFLICT, "moot"),
-        other => {
-            tracing::error!(error = %other, "acknowledge link failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "please try again in a moment\n",
-            )
-                .into_response();
-        }
+        other => return failure(other, "acknowledge link failed"),
     };
     page(
         app,
@@ -122,14 +129,7 @@ pub(crate) async fn settings(State(app): State<AppState>, Path(code): Path<Strin
         Err(Error::NotFound { .. }) => {
             return (StatusCode::NOT_FOUND, "no such institution\n").into_response();
         }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read notification settings");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "please try again in a moment\n",
-            )
-                .into_response();
-        }
+        Err(e) => return failure(e, "cannot read notification settings"),
     };
     let institution =
         json!({ "code": settings.institution.code, "name": settings.institution.name });
@@ -189,14 +189,7 @@ fn invitation_refusal(app: &AppState, headers: &HeaderMap, error: Error) -> Resp
         Error::Link(LinkError::Expired) => (StatusCode::GONE, "expired"),
         Error::Link(LinkError::Used) => (StatusCode::CONFLICT, "used"),
         Error::Link(_) => (StatusCode::BAD_REQUEST, "invalid"),
-        other => {
-            tracing::error!(error = %other, "invitation link failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "please try again in a moment\n",
-            )
-                .into_response();
-        }
+        other => return failure(other, "invitation link failed"),
     };
     invitation_page(
         app,

@@ -20,18 +20,7 @@ use crate::tasks::Fire;
 pub const LINK_LIFETIME_DAYS: i64 = 30;
 const SECRET: &str = "link_secret";
 
-/// Why a link does not work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum LinkError {
-    #[error("the link is not valid")]
-    Invalid,
-    #[error("the link has expired")]
-    Expired,
-    #[error("the link was already used")]
-    Used,
-    #[error("the task is no longer waiting to be acknowledged")]
-    Moot,
-}
+pub use crate::error::LinkError;
 
 /// What a valid link is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +44,7 @@ fn signed_text(n: &notification::Model, expires: i64) -> String {
 
 pub(crate) fn mac(secret: &[u8], text: &str) -> Result<Hmac<Sha256>> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret)
-        .map_err(|e| Error::validation("secret", e.to_string()))?;
+        .map_err(|e| Error::internal(format!("link secret: {e}")))?;
     mac.update(text.as_bytes());
     Ok(mac)
 }
@@ -66,11 +55,11 @@ impl Engine {
     pub(crate) async fn link_secret(&self) -> Result<Vec<u8>> {
         if let Some(found) = setting::Entity::find_by_id(SECRET).one(self.db()).await? {
             return hex::decode(&found.value)
-                .ok_or_else(|| Error::validation("secret", "unreadable"));
+                .ok_or_else(|| Error::internal("the stored link secret is not hex"));
         }
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes)
-            .map_err(|e| Error::validation("secret", format!("no randomness available: {e}")))?;
+            .map_err(|e| Error::internal(format!("no randomness for the link secret: {e}")))?;
         setting::Entity::insert(setting::ActiveModel {
             name: Set(SECRET.to_owned()),
             value: Set(hex::encode(&bytes)),
@@ -82,7 +71,8 @@ impl Engine {
             .one(self.db())
             .await?
             .ok_or_else(|| Error::not_found("setting", SECRET))?;
-        hex::decode(&stored.value).ok_or_else(|| Error::validation("secret", "unreadable"))
+        hex::decode(&stored.value)
+            .ok_or_else(|| Error::internal("the stored link secret is not hex"))
     }
 
     /// A token for notification `n`'s acknowledge link, valid until `expires_at`.

@@ -232,8 +232,9 @@ impl Engine {
         sender: &Sender,
         n: &notification::Model,
     ) -> Result<Result<Message, String>> {
-        let kind = Kind::parse(&n.kind)
-            .ok_or_else(|| Error::validation("kind", format!("unknown kind `{}`", n.kind)))?;
+        let kind = Kind::parse(&n.kind).ok_or_else(|| {
+            Error::internal(format!("outbox row {} has unknown kind `{}`", n.id, n.kind))
+        })?;
         let recipient_institution = institution::Entity::find_by_id(n.institution_id)
             .one(self.db())
             .await?
@@ -283,11 +284,11 @@ impl Engine {
         let rendered = sender
             .renderer
             .render(&recipient_institution.language, kind, &facts)
-            .map_err(|e| Error::validation("template", e))?;
+            .map_err(|e| Error::internal(format!("template for `{kind}`: {e}")))?;
         let to: Mailbox = n
             .recipient
             .parse()
-            .map_err(|e| Error::validation("recipient", format!("`{}`: {e}", n.recipient)))?;
+            .map_err(|e| Error::internal(format!("recipient `{}`: {e}", n.recipient)))?;
         let domain = sender.settings.domain();
         let mut builder = Message::builder()
             .from(sender.settings.from.clone())
@@ -312,7 +313,7 @@ impl Engine {
                 rendered.text,
                 rendered.html,
             ))
-            .map_err(|e| Error::validation("message", e.to_string()))?;
+            .map_err(|e| Error::internal(format!("message for notification {}: {e}", n.id)))?;
         Ok(Ok(message))
     }
 
