@@ -358,6 +358,7 @@ impl Engine {
                 let hint = crate::text::did_you_mean(code, known.iter().map(String::as_str))
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
+                let code = crate::text::quoted(code);
                 Err(Error::not_found("institution", format!("`{code}`{hint}")))
             }
             other => other,

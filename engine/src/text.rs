@@ -44,11 +44,28 @@ pub fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Longer text gets no "did you mean": it is no typing slip.
+const MAX_GUESSED_CHARS: usize = 200;
+
+/// The writing of `text` in a message: at most 80 characters, with `…` where it was cut.
+pub fn quoted(text: &str) -> String {
+    const SHOWN: usize = 80;
+    if text.chars().count() <= SHOWN {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(SHOWN).collect::<String>())
+    }
+}
+
 /// The candidate closest to `wanted` if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Nothing people type by mistake is this long, and the distance costs its length squared.
+    if wanted.chars().count() > MAX_GUESSED_CHARS {
+        return None;
+    }
     let wanted = fold(wanted);
     candidates
         .into_iter()
@@ -61,6 +78,15 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_gets_no_guess_and_is_cut_in_messages() {
+        let long = "A".repeat(100_000);
+        assert_eq!(did_you_mean(&long, ["AAAA"]), None);
+        assert_eq!(did_you_mean("ANTIP", ["ANITP"]), Some("ANITP"));
+        assert_eq!(quoted(&long).chars().count(), 81);
+        assert_eq!(quoted("IGPR"), "IGPR");
+    }
 
     #[test]
     fn folding() {

@@ -1,58 +1,128 @@
 //! Work bounded before it is done. A document's fields are counted as if every fragment spread
 //! were expanded — without expanding anything: each fragment is counted once and its count reused
 //! — so that a document of a few kilobytes whose fragments double at each level is refused before
-//! validation walks it (that walk is exponential in the nesting of spreads).
+//! async-graphql's own checks walk it (those walks are exponential in the nesting of spreads, and
+//! run before any extension sees the document). Subscriptions are capped per connection.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Variables};
+use async_graphql::{Data, ErrorExtensionValues, Executor, Request, Response, ServerError};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+
+use crate::schema::MandateSchema;
 
 /// The most fields one document may select once its fragments are expanded.
 pub const MAX_EXPANDED_FIELDS: u64 = 10_000;
+/// The most subscriptions one WebSocket connection may hold at once.
+pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 32;
 
-/// Refuses documents that select more than [`MAX_EXPANDED_FIELDS`] fields once expanded.
-pub(crate) struct FieldBudget;
+fn refusal(code: &str, message: String) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}
 
-impl ExtensionFactory for FieldBudget {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldBudget)
+/// Why `query` may not run, if it may not: too many fields once its fragments are expanded.
+/// A document that does not parse is left to the schema, which says where.
+pub(crate) fn oversized(query: &str) -> Option<ServerError> {
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    let fields = expanded_fields(&document);
+    (fields > MAX_EXPANDED_FIELDS).then(|| {
+        let counted = if fields == u64::MAX {
+            "too many".to_owned()
+        } else {
+            fields.to_string()
+        };
+        refusal(
+            "QUERY_TOO_LARGE",
+            format!(
+                "the query selects {counted} fields once its fragments are expanded; at most \
+                 {MAX_EXPANDED_FIELDS}"
+            ),
+        )
+    })
+}
+
+/// How many subscriptions a WebSocket connection holds (kept in its connection data).
+#[derive(Debug, Default)]
+pub(crate) struct OpenSubscriptions(AtomicUsize);
+
+/// The subscription count of a connection's data.
+fn open_subscriptions(data: &Data) -> Option<Arc<OpenSubscriptions>> {
+    data.get(&std::any::TypeId::of::<Arc<OpenSubscriptions>>())
+        .and_then(|found| (**found).downcast_ref::<Arc<OpenSubscriptions>>())
+        .cloned()
+}
+
+/// Holds a subscription's place; gives it back when the stream ends or is dropped.
+struct Place(Arc<OpenSubscriptions>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-#[async_trait::async_trait]
-impl Extension for FieldBudget {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let fields = expanded_fields(&document);
-        if fields > MAX_EXPANDED_FIELDS {
-            let mut error = ServerError::new(
-                format!(
-                    "the query selects {} fields once its fragments are expanded; at most \
-                     {MAX_EXPANDED_FIELDS}",
-                    if fields == u64::MAX {
-                        "too many".to_owned()
-                    } else {
-                        fields.to_string()
-                    }
-                ),
-                None,
-            );
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", "QUERY_TOO_LARGE");
-            extensions.set("limit", MAX_EXPANDED_FIELDS);
-            error.extensions = Some(extensions);
-            return Err(error);
+/// The schema behind the bounds: every request's document is measured before the schema parses
+/// and validates it, and each connection holds at most [`MAX_SUBSCRIPTIONS_PER_CONNECTION`].
+#[derive(Clone)]
+pub(crate) struct Bounded(pub(crate) MandateSchema);
+
+impl Executor for Bounded {
+    fn execute(&self, request: Request) -> impl std::future::Future<Output = Response> + Send {
+        let refused = oversized(&request.query);
+        let schema = self.0.clone();
+        async move {
+            match refused {
+                Some(error) => Response::from_errors(vec![error]),
+                None => schema.execute(request).await,
+            }
         }
-        Ok(document)
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        if let Some(error) = oversized(&request.query) {
+            return futures_util::stream::once(async move { Response::from_errors(vec![error]) })
+                .boxed();
+        }
+        let open = session_data.as_deref().and_then(open_subscriptions);
+        let place = match open {
+            Some(open) => {
+                if open.0.fetch_add(1, Ordering::SeqCst) >= MAX_SUBSCRIPTIONS_PER_CONNECTION {
+                    open.0.fetch_sub(1, Ordering::SeqCst);
+                    let error = refusal(
+                        "TOO_MANY_SUBSCRIPTIONS",
+                        format!(
+                            "this connection holds {MAX_SUBSCRIPTIONS_PER_CONNECTION} \
+                             subscriptions already; end one first"
+                        ),
+                    );
+                    return futures_util::stream::once(async move {
+                        Response::from_errors(vec![error])
+                    })
+                    .boxed();
+                }
+                Some(Place(open))
+            }
+            None => None,
+        };
+        Executor::execute_stream(&self.0, request, session_data)
+            .map(move |response| {
+                // The place is held as long as the stream is.
+                let _held = &place;
+                response
+            })
+            .boxed()
     }
 }
 

@@ -35,7 +35,6 @@ impl Default for SchemaOptions {
 pub fn build_schema(engine: Engine, options: SchemaOptions) -> MandateSchema {
     let mut builder = Schema::build(Query, Mutation, Subscription)
         .data(engine)
-        .extension(crate::limits::FieldBudget)
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity);
     if !options.introspection {

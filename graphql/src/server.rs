@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::Data;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::{Data, Executor};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -26,6 +26,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::context::Viewer;
+use crate::limits::{Bounded, OpenSubscriptions};
 use crate::loaders::Loaders;
 use crate::schema::{MandateSchema, SchemaOptions, build_schema};
 use crate::{graphiql, links};
@@ -202,7 +203,7 @@ async fn graphql(State(app): State<AppState>, headers: HeaderMap, body: Body) ->
         Err(e) => return sign_in_refusal(e),
     };
     let request = request.data(viewer).data(Loaders::new(&app.engine));
-    let mut response = app.schema.execute(request).await;
+    let mut response = Bounded(app.schema.clone()).execute(request).await;
     for error in &mut response.errors {
         // Errors raised before any resolver ran (syntax, unknown field, depth, complexity) have
         // no code of ours: they are the request's fault.
@@ -243,7 +244,7 @@ async fn websocket(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
             let engine = app.engine.clone();
-            GraphQLWebSocket::new(socket, app.schema.clone(), protocol)
+            GraphQLWebSocket::new(socket, Bounded(app.schema.clone()), protocol)
                 .on_connection_init(move |payload| async move {
                     let token = header_token
                         .or_else(|| payload_token(&payload))
@@ -258,6 +259,7 @@ async fn websocket(
                     let mut data = Data::default();
                     data.insert(viewer);
                     data.insert(Loaders::new(&engine));
+                    data.insert(Arc::new(OpenSubscriptions::default()));
                     Ok(data)
                 })
                 .serve()

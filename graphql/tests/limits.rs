@@ -21,9 +21,22 @@ use support::{TestDb, plan_start_instant};
 on_both_databases!(
     expensive_requests_are_refused_before_the_work,
     a_request_past_its_time_gets_a_json_error,
+    subscriptions_are_bounded_too,
 );
 
 const PNA: &str = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
+
+/// `head { ...F{levels} } }` with fragments that double at each level.
+fn fragment_bomb(head: &str, levels: u32) -> String {
+    let mut bomb = format!("{head} {{ ...F{levels} }} }} fragment F0 on Plan {{ code }}");
+    for level in 1..=levels {
+        let below = level - 1;
+        bomb.push_str(&format!(
+            " fragment F{level} on Plan {{ ...F{below} ...F{below} }}"
+        ));
+    }
+    bomb
+}
 
 async fn with_pna(db: &TestDb, config: ServerConfig) -> TestApp {
     let engine = Engine::new(
@@ -175,4 +188,103 @@ async fn a_request_past_its_time_gets_a_json_error(db: TestDb) {
         Some("TIMEOUT"),
         "{answer:#}"
     );
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn next_json(socket: &mut Socket) -> serde_json::Value {
+    use futures_util::StreamExt;
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(20), socket.next())
+            .await
+            .expect("a message within 20 s")
+            .expect("socket open")
+            .expect("a message");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
+            return serde_json::from_str(text.as_str()).expect("JSON message");
+        }
+    }
+}
+
+/// The next message about subscription `id` that is not its end.
+async fn answer_to(socket: &mut Socket, id: &str) -> serde_json::Value {
+    loop {
+        let message = next_json(socket).await;
+        if message["id"] == id && message["type"] != "complete" {
+            return message;
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, message: serde_json::Value) {
+    use futures_util::SinkExt;
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::text(
+            message.to_string(),
+        ))
+        .await
+        .expect("sent");
+}
+
+async fn subscriptions_are_bounded_too(db: TestDb) {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::http::HeaderValue;
+    let app = with_pna(&db, ServerConfig::default()).await;
+    let member = app
+        .token_for(
+            "ofiter@igpr.ro",
+            mandate_engine::UserRole::Member,
+            Some("IGPR"),
+        )
+        .await;
+    let mut request = format!("ws://{}/graphql/ws", app.address)
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connected");
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {member}") } })).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+
+    // A fragment bomb as a subscription is refused at once, like a query.
+    let bomb = fragment_bomb("subscription { taskEvents { task { plan", 40).replacen(
+        "} fragment",
+        "} } } fragment",
+        1,
+    );
+    send(
+        &mut socket,
+        json!({ "id": "bomb", "type": "subscribe", "payload": { "query": bomb } }),
+    )
+    .await;
+    let answer = answer_to(&mut socket, "bomb").await;
+    assert!(answer.to_string().contains("QUERY_TOO_LARGE"), "{answer:#}");
+
+    // One connection holds at most 32 subscriptions; the 33rd is refused with a code.
+    let limit = mandate_graphql::limits::MAX_SUBSCRIPTIONS_PER_CONNECTION;
+    for i in 0..limit {
+        send(&mut socket, json!({ "id": format!("s{i}"), "type": "subscribe", "payload": { "query": "subscription { taskEvents { event { kind } } }" } })).await;
+    }
+    app.wait_for_subscribers(limit).await;
+    send(&mut socket, json!({ "id": "one-too-many", "type": "subscribe", "payload": { "query": "subscription { taskEvents { event { kind } } }" } })).await;
+    let answer = answer_to(&mut socket, "one-too-many").await;
+    assert!(
+        answer.to_string().contains("TOO_MANY_SUBSCRIPTIONS"),
+        "{answer:#}"
+    );
+    // Ending one gives its place back.
+    send(&mut socket, json!({ "id": "s0", "type": "complete" })).await;
+    for _ in 0..500 {
+        if app.engine.subscribers() < limit {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    send(&mut socket, json!({ "id": "again", "type": "subscribe", "payload": { "query": "subscription { taskEvents { event { kind } } }" } })).await;
+    app.wait_for_subscribers(limit).await;
 }
