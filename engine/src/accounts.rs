@@ -35,16 +35,21 @@ pub struct IssuedToken {
 }
 
 /// The hex SHA-256 of a token's text, as stored.
-fn hash(token: &str) -> String {
+pub(crate) fn hash(token: &str) -> String {
     crate::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
-/// A fresh token: the prefix and 32 random bytes in hex.
+/// A fresh API token: the prefix and 32 random bytes in hex.
 fn generate() -> Result<String> {
+    random_token(TOKEN_PREFIX)
+}
+
+/// `prefix` and 32 random bytes in hex.
+pub(crate) fn random_token(prefix: &str) -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
-        .map_err(|e| Error::validation("token", format!("no randomness available: {e}")))?;
-    Ok(format!("{TOKEN_PREFIX}{}", crate::hex::encode(&bytes)))
+        .map_err(|e| Error::Internal(format!("no randomness available: {e}")))?;
+    Ok(format!("{prefix}{}", crate::hex::encode(&bytes)))
 }
 
 /// Issues a token for user `user_id` in `db` (a transaction, or not), with no check of who asks.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -24,6 +24,8 @@ pub struct Engine {
     /// Reminder policies from a folder, besides the built-in default.
     policies: Option<Arc<ReminderPolicies>>,
     feed: broadcast::Sender<TaskEvent>,
+    /// Rung when a message must go at once (a sign-in link): the scheduler drains the outbox.
+    outbox_bell: Arc<Notify>,
 }
 
 impl Engine {
@@ -35,6 +37,7 @@ impl Engine {
             lifecycles: Arc::new(lifecycles),
             policies: None,
             feed: broadcast::channel(FEED_CAPACITY).0,
+            outbox_bell: Arc::new(Notify::new()),
         }
     }
 
@@ -81,6 +84,16 @@ impl Engine {
     /// Tells subscribers about a committed transition (nobody listening is fine).
     pub(crate) fn publish(&self, event: TaskEvent) {
         let _ = self.feed.send(event);
+    }
+
+    /// Asks the sender to drain the outbox now rather than at the next scheduled instant.
+    pub(crate) fn wake_sender(&self) {
+        self.outbox_bell.notify_one();
+    }
+
+    /// Completes when a message must go at once (see [`Engine::wake_sender`]).
+    pub async fn outbox_rung(&self) {
+        self.outbox_bell.notified().await;
     }
 
     /// The known lifecycles.

@@ -21,8 +21,11 @@ pub mod queries;
 pub mod reads;
 pub mod reminders;
 pub mod setup;
+pub mod sign_in;
+pub mod status;
 pub mod tasks;
 pub mod text;
+pub mod views;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use domain::{Actor, AssignmentRole, UserRole};

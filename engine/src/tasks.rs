@@ -102,7 +102,7 @@ pub struct PeriodCompletion {
 }
 
 /// The lifecycle roles `actor` holds on `task`.
-fn roles_on(
+pub(crate) fn roles_on(
     actor: &Actor,
     plan: &plan::Model,
     task: &task::Model,
@@ -124,7 +124,7 @@ fn roles_on(
     roles
 }
 
-async fn lead_of<C: ConnectionTrait>(db: &C, action_id: i64) -> Result<Option<i64>> {
+pub(crate) async fn lead_of<C: ConnectionTrait>(db: &C, action_id: i64) -> Result<Option<i64>> {
     Ok(assignments_of(db, action_id)
         .await?
         .into_iter()

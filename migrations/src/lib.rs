@@ -8,6 +8,7 @@ mod m20261123_000003_tasks;
 mod m20261123_000004_api_tokens;
 mod m20261123_000005_notifications;
 mod m20261123_000006_invitations;
+mod m20261201_000007_web_sign_in;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_api_tokens::Migration),
             Box::new(m20261123_000005_notifications::Migration),
             Box::new(m20261123_000006_invitations::Migration),
+            Box::new(m20261201_000007_web_sign_in::Migration),
         ]
     }
 }

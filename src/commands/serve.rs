@@ -10,6 +10,7 @@ use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::notifications::scheduler;
 use mandate_graphql::{SchemaOptions, ServerConfig};
+use mandate_web::WebConfig;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -144,9 +145,19 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
             stopped.clone(),
         )))
     };
-    let router = mandate_graphql::router(engine, &server).map_err(anyhow::Error::msg)?;
+    let web = mandate_web::router(
+        engine.clone(),
+        WebConfig {
+            public_url: args.mail.public_url(address).url,
+            demo: args.demo,
+        },
+    )
+    .map_err(anyhow::Error::msg)?;
+    let router = mandate_graphql::router(engine, &server)
+        .map_err(anyhow::Error::msg)?
+        .merge(web);
     println!(
-        "listening on http://{address}/graphql (database {})",
+        "listening on http://{address}/ (the web application; the API at /graphql; database {})",
         config.database_name()
     );
     tracing::info!(%address, "serving");

@@ -241,8 +241,41 @@ mod tests {
             "days": 7,
             "state": "pending",
             "reason": null,
-            "links": { "settings": "https://mandate.example/notifications/IGPR" },
+            "links": {
+                "settings": "https://mandate.example/notifications/IGPR",
+                "task": "https://mandate.example/tasks/42",
+                "inbox": "https://mandate.example/",
+            },
         })
+    }
+
+    #[test]
+    fn sign_in_mail_carries_its_link_in_each_language() {
+        let renderer = Renderer::builtin().unwrap();
+        let facts = json!({
+            "institution": { "code": "IGPR", "name": "Inspectoratul General" },
+            "user": { "name": "Ana Pop", "email": "ana@igpr.ro" },
+            "minutes": 15,
+            "expires": "09:15",
+            "links": {
+                "sign_in": "https://mandate.example/sign-in/1.2.abc",
+                "settings": "https://mandate.example/notifications/IGPR",
+            },
+        });
+        for language in ["ro", "en", "pl"] {
+            let r = renderer.render(language, Kind::SignIn, &facts).unwrap();
+            // The HTML part writes `/` as `&#x2f;`.
+            for part in [r.text.clone(), r.html.replace("&#x2f;", "/")] {
+                assert!(
+                    part.contains("https://mandate.example/sign-in/1.2.abc"),
+                    "{language}"
+                );
+                assert!(
+                    part.contains("Ana Pop") && part.contains("09:15"),
+                    "{language}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -251,7 +284,7 @@ mod tests {
         for language in ["ro", "en", "pl"] {
             for kind in Kind::ALL {
                 let mut facts = facts();
-                if kind == Kind::Invitation {
+                if matches!(kind, Kind::Invitation | Kind::SignIn) {
                     continue;
                 }
                 if kind == Kind::Digest {
@@ -286,6 +319,18 @@ mod tests {
                         "{language} {kind}"
                     );
                     assert!(r.text.contains("Campanii <de informare>"));
+                    assert!(
+                        r.text.contains("https://mandate.example/tasks/42")
+                            && r.html
+                                .replace("&#x2f;", "/")
+                                .contains("https://mandate.example/tasks/42"),
+                        "{language} {kind}: every task's mail links to its page"
+                    );
+                } else {
+                    assert!(
+                        r.text.contains("https://mandate.example/"),
+                        "{language} digest"
+                    );
                 }
             }
         }

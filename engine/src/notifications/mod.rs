@@ -46,11 +46,13 @@ pub enum Kind {
     Digest,
     /// To a person invited as a member of an institution: how to get access.
     Invitation,
+    /// To a person who asked to sign in: a link that signs it in once.
+    SignIn,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Assigned,
         Kind::Reminder,
         Kind::DueToday,
@@ -61,6 +63,7 @@ impl Kind {
         Kind::Approved,
         Kind::Digest,
         Kind::Invitation,
+        Kind::SignIn,
     ];
 
     /// The stored name.
@@ -76,6 +79,7 @@ impl Kind {
             Kind::Approved => "approved",
             Kind::Digest => "digest",
             Kind::Invitation => "invitation",
+            Kind::SignIn => "sign_in",
         }
     }
 

@@ -1,5 +1,6 @@
 //! The scheduler loop run by `mandate serve`: on each cron instant, one tick, then the outbox is
-//! drained. Stops between steps when told to.
+//! drained; between instants, the outbox is drained whenever a message must go at once. Stops
+//! between steps when told to.
 
 use std::time::Duration;
 
@@ -27,18 +28,25 @@ pub async fn run(
             return;
         };
         let wait = (next - engine.now()).to_std().unwrap_or(Duration::ZERO);
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            _ = stop.changed() => {}
-        }
+        // A message that must go at once (a sign-in link) rings the bell: the outbox is
+        // drained without a tick.
+        let scheduled = tokio::select! {
+            () = tokio::time::sleep(wait) => true,
+            () = engine.outbox_rung() => false,
+            _ = stop.changed() => false,
+        };
         if *stop.borrow() {
             tracing::info!("scheduler stopped");
             return;
         }
-        let at = engine.now();
-        match engine.tick(at).await {
-            Ok(summary) => tracing::info!(tasks = summary.tasks, written = summary.written, "tick"),
-            Err(e) => tracing::error!(error = %e, "tick failed"),
+        if scheduled {
+            let at = engine.now();
+            match engine.tick(at).await {
+                Ok(summary) => {
+                    tracing::info!(tasks = summary.tasks, written = summary.written, "tick");
+                }
+                Err(e) => tracing::error!(error = %e, "tick failed"),
+            }
         }
         // Batch by batch, so that a stop is heard between them rather than after the outbox.
         let mut sent = SendSummary::default();

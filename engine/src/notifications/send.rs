@@ -262,10 +262,20 @@ impl Engine {
                         let token = self.ack_token(n, expires).await?;
                         facts["links"]["acknowledge"] = json!(format!("{public_url}/ack/{token}"));
                     }
+                    facts["links"]["task"] = json!(format!("{public_url}/tasks/{}", task.id));
                     facts
                 }
                 Err(why) => return Ok(Err(why)),
             },
+            None if kind == Kind::SignIn => {
+                match self
+                    .sign_in_facts(n, &recipient_institution, public_url)
+                    .await?
+                {
+                    Ok(facts) => facts,
+                    Err(why) => return Ok(Err(why)),
+                }
+            }
             None if kind == Kind::Invitation => {
                 match self
                     .invitation_facts(n, &recipient_institution, public_url)
@@ -276,7 +286,10 @@ impl Engine {
                 }
             }
             None => match self.digest_facts(&recipient_institution).await? {
-                Some(facts) => facts,
+                Some(mut facts) => {
+                    facts["links"]["inbox"] = json!(format!("{public_url}/"));
+                    facts
+                }
                 None => return Ok(Err("nothing left for the digest".to_owned())),
             },
         };
@@ -496,7 +509,7 @@ fn still_applies(kind: Kind, task: &task::Model, lifecycle: &Lifecycle) -> bool 
             .is_some_and(|t| task.open && t.to == task.state),
         Kind::Approved => task.state == lifecycle.completion.signed_off_state,
         // Not about a task.
-        Kind::Digest | Kind::Invitation => true,
+        Kind::Digest | Kind::Invitation | Kind::SignIn => true,
     }
 }
 

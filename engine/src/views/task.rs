@@ -1,0 +1,153 @@
+//! The task page: the task, its action, plan and objective path, indicators, period, who takes
+//! part, previous reports, the audit trail, and the transitions the viewer may fire now.
+
+use std::sync::Arc;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{local_date, zone_of};
+use crate::domain::Actor;
+use crate::engine::Engine;
+use crate::entity::{
+    action, event, indicator, institution, objective, plan, report, reporting_period, task,
+};
+use crate::error::{Error, Result};
+use crate::lifecycle::{Lifecycle, Transition};
+use crate::setup::assignments_of;
+use crate::status::{self, Status};
+use crate::tasks::{lead_of, roles_on};
+
+/// An institution taking part in an action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    pub institution: institution::Model,
+    /// `responsible` or `partner`.
+    pub role: String,
+    pub lead: bool,
+}
+
+/// Everything the task page shows.
+#[derive(Debug, Clone)]
+pub struct TaskView {
+    pub task: task::Model,
+    pub institution: institution::Model,
+    pub action: action::Model,
+    pub plan: plan::Model,
+    /// From the general objective down to the action's own.
+    pub objectives: Vec<objective::Model>,
+    pub indicators: Vec<indicator::Model>,
+    pub period: reporting_period::Model,
+    pub participants: Vec<Participant>,
+    /// Newest first.
+    pub reports: Vec<report::Model>,
+    /// The task's audit trail, oldest first.
+    pub events: Vec<event::Model>,
+    pub lifecycle: Arc<Lifecycle>,
+    /// What the viewer may fire now, in the lifecycle's order.
+    pub transitions: Vec<Transition>,
+    pub status: Status,
+}
+
+impl Engine {
+    /// The task page of task `id`, as `actor` may see it (`NotFound` if it may not read it).
+    pub async fn task_view(&self, actor: &Actor, id: i64) -> Result<TaskView> {
+        let task = self.readable_task(actor, id).await?;
+        let db = self.db();
+        let missing = |what: &'static str, id: i64| Error::not_found(what, id);
+        let action = action::Entity::find_by_id(task.action_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| missing("action", task.action_id))?;
+        let plan = plan::Entity::find_by_id(task.plan_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| missing("plan", task.plan_id))?;
+        let institution = institution::Entity::find_by_id(task.institution_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| missing("institution", task.institution_id))?;
+        let period = reporting_period::Entity::find_by_id(task.period_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| missing("reporting period", task.period_id))?;
+        let mut objectives = Vec::new();
+        let mut next = Some(action.objective_id);
+        while let Some(id) = next.take() {
+            // A plan's objectives are two levels deep; the bound guards against a bad row.
+            if objectives.len() >= 8 {
+                break;
+            }
+            if let Some(o) = objective::Entity::find_by_id(id).one(db).await? {
+                next = o.parent_id;
+                objectives.push(o);
+            }
+        }
+        objectives.reverse();
+        let indicators = indicator::Entity::find()
+            .filter(indicator::Column::ActionId.eq(action.id))
+            .order_by_asc(indicator::Column::Position)
+            .all(db)
+            .await?;
+        let assignments = assignments_of(db, action.id).await?;
+        let ids: Vec<i64> = assignments.iter().map(|a| a.institution_id).collect();
+        let named = institution::Entity::find()
+            .filter(institution::Column::Id.is_in(ids))
+            .all(db)
+            .await?;
+        let participants = assignments
+            .iter()
+            .filter_map(|a| {
+                named
+                    .iter()
+                    .find(|i| i.id == a.institution_id)
+                    .map(|i| Participant {
+                        institution: i.clone(),
+                        role: a.role.clone(),
+                        lead: a.lead,
+                    })
+            })
+            .collect();
+        let reports = report::Entity::find()
+            .filter(report::Column::TaskId.eq(task.id))
+            .order_by_desc(report::Column::Id)
+            .all(db)
+            .await?;
+        let events = event::Entity::find()
+            .filter(event::Column::TaskId.eq(task.id))
+            .order_by_asc(event::Column::Id)
+            .all(db)
+            .await?;
+        let lifecycle = self.lifecycle(&plan.lifecycle)?;
+        let lead = lead_of(db, action.id).await?;
+        let roles = roles_on(actor, &plan, &task, lead);
+        let transitions = lifecycle
+            .transitions()
+            .iter()
+            .filter(|t| t.from.contains(&task.state) && t.by.iter().any(|r| roles.contains(r)))
+            .cloned()
+            .collect();
+        let now = self.now();
+        let status = status::of_task(
+            &task,
+            &lifecycle,
+            period.start_date,
+            local_date(now, zone_of(&plan)),
+            now,
+        );
+        Ok(TaskView {
+            task,
+            institution,
+            action,
+            plan,
+            objectives,
+            indicators,
+            period,
+            participants,
+            reports,
+            events,
+            lifecycle,
+            transitions,
+            status,
+        })
+    }
+}

@@ -1,0 +1,158 @@
+# Strony systemu Mandate w języku polskim (Polish page texts). Klucze są takie same we wszystkich językach (sprawdza to test).
+
+skip-to-content = Przejdź do treści
+demo-banner = Wersja demonstracyjna: zegar wskazuje {$date}, godz. {$time}, i biegnie dalej w czasie rzeczywistym. Wiadomości e-mail są zapisywane do plików, a nie wysyłane.
+nav-label = Menu główne
+nav-inbox = Zadania
+language = Język
+language-ro = Română
+language-en = English
+language-pl = Polski
+language-set = Zmień
+sign-out = Wyloguj się
+footer = Mandate — międzyinstytucjonalne plany działania.
+back-home = Powrót do strony głównej
+
+## Logowanie
+sign-in-title = Logowanie do Mandate
+sign-in-intro = Można zalogować się za pomocą linku wysłanego na adres e-mail albo hasłem, jeśli zostało ustawione.
+sign-in-by-link = Za pomocą linku w e-mailu
+sign-in-send-link = Wyślij link do logowania
+sign-in-link-sent = Jeśli ten adres należy do użytkownika Mandate, został na niego wysłany link do logowania. Działa on jeden raz, przez 15 minut.
+sign-in-by-password = Za pomocą hasła
+sign-in-button = Zaloguj się
+sign-in-wrong = Nieprawidłowy adres e-mail lub hasło.
+sign-in-link-confirm = Prosimy kontynuować, aby zalogować się za pomocą linku z wiadomości e-mail.
+sign-in-continue = Dalej
+sign-in-link-title = Ten link do logowania nie działa
+sign-in-link-expired = Link wygasł: linki działają przez 15 minut.
+sign-in-link-used = Link został już wykorzystany: każdy link działa tylko raz.
+sign-in-link-invalid = Link jest nieprawidłowy. Mógł zostać skopiowany niekompletnie.
+sign-in-ask-again = Poproś o nowy link
+email = Adres e-mail
+password = Hasło
+
+## Błędy
+error-not-found-title = Nie znaleziono
+error-not-found-body = Pod tym adresem nic nie ma albo brak do tego dostępu.
+error-forbidden-title = Niedozwolona operacja
+error-forbidden-body = Brak uprawnień do wykonania tej operacji.
+error-internal-title = Wystąpił błąd
+error-internal-body = Serwer nie mógł zrealizować żądania. Błąd został zarejestrowany; prosimy spróbować ponownie później.
+error-csrf-title = Formularz wygasł
+error-csrf-body = Formularz nie został wysłany w ramach tej sesji. Prosimy ponownie otworzyć stronę i powtórzyć czynność; nic nie zostało zmienione.
+error-required = Pole wymagane.
+error-number = Należy podać liczbę, np. 12 lub 12,5.
+
+## Liczby i daty
+tasks-count = { $count ->
+    [one] {$count} zadanie
+    [few] {$count} zadania
+    [many] {$count} zadań
+   *[other] {$count} zadania
+}
+days-left = { $count ->
+    [one] pozostał {$count} dzień
+    [few] pozostały {$count} dni
+    [many] pozostało {$count} dni
+   *[other] pozostało {$count} dnia
+}
+days-overdue = { $count ->
+    [one] {$count} dzień po terminie
+    [few] {$count} dni po terminie
+    [many] {$count} dni po terminie
+   *[other] {$count} dnia po terminie
+}
+days-today = termin upływa dziś
+
+## Zadania instytucji
+inbox-title = Zadania
+inbox-heading = Zadania instytucji {$institution}
+inbox-no-institution = Konto nie jest powiązane z żadną instytucją, dlatego nie ma tu listy zadań.
+inbox-truncated = Wyświetlono tylko pierwsze 500 zadań: listę można zawęzić za pomocą filtrów.
+filters = Filtry
+filter-plan = Plan
+filter-period = Okres obejmujący dzień
+filter-state = Status
+filter-all = Wszystkie
+filter-apply = Filtruj
+group-to_acknowledge = Do przyjęcia
+group-returned = Zwrócone do poprawy
+group-overdue = Po terminie
+group-due_soon = Termin w ciągu najbliższych 30 dni
+group-in_progress = W realizacji
+group-awaiting_sign_off = Oczekujące na zatwierdzenie
+group-empty = Brak zadań.
+action = Działanie
+objective = Cel
+period = Okres
+due = Termin
+plan = Plan
+state = Status
+
+## Statusy
+state-pending = oczekujące
+state-acknowledged = przyjęte
+state-in_progress = w realizacji
+state-submitted = przekazane
+state-signed_off = zatwierdzone
+state-declined = odrzucone
+state-cancelled = anulowane
+
+## Sygnalizacja stanu realizacji
+status-done = zrealizowane
+status-on_track = zgodnie z planem
+status-at_risk = zagrożone
+status-late = opóźnione
+status-not_started = nierozpoczęte
+status-closed = zamknięte
+status-done-why = Zatwierdzone.
+status-on_track-why = W realizacji; termin upływa później niż za 7 dni.
+status-at_risk-why = Termin upływa w ciągu 7 dni albo przyjęcie zadania nie zostało jeszcze potwierdzone.
+status-late-why = Termin upłynął, a zadanie nie zostało zatwierdzone.
+status-not_started-why = Okres sprawozdawczy jeszcze się nie rozpoczął.
+status-closed-why = Odrzucone lub anulowane.
+
+## Strona zadania
+breadcrumbs = Ścieżka nawigacji
+task-about = Informacje o zadaniu
+participants = Instytucje
+role-lead = wiodąca
+role-responsible = odpowiedzialna
+role-partner = współpracująca
+indicators = Wskaźniki
+target = wartość docelowa
+task-actions = Dostępne czynności
+task-nothing-to-do = W tym zadaniu nie ma obecnie żadnych czynności do wykonania.
+do-acknowledge = Potwierdź przyjęcie
+do-decline = Odrzuć
+do-start = Rozpocznij realizację
+do-submit = Przekaż informację o realizacji
+do-approve = Zatwierdź
+do-return = Zwróć do poprawy
+do-cancel = Anuluj zadanie
+done-acknowledge = Przyjęcie zadania zostało potwierdzone.
+done-decline = Zadanie zostało odrzucone.
+done-start = Realizacja zadania została rozpoczęta.
+done-submit = Informacja o realizacji została przekazana.
+done-approve = Informacja o realizacji została zatwierdzona.
+done-return = Informacja o realizacji została zwrócona do poprawy.
+done-cancel = Zadanie zostało anulowane.
+narrative = Co zostało zrealizowane
+evidence = Linki do materiałów potwierdzających (po jednym w wierszu)
+evidence-hint = Linki do dokumentów, publikacji lub zdjęć (http lub https).
+reason = Uzasadnienie
+comment = Komentarz (opcjonalnie)
+conflict = Zadanie zostało zmienione przed nadejściem formularza (zmiana: {$by}, {$at}). Obecny status: {$state}. Przesłane dane nie zostały zapisane; prosimy sprawdzić zadanie poniżej i spróbować ponownie.
+reports = Informacje o realizacji
+audit-trail = Historia zadania
+event-task_opened = Otwarcie zadania
+event-acknowledge = Przyjęcie zadania
+event-decline = Odrzucenie
+event-start = Rozpoczęcie realizacji
+event-submit = Przekazanie informacji o realizacji
+event-approve = Zatwierdzenie
+event-return = Zwrot do poprawy
+event-cancel = Anulowanie
+event-unassigned = Anulowanie: instytucja nie jest już przypisana
+event-period_withdrawn = Anulowanie: okres został wycofany

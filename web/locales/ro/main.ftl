@@ -1,0 +1,155 @@
+# Paginile Mandate în limba română (Romanian page texts). Cheile sunt aceleași în toate limbile (un test verifică acest lucru).
+
+skip-to-content = Salt la conținut
+demo-banner = Demonstrație: ceasul arată {$date}, ora {$time}, și avansează în timp real. Mesajele e-mail sunt salvate în fișiere, nu sunt trimise.
+nav-label = Meniu principal
+nav-inbox = Sarcini
+language = Limbă
+language-ro = Română
+language-en = English
+language-pl = Polski
+language-set = Schimbați
+sign-out = Deconectare
+footer = Mandate — planuri de acțiune interinstituționale.
+back-home = Înapoi la pagina de start
+
+## Autentificare
+sign-in-title = Autentificare în Mandate
+sign-in-intro = Vă puteți autentifica printr-un link trimis la adresa dumneavoastră de e-mail sau cu parola, dacă ați setat una.
+sign-in-by-link = Cu link prin e-mail
+sign-in-send-link = Trimiteți-mi un link de autentificare
+sign-in-link-sent = Dacă această adresă aparține unui utilizator Mandate, linkul de autentificare a fost trimis. Linkul funcționează o singură dată, timp de 15 minute.
+sign-in-by-password = Cu parolă
+sign-in-button = Autentificare
+sign-in-wrong = Adresa de e-mail sau parola este greșită.
+sign-in-link-confirm = Continuați pentru a vă autentifica cu linkul primit prin e-mail.
+sign-in-continue = Continuați
+sign-in-link-title = Acest link de autentificare nu funcționează
+sign-in-link-expired = Linkul a expirat: linkurile funcționează timp de 15 minute.
+sign-in-link-used = Linkul a fost deja folosit: fiecare link funcționează o singură dată.
+sign-in-link-invalid = Linkul nu este valid. Este posibil să fi fost copiat incomplet.
+sign-in-ask-again = Solicitați un link nou
+email = Adresă de e-mail
+password = Parolă
+
+## Erori
+error-not-found-title = Pagina nu a fost găsită
+error-not-found-body = Aici nu există nimic sau nu aveți acces la această pagină.
+error-forbidden-title = Operațiune nepermisă
+error-forbidden-body = Nu aveți dreptul să efectuați această operațiune.
+error-internal-title = A apărut o eroare
+error-internal-body = Serverul nu a putut finaliza cererea. Eroarea a fost înregistrată; vă rugăm să încercați din nou mai târziu.
+error-csrf-title = Formularul a expirat
+error-csrf-body = Formularul nu a fost trimis din această sesiune. Deschideți din nou pagina și repetați operațiunea; nu s-a modificat nimic.
+error-required = Câmp obligatoriu.
+error-number = Introduceți un număr, de exemplu 12 sau 12,5.
+
+## Numere și date
+tasks-count = { $count ->
+    [one] {$count} sarcină
+    [few] {$count} sarcini
+   *[other] {$count} de sarcini
+}
+days-left = { $count ->
+    [one] {$count} zi rămasă
+    [few] {$count} zile rămase
+   *[other] {$count} de zile rămase
+}
+days-overdue = { $count ->
+    [one] {$count} zi de întârziere
+    [few] {$count} zile de întârziere
+   *[other] {$count} de zile de întârziere
+}
+days-today = termen astăzi
+
+## Sarcinile instituției
+inbox-title = Sarcini
+inbox-heading = Sarcinile instituției {$institution}
+inbox-no-institution = Nu acționați în numele unei instituții, așa că nu aveți sarcini de afișat.
+inbox-truncated = Sunt afișate doar primele 500 de sarcini: restrângeți lista cu ajutorul filtrelor.
+filters = Filtre
+filter-plan = Plan
+filter-period = Perioadă care include ziua
+filter-state = Stadiu
+filter-all = Toate
+filter-apply = Filtrați
+group-to_acknowledge = De luat la cunoștință
+group-returned = Restituite spre modificare
+group-overdue = Termen depășit
+group-due_soon = Termen în următoarele 30 de zile
+group-in_progress = În curs de realizare
+group-awaiting_sign_off = În așteptarea aprobării
+group-empty = Nicio sarcină.
+action = Acțiunea
+objective = Obiectivul
+period = Perioada
+due = Termen
+plan = Plan
+state = Stadiu
+
+## Stadii
+state-pending = în așteptare
+state-acknowledged = luată la cunoștință
+state-in_progress = în curs de realizare
+state-submitted = transmisă
+state-signed_off = aprobată
+state-declined = refuzată
+state-cancelled = anulată
+
+## Semnalizarea stării
+status-done = finalizată
+status-on_track = în grafic
+status-at_risk = risc de întârziere
+status-late = întârziată
+status-not_started = neîncepută
+status-closed = închisă
+status-done-why = Aprobată.
+status-on_track-why = În curs de realizare; termenul nu expiră în următoarele 7 zile.
+status-at_risk-why = Termenul expiră în următoarele 7 zile sau luarea la cunoștință nu a fost încă confirmată.
+status-late-why = Termenul a fost depășit, iar sarcina nu este aprobată.
+status-not_started-why = Perioada de raportare nu a început încă.
+status-closed-why = Refuzată sau anulată.
+
+## Pagina sarcinii
+breadcrumbs = Vă aflați aici
+task-about = Despre sarcină
+participants = Instituții
+role-lead = responsabil principal
+role-responsible = responsabil
+role-partner = partener
+indicators = Indicatori de monitorizare
+target = țintă
+task-actions = Ce puteți face
+task-nothing-to-do = În acest moment nu aveți nimic de făcut pentru această sarcină.
+do-acknowledge = Confirmați luarea la cunoștință
+do-decline = Refuzați
+do-start = Începeți realizarea
+do-submit = Transmiteți raportul
+do-approve = Aprobați
+do-return = Restituiți spre modificare
+do-cancel = Anulați sarcina
+done-acknowledge = Sarcina a fost luată la cunoștință.
+done-decline = Sarcina a fost refuzată.
+done-start = Realizarea sarcinii a început.
+done-submit = Raportul a fost transmis.
+done-approve = Raportul a fost aprobat.
+done-return = Raportul a fost restituit spre modificare.
+done-cancel = Sarcina a fost anulată.
+narrative = Ce s-a realizat
+evidence = Linkuri către dovezi (câte unul pe rând)
+evidence-hint = Linkuri către documente, publicații sau fotografii (http sau https).
+reason = Motiv
+comment = Comentariu (opțional)
+conflict = Sarcina a fost modificată înainte de sosirea formularului dumneavoastră: de {$by}, la {$at}. Stadiul actual: {$state}. Nimic din ce ați trimis nu a fost salvat; verificați sarcina de mai jos și încercați din nou.
+reports = Rapoarte
+audit-trail = Istoricul sarcinii
+event-task_opened = Deschiderea sarcinii
+event-acknowledge = Luare la cunoștință
+event-decline = Refuz
+event-start = Începerea realizării
+event-submit = Transmiterea raportului
+event-approve = Aprobare
+event-return = Restituire spre modificare
+event-cancel = Anulare
+event-unassigned = Anulare: instituția nu mai este desemnată
+event-period_withdrawn = Anulare: perioada a fost retrasă

@@ -1,0 +1,6 @@
+//! One module per area of the application; each handler reads the session, calls the engine and
+//! renders one template.
+
+pub mod inbox;
+pub mod sign_in;
+pub mod task;

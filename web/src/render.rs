@@ -1,0 +1,214 @@
+//! Templates (embedded, minijinja) and the page frame: every page gets the person, its language,
+//! its form token and the demo banner; every failure has a page of its own.
+
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::NaiveDate;
+use mandate_engine::Error;
+use mandate_engine::sign_in::WebSession;
+use minijinja::value::{Kwargs, Serde, Value};
+use minijinja::{Environment, State};
+use serde_json::json;
+
+use crate::AppState;
+use crate::format;
+use crate::i18n::{self, Arg};
+
+/// The templates, by name.
+const TEMPLATES: [(&str, &str); 7] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("message.html", include_str!("../templates/message.html")),
+    ("sign_in.html", include_str!("../templates/sign_in.html")),
+    (
+        "sign_in_link.html",
+        include_str!("../templates/sign_in_link.html"),
+    ),
+    ("inbox.html", include_str!("../templates/inbox.html")),
+    ("task.html", include_str!("../templates/task.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+];
+
+/// The template environment: the templates, `t(key, …)` for words, `date` and `number` filters.
+pub fn environment() -> Result<Environment<'static>, String> {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .map_err(|e| format!("web/templates/{name}: {e}"))?;
+    }
+    env.add_function("t", translate);
+    env.add_filter("date", date_filter);
+    env.add_filter("number", number_filter);
+    Ok(env)
+}
+
+fn language_of(state: &State) -> String {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+/// `t("key", name=value, …)`: the word in the page's language.
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let arg = match value.as_i64() {
+            Some(n) => Arg::Number(n as f64),
+            None => match f64::try_from(value.clone()) {
+                Ok(n) if value.kind() == minijinja::value::ValueKind::Number => Arg::Number(n),
+                _ => Arg::Text(value.to_string()),
+            },
+        };
+        args.push((name, arg));
+    }
+    Ok(i18n::text(&language_of(state), key, &args))
+}
+
+/// `{{ day | date }}` for a `YYYY-MM-DD` text.
+fn date_filter(state: &State, value: String) -> String {
+    match NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
+        Ok(day) => format::date(&language_of(state), day),
+        Err(_) => value,
+    }
+}
+
+/// `{{ n | number }}`.
+fn number_filter(state: &State, value: f64) -> String {
+    format::number(&language_of(state), value)
+}
+
+/// `text` with everything but unreserved characters percent-encoded (for a query value).
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// What every page knows: the language, the person (if signed in) and its form token, the demo
+/// banner's clock.
+pub fn frame(state: &AppState, session: Option<&WebSession>, lang: &str) -> serde_json::Value {
+    let now = state.engine.now();
+    json!({
+        "lang": i18n::supported(lang),
+        "languages": i18n::LANGUAGES,
+        "demo": state.config.demo.then(|| json!({
+            "date": now.date_naive().format("%Y-%m-%d").to_string(),
+            "time": now.format("%H:%M UTC").to_string(),
+        })),
+        "viewer": session.map(|s| json!({
+            "name": s.user.name,
+            "email": s.user.email,
+            "role": s.actor.role.as_str(),
+            "has_institution": s.actor.institution_id.is_some(),
+        })),
+        "csrf": session.map(|s| s.csrf_token.clone()),
+    })
+}
+
+/// Renders `template` with the frame and `context`.
+pub fn page(
+    state: &AppState,
+    session: Option<&WebSession>,
+    lang: &str,
+    status: StatusCode,
+    template: &str,
+    context: serde_json::Value,
+) -> Response {
+    let mut all = frame(state, session, lang);
+    if let (Some(all), Some(extra)) = (all.as_object_mut(), context.as_object()) {
+        for (k, v) in extra {
+            all.insert(k.clone(), v.clone());
+        }
+    }
+    let rendered = state
+        .templates
+        .get_template(template)
+        .and_then(|t| t.render(Value::from(Serde(&all))));
+    match rendered {
+        Ok(html) => (
+            status,
+            [
+                (header::CACHE_CONTROL, "no-store"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::X_FRAME_OPTIONS, "DENY"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+                ),
+            ],
+            Html(html),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(template, error = %e, "a page did not render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!DOCTYPE html><title>Mandate</title><p>Internal error.</p>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A page that only says something: a title and a text, by catalogue key.
+pub fn message(
+    state: &AppState,
+    session: Option<&WebSession>,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+) -> Response {
+    let lang = session.map_or("en", |s| s.language.as_str()).to_owned();
+    page(
+        state,
+        session,
+        &lang,
+        status,
+        "message.html",
+        json!({ "title": title, "body": body }),
+    )
+}
+
+/// The page for an engine error a person cannot do anything about: a missing (or unreadable)
+/// object, a refusal, or a server fault (logged here, shown without detail).
+pub fn failure(
+    state: &AppState,
+    session: Option<&WebSession>,
+    lang: &str,
+    error: &Error,
+) -> Response {
+    let (status, title, body) = match error {
+        Error::NotFound { .. } => (
+            StatusCode::NOT_FOUND,
+            "error-not-found-title",
+            "error-not-found-body",
+        ),
+        Error::Forbidden(_) => (
+            StatusCode::FORBIDDEN,
+            "error-forbidden-title",
+            "error-forbidden-body",
+        ),
+        other => {
+            tracing::error!(error = %other, "a page failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-internal-title",
+                "error-internal-body",
+            )
+        }
+    };
+    page(
+        state,
+        session,
+        lang,
+        status,
+        "message.html",
+        json!({ "title": title, "body": body }),
+    )
+}
