@@ -378,7 +378,12 @@ impl Lifecycles {
         self.0.get(name).cloned()
     }
 
-    /// The names of all known lifecycles, sorted.
+    /// Every known lifecycle.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<Lifecycle>> {
+        self.0.values()
+    }
+
+    /// The names of the known lifecycles, sorted.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.0.keys().cloned().collect();
         names.sort();

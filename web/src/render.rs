@@ -15,7 +15,7 @@ use crate::format;
 use crate::i18n::{self, Arg};
 
 /// The templates, by name.
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("message.html", include_str!("../templates/message.html")),
     ("sign_in.html", include_str!("../templates/sign_in.html")),
@@ -25,13 +25,17 @@ const TEMPLATES: [(&str, &str); 7] = [
     ),
     ("inbox.html", include_str!("../templates/inbox.html")),
     ("task.html", include_str!("../templates/task.html")),
+    ("plans.html", include_str!("../templates/plans.html")),
+    ("plan.html", include_str!("../templates/plan.html")),
+    ("action.html", include_str!("../templates/action.html")),
+    ("sign_offs.html", include_str!("../templates/sign_offs.html")),
     ("macros.html", include_str!("../templates/macros.html")),
 ];
 
 /// The template environment: the templates, `t(key, …)` for words, `date` and `number` filters.
 pub fn environment() -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
-    for (name, source) in TEMPLATES {
+    for &(name, source) in TEMPLATES {
         env.add_template(name, source)
             .map_err(|e| format!("web/templates/{name}: {e}"))?;
     }

@@ -1,11 +1,16 @@
 //! What the pages of the web application show, read on behalf of an actor: a task with everything
-//! around it, an institution's inbox. Each view is read through the actor's scopes (what it may
+//! around it, an institution's inbox, the plans, a plan's objective tree, an action with its
+//! periods, the reports waiting for sign-off. Each view is read through the actor's scopes (what it may
 //! not read is `NotFound`) and carries the status of the status rule ([`crate::status`]).
 
+mod action;
 mod inbox;
+mod plans;
 mod task;
 
+pub use action::{ActionView, PeriodRow, PeriodTask, SignOffRow};
 pub use inbox::{Inbox, InboxFilter, InboxGroup, InboxRow};
+pub use plans::{ActionRow, IndicatorTotal, ObjectiveNode, PlanSummary, PlanView};
 pub use task::{Participant, TaskView};
 
 use chrono::{DateTime, NaiveDate, Utc};

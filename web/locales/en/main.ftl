@@ -150,3 +150,49 @@ event-return = Returned
 event-cancel = Cancelled
 event-unassigned = Cancelled: institution no longer assigned
 event-period_withdrawn = Cancelled: period withdrawn
+
+## Plans and actions
+nav-plans = Plans
+nav-sign-offs = Sign-off queue
+plans-title = Plans
+plans-none = There is no plan you can see yet.
+periods-complete = {$done} of {$total} action periods complete ({$percent} %)
+periods-of = {$done} of {$total} periods complete
+overdue-count = { $count ->
+    [one] {$count} task overdue
+   *[other] {$count} tasks overdue
+}
+legend = What the lights mean
+legend-groups = An action takes the light of its most pressing period, an objective and a plan that of their most pressing action; a period the coordinator approved is done.
+objectives = Objectives
+overdue-by-institution = Overdue work by institution
+institution = Institution
+overdue = Overdue
+nothing-overdue = Nothing is overdue.
+indicator-values = Indicator values
+indicator = Indicator
+actual = So far
+indicator-values-hint = Sums of the values in signed-off reports.
+no-indicator-values = No signed-off report has given a value yet.
+deadline-wording = Deadline (as written in the plan)
+nobody-assigned = No institution is assigned yet.
+assign-title = Who takes part
+assign-hint = Institution codes, separated by commas. The lead must also be among the responsible institutions. Institutions removed keep the work they started; their pending tasks are cancelled.
+assign-lead = Lead institution
+assign-responsible = Responsible institutions
+assign-partners = Partner institutions
+assign-button = Save who takes part
+periods = Reporting periods
+role = Role
+status = Status
+period-approved = The coordinator approved this period.
+approve-period = Approve the period
+period-waiting = Waiting for the responsible institutions' reports to be signed off.
+done-period-approved = The period is approved.
+done-assigned = Saved.
+sign-offs-title = Sign-off queue
+sign-offs-intro = Reports waiting for your sign-off, as the plan's coordinator or as the action's lead institution.
+sign-offs-none = No report is waiting for you.
+as-coordinator = as coordinator
+as-lead = as lead institution
+review-report = Review the report

@@ -156,3 +156,50 @@ event-return = Zwrot do poprawy
 event-cancel = Anulowanie
 event-unassigned = Anulowanie: instytucja nie jest już przypisana
 event-period_withdrawn = Anulowanie: okres został wycofany
+
+## Plany i działania
+nav-plans = Plany
+nav-sign-offs = Do zatwierdzenia
+plans-title = Plany
+plans-none = Brak planów dostępnych dla tego konta.
+periods-complete = Zakończone okresy sprawozdawcze: {$done} z {$total} ({$percent} %)
+periods-of = zakończone okresy: {$done} z {$total}
+overdue-count = { $count ->
+    [one] {$count} zadanie po terminie
+    [few] {$count} zadania po terminie
+   *[many] {$count} zadań po terminie
+}
+legend = Znaczenie kolorów
+legend-groups = Działanie przyjmuje kolor swojego najpilniejszego okresu, cel i plan – kolor najpilniejszego działania; okres zatwierdzony przez koordynatora jest zakończony.
+objectives = Cele
+overdue-by-institution = Zadania po terminie według instytucji
+institution = Instytucja
+overdue = Po terminie
+nothing-overdue = Nic nie jest po terminie.
+indicator-values = Wartości wskaźników
+indicator = Wskaźnik
+actual = Osiągnięto
+indicator-values-hint = Sumy wartości z zatwierdzonych informacji o realizacji.
+no-indicator-values = Żadna zatwierdzona informacja nie podała jeszcze wartości.
+deadline-wording = Termin (jak zapisano w planie)
+nobody-assigned = Nie przypisano jeszcze żadnej instytucji.
+assign-title = Kto uczestniczy
+assign-hint = Kody instytucji oddzielone przecinkami. Instytucja wiodąca musi być także wśród odpowiedzialnych. Usunięte instytucje zachowują rozpoczętą pracę; ich nieprzyjęte zadania zostają anulowane.
+assign-lead = Instytucja wiodąca
+assign-responsible = Instytucje odpowiedzialne
+assign-partners = Instytucje współpracujące
+assign-button = Zapisz uczestników
+periods = Okresy sprawozdawcze
+role = Rola
+status = Stan
+period-approved = Koordynator zatwierdził ten okres.
+approve-period = Zatwierdź okres
+period-waiting = Oczekuje na zatwierdzenie informacji instytucji odpowiedzialnych.
+done-period-approved = Okres został zatwierdzony.
+done-assigned = Zapisano.
+sign-offs-title = Do zatwierdzenia
+sign-offs-intro = Informacje o realizacji oczekujące na zatwierdzenie – przez koordynatora planu lub instytucję wiodącą działania.
+sign-offs-none = Nic nie czeka na zatwierdzenie.
+as-coordinator = jako koordynator
+as-lead = jako instytucja wiodąca
+review-report = Zobacz informację

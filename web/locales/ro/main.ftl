@@ -153,3 +153,50 @@ event-return = Restituire spre modificare
 event-cancel = Anulare
 event-unassigned = Anulare: instituția nu mai este desemnată
 event-period_withdrawn = Anulare: perioada a fost retrasă
+
+## Planuri și acțiuni
+nav-plans = Planuri
+nav-sign-offs = De aprobat
+plans-title = Planuri
+plans-none = Nu există încă niciun plan pe care să îl puteți vedea.
+periods-complete = {$done} din {$total} perioade de raportare finalizate ({$percent} %)
+periods-of = {$done} din {$total} perioade finalizate
+overdue-count = { $count ->
+    [one] {$count} sarcină întârziată
+    [few] {$count} sarcini întârziate
+   *[other] {$count} de sarcini întârziate
+}
+legend = Ce înseamnă culorile
+legend-groups = O acțiune ia culoarea celei mai presante perioade, un obiectiv și un plan pe cea a celei mai presante acțiuni; o perioadă aprobată de coordonator este finalizată.
+objectives = Obiective
+overdue-by-institution = Sarcini întârziate, pe instituții
+institution = Instituția
+overdue = Întârziate
+nothing-overdue = Nimic nu este întârziat.
+indicator-values = Valorile indicatorilor
+indicator = Indicator
+actual = Realizat
+indicator-values-hint = Sumele valorilor din rapoartele aprobate.
+no-indicator-values = Niciun raport aprobat nu a raportat încă o valoare.
+deadline-wording = Termen (cum este scris în plan)
+nobody-assigned = Nicio instituție nu este încă desemnată.
+assign-title = Cine participă
+assign-hint = Codurile instituțiilor, separate prin virgulă. Responsabilul principal trebuie să fie și printre instituțiile responsabile. Instituțiile eliminate păstrează lucrul început; sarcinile lor neconfirmate sunt anulate.
+assign-lead = Responsabil principal
+assign-responsible = Instituții responsabile
+assign-partners = Instituții partenere
+assign-button = Salvați participanții
+periods = Perioade de raportare
+role = Rol
+status = Situație
+period-approved = Coordonatorul a aprobat această perioadă.
+approve-period = Aprobați perioada
+period-waiting = Se așteaptă aprobarea rapoartelor instituțiilor responsabile.
+done-period-approved = Perioada este aprobată.
+done-assigned = Salvat.
+sign-offs-title = Rapoarte de aprobat
+sign-offs-intro = Rapoartele care așteaptă aprobarea dumneavoastră, în calitate de coordonator al planului sau de responsabil principal al acțiunii.
+sign-offs-none = Niciun raport nu vă așteaptă aprobarea.
+as-coordinator = în calitate de coordonator
+as-lead = în calitate de responsabil principal
+review-report = Examinați raportul

@@ -1,6 +1,8 @@
 //! One module per area of the application; each handler reads the session, calls the engine and
 //! renders one template.
 
+pub mod actions;
 pub mod inbox;
+pub mod plans;
 pub mod sign_in;
 pub mod task;

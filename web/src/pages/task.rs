@@ -344,8 +344,14 @@ pub async fn fire(
     }
     let status = match state.engine.fire(&viewer.actor, request).await {
         Ok(_) => {
+            // A form elsewhere (the sign-off queue) brings the person back to where it was.
+            let back = input
+                .get("back")
+                .map(|b| mandate_engine::sign_in::safe_next(b))
+                .unwrap_or_else(|| format!("/tasks/{id}"));
+            let joiner = if back.contains('?') { '&' } else { '?' };
             return Redirect::to(&format!(
-                "/tasks/{id}?done={}",
+                "{back}{joiner}done={}",
                 crate::render::url_encode(&transition)
             ))
             .into_response();

@@ -1,0 +1,356 @@
+//! The coordinator's pages: the plans with their progress, and one plan's objective tree with a
+//! status per objective and action, complete action periods, overdue work by institution and
+//! indicator values against their targets.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{local_date, zone_of};
+use crate::access::{action_scope, task_scope};
+use crate::domain::Actor;
+use crate::engine::Engine;
+use crate::entity::{
+    action, assignment, indicator, institution, objective, plan, report, reporting_period, task,
+};
+use crate::error::Result;
+use crate::lifecycle::Lifecycle;
+use crate::reads::Progress;
+use crate::status::{self, Status};
+
+/// A plan in the list of plans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSummary {
+    pub plan: plan::Model,
+    pub progress: Progress,
+    pub status: Status,
+}
+
+/// One action of the plan page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRow {
+    pub action: action::Model,
+    pub status: Status,
+    /// Its lead institution's code.
+    pub lead: Option<String>,
+    pub periods: u64,
+    pub periods_complete: u64,
+    pub overdue: u64,
+}
+
+/// An objective of the plan page, with what is under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectiveNode {
+    pub objective: objective::Model,
+    pub status: Status,
+    pub children: Vec<ObjectiveNode>,
+    pub actions: Vec<ActionRow>,
+}
+
+/// An indicator's values so far: the sum of the values in the signed-off reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorTotal {
+    pub action_number: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub target: Option<String>,
+    pub actual: f64,
+    /// Signed-off reports that gave a value.
+    pub reports: u64,
+}
+
+/// Everything the plan page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanView {
+    pub plan: plan::Model,
+    pub status: Status,
+    pub progress: Progress,
+    pub objectives: Vec<ObjectiveNode>,
+    /// Institutions with overdue tasks, most first.
+    pub overdue_by_institution: Vec<(institution::Model, u64)>,
+    pub indicators: Vec<IndicatorTotal>,
+    /// The viewer coordinates the plan.
+    pub coordinates: bool,
+}
+
+/// What the status rule needs of a task, and where it belongs.
+struct Rated {
+    action_id: i64,
+    period_id: i64,
+    institution_id: i64,
+    status: Status,
+}
+
+impl Engine {
+    /// The statuses of the tasks `actor` may read in `plan`.
+    async fn rated_tasks(
+        &self,
+        actor: &Actor,
+        plan: &plan::Model,
+        lifecycle: &Lifecycle,
+    ) -> Result<Vec<Rated>> {
+        let db = self.db();
+        let tasks = task::Entity::find()
+            .filter(task::Column::PlanId.eq(plan.id))
+            .filter(task_scope(actor))
+            .all(db)
+            .await?;
+        let starts: HashMap<i64, chrono::NaiveDate> = reporting_period::Entity::find()
+            .filter(
+                reporting_period::Column::ActionId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(action::Column::Id)
+                        .from(action::Entity)
+                        .and_where(action::Column::PlanId.eq(plan.id))
+                        .to_owned(),
+                ),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.start_date))
+            .collect();
+        let now = self.now();
+        let today = local_date(now, zone_of(plan));
+        Ok(tasks
+            .iter()
+            .map(|t| Rated {
+                action_id: t.action_id,
+                period_id: t.period_id,
+                institution_id: t.institution_id,
+                status: status::of_task(
+                    t,
+                    lifecycle,
+                    starts.get(&t.period_id).copied().unwrap_or(today),
+                    today,
+                    now,
+                ),
+            })
+            .collect())
+    }
+
+    /// The plans `actor` may read, each with its progress and status (by the same rule as the
+    /// plan page).
+    pub async fn plan_summaries(&self, actor: &Actor) -> Result<Vec<PlanSummary>> {
+        let mut summaries = Vec::new();
+        for plan in self.visible_plans(actor).await? {
+            let view = self.plan_view(actor, plan.id).await?;
+            summaries.push(PlanSummary {
+                plan: view.plan,
+                progress: view.progress,
+                status: view.status,
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// The plan page of plan `id` (`NotFound` if `actor` may not read it).
+    pub async fn plan_view(&self, actor: &Actor, id: i64) -> Result<PlanView> {
+        let plan = self.readable_plan(actor, id).await?;
+        let db = self.db();
+        let lifecycle = self.lifecycle(&plan.lifecycle)?;
+        let rated = self.rated_tasks(actor, &plan, &lifecycle).await?;
+        let progress = self.progress(actor, &plan, None).await?;
+        let objectives = objective::Entity::find()
+            .filter(objective::Column::PlanId.eq(plan.id))
+            .order_by_asc(objective::Column::Id)
+            .all(db)
+            .await?;
+        let actions = action::Entity::find()
+            .filter(action::Column::PlanId.eq(plan.id))
+            .filter(action_scope(actor))
+            .order_by_asc(action::Column::Id)
+            .all(db)
+            .await?;
+        let action_ids: Vec<i64> = actions.iter().map(|a| a.id).collect();
+        let periods = reporting_period::Entity::find()
+            .filter(reporting_period::Column::ActionId.is_in(action_ids.clone()))
+            .all(db)
+            .await?;
+        let leads: HashMap<i64, i64> = assignment::Entity::find()
+            .filter(assignment::Column::ActionId.is_in(action_ids.clone()))
+            .filter(assignment::Column::Lead.eq(true))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.action_id, a.institution_id))
+            .collect();
+        let institutions: HashMap<i64, institution::Model> = institution::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+
+        // A period the coordinator approved is done, whatever its partners' tasks; any other
+        // period takes the worst of its tasks; an action, the worst of its periods.
+        let approved: std::collections::HashSet<i64> = periods
+            .iter()
+            .filter(|p| p.approved_at.is_some())
+            .map(|p| p.id)
+            .collect();
+        let mut by_period: HashMap<(i64, i64), Vec<Status>> = HashMap::new();
+        let mut overdue: BTreeMap<i64, u64> = BTreeMap::new();
+        let mut overdue_of_action: HashMap<i64, u64> = HashMap::new();
+        for r in &rated {
+            by_period
+                .entry((r.action_id, r.period_id))
+                .or_default()
+                .push(r.status);
+            if r.status == Status::Late {
+                *overdue.entry(r.institution_id).or_default() += 1;
+                *overdue_of_action.entry(r.action_id).or_default() += 1;
+            }
+        }
+        let mut by_action: HashMap<i64, Vec<Status>> = HashMap::new();
+        for ((action_id, period_id), statuses) in by_period {
+            let status = if approved.contains(&period_id) {
+                Status::Done
+            } else {
+                status::of_group(statuses)
+            };
+            by_action.entry(action_id).or_default().push(status);
+        }
+        let rows: Vec<ActionRow> = actions
+            .into_iter()
+            .map(|a| {
+                let mine: Vec<&reporting_period::Model> =
+                    periods.iter().filter(|p| p.action_id == a.id).collect();
+                ActionRow {
+                    status: status::of_group(by_action.get(&a.id).cloned().unwrap_or_default()),
+                    lead: leads
+                        .get(&a.id)
+                        .and_then(|id| institutions.get(id))
+                        .map(|i| i.code.clone()),
+                    periods: mine.len() as u64,
+                    periods_complete: mine.iter().filter(|p| p.approved_at.is_some()).count()
+                        as u64,
+                    overdue: overdue_of_action.get(&a.id).copied().unwrap_or_default(),
+                    action: a,
+                }
+            })
+            .collect();
+        let tree = tree_of(&objectives, None, &rows);
+
+        let mut overdue_by_institution: Vec<(institution::Model, u64)> = overdue
+            .into_iter()
+            .filter_map(|(id, n)| institutions.get(&id).map(|i| (i.clone(), n)))
+            .collect();
+        overdue_by_institution.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(&b.0.code)));
+
+        let indicators = self
+            .indicator_totals(actor, &plan, &lifecycle, &rows)
+            .await?;
+        Ok(PlanView {
+            status: status::of_group(rows.iter().map(|r| r.status)),
+            coordinates: actor.coordinates(plan.owner_id),
+            plan,
+            progress,
+            objectives: tree,
+            overdue_by_institution,
+            indicators,
+        })
+    }
+
+    /// For each indicator of the plan's actions: the sum of the numbers in the latest report of
+    /// each signed-off task `actor` may read.
+    async fn indicator_totals(
+        &self,
+        actor: &Actor,
+        plan: &plan::Model,
+        lifecycle: &Lifecycle,
+        rows: &[ActionRow],
+    ) -> Result<Vec<IndicatorTotal>> {
+        let db = self.db();
+        let action_ids: Vec<i64> = rows.iter().map(|r| r.action.id).collect();
+        let indicators = indicator::Entity::find()
+            .filter(indicator::Column::ActionId.is_in(action_ids))
+            .order_by_asc(indicator::Column::ActionId)
+            .order_by_asc(indicator::Column::Position)
+            .all(db)
+            .await?;
+        let signed = task::Entity::find()
+            .filter(task::Column::PlanId.eq(plan.id))
+            .filter(task::Column::State.eq(lifecycle.completion.signed_off_state.as_str()))
+            .filter(task_scope(actor))
+            .all(db)
+            .await?;
+        let action_of: HashMap<i64, i64> = signed.iter().map(|t| (t.id, t.action_id)).collect();
+        let mut latest: HashMap<i64, report::Model> = HashMap::new();
+        for chunk in signed.chunks(500) {
+            for r in report::Entity::find()
+                .filter(report::Column::TaskId.is_in(chunk.iter().map(|t| t.id)))
+                .order_by_asc(report::Column::Id)
+                .all(db)
+                .await?
+            {
+                latest.insert(r.task_id, r);
+            }
+        }
+        let mut totals: HashMap<(i64, String), (f64, u64)> = HashMap::new();
+        for (task_id, r) in &latest {
+            let Some(&action_id) = action_of.get(task_id) else {
+                continue;
+            };
+            if let Some(values) = r.indicator_values.as_object() {
+                for (name, value) in values {
+                    if let Some(n) = value.as_f64() {
+                        let entry = totals.entry((action_id, name.clone())).or_default();
+                        entry.0 += n;
+                        entry.1 += 1;
+                    }
+                }
+            }
+        }
+        let number_of: HashMap<i64, &str> = rows
+            .iter()
+            .map(|r| (r.action.id, r.action.number.as_str()))
+            .collect();
+        Ok(indicators
+            .into_iter()
+            .filter_map(|i| {
+                let (actual, reports) = totals.get(&(i.action_id, i.name.clone())).copied()?;
+                Some(IndicatorTotal {
+                    action_number: number_of.get(&i.action_id)?.to_string(),
+                    name: i.name,
+                    unit: i.unit,
+                    target: i.target,
+                    actual,
+                    reports,
+                })
+            })
+            .collect())
+    }
+}
+
+/// The objectives under `parent` (top-level for `None`), each with its children and actions.
+fn tree_of(
+    objectives: &[objective::Model],
+    parent: Option<i64>,
+    rows: &[ActionRow],
+) -> Vec<ObjectiveNode> {
+    objectives
+        .iter()
+        .filter(|o| o.parent_id == parent)
+        .map(|o| {
+            let children = tree_of(objectives, Some(o.id), rows);
+            let actions: Vec<ActionRow> = rows
+                .iter()
+                .filter(|r| r.action.objective_id == o.id)
+                .cloned()
+                .collect();
+            let status = status::of_group(
+                actions
+                    .iter()
+                    .map(|a| a.status)
+                    .chain(children.iter().map(|c| c.status)),
+            );
+            ObjectiveNode {
+                objective: o.clone(),
+                status,
+                children,
+                actions,
+            }
+        })
+        .collect()
+}
