@@ -105,6 +105,15 @@ impl Actor {
     }
 }
 
+/// Who manages institution `code` whose stored parent is `parent` (see [`Actor::manages`]), as
+/// refusals say it: "an admin or a coordinator of IGPR or of MAI".
+pub fn who_manages(code: &str, parent: Option<&str>) -> String {
+    match parent {
+        Some(parent) => format!("an admin or a coordinator of {code} or of {parent}"),
+        None => format!("an admin or a coordinator of {code}"),
+    }
+}
+
 /// An institution code: `ANITP`, `IGPR`, `KPP-LUBARTOW`. Letters, digits, `-` and `_`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstitutionCode(String);

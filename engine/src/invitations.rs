@@ -1,5 +1,6 @@
-//! Onboarding: a coordinator invites members for the institutions taking part in the plans its
-//! institution owns (an admin, for any institution). The invitation creates the user (role
+//! Onboarding: who manages an institution invites its members; a coordinator brings in the
+//! partners of the plans its institution owns, at their own domains or while they are new to
+//! Mandate (see `Engine::invite_refusal`). The invitation creates the user (role
 //! `member`, never more) and writes an `invitation` e-mail to the outbox in the same transaction.
 //! The e-mail carries a link to `/invitation/{token}`: HMAC-signed like the acknowledge links,
 //! expiring after [`INVITATION_LIFETIME_DAYS`], usable once. Its GET shows a confirmation page; its
@@ -17,13 +18,13 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::accounts::{IssuedToken, insert_token};
-use crate::domain::{Actor, EmailAddress, UserRole};
+use crate::domain::{Actor, EmailAddress, UserRole, who_manages};
 use crate::engine::Engine;
 use crate::entity::{action, assignment, institution, invitation, notification, plan, user};
 use crate::error::{Error, Result};
 use crate::hex;
 use crate::notifications::links::{LinkError, mac};
-use crate::notifications::{Kind, NewNotification, enqueue};
+use crate::notifications::{Kind, NewNotification, addresses, enqueue};
 
 /// How long an invitation's link works after the message is composed.
 pub const INVITATION_LIFETIME_DAYS: i64 = 14;
@@ -68,6 +69,14 @@ fn plans_with(institution_id: i64) -> Select<plan::Entity> {
     plan::Entity::find().filter(plan::Column::Id.in_subquery(plans))
 }
 
+/// The domain of an e-mail address, lower-case (`None` without one).
+fn domain_of(address: &str) -> Option<String> {
+    match address.trim().rsplit_once('@') {
+        Some((_, domain)) if !domain.is_empty() => Some(domain.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
 /// What is signed: the invitation, its user and institution, and the expiry.
 fn signed_text(i: &invitation::Model, expires: i64) -> String {
     format!(
@@ -77,29 +86,83 @@ fn signed_text(i: &invitation::Model, expires: i64) -> String {
 }
 
 impl Engine {
-    /// Whether `actor` may invite members of `institution`: admins; its coordinators; the
-    /// coordinators of an institution owning a plan in which it is assigned to some action.
-    async fn may_invite(&self, actor: &Actor, institution: &institution::Model) -> Result<bool> {
-        if actor.coordinates(institution.id) {
-            return Ok(true);
+    /// Why `actor` may not invite `email` as a member of `institution`, if it may not. Who manages
+    /// the institution (admins, coordinators of it or of its stored parent) invites anyone. A
+    /// coordinator of a plan in which it is assigned to some action (responsible or partner)
+    /// brings in partners: only to an address at the domain of one of the institution's stored
+    /// addresses or, while it has no stored address and no user, anyone (a partner new to
+    /// Mandate). Anyone else may not.
+    async fn invite_refusal(
+        &self,
+        actor: &Actor,
+        institution: &institution::Model,
+        email: &str,
+    ) -> Result<Option<String>> {
+        if actor.manages(institution.id, institution.parent_id) {
+            return Ok(None);
         }
-        let Some(owner) = actor
+        let code = &institution.code;
+        let domains: Vec<String> = addresses(institution)
+            .iter()
+            .filter_map(|a| domain_of(a))
+            .fold(Vec::new(), |mut all, d| {
+                if !all.contains(&d) {
+                    all.push(d);
+                }
+                all
+            });
+        let plan_coordinator = match actor
             .institution_id
             .filter(|_| actor.role == UserRole::Coordinator)
-        else {
-            return Ok(false);
+        {
+            Some(owner) => plans_with(institution.id)
+                .filter(plan::Column::OwnerId.eq(owner))
+                .one(self.db())
+                .await?
+                .is_some(),
+            None => false,
         };
-        Ok(plans_with(institution.id)
-            .filter(plan::Column::OwnerId.eq(owner))
-            .one(self.db())
-            .await?
-            .is_some())
+        if plan_coordinator {
+            let allowed = if domains.is_empty() {
+                user::Entity::find()
+                    .filter(user::Column::InstitutionId.eq(institution.id))
+                    .one(self.db())
+                    .await?
+                    .is_none()
+            } else {
+                domain_of(email).is_some_and(|d| domains.contains(&d))
+            };
+            if allowed {
+                return Ok(None);
+            }
+        }
+        let parent = match institution.parent_id {
+            Some(id) => Some(self.institution_by_id(id).await?.code),
+            None => None,
+        };
+        let partners = if domains.is_empty() {
+            format!(
+                "only while {code} is a partner new to Mandate (no address on file and no user yet)"
+            )
+        } else {
+            format!(
+                "only an address at {} (the domain of {code}'s addresses on file)",
+                domains.join(" or ")
+            )
+        };
+        Ok(Some(format!(
+            "{} may not invite {} as a member of {code}: {} may invite anyone; a coordinator of a \
+             plan in which {code} takes part (responsible or partner) may invite {partners}",
+            actor.name,
+            crate::text::quoted(email.trim()),
+            who_manages(code, parent.as_deref()),
+        )))
     }
 
     /// Invites `email` (named `name`) as a member of institution `code`: creates the user with
     /// role `member` and writes the invitation e-mail to the outbox, in the institution's
-    /// language, in one transaction. Who may: see [`Engine::may_invite`]; that is checked before
-    /// the inputs are.
+    /// language, in one transaction. Who may: see `Engine::invite_refusal`; that is checked
+    /// before the other inputs are.
     #[tracing::instrument(skip_all, fields(institution = %code, actor = %actor.name))]
     pub async fn invite_member(
         &self,
@@ -110,12 +173,8 @@ impl Engine {
     ) -> Result<Invitation> {
         // The directory is public: an unknown code is NOT_FOUND for everyone.
         let institution = self.institution(code).await?;
-        if !self.may_invite(actor, &institution).await? {
-            return Err(Error::Forbidden(format!(
-                "{} may not invite members of {}: only an admin, a coordinator of {} or a \
-                 coordinator of a plan in which {} takes part (responsible or partner) may",
-                actor.name, institution.code, institution.code, institution.code
-            )));
+        if let Some(why) = self.invite_refusal(actor, &institution, email).await? {
+            return Err(Error::Forbidden(why));
         }
         let name = name.trim();
         if name.is_empty() {

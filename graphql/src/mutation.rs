@@ -249,8 +249,9 @@ impl Mutation {
             .map(ReportingPeriod)
     }
 
-    /// Sets how an institution receives its reminders (admins; its coordinators; coordinators of
-    /// a plan it takes part in). A field left out goes back to the reminder policy's value.
+    /// Sets how an institution receives its reminders: only who manages it (admins; its
+    /// coordinators; coordinators of its parent), else `FORBIDDEN`. A field left out goes back to
+    /// the reminder policy's value.
     async fn set_notification_settings(
         &self,
         ctx: &Context<'_>,
@@ -336,15 +337,18 @@ impl Mutation {
             .map(Token)
     }
 
-    /// Invites a person to act for an institution, as a `MEMBER` (the role cannot be chosen).
-    /// Allowed to admins, to the institution's coordinators, and to the coordinators of a plan in
-    /// which the institution is assigned to an action (responsible or partner); anyone else gets
-    /// `FORBIDDEN`, checked before the other arguments. An unknown institution is `NOT_FOUND`; an
-    /// e-mail address already in use is `VALIDATION` on `email`. Creates the user and, in the
-    /// same transaction, an `invitation` e-mail in the outbox, in the institution's language: it
-    /// names who invited, the institution and the plans it takes part in, and carries a link
-    /// (HMAC-signed, valid 14 days, usable once) to a page whose button gives the person an API
-    /// token, valid 90 days and shown only there.
+    /// Invites a person to act for an institution, as a `MEMBER` (the role cannot be chosen). Who
+    /// manages the institution (admins; coordinators of it or of its parent) may invite anyone. A
+    /// coordinator of a plan in which the institution is assigned to an action (responsible or
+    /// partner) brings in partners: it may invite only an address at the domain of one of the
+    /// institution's stored addresses, or, while the institution has no stored address and no user
+    /// yet (a partner new to Mandate), anyone. Anyone else gets `FORBIDDEN`, saying who may invite,
+    /// checked before the other arguments. An unknown institution is `NOT_FOUND`; an e-mail address
+    /// already in use is `VALIDATION` on `email`. Creates the user and, in the same transaction, an
+    /// `invitation` e-mail in the outbox, in the institution's language: it names who invited, the
+    /// institution and the plans it takes part in, and carries a link (HMAC-signed, valid 14 days,
+    /// usable once) to a page whose button gives the person an API token, valid 90 days and shown
+    /// only there.
     async fn invite_member(
         &self,
         ctx: &Context<'_>,

@@ -172,8 +172,9 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
 async fn digest_settings_and_the_outbox_over_graphql(db: TestDb) {
     let f = Fixture::new(&db).await;
     let app = TestApp::spawn(f.engine.clone(), ServerConfig::default()).await;
+    // IGPR's own coordinator: a plan's coordinator does not manage its partners' settings.
     let coordinator = app
-        .token_for("coord@anitp.ro", UserRole::Coordinator, Some("ANITP"))
+        .token_for("coord@igpr.ro", UserRole::Coordinator, Some("IGPR"))
         .await;
     let igpr = app
         .token_for("user@igpr.ro", UserRole::Member, Some("IGPR"))

@@ -1,7 +1,7 @@
 //! Institutions' own notification settings (delivery and send time) over the reminder policy,
 //! and the outbox as people look at it (what was sent, what waits, what failed).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveTime;
 use sea_orm::sea_query::Query;
@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::Kind;
-use crate::domain::{Actor, UserRole};
+use crate::domain::{Actor, UserRole, who_manages};
 use crate::engine::Engine;
 use crate::entity::{institution, notification, notification_setting, plan, task};
 use crate::error::{Error, Result};
@@ -64,16 +64,12 @@ impl Engine {
             .collect())
     }
 
-    /// Whether `actor` may change the settings of `institution`: admins; its coordinators; the
-    /// coordinators of a plan it takes part in.
-    async fn may_manage_settings(
+    /// Whether `actor` coordinates a plan in which `institution` has a task.
+    async fn coordinates_a_plan_of(
         &self,
         actor: &Actor,
         institution: &institution::Model,
     ) -> Result<bool> {
-        if actor.role == UserRole::Admin || actor.coordinates(institution.id) {
-            return Ok(true);
-        }
         let Some(owner) = actor
             .institution_id
             .filter(|_| actor.role == UserRole::Coordinator)
@@ -93,8 +89,71 @@ impl Engine {
             .is_some())
     }
 
+    /// The institution `code` whose notification settings `actor` means to change: `NotFound`
+    /// for an unknown code, `Forbidden` unless the actor manages it (admins; coordinators of it or
+    /// of its stored parent). Naming an institution in a plan of one's own does not make one its
+    /// manager. Checked before the settings themselves.
+    pub async fn settings_to_change(
+        &self,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<institution::Model> {
+        let institution = self.institution(code).await?;
+        if actor.manages(institution.id, institution.parent_id) {
+            return Ok(institution);
+        }
+        let parent = match institution.parent_id {
+            Some(id) => Some(self.institution_by_id(id).await?.code),
+            None => None,
+        };
+        Err(Error::Forbidden(format!(
+            "{} may not change the notification settings of {}: only {} may",
+            actor.name,
+            institution.code,
+            who_manages(&institution.code, parent.as_deref())
+        )))
+    }
+
+    /// The institutions whose settings `actor` may read, as [`Self::notification_settings`]
+    /// decides one by one: `None` for every institution (admins and auditors), else its own and,
+    /// for a coordinator, those under it and those taking part in the plans its institution owns.
+    pub(crate) async fn readable_settings_of(&self, actor: &Actor) -> Result<Option<HashSet<i64>>> {
+        if matches!(actor.role, UserRole::Admin | UserRole::Auditor) {
+            return Ok(None);
+        }
+        let Some(own) = actor.institution_id else {
+            return Ok(Some(HashSet::new()));
+        };
+        let mut readable = HashSet::from([own]);
+        if actor.role == UserRole::Coordinator {
+            let owned = Query::select()
+                .column(plan::Column::Id)
+                .from(plan::Entity)
+                .and_where(plan::Column::OwnerId.eq(own))
+                .to_owned();
+            let taking_part: Vec<i64> = task::Entity::find()
+                .select_only()
+                .column(task::Column::InstitutionId)
+                .filter(task::Column::PlanId.in_subquery(owned))
+                .distinct()
+                .into_tuple()
+                .all(self.db())
+                .await?;
+            readable.extend(taking_part);
+            let children: Vec<i64> = institution::Entity::find()
+                .select_only()
+                .column(institution::Column::Id)
+                .filter(institution::Column::ParentId.eq(own))
+                .into_tuple()
+                .all(self.db())
+                .await?;
+            readable.extend(children);
+        }
+        Ok(Some(readable))
+    }
+
     /// The settings that apply to institution `code` (readable by those who may change them,
-    /// its own members, and auditors).
+    /// its own members, the coordinators of a plan it has tasks in, and auditors).
     pub async fn notification_settings(
         &self,
         actor: &Actor,
@@ -103,7 +162,8 @@ impl Engine {
         let institution = self.institution(code).await?;
         let readable = actor.role == UserRole::Auditor
             || actor.institution_id == Some(institution.id)
-            || self.may_manage_settings(actor, &institution).await?;
+            || actor.manages(institution.id, institution.parent_id)
+            || self.coordinates_a_plan_of(actor, &institution).await?;
         if !readable {
             return Err(Error::Forbidden(format!(
                 "{} may not read the notification settings of {}",
@@ -133,20 +193,15 @@ impl Engine {
         })
     }
 
-    /// Sets (or, with `None`, clears) an institution's own delivery and send time.
+    /// Sets (or, with `None`, clears) an institution's own delivery and send time. Who may: see
+    /// [`Engine::settings_to_change`].
     pub async fn set_notification_settings(
         &self,
         actor: &Actor,
         code: &str,
         own: InstitutionSettings,
     ) -> Result<EffectiveSettings> {
-        let institution = self.institution(code).await?;
-        if !self.may_manage_settings(actor, &institution).await? {
-            return Err(Error::Forbidden(format!(
-                "{} may not change the notification settings of {}",
-                actor.name, institution.code
-            )));
-        }
+        let institution = self.settings_to_change(actor, code).await?;
         let row = notification_setting::ActiveModel {
             institution_id: Set(institution.id),
             delivery: Set(own.delivery.map(|d| d.as_str().to_owned())),
