@@ -1,5 +1,5 @@
-//! The stylesheet and the one script, served from the binary with a long cache life (their
-//! names carry a version).
+//! The stylesheet and the one script (live updates), ours, served from the binary with a long
+//! cache life (their names carry a version: change it with the file).
 
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
@@ -13,9 +13,9 @@ const FILES: [(&str, &str, &[u8]); 2] = [
         include_bytes!("../assets/app.css"),
     ),
     (
-        "htmx-2.0.4.min.js",
+        "live-1.js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../assets/htmx.min.js"),
+        include_bytes!("../assets/live.js"),
     ),
 ];
 

@@ -70,6 +70,7 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/sign-offs", get(pages::actions::queue))
         .route("/tasks/{id}", get(pages::task::show))
         .route("/tasks/{id}/fire", post(pages::task::fire))
+        .route("/events", get(pages::live::events))
         .route("/static/{name}", get(assets::serve))
         .with_state(state))
 }

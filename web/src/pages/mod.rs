@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod inbox;
+pub mod live;
 pub mod plans;
 pub mod sign_in;
 pub mod task;
