@@ -1,24 +1,32 @@
-//! What an actor may read. Writes are checked where they happen (`tasks`, `setup`, `accounts`);
-//! reads are narrowed here, as SQL conditions, so that no list is ever loaded and then filtered.
+//! Who may read what, as SQL conditions: one rule per table ([`Readable`]), so that a read adds
+//! the rule to its query and no list is ever loaded and then filtered. Writes are checked where
+//! they happen (`tasks`, `plans`, `accounts`); they start from these rules too, so that anything
+//! an actor may not read is `NotFound` before any other check.
 //!
 //! - admins and auditors read everything;
-//! - a coordinator reads the plans its institution owns, and what a member of its institution reads;
+//! - a coordinator reads the plans its institution owns (and everything in them), and what a
+//!   member of its institution reads;
 //! - a member reads its institution's tasks, every task of the actions its institution leads (the
-//!   lead consolidates and signs off partners' reports), the actions its institution is assigned
-//!   to, and the plans those actions belong to.
+//!   lead consolidates and signs off partners' reports), the actions its institution takes part in
+//!   (assigned to it, or holding a task of it), and the plans those actions belong to; the
+//!   objectives, periods, indicators and assignments of what it reads; the reports and sign-offs
+//!   of the tasks it reads; the events of those tasks and of those actions; the outbox rows
+//!   addressed to its institution;
+//! - institutions are a directory shared by every plan: everyone reads all of them.
 
-use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
 use crate::domain::{Actor, UserRole};
-use crate::engine::Engine;
-use crate::entity::{action, assignment, event, plan, task};
-use crate::error::{Error, Result};
+use crate::entity::{
+    action, assignment, event, indicator, institution, notification, objective, plan, report,
+    reporting_period, sign_off, task,
+};
 
 /// How far an actor's reading reaches.
 enum Reach {
     Everything,
-    /// Plans owned by `owner` (coordinators), plus what `institution` takes part in.
+    /// What institution `id` takes part in; with `owns_plans`, also the plans it owns.
     Institution {
         id: i64,
         owns_plans: bool,
@@ -41,9 +49,20 @@ fn reach(actor: &Actor) -> Reach {
     }
 }
 
+/// Whether `actor` reads every row of every table.
+pub(crate) fn reads_everything(actor: &Actor) -> bool {
+    matches!(reach(actor), Reach::Everything)
+}
+
+/// A table whose rows an actor may or may not read.
+pub trait Readable: EntityTrait {
+    /// The rows of this table `actor` may read.
+    fn readable_by(actor: &Actor) -> Condition;
+}
+
 /// A condition that holds for no row.
 fn none() -> Condition {
-    Condition::all().add(sea_orm::sea_query::Expr::cust("1 = 0"))
+    Condition::all().add(Expr::cust("1 = 0"))
 }
 
 fn owned_plans(owner: i64) -> SelectStatement {
@@ -62,6 +81,16 @@ fn assigned_actions(institution: i64) -> SelectStatement {
         .to_owned()
 }
 
+/// The actions or plans (`column` of `task`) where `institution` has a task: an institution
+/// taken off an action keeps the tasks it had started there.
+fn with_tasks_of(institution: i64, column: task::Column) -> SelectStatement {
+    Query::select()
+        .column(column)
+        .from(task::Entity)
+        .and_where(task::Column::InstitutionId.eq(institution))
+        .to_owned()
+}
+
 fn led_actions(institution: i64) -> SelectStatement {
     Query::select()
         .column(assignment::Column::ActionId)
@@ -69,6 +98,13 @@ fn led_actions(institution: i64) -> SelectStatement {
         .and_where(assignment::Column::InstitutionId.eq(institution))
         .and_where(assignment::Column::Lead.eq(true))
         .to_owned()
+}
+
+/// `column` (an action id) names an action `institution` takes part in.
+fn taking_part(institution: i64, column: impl ColumnTrait) -> Condition {
+    Condition::any()
+        .add(column.in_subquery(assigned_actions(institution)))
+        .add(column.in_subquery(with_tasks_of(institution, task::Column::ActionId)))
 }
 
 /// The tasks of `institution` and of the actions it leads.
@@ -82,6 +118,23 @@ fn tasks_of(institution: i64) -> SelectStatement {
                 .add(task::Column::ActionId.in_subquery(led_actions(institution))),
         )
         .to_owned()
+}
+
+/// `column` names a row of `E` that `actor` may read.
+fn among<E: Readable>(actor: &Actor, column: impl ColumnTrait, id: E::Column) -> Condition {
+    match reach(actor) {
+        Reach::Everything => Condition::all(),
+        Reach::Nothing => none(),
+        Reach::Institution { .. } => Condition::all().add(
+            column.in_subquery(
+                Query::select()
+                    .column(id)
+                    .from(E::default())
+                    .cond_where(E::readable_by(actor))
+                    .to_owned(),
+            ),
+        ),
+    }
 }
 
 /// The tasks `actor` may read.
@@ -107,8 +160,7 @@ pub fn action_scope(actor: &Actor) -> Condition {
         Reach::Everything => Condition::all(),
         Reach::Nothing => none(),
         Reach::Institution { id, owns_plans } => {
-            let mut any =
-                Condition::any().add(action::Column::Id.in_subquery(assigned_actions(id)));
+            let mut any = Condition::any().add(taking_part(id, action::Column::Id));
             if owns_plans {
                 any = any.add(action::Column::PlanId.in_subquery(owned_plans(id)));
             }
@@ -123,12 +175,14 @@ pub fn plan_scope(actor: &Actor) -> Condition {
         Reach::Everything => Condition::all(),
         Reach::Nothing => none(),
         Reach::Institution { id, owns_plans } => {
-            let taking_part = Query::select()
+            let assigned = Query::select()
                 .column(action::Column::PlanId)
                 .from(action::Entity)
                 .and_where(action::Column::Id.in_subquery(assigned_actions(id)))
                 .to_owned();
-            let mut any = Condition::any().add(plan::Column::Id.in_subquery(taking_part));
+            let mut any = Condition::any()
+                .add(plan::Column::Id.in_subquery(assigned))
+                .add(plan::Column::Id.in_subquery(with_tasks_of(id, task::Column::PlanId)));
             if owns_plans {
                 any = any.add(plan::Column::OwnerId.eq(id));
             }
@@ -137,8 +191,9 @@ pub fn plan_scope(actor: &Actor) -> Condition {
     }
 }
 
-/// The events `actor` may read: those of readable tasks, and action-level events of readable
-/// actions (assignments, period approvals).
+/// The events `actor` may read: those of readable tasks, and action-level events (assignments,
+/// period approvals) of the actions it takes part in; for a coordinator, every event of the plans
+/// it owns.
 pub fn event_scope(actor: &Actor) -> Condition {
     match reach(actor) {
         Reach::Everything => Condition::all(),
@@ -149,7 +204,7 @@ pub fn event_scope(actor: &Actor) -> Condition {
                 .add(
                     Condition::all()
                         .add(event::Column::TaskId.is_null())
-                        .add(event::Column::ActionId.in_subquery(assigned_actions(id))),
+                        .add(taking_part(id, event::Column::ActionId)),
                 );
             if owns_plans {
                 any = any.add(event::Column::PlanId.in_subquery(owned_plans(id)));
@@ -159,66 +214,118 @@ pub fn event_scope(actor: &Actor) -> Condition {
     }
 }
 
-// A row an actor may not read is answered `NotFound`, exactly as a row that does not exist, so
-// that no answer tells an unreadable row from a missing one.
-impl Engine {
-    /// Whether `actor` may read some tasks of institution `institution_id`: its own, those of
-    /// actions it leads, or, for a coordinator, those in the plans it owns.
-    pub async fn may_read_tasks_of(&self, actor: &Actor, institution_id: i64) -> Result<bool> {
-        match reach(actor) {
-            Reach::Everything => return Ok(true),
-            Reach::Nothing => return Ok(false),
-            Reach::Institution { id, .. } if id == institution_id => return Ok(true),
-            Reach::Institution { .. } => {}
-        }
-        let condition = Condition::all()
-            .add(task::Column::InstitutionId.eq(institution_id))
-            .add(task_scope(actor));
-        Ok(task::Entity::find()
-            .filter(condition)
-            .one(self.db())
-            .await?
-            .is_some())
+/// The outbox rows `actor` may read: admins and auditors all; others, those addressed to their
+/// institution.
+pub fn notification_scope(actor: &Actor) -> Condition {
+    match (reach(actor), actor.institution_id) {
+        (Reach::Everything, _) => Condition::all(),
+        (_, Some(id)) => Condition::all().add(notification::Column::InstitutionId.eq(id)),
+        (_, None) => none(),
     }
+}
 
-    /// Whether `actor` may read `task` (already loaded).
-    pub async fn can_read_task(&self, actor: &Actor, task: &task::Model) -> Result<bool> {
-        match reach(actor) {
-            Reach::Everything => Ok(true),
-            Reach::Nothing => Ok(false),
-            Reach::Institution { id, .. } if id == task.institution_id => Ok(true),
-            Reach::Institution { .. } => Ok(task::Entity::find_by_id(task.id)
-                .filter(task_scope(actor))
-                .one(self.db())
-                .await?
-                .is_some()),
-        }
+/// The sign-offs `actor` may read: those of readable periods, and of them, the task sign-offs of
+/// readable tasks and the coordinator's approvals (which have no task).
+pub fn sign_off_scope(actor: &Actor) -> Condition {
+    match reach(actor) {
+        Reach::Everything => Condition::all(),
+        Reach::Nothing => none(),
+        Reach::Institution { .. } => Condition::all()
+            .add(among::<reporting_period::Entity>(
+                actor,
+                sign_off::Column::PeriodId,
+                reporting_period::Column::Id,
+            ))
+            .add(
+                Condition::any()
+                    .add(sign_off::Column::TaskId.is_null())
+                    .add(among::<task::Entity>(
+                        actor,
+                        sign_off::Column::TaskId,
+                        task::Column::Id,
+                    )),
+            ),
     }
+}
 
-    /// The plan `id`, if `actor` may read it (else `NotFound`, whether or not it exists).
-    pub async fn readable_plan(&self, actor: &Actor, id: i64) -> Result<plan::Model> {
-        plan::Entity::find_by_id(id)
-            .filter(plan_scope(actor))
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("plan", id))
+impl Readable for task::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        task_scope(actor)
     }
+}
 
-    /// The action `id`, if `actor` may read it (else `NotFound`, whether or not it exists).
-    pub async fn readable_action(&self, actor: &Actor, id: i64) -> Result<action::Model> {
-        action::Entity::find_by_id(id)
-            .filter(action_scope(actor))
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("action", id))
+impl Readable for action::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        action_scope(actor)
     }
+}
 
-    /// The task `id`, if `actor` may read it (else `NotFound`, whether or not it exists).
-    pub async fn readable_task(&self, actor: &Actor, id: i64) -> Result<task::Model> {
-        task::Entity::find_by_id(id)
-            .filter(task_scope(actor))
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("task", id))
+impl Readable for plan::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        plan_scope(actor)
+    }
+}
+
+impl Readable for event::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        event_scope(actor)
+    }
+}
+
+impl Readable for notification::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        notification_scope(actor)
+    }
+}
+
+impl Readable for sign_off::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        sign_off_scope(actor)
+    }
+}
+
+/// The objectives of readable plans.
+impl Readable for objective::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        among::<plan::Entity>(actor, objective::Column::PlanId, plan::Column::Id)
+    }
+}
+
+/// The periods of readable actions.
+impl Readable for reporting_period::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        among::<action::Entity>(
+            actor,
+            reporting_period::Column::ActionId,
+            action::Column::Id,
+        )
+    }
+}
+
+/// The indicators of readable actions.
+impl Readable for indicator::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        among::<action::Entity>(actor, indicator::Column::ActionId, action::Column::Id)
+    }
+}
+
+/// Who takes part in readable actions.
+impl Readable for assignment::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        among::<action::Entity>(actor, assignment::Column::ActionId, action::Column::Id)
+    }
+}
+
+/// The reports of readable tasks.
+impl Readable for report::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        among::<task::Entity>(actor, report::Column::TaskId, task::Column::Id)
+    }
+}
+
+/// The shared directory: every institution, for everyone.
+impl Readable for institution::Entity {
+    fn readable_by(_actor: &Actor) -> Condition {
+        Condition::all()
     }
 }

@@ -61,8 +61,22 @@ impl Engine {
             .map_err(|e| Error::internal(format!("the built-in reminder policy: {e}")))
     }
 
-    /// The database connection.
+    /// The database connection, for the engine's own work. Everything outside the engine reads
+    /// through [`crate::reads`], on behalf of an actor (tests that look at rows use their own
+    /// connection); this becomes crate-private once no caller outside the engine is left.
     pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Whether the database answers (for readiness checks).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// The database connection itself, with no rule applied, for `mandate bench` only: it
+    /// builds large plans in bulk and measures bare statements against the engine. Nothing that
+    /// serves people may use it; they read through [`crate::reads`].
+    pub fn connection_for_benchmarks(&self) -> &DatabaseConnection {
         &self.db
     }
 

@@ -137,7 +137,7 @@ impl Engine {
             }
         }
         let parent = match institution.parent_id {
-            Some(id) => Some(self.institution_by_id(id).await?.code),
+            Some(id) => Some(self.institution_by_id(actor, id).await?.code),
             None => None,
         };
         let partners = if domains.is_empty() {
@@ -172,7 +172,7 @@ impl Engine {
         code: &str,
     ) -> Result<Invitation> {
         // The directory is public: an unknown code is NOT_FOUND for everyone.
-        let institution = self.institution(code).await?;
+        let institution = self.institution(actor, code).await?;
         if let Some(why) = self.invite_refusal(actor, &institution, email).await? {
             return Err(Error::Forbidden(why));
         }

@@ -17,7 +17,6 @@ pub mod lifecycle;
 pub mod mail;
 pub mod notifications;
 pub mod plan_file;
-pub mod queries;
 pub mod reads;
 pub mod reminders;
 pub mod setup;

@@ -476,15 +476,4 @@ impl Engine {
         txn.commit().await?;
         Ok(period)
     }
-
-    /// Where an action period stands against its completion rule.
-    pub async fn period_completion(&self, period_id: i64) -> Result<PeriodCompletion> {
-        let period = reporting_period::Entity::find_by_id(period_id)
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("reporting period", period_id))?;
-        let (_, plan) = action_and_plan(self.db(), period.action_id).await?;
-        let lifecycle = self.lifecycle(&plan.lifecycle)?;
-        completion_of(self.db(), &lifecycle, &period).await
-    }
 }

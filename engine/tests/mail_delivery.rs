@@ -47,10 +47,7 @@ fn sender(port: u16) -> Sender {
 }
 
 async fn rows(f: &Fixture) -> Vec<notification::Model> {
-    notification::Entity::find()
-        .all(f.engine.db())
-        .await
-        .expect("rows")
+    notification::Entity::find().all(&f.db).await.expect("rows")
 }
 
 fn header(message: &mailparse::ParsedMail<'_>, name: &str) -> String {
@@ -122,7 +119,7 @@ async fn reminders_reach_smtp_once_with_retries_and_refusals(db: TestDb) {
             Expr::value(Some(later + chrono::Duration::minutes(5))),
         )
         .filter(notification::Column::Id.eq(orphan.id))
-        .exec(f.engine.db())
+        .exec(&f.db)
         .await
         .unwrap();
     let up = f

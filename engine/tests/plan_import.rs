@@ -335,7 +335,10 @@ async fn reimport_is_idempotent_and_keeps_tasks_that_moved_on(db: TestDb) {
         .expect("db")
         .expect("task");
     assert_eq!(kept.state, "acknowledged");
-    let history = engine.task_history(target.id).await.expect("history");
+    let history = engine
+        .task_history(&Actor::operator(), target.id)
+        .await
+        .expect("history");
     assert_eq!(
         history.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
         ["task_opened", "acknowledge"]
@@ -383,7 +386,7 @@ async fn every_seed_plan_imports(db: TestDb) {
         event::Entity::find().count(&db.db).await.expect("events"),
         events
     );
-    let status = engine.status().await.expect("status");
+    let status = engine.status(&Actor::operator()).await.expect("status");
     let codes: Vec<&str> = status.iter().map(|s| s.plan.code.as_str()).collect();
     assert_eq!(codes, expected.map(|(_, code)| code));
     for s in &status {

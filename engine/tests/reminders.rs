@@ -9,7 +9,7 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use mandate_engine::entity::{institution, notification, task};
 use mandate_engine::mail::{MailSettings, Renderer, Transport};
 use mandate_engine::notifications::Sender;
-use mandate_engine::queries::TaskFilter;
+use mandate_engine::reads::TaskFilter;
 use mandate_engine::reminders::Calendar;
 use mandate_engine::tasks::{Fire, ReportInput};
 use sea_orm::EntityTrait;
@@ -98,7 +98,7 @@ fn report() -> ReportInput {
 
 async fn version(f: &Fixture, task_id: i64) -> i64 {
     task::Entity::find_by_id(task_id)
-        .one(f.engine.db())
+        .one(&f.db)
         .await
         .expect("read")
         .expect("task")
@@ -112,7 +112,10 @@ async fn tasks_of(f: &Fixture, institution: i64) -> Vec<task::Model> {
         plan_id: Some(f.plan.id),
         ..Default::default()
     };
-    f.engine.tasks(&filter, 0, 10).await.expect("tasks")
+    f.engine
+        .tasks(&f.admin, &filter, None, 10)
+        .await
+        .expect("tasks")
 }
 
 async fn a_year_of_daily_ticks_writes_each_reminder_once(db: TestDb) {
@@ -179,7 +182,7 @@ async fn a_year_of_daily_ticks_writes_each_reminder_once(db: TestDb) {
 
     // The model: every task's story, recipients by institution code.
     let institutions: BTreeMap<i64, institution::Model> = institution::Entity::find()
-        .all(f.engine.db())
+        .all(&f.db)
         .await
         .unwrap()
         .into_iter()
@@ -222,10 +225,7 @@ async fn a_year_of_daily_ticks_writes_each_reminder_once(db: TestDb) {
     }
     add(f.lead.code.clone(), "approved");
 
-    let rows = notification::Entity::find()
-        .all(f.engine.db())
-        .await
-        .unwrap();
+    let rows = notification::Entity::find().all(&f.db).await.unwrap();
     let mut actual: BTreeMap<(String, String), usize> = BTreeMap::new();
     for row in &rows {
         assert_eq!(row.status, "sent", "{row:?}");
@@ -263,10 +263,7 @@ async fn concurrent_ticks_write_nothing_twice(db: TestDb) {
         .into_iter()
         .map(|r| r.expect("tick").written)
         .sum();
-    let rows = notification::Entity::find()
-        .all(f.engine.db())
-        .await
-        .unwrap();
+    let rows = notification::Entity::find().all(&f.db).await.unwrap();
     assert_eq!(
         written as usize + 8,
         rows.len(),
@@ -275,11 +272,7 @@ async fn concurrent_ticks_write_nothing_twice(db: TestDb) {
     let before = rows.len();
     f.engine.tick(at).await.unwrap();
     assert_eq!(
-        notification::Entity::find()
-            .all(f.engine.db())
-            .await
-            .unwrap()
-            .len(),
+        notification::Entity::find().all(&f.db).await.unwrap().len(),
         before
     );
 }
@@ -306,7 +299,7 @@ async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
     let operator = Actor::operator();
     engine.import_plan(&operator, &draft, false).await.unwrap();
     let institutions: BTreeMap<i64, institution::Model> = institution::Entity::find()
-        .all(engine.db())
+        .all(&db.db)
         .await
         .unwrap()
         .into_iter()
@@ -320,10 +313,10 @@ async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
             .await
             .unwrap();
     }
-    let tasks = task::Entity::find().all(engine.db()).await.unwrap();
+    let tasks = task::Entity::find().all(&db.db).await.unwrap();
     assert_eq!(tasks.len(), 520);
     let plan = mandate_engine::entity::plan::Entity::find()
-        .one(engine.db())
+        .one(&db.db)
         .await
         .unwrap()
         .unwrap();
@@ -347,14 +340,14 @@ async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
         notification::Entity::update_many()
             .col_expr(notification::Column::Status, Expr::value("sent"))
             .filter(notification::Column::Status.eq("pending"))
-            .exec(engine.db())
+            .exec(&db.db)
             .await
             .unwrap();
         clock.set(noon(day));
         if day == date(2021, 2, 15) {
             for t in &acknowledged {
                 let v = task::Entity::find_by_id(t.id)
-                    .one(engine.db())
+                    .one(&db.db)
                     .await
                     .unwrap()
                     .unwrap()
@@ -368,7 +361,7 @@ async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
         if day == date(2021, 3, 10) {
             for t in tasks.iter().filter(|t| closed.contains(&t.id)) {
                 let mut v = task::Entity::find_by_id(t.id)
-                    .one(engine.db())
+                    .one(&db.db)
                     .await
                     .unwrap()
                     .unwrap()
@@ -434,7 +427,7 @@ async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
         }
     }
     let mut actual: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for row in notification::Entity::find().all(engine.db()).await.unwrap() {
+    for row in notification::Entity::find().all(&db.db).await.unwrap() {
         *actual
             .entry((code(row.institution_id), row.kind.clone()))
             .or_default() += 1;
@@ -463,12 +456,12 @@ async fn a_plan_follows_the_policy_it_names(db: TestDb) {
         .with_reminder_policies(ReminderPolicies::with_dir(dir.path()).unwrap());
     let mut model: plan::ActiveModel = f.plan.clone().into();
     model.reminder_policy = Set(Some("fortnight".into()));
-    model.update(engine.db()).await.unwrap();
+    model.update(&f.db).await.unwrap();
     let kinds = async |at: chrono::DateTime<Utc>| {
         f.clock.set(at);
         engine.tick(at).await.unwrap();
         let mut kinds: Vec<String> = notification::Entity::find()
-            .all(engine.db())
+            .all(&f.db)
             .await
             .unwrap()
             .into_iter()

@@ -126,10 +126,7 @@ async fn messages_that_no_longer_hold_are_dropped_not_sent(db: TestDb) {
     t = fire(&f, &f.coordinator, &t, "return").await;
     let resubmitted = fire(&f, &member, &t, "submit").await;
 
-    let outbox = notification::Entity::find()
-        .all(f.engine.db())
-        .await
-        .expect("rows");
+    let outbox = notification::Entity::find().all(&f.db).await.expect("rows");
     let stale: BTreeMap<i64, (String, i64)> = outbox
         .iter()
         .filter(|n| {
@@ -175,7 +172,7 @@ async fn messages_that_no_longer_hold_are_dropped_not_sent(db: TestDb) {
     // Each dropped row says why, with the task's state.
     let dropped = notification::Entity::find()
         .filter(notification::Column::Status.eq("dropped"))
-        .all(f.engine.db())
+        .all(&f.db)
         .await
         .expect("rows");
     assert_eq!(dropped.len(), stale.len());

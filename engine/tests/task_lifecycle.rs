@@ -80,7 +80,7 @@ async fn full_lifecycle_completes_the_action_period(db: TestDb) {
     current[0] = fire(&f, &f.coordinator, &current[0], "approve").await;
     let completion = f
         .engine
-        .period_completion(period_id)
+        .period_completion(&f.admin, period_id)
         .await
         .expect("completion");
     assert!(
@@ -110,7 +110,7 @@ async fn full_lifecycle_completes_the_action_period(db: TestDb) {
 
     let completion = f
         .engine
-        .period_completion(period_id)
+        .period_completion(&f.admin, period_id)
         .await
         .expect("completion");
     assert!(completion.rule_met && !completion.approved && !completion.complete);
@@ -126,7 +126,7 @@ async fn full_lifecycle_completes_the_action_period(db: TestDb) {
     assert!(period.approved_at.is_some());
     let completion = f
         .engine
-        .period_completion(period_id)
+        .period_completion(&f.admin, period_id)
         .await
         .expect("completion");
     assert!(completion.complete);
@@ -140,7 +140,11 @@ async fn full_lifecycle_completes_the_action_period(db: TestDb) {
     );
 
     // Audit trail: every transition once, in order, with actor and states.
-    let history = f.engine.action_history(f.action.id).await.expect("history");
+    let history = f
+        .engine
+        .action_history(&f.admin, f.action.id)
+        .await
+        .expect("history");
     let transitions: Vec<&str> = history
         .iter()
         .filter(|e| e.task_id == Some(current[1].id))
@@ -293,7 +297,7 @@ async fn reset(f: &Fixture, inst: &mandate_engine::entity::institution::Model) {
         .col_expr(task::Column::State, Expr::value("pending"))
         .col_expr(task::Column::Open, Expr::value(true))
         .filter(task::Column::Id.eq(t.id))
-        .exec(f.engine.db())
+        .exec(&f.db)
         .await
         .expect("reset");
 }

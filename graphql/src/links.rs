@@ -120,11 +120,7 @@ pub(crate) async fn confirm(
 }
 
 pub(crate) async fn settings(State(app): State<AppState>, Path(code): Path<String>) -> Response {
-    let found = match app.engine.institution(&code).await {
-        Ok(institution) => app.engine.effective_settings(institution).await,
-        Err(e) => Err(e),
-    };
-    let settings = match found {
+    let settings = match app.engine.public_notification_settings(&code).await {
         Ok(settings) => settings,
         Err(Error::NotFound { .. }) => {
             return (StatusCode::NOT_FOUND, "no such institution\n").into_response();

@@ -1,5 +1,7 @@
 //! Batched lookups for nested fields: a page of 200 tasks asks for its institutions, actions and
-//! plans in one query each, not 200. A fresh set is made for every request, so nothing outlives it.
+//! plans in one query each, not 200. A fresh set is made for every request, for its viewer: every
+//! lookup reads through the engine on the viewer's behalf, so a row the viewer may not read is
+//! not found, and nothing outlives the request.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,13 +10,13 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use mandate_engine::entity::{
     action, assignment, indicator, institution, objective, plan, report, reporting_period, task,
 };
-use mandate_engine::{Engine, Error};
+use mandate_engine::{Actor, Engine, Error};
 
 /// Loads records of one table by id.
 macro_rules! by_id {
     ($name:ident, $entity:ident) => {
         #[doc = concat!("Loads `", stringify!($entity), "` rows by id.")]
-        pub(crate) struct $name(Engine);
+        pub(crate) struct $name(Engine, Actor);
 
         impl Loader<i64> for $name {
             type Value = $entity::Model;
@@ -23,7 +25,7 @@ macro_rules! by_id {
             async fn load(&self, ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
                 let rows = self
                     .0
-                    .rows_where_in::<$entity::Entity>($entity::Column::Id, ids)
+                    .readable_rows::<$entity::Entity>(&self.1, $entity::Column::Id, ids)
                     .await?;
                 Ok(rows.into_iter().map(|row| (row.id, row)).collect())
             }
@@ -35,7 +37,7 @@ macro_rules! by_id {
 macro_rules! by_parent {
     ($name:ident, $entity:ident, $column:ident, $field:ident) => {
         #[doc = concat!("Loads `", stringify!($entity), "` rows by `", stringify!($field), "`.")]
-        pub(crate) struct $name(Engine);
+        pub(crate) struct $name(Engine, Actor);
 
         impl Loader<i64> for $name {
             type Value = Vec<$entity::Model>;
@@ -44,7 +46,7 @@ macro_rules! by_parent {
             async fn load(&self, ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
                 let mut rows = self
                     .0
-                    .rows_where_in::<$entity::Entity>($entity::Column::$column, ids)
+                    .readable_rows::<$entity::Entity>(&self.1, $entity::Column::$column, ids)
                     .await?;
                 rows.sort_by_key(|row| row.id);
                 let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
@@ -83,22 +85,23 @@ pub(crate) struct Loaders {
 }
 
 impl Loaders {
-    /// A fresh set over `engine`.
-    pub(crate) fn new(engine: &Engine) -> Self {
+    /// A fresh set over `engine`, reading for `actor`.
+    pub(crate) fn new(engine: &Engine, actor: &Actor) -> Self {
         fn make<L>(loader: L) -> DataLoader<L> {
             DataLoader::new(loader, tokio::spawn)
         }
+        let (e, a) = (engine, actor);
         Self {
-            institutions: make(Institutions(engine.clone())),
-            plans: make(Plans(engine.clone())),
-            objectives: make(Objectives(engine.clone())),
-            actions: make(Actions(engine.clone())),
-            periods: make(Periods(engine.clone())),
-            tasks: make(Tasks(engine.clone())),
-            indicators: make(IndicatorsOfAction(engine.clone())),
-            assignments: make(AssignmentsOfAction(engine.clone())),
-            action_periods: make(PeriodsOfAction(engine.clone())),
-            reports: make(ReportsOfTask(engine.clone())),
+            institutions: make(Institutions(e.clone(), a.clone())),
+            plans: make(Plans(e.clone(), a.clone())),
+            objectives: make(Objectives(e.clone(), a.clone())),
+            actions: make(Actions(e.clone(), a.clone())),
+            periods: make(Periods(e.clone(), a.clone())),
+            tasks: make(Tasks(e.clone(), a.clone())),
+            indicators: make(IndicatorsOfAction(e.clone(), a.clone())),
+            assignments: make(AssignmentsOfAction(e.clone(), a.clone())),
+            action_periods: make(PeriodsOfAction(e.clone(), a.clone())),
+            reports: make(ReportsOfTask(e.clone(), a.clone())),
         }
     }
 }

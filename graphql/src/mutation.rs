@@ -110,7 +110,7 @@ impl Mutation {
             partners,
         };
         let assigned = engine.assign_action(actor, action_id, change).await.gql()?;
-        let action = engine.readable_action(actor, action_id).await.gql()?;
+        let action = engine.action(actor, action_id).await.gql()?;
         Ok(AssignResult {
             action: Action(action),
             cancelled_tasks: assigned.cancelled.into_iter().map(Task).collect(),

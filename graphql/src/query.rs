@@ -2,9 +2,8 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
-use mandate_engine::notifications::{Kind as NotificationKind, NotificationFilter};
-use mandate_engine::queries::TaskFilter;
-use mandate_engine::reads::{EventFilter, TaskCursor};
+use mandate_engine::notifications::Kind as NotificationKind;
+use mandate_engine::reads::{EventFilter, NotificationFilter, TaskCursor, TaskFilter};
 
 use crate::context::{actor, engine, viewer};
 use crate::error::{IntoGql, invalid};
@@ -78,35 +77,23 @@ impl Query {
     /// The plans the viewer may read, by code.
     #[graphql(complexity = "5 * child_complexity")]
     async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
-        let found = engine(ctx).visible_plans(actor(ctx)?).await.gql()?;
+        let found = engine(ctx).plans(actor(ctx)?).await.gql()?;
         Ok(found.into_iter().map(Plan).collect())
     }
 
     async fn plan(&self, ctx: &Context<'_>, id: ID) -> Result<Plan> {
         let id = id::decode(&id, Kind::Plan, "id")?;
-        engine(ctx)
-            .readable_plan(actor(ctx)?, id)
-            .await
-            .gql()
-            .map(Plan)
+        engine(ctx).plan(actor(ctx)?, id).await.gql().map(Plan)
     }
 
     async fn action(&self, ctx: &Context<'_>, id: ID) -> Result<Action> {
         let id = id::decode(&id, Kind::Action, "id")?;
-        engine(ctx)
-            .readable_action(actor(ctx)?, id)
-            .await
-            .gql()
-            .map(Action)
+        engine(ctx).action(actor(ctx)?, id).await.gql().map(Action)
     }
 
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Task> {
         let id = id::decode(&id, Kind::Task, "id")?;
-        engine(ctx)
-            .readable_task(actor(ctx)?, id)
-            .await
-            .gql()
-            .map(Task)
+        engine(ctx).task(actor(ctx)?, id).await.gql().map(Task)
     }
 
     /// The tasks the viewer may read, by due date, a page at a time.
@@ -125,7 +112,7 @@ impl Query {
         let size = page_size(first)?;
         let input = filter.unwrap_or_default();
         let institution_id = match &input.institution {
-            Some(code) => Some(engine.institution(code).await.gql()?.id),
+            Some(code) => Some(engine.institution(actor, code).await.gql()?.id),
             None => None,
         };
         let filter = TaskFilter {
@@ -142,12 +129,9 @@ impl Query {
             ..Default::default()
         };
         let after = after.as_deref().map(parse_task_cursor).transpose()?;
-        let rows = engine
-            .visible_tasks(actor, &filter, after, size + 1)
-            .await
-            .gql()?;
+        let rows = engine.tasks(actor, &filter, after, size + 1).await.gql()?;
         let total = if ctx.look_ahead().field("totalCount").exists() {
-            engine.count_visible_tasks(actor, &filter).await.gql()?
+            engine.count_tasks(actor, &filter).await.gql()?
         } else {
             0
         };
@@ -157,14 +141,16 @@ impl Query {
 
     /// Every institution, by code.
     async fn institutions(&self, ctx: &Context<'_>) -> Result<Vec<Institution>> {
-        actor(ctx)?;
-        let found = engine(ctx).institutions().await.gql()?;
+        let found = engine(ctx).institutions(actor(ctx)?).await.gql()?;
         Ok(found.into_iter().map(Institution).collect())
     }
 
     async fn institution(&self, ctx: &Context<'_>, code: String) -> Result<Institution> {
-        actor(ctx)?;
-        engine(ctx).institution(&code).await.gql().map(Institution)
+        engine(ctx)
+            .institution(actor(ctx)?, &code)
+            .await
+            .gql()
+            .map(Institution)
     }
 
     /// The audit trail of a plan, action or task (of everything the viewer may read, without
@@ -185,15 +171,11 @@ impl Query {
         let mut filter = EventFilter::default();
         if let Some(entity) = &entity_id {
             match id::decode_any(entity, "entityId")? {
-                (Kind::Plan, id) => {
-                    filter.plan_id = Some(engine.readable_plan(actor, id).await.gql()?.id)
-                }
+                (Kind::Plan, id) => filter.plan_id = Some(engine.plan(actor, id).await.gql()?.id),
                 (Kind::Action, id) => {
-                    filter.action_id = Some(engine.readable_action(actor, id).await.gql()?.id)
+                    filter.action_id = Some(engine.action(actor, id).await.gql()?.id)
                 }
-                (Kind::Task, id) => {
-                    filter.task_id = Some(engine.readable_task(actor, id).await.gql()?.id)
-                }
+                (Kind::Task, id) => filter.task_id = Some(engine.task(actor, id).await.gql()?.id),
                 _ => {
                     return Err(invalid(
                         "entityId",
@@ -203,12 +185,9 @@ impl Query {
             }
         }
         let after = after.as_deref().map(parse_id_cursor).transpose()?;
-        let rows = engine
-            .visible_events(actor, &filter, after, size + 1)
-            .await
-            .gql()?;
+        let rows = engine.events(actor, &filter, after, size + 1).await.gql()?;
         let total = if ctx.look_ahead().field("totalCount").exists() {
-            engine.count_visible_events(actor, &filter).await.gql()?
+            engine.count_events(actor, &filter).await.gql()?
         } else {
             0
         };
@@ -246,7 +225,7 @@ impl Query {
                 None => None,
             },
             institution_id: match &input.institution {
-                Some(code) => Some(engine.institution(code).await.gql()?.id),
+                Some(code) => Some(engine.institution(actor, code).await.gql()?.id),
                 None => None,
             },
         };
@@ -285,7 +264,7 @@ impl Query {
     /// Sign-offs of an action's periods: task sign-offs and the coordinator's approvals.
     async fn sign_offs(&self, ctx: &Context<'_>, action_id: ID) -> Result<Vec<SignOff>> {
         let id = id::decode(&action_id, Kind::Action, "actionId")?;
-        let found = engine(ctx).visible_sign_offs(actor(ctx)?, id).await.gql()?;
+        let found = engine(ctx).sign_offs(actor(ctx)?, id).await.gql()?;
         Ok(found.into_iter().map(SignOff).collect())
     }
 }

@@ -202,7 +202,9 @@ async fn graphql(State(app): State<AppState>, headers: HeaderMap, body: Body) ->
         Ok(viewer) => viewer,
         Err(e) => return sign_in_refusal(e),
     };
-    let request = request.data(viewer).data(Loaders::new(&app.engine));
+    let request = request
+        .data(Loaders::new(&app.engine, &viewer.actor))
+        .data(viewer);
     let mut response = Bounded(app.schema.clone()).execute(request).await;
     for error in &mut response.errors {
         // Errors raised before any resolver ran (syntax, unknown field, depth, complexity) have
@@ -257,8 +259,8 @@ async fn websocket(
                         .await
                         .map_err(crate::error::to_gql)?;
                     let mut data = Data::default();
+                    data.insert(Loaders::new(&engine, &viewer.actor));
                     data.insert(viewer);
-                    data.insert(Loaders::new(&engine));
                     data.insert(Arc::new(OpenSubscriptions::default()));
                     Ok(data)
                 })
@@ -272,7 +274,7 @@ async fn healthz() -> &'static str {
 
 /// Ready when the database answers.
 async fn readyz(State(app): State<AppState>) -> Response {
-    match app.engine.db().ping().await {
+    match app.engine.ping().await {
         Ok(()) => "ready\n".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "database not reachable");

@@ -28,7 +28,7 @@ impl Subscription {
         let plan_id = match &plan_id {
             Some(id) => Some(
                 engine
-                    .readable_plan(&actor, id::decode(id, Kind::Plan, "planId")?)
+                    .plan(&actor, id::decode(id, Kind::Plan, "planId")?)
                     .await
                     .gql()?
                     .id,
@@ -36,7 +36,7 @@ impl Subscription {
             None => None,
         };
         let institution_id = match &institution {
-            Some(code) => Some(engine.institution(code).await.gql()?.id),
+            Some(code) => Some(engine.institution(&actor, code).await.gql()?.id),
             None => None,
         };
         if let Some(id) = institution_id

@@ -75,7 +75,7 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
     // The messages about ME's first-half task: the token starts with the notification's id.
     let about_task: Vec<i64> = notification::Entity::find()
         .filter(notification::Column::TaskId.eq(task.id))
-        .all(f.engine.db())
+        .all(&f.db)
         .await
         .unwrap()
         .iter()
@@ -101,7 +101,13 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
             (r.status().as_u16(), r.text().await.expect("page"))
         }
     };
-    let events = || async { f.engine.task_history(task.id).await.unwrap().len() };
+    let events = || async {
+        f.engine
+            .task_history(&f.admin, task.id)
+            .await
+            .unwrap()
+            .len()
+    };
     let before = events().await;
 
     // GET shows the task and a button, in Romanian, and changes nothing (scanners open links).
@@ -125,7 +131,7 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
     let row = notification::Entity::find()
         .filter(notification::Column::TaskId.eq(task.id))
         .filter(notification::Column::Kind.eq("reminder"))
-        .one(f.engine.db())
+        .one(&f.db)
         .await
         .unwrap()
         .unwrap();
@@ -142,7 +148,7 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
     let (status, page) = post(path(&reminder.2)).await;
     assert_eq!(status, 200, "{page}");
     let acknowledged = task::Entity::find_by_id(task.id)
-        .one(f.engine.db())
+        .one(&f.db)
         .await
         .unwrap()
         .unwrap();
@@ -150,7 +156,7 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
         (acknowledged.state.as_str(), acknowledged.version),
         ("acknowledged", task.version + 1)
     );
-    let history = f.engine.task_history(task.id).await.unwrap();
+    let history = f.engine.task_history(&f.admin, task.id).await.unwrap();
     let event = history.last().unwrap();
     assert_eq!(
         (event.kind.as_str(), event.actor.as_str()),
@@ -164,7 +170,11 @@ async fn an_acknowledge_link_works_once_and_only_by_post(db: TestDb) {
     assert_eq!(app.get(&path(&reminder.2)).await.0, 409);
     assert_eq!(post(path(&chase.2)).await.0, 409);
     assert_eq!(
-        f.engine.task_history(task.id).await.unwrap().len(),
+        f.engine
+            .task_history(&f.admin, task.id)
+            .await
+            .unwrap()
+            .len(),
         before + 1
     );
 }

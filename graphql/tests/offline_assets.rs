@@ -172,7 +172,7 @@ async fn no_served_page_references_another_host() {
     f.engine.tick(at).await.unwrap();
     let reminder = notification::Entity::find()
         .filter(notification::Column::Kind.eq("reminder"))
-        .one(f.engine.db())
+        .one(&f.db)
         .await
         .unwrap()
         .expect("a reminder");
@@ -185,7 +185,7 @@ async fn no_served_page_references_another_host() {
     let mut sent: notification::ActiveModel = reminder.into();
     sent.status = Set(status::SENT.to_owned());
     sent.sent_at = Set(Some(at));
-    sent.update(f.engine.db()).await.unwrap();
+    sent.update(&f.db).await.unwrap();
     let app = TestApp::spawn(f.engine.clone(), ServerConfig::default()).await;
 
     // Every page and answer: (POST?, path, status, content type).

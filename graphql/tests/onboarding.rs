@@ -149,10 +149,10 @@ fn key_in(page: &str) -> String {
 }
 
 /// How many API tokens user `user_id` has.
-async fn keys_of(engine: &mandate_engine::Engine, user_id: i64) -> u64 {
+async fn keys_of(db: &TestDb, user_id: i64) -> u64 {
     api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(user_id))
-        .count(engine.db())
+        .count(&db.db)
         .await
         .unwrap()
 }
@@ -179,7 +179,7 @@ async fn a_coordinator_invites_a_partner_member_who_gets_access_by_the_link(db: 
     let engine = &app.engine;
     let diicot = institution::Entity::find()
         .filter(institution::Column::Code.eq("DIICOT"))
-        .one(engine.db())
+        .one(&db.db)
         .await
         .unwrap()
         .unwrap();
@@ -214,7 +214,7 @@ async fn a_coordinator_invites_a_partner_member_who_gets_access_by_the_link(db: 
     // The outbox holds the invitation, to the invitee, for DIICOT (whose language is Romanian).
     let rows = notification::Entity::find()
         .filter(notification::Column::Kind.eq("invitation"))
-        .all(engine.db())
+        .all(&db.db)
         .await
         .unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -227,7 +227,7 @@ async fn a_coordinator_invites_a_partner_member_who_gets_access_by_the_link(db: 
         .await
         .unwrap();
     assert_eq!(
-        keys_of(engine, invitee.id).await,
+        keys_of(&db, invitee.id).await,
         0,
         "no key before the link is used"
     );
@@ -297,14 +297,14 @@ async fn a_coordinator_invites_a_partner_member_who_gets_access_by_the_link(db: 
             && page.contains("Confirm și primesc cheia de acces"),
         "{page}"
     );
-    assert_eq!(keys_of(engine, invitee.id).await, 0);
+    assert_eq!(keys_of(&db, invitee.id).await, 0);
 
     // A tampered link is refused.
     let mut tampered = ro.link.clone();
     let last = tampered.pop().unwrap();
     tampered.push(if last == '0' { '1' } else { '0' });
     assert_eq!(post(&app, &tampered).await.0, 400);
-    assert_eq!(keys_of(engine, invitee.id).await, 0);
+    assert_eq!(keys_of(&db, invitee.id).await, 0);
 
     // POST gives the key, once, on a page no cache keeps; the key gives access.
     let (status, page, cache) = post(&app, &ro.link).await;
@@ -312,7 +312,7 @@ async fn a_coordinator_invites_a_partner_member_who_gets_access_by_the_link(db: 
     assert_eq!(cache.as_deref(), Some("no-store"));
     assert!(page.contains("Cheie de acces"), "{page}");
     let key = key_in(&page);
-    assert_eq!(keys_of(engine, invitee.id).await, 1);
+    assert_eq!(keys_of(&db, invitee.id).await, 1);
     let me = app
         .gql(
             &key,
@@ -332,7 +332,7 @@ async fn a_coordinator_invites_a_partner_member_who_gets_access_by_the_link(db: 
     assert_eq!(status, 409, "used once: {page}");
     assert!(page.contains("a fost deja folosită"), "{page}");
     assert_eq!(app.get(&ro.link).await.0, 409);
-    assert_eq!(keys_of(engine, invitee.id).await, 1);
+    assert_eq!(keys_of(&db, invitee.id).await, 1);
 
     // After 14 days the other link has expired.
     clock.advance(chrono::Duration::days(15));
@@ -342,7 +342,7 @@ async fn a_coordinator_invites_a_partner_member_who_gets_access_by_the_link(db: 
         .user_by_email("jan.nowak@sm-lubartow.example")
         .await
         .unwrap();
-    assert_eq!(keys_of(engine, nowak.id).await, 0);
+    assert_eq!(keys_of(&db, nowak.id).await, 0);
 }
 
 async fn who_may_not_invite_is_refused_and_nothing_is_written(db: TestDb) {
@@ -362,11 +362,8 @@ async fn who_may_not_invite_is_refused_and_nothing_is_written(db: TestDb) {
         .await;
     let counts = || async {
         (
-            user::Entity::find().count(engine.db()).await.unwrap(),
-            notification::Entity::find()
-                .count(engine.db())
-                .await
-                .unwrap(),
+            user::Entity::find().count(&db.db).await.unwrap(),
+            notification::Entity::find().count(&db.db).await.unwrap(),
         )
     };
     let before = counts().await;

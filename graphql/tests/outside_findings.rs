@@ -99,13 +99,10 @@ fn invite(email: &str, institution: &str) -> Value {
     json!({ "email": email, "institution": institution })
 }
 
-async fn users_and_invitations(app: &TestApp) -> (u64, u64) {
+async fn users_and_invitations(db: &TestDb) -> (u64, u64) {
     (
-        user::Entity::find().count(app.engine.db()).await.unwrap(),
-        invitation::Entity::find()
-            .count(app.engine.db())
-            .await
-            .unwrap(),
+        user::Entity::find().count(&db.db).await.unwrap(),
+        invitation::Entity::find().count(&db.db).await.unwrap(),
     )
 }
 
@@ -117,7 +114,7 @@ async fn a_plan_coordinator_invites_only_at_the_partners_domain_or_for_a_partner
     // DIICOT has no address on file but already has a user.
     app.token_for("procuror@diicot.ro", UserRole::Member, Some("DIICOT"))
         .await;
-    let before = users_and_invitations(&app).await;
+    let before = users_and_invitations(&db).await;
 
     // The hole: an account acting for IGPR (in every plan, the national one included) for an
     // address of the attacker's. Refused, saying who may invite; also at a look-alike domain.
@@ -156,7 +153,7 @@ async fn a_plan_coordinator_invites_only_at_the_partners_domain_or_for_a_partner
         "{answer:#}"
     );
     assert_eq!(
-        users_and_invitations(&app).await,
+        users_and_invitations(&db).await,
         before,
         "a refusal writes nothing"
     );
@@ -245,7 +242,7 @@ async fn only_who_manages_an_institution_changes_its_notification_settings(db: T
     }
     assert_eq!(
         notification_setting::Entity::find()
-            .count(app.engine.db())
+            .count(&db.db)
             .await
             .unwrap(),
         0,

@@ -66,7 +66,7 @@ pub async fn load_seed_plans(engine: &Engine) -> anyhow::Result<()> {
 /// `code@mandate-demo.invalid` (a domain that cannot exist), so that reminders have somewhere to go.
 async fn give_demo_addresses(engine: &Engine) -> anyhow::Result<()> {
     let operator = Actor::operator();
-    for institution in engine.institutions().await? {
+    for institution in engine.institutions(&operator).await? {
         if notifications::addresses(&institution).is_empty() {
             let address = format!("{}@mandate-demo.invalid", institution.code.to_lowercase());
             engine

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use mandate_engine::lifecycle::Lifecycles;
 use mandate_engine::reminders::ReminderPolicies;
-use mandate_engine::{Engine, SystemClock, db};
+use mandate_engine::{Actor, Engine, SystemClock, db};
 
 /// What every command is told by the global options.
 #[derive(Debug, Clone)]
@@ -81,7 +81,7 @@ impl Config {
 
     /// ` (empty database: …)` when the database has no institutions; else nothing.
     async fn hint(&self, engine: &Engine) -> String {
-        if !matches!(engine.institutions().await, Ok(list) if list.is_empty()) {
+        if !matches!(engine.institutions(&Actor::operator()).await, Ok(list) if list.is_empty()) {
             return String::new();
         }
         let advice = self.demo_hint().unwrap_or_else(|| {

@@ -194,7 +194,7 @@ fn remove_demo_database() -> anyhow::Result<()> {
 /// Continues the demo database if it has plans; else loads the seed plans into it.
 async fn load_demo(engine: &Engine) -> anyhow::Result<()> {
     let plans = engine
-        .visible_plans(&Actor::operator())
+        .plans(&Actor::operator())
         .await
         .with_context(|| format!("cannot read the plans of {DEMO_DATABASE}"))?
         .len();

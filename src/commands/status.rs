@@ -1,4 +1,6 @@
-//! `mandate status`: plans with their tasks per state and overdue.
+//! `mandate status`: plans with their tasks per state and overdue, read as the operator.
+
+use mandate_engine::Actor;
 
 use super::Config;
 
@@ -15,7 +17,8 @@ const COLUMNS: [&str; 7] = [
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let engine = config.engine().await?;
-    let plans = engine.status().await?;
+    let operator = Actor::operator();
+    let plans = engine.status(&operator).await?;
     if plans.is_empty() {
         println!(
             "no plans yet in {}: import one with `mandate import FILE`{}",
@@ -56,7 +59,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         rows.push(row);
     }
     print!("{}", table(&rows));
-    let outbox = engine.outbox_counts().await?;
+    let outbox = engine.outbox_counts(&operator).await?;
     if !outbox.is_empty() {
         let parts: Vec<String> = outbox
             .iter()

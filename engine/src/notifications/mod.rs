@@ -20,7 +20,7 @@ use crate::entity::{institution, notification, task};
 use crate::error::Result;
 
 pub use send::{SendSummary, Sender};
-pub use settings::{EffectiveSettings, NotificationFilter};
+pub use settings::EffectiveSettings;
 pub use tick::TickSummary;
 
 /// What a notification is about.

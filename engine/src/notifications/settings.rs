@@ -1,19 +1,14 @@
-//! Institutions' own notification settings (delivery and send time) over the reminder policy,
-//! and the outbox as people look at it (what was sent, what waits, what failed).
+//! Institutions' own notification settings (delivery and send time) over the reminder policy.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveTime;
 use sea_orm::sea_query::Query;
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
-use super::Kind;
 use crate::domain::{Actor, UserRole, who_manages};
 use crate::engine::Engine;
-use crate::entity::{institution, notification, notification_setting, plan, task};
+use crate::entity::{institution, notification_setting, plan, task};
 use crate::error::{Error, Result};
 use crate::reminders::policy::InstitutionSettings;
 use crate::reminders::{DEFAULT_POLICY, Delivery};
@@ -26,20 +21,6 @@ pub struct EffectiveSettings {
     pub send_at: NaiveTime,
     /// The institution chose these itself (else they are the default policy's).
     pub own: InstitutionSettings,
-}
-
-/// Which outbox rows to list. Empty fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NotificationFilter {
-    pub status: Option<String>,
-    pub kind: Option<Kind>,
-    pub institution_id: Option<i64>,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct StatusCount {
-    status: String,
-    count: i64,
 }
 
 impl Engine {
@@ -98,12 +79,12 @@ impl Engine {
         actor: &Actor,
         code: &str,
     ) -> Result<institution::Model> {
-        let institution = self.institution(code).await?;
+        let institution = self.institution(actor, code).await?;
         if actor.manages(institution.id, institution.parent_id) {
             return Ok(institution);
         }
         let parent = match institution.parent_id {
-            Some(id) => Some(self.institution_by_id(id).await?.code),
+            Some(id) => Some(self.institution_by_id(actor, id).await?.code),
             None => None,
         };
         Err(Error::Forbidden(format!(
@@ -159,7 +140,7 @@ impl Engine {
         actor: &Actor,
         code: &str,
     ) -> Result<EffectiveSettings> {
-        let institution = self.institution(code).await?;
+        let institution = self.institution(actor, code).await?;
         let readable = actor.role == UserRole::Auditor
             || actor.institution_id == Some(institution.id)
             || actor.manages(institution.id, institution.parent_id)
@@ -173,9 +154,21 @@ impl Engine {
         self.effective_settings(institution).await
     }
 
-    /// The settings that apply to `institution`, with no check of who asks (for the page the
-    /// `List-Unsubscribe` header of every message points to, which shows nothing else).
-    pub async fn effective_settings(
+    /// The settings that apply to institution `code`, for anyone, signed in or not: the page the
+    /// `List-Unsubscribe` header of every message points to shows them, and nothing else (the
+    /// institution's name, delivery and send time; no task, no address).
+    pub async fn public_notification_settings(&self, code: &str) -> Result<EffectiveSettings> {
+        let institution = match crate::setup::institution_by_code(self.db(), code).await {
+            Err(Error::NotFound { .. }) => {
+                return Err(Error::not_found("institution", crate::text::quoted(code)));
+            }
+            found => found?,
+        };
+        self.effective_settings(institution).await
+    }
+
+    /// The settings that apply to `institution`, with no check of who asks.
+    async fn effective_settings(
         &self,
         institution: institution::Model,
     ) -> Result<EffectiveSettings> {
@@ -223,70 +216,5 @@ impl Engine {
             .exec_without_returning(self.db())
             .await?;
         self.notification_settings(actor, code).await
-    }
-
-    /// Outbox rows `actor` may see (admins and auditors: all; others: those to their
-    /// institution), newest first, after row `after`.
-    pub async fn notifications(
-        &self,
-        actor: &Actor,
-        filter: &NotificationFilter,
-        after: Option<i64>,
-        limit: u64,
-    ) -> Result<Vec<notification::Model>> {
-        let mut query = notification::Entity::find().filter(self.notification_scope(actor, filter));
-        if let Some(after) = after {
-            query = query.filter(notification::Column::Id.lt(after));
-        }
-        Ok(query
-            .order_by_desc(notification::Column::Id)
-            .limit(limit)
-            .all(self.db())
-            .await?)
-    }
-
-    /// How many outbox rows `actor` may see match `filter`.
-    pub async fn count_notifications(
-        &self,
-        actor: &Actor,
-        filter: &NotificationFilter,
-    ) -> Result<u64> {
-        Ok(notification::Entity::find()
-            .filter(self.notification_scope(actor, filter))
-            .count(self.db())
-            .await?)
-    }
-
-    fn notification_scope(&self, actor: &Actor, filter: &NotificationFilter) -> Condition {
-        let mut all = Condition::all();
-        if !matches!(actor.role, UserRole::Admin | UserRole::Auditor) {
-            all =
-                all.add(notification::Column::InstitutionId.eq(actor.institution_id.unwrap_or(-1)));
-        }
-        if let Some(status) = &filter.status {
-            all = all.add(notification::Column::Status.eq(status.clone()));
-        }
-        if let Some(kind) = filter.kind {
-            all = all.add(notification::Column::Kind.eq(kind.as_str()));
-        }
-        if let Some(id) = filter.institution_id {
-            all = all.add(notification::Column::InstitutionId.eq(id));
-        }
-        all
-    }
-
-    /// Outbox rows per status, for `mandate status`.
-    pub async fn outbox_counts(&self) -> Result<BTreeMap<String, u64>> {
-        Ok(notification::Entity::find()
-            .select_only()
-            .column(notification::Column::Status)
-            .column_as(notification::Column::Id.count(), "count")
-            .group_by(notification::Column::Status)
-            .into_model::<StatusCount>()
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|c| (c.status, u64::try_from(c.count).unwrap_or(0)))
-            .collect())
     }
 }

@@ -70,7 +70,7 @@ pub const SIGN_OFF_QUEUE_LIMIT: u64 = 500;
 impl Engine {
     /// The action page of action `id` (`NotFound` if `actor` may not read it).
     pub async fn action_view(&self, actor: &Actor, id: i64) -> Result<ActionView> {
-        let action = self.readable_action(actor, id).await?;
+        let action = self.action(actor, id).await?;
         let db = self.db();
         let plan = plan::Entity::find_by_id(action.plan_id)
             .one(db)

@@ -133,7 +133,7 @@ impl Engine {
     /// plan page).
     pub async fn plan_summaries(&self, actor: &Actor) -> Result<Vec<PlanSummary>> {
         let mut summaries = Vec::new();
-        for plan in self.visible_plans(actor).await? {
+        for plan in self.plans(actor).await? {
             let view = self.plan_view(actor, plan.id).await?;
             summaries.push(PlanSummary {
                 plan: view.plan,
@@ -146,7 +146,7 @@ impl Engine {
 
     /// The plan page of plan `id` (`NotFound` if `actor` may not read it).
     pub async fn plan_view(&self, actor: &Actor, id: i64) -> Result<PlanView> {
-        let plan = self.readable_plan(actor, id).await?;
+        let plan = self.plan(actor, id).await?;
         let db = self.db();
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let rated = self.rated_tasks(actor, &plan, &lifecycle).await?;

@@ -51,7 +51,7 @@ pub struct TaskView {
 impl Engine {
     /// The task page of task `id`, as `actor` may see it (`NotFound` if it may not read it).
     pub async fn task_view(&self, actor: &Actor, id: i64) -> Result<TaskView> {
-        let task = self.readable_task(actor, id).await?;
+        let task = self.task(actor, id).await?;
         let db = self.db();
         let missing = |what: &'static str, id: i64| Error::not_found(what, id);
         let action = action::Entity::find_by_id(task.action_id)

@@ -165,6 +165,8 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// two half-year reporting periods; plus an actor for every role around it.
 pub struct Fixture {
     pub engine: Engine,
+    /// The database itself, for tests that look at (or change) rows directly.
+    pub db: DatabaseConnection,
     pub clock: ManualClock,
     pub plan: plan::Model,
     pub action: action::Model,
@@ -295,6 +297,7 @@ impl Fixture {
             .expect("periods");
         Self {
             engine,
+            db: test_db.db.clone(),
             clock,
             plan,
             action,
@@ -320,16 +323,17 @@ impl Fixture {
 
     /// The task of `institution` in the first period.
     pub async fn task_of(&self, institution: &institution::Model) -> task::Model {
-        use mandate_engine::queries::TaskFilter;
+        use mandate_engine::reads::TaskFilter;
         let tasks = self
             .engine
             .tasks(
+                &self.admin,
                 &TaskFilter {
                     institution_id: Some(institution.id),
                     plan_id: Some(self.plan.id),
                     ..Default::default()
                 },
-                0,
+                None,
                 10,
             )
             .await

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use mandate_engine::entity::{action, assignment, reporting_period, sign_off};
-use mandate_engine::queries::TaskFilter;
+use mandate_engine::reads::TaskFilter;
 
 use crate::context::{actor, engine, loaders};
 use crate::error::{IntoGql, loaded, loaded_list};
@@ -83,7 +83,7 @@ impl Action {
             ..Default::default()
         };
         let found = engine(ctx)
-            .visible_tasks(actor(ctx)?, &filter, None, 500)
+            .tasks(actor(ctx)?, &filter, None, 500)
             .await
             .gql()?;
         Ok(found.into_iter().map(Task).collect())
@@ -143,7 +143,7 @@ impl ReportingPeriod {
     /// approved.
     async fn complete(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(engine(ctx)
-            .period_completion(self.0.id)
+            .period_completion(actor(ctx)?, self.0.id)
             .await
             .gql()?
             .complete)

@@ -48,9 +48,9 @@ impl Notification {
         let Some(id) = self.0.task_id else {
             return Ok(None);
         };
-        match engine(ctx).readable_task(actor(ctx)?, id).await {
+        match engine(ctx).task(actor(ctx)?, id).await {
             Ok(task) => Ok(Some(Task(task))),
-            Err(Error::Forbidden(_)) => Ok(None),
+            Err(Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(to_gql(e)),
         }
     }

@@ -51,7 +51,10 @@ impl Plan {
     /// Top-level (general) objectives.
     #[graphql(complexity = "5 * child_complexity")]
     async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<Objective>> {
-        let found = engine(ctx).objectives(self.0.id, None).await.gql()?;
+        let found = engine(ctx)
+            .objectives(actor(ctx)?, self.0.id, None)
+            .await
+            .gql()?;
         Ok(found.into_iter().map(Objective).collect())
     }
     /// Tasks per state, overdue tasks and complete action periods, counting what the viewer may
@@ -96,7 +99,7 @@ impl Objective {
     #[graphql(complexity = "5 * child_complexity")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Objective>> {
         let found = engine(ctx)
-            .objectives(self.0.plan_id, Some(self.0.id))
+            .objectives(actor(ctx)?, self.0.plan_id, Some(self.0.id))
             .await
             .gql()?;
         Ok(found.into_iter().map(Objective).collect())
@@ -104,10 +107,7 @@ impl Objective {
     /// The actions of this objective that the viewer may read.
     #[graphql(complexity = "10 * child_complexity")]
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
-        let found = engine(ctx)
-            .visible_actions(actor(ctx)?, self.0.id)
-            .await
-            .gql()?;
+        let found = engine(ctx).actions(actor(ctx)?, self.0.id).await.gql()?;
         Ok(found.into_iter().map(Action).collect())
     }
     /// Progress of this objective and the objectives under it.

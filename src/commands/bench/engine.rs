@@ -57,7 +57,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     for code in [engine_plan, ceiling_plan] {
         plan::Entity::delete_many()
             .filter(plan::Column::Code.eq(code))
-            .exec(engine.db())
+            .exec(engine.connection_for_benchmarks())
             .await?;
     }
     Ok(engine_rate)
@@ -107,7 +107,7 @@ async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Dur
         let start = Instant::now();
         let now = Utc::now();
         let version = t.version + i as i64;
-        let txn = db::begin_write(engine.db()).await?;
+        let txn = db::begin_write(engine.connection_for_benchmarks()).await?;
         task::Entity::update_many()
             .col_expr(task::Column::State, Expr::value(to))
             .col_expr(task::Column::Version, Expr::value(version + 1))

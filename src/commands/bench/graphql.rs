@@ -40,7 +40,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     let institutions: BTreeSet<i64> = plan_tasks.iter().map(|t| t.institution_id).collect();
     let mut members = BTreeMap::new();
     for id in institutions {
-        let code = engine.institution_by_id(id).await?.code;
+        let code = engine.institution_by_id(&Actor::operator(), id).await?.code;
         members.insert(id, token(&engine, &code, UserRole::Member).await?);
     }
     let tokens = Arc::new((coordinator, members));
@@ -72,7 +72,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     }
     plan::Entity::delete_many()
         .filter(plan::Column::Code.eq(plan_code))
-        .exec(engine.db())
+        .exec(engine.connection_for_benchmarks())
         .await?;
     Ok(())
 }

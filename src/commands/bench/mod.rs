@@ -228,7 +228,7 @@ async fn make_plan(
     let code = format!("{prefix}-{}", now.timestamp_micros());
     let actor = Actor::operator();
     let lifecycle = engine.lifecycle("default")?;
-    let txn = engine.db().begin().await?;
+    let txn = engine.connection_for_benchmarks().begin().await?;
     let year = now.year();
     let (first, last) = (
         NaiveDate::from_ymd_opt(year, 1, 1).context("date")?,

@@ -121,7 +121,7 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
     );
     plan::Entity::delete_many()
         .filter(plan::Column::Code.eq(code))
-        .exec(engine.db())
+        .exec(engine.connection_for_benchmarks())
         .await?;
     Ok(())
 }
@@ -159,7 +159,7 @@ async fn populate(
 ) -> anyhow::Result<String> {
     let tz = chrono_tz::Europe::Bucharest;
     let code = format!("bench-reminders-{}", created.timestamp_micros());
-    let txn = engine.db().begin().await?;
+    let txn = engine.connection_for_benchmarks().begin().await?;
     let today = created.date_naive();
     let (institutions, the_plan, objective) = bench_plan(
         &txn,

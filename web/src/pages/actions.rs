@@ -111,7 +111,7 @@ async fn render_action(
         Err(e) => return render::failure(state, Some(viewer), &viewer.language, &e),
     };
     let institutions = if view.coordinates {
-        match state.engine.institutions().await {
+        match state.engine.institutions(&viewer.actor).await {
             Ok(all) => json!(all.iter().map(|i| json!({ "code": i.code, "name": i.name })).collect::<Vec<_>>()),
             Err(e) => return render::failure(state, Some(viewer), &viewer.language, &e),
         }
