@@ -114,28 +114,53 @@ pub fn who_manages(code: &str, parent: Option<&str>) -> String {
     }
 }
 
-/// An institution code: `ANITP`, `IGPR`, `KPP-LUBARTOW`. Letters, digits, `-` and `_`.
+/// An institution code: `ANITP`, `IGPR`, `KPP-LUBARTOW`. ASCII letters, digits, `-` and `_`,
+/// stored upper-case: `igpr` is `IGPR`, and a look-alike letter from another script (the
+/// Cyrillic `І` of `ІGPR`) is refused, so that no code can pass for another.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstitutionCode(String);
 
+/// Longest institution code, in characters.
+pub const MAX_CODE_CHARS: usize = 64;
+
 impl InstitutionCode {
-    /// Parses a code, refusing empty ones and ones with spaces or punctuation.
+    /// Parses a code, upper-casing it; refuses empty ones, ones longer than [`MAX_CODE_CHARS`],
+    /// and ones with spaces, punctuation or letters outside ASCII.
     pub fn parse(s: &str) -> Result<Self, Error> {
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-        if ok {
-            Ok(Self(s.to_owned()))
-        } else {
+        let refused = |why: String| {
             Err(Error::validation(
                 "code",
-                format!("`{s}` is not an institution code (letters, digits, `-`, `_`; at most 64)"),
+                format!(
+                    "`{}` is not an institution code: {why}",
+                    crate::text::quoted(s)
+                ),
             ))
+        };
+        if s.is_empty() {
+            return refused("it is empty".to_owned());
         }
+        if s.chars().count() > MAX_CODE_CHARS {
+            return refused(format!("a code has at most {MAX_CODE_CHARS} characters"));
+        }
+        if let Some(c) = s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            let what = if c.is_alphanumeric() {
+                format!(
+                    "`{c}` (U+{:04X}) is not an ASCII letter or digit; codes use A-Z, 0-9, `-` \
+                     and `_` only",
+                    u32::from(c)
+                )
+            } else {
+                format!("`{c}` is not allowed; codes use A-Z, 0-9, `-` and `_` only")
+            };
+            return refused(what);
+        }
+        Ok(Self(s.to_ascii_uppercase()))
     }
 
-    /// The code as written.
+    /// The code, upper-case.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -211,6 +236,18 @@ mod tests {
         assert!(InstitutionCode::parse("ANITP").is_ok());
         assert!(InstitutionCode::parse("MAI prin ANITP").is_err());
         assert!(InstitutionCode::parse("").is_err());
+        assert_eq!(InstitutionCode::parse("igpr").unwrap().as_str(), "IGPR");
+        assert_eq!(
+            InstitutionCode::parse("kpp-Lubartow_2").unwrap().as_str(),
+            "KPP-LUBARTOW_2"
+        );
+        let e = InstitutionCode::parse("\u{0406}GPR")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("U+0406") && e.contains("ASCII"), "{e}");
+        assert!(InstitutionCode::parse("ANIȚP").is_err());
+        assert!(InstitutionCode::parse(&"A".repeat(65)).is_err());
+        assert!(InstitutionCode::parse(&"A".repeat(64)).is_ok());
     }
 
     #[test]

@@ -214,6 +214,9 @@ pub struct InstitutionWrite {
     stored: Option<institution::Model>,
     /// The stored parent's code (for messages).
     stored_parent: Option<String>,
+    /// The parent the write names, as stored, and that parent's own parent's code (for
+    /// messages).
+    parent: Option<(institution::Model, Option<String>)>,
     model: institution::ActiveModel,
     /// The stored details this write changes (empty for a new institution).
     pub changes: Vec<InstitutionChange>,
@@ -232,6 +235,14 @@ impl InstitutionWrite {
             Some(p) => Some(institution_by_code(db, p.as_str()).await?),
             None => None,
         };
+        let grandparent = match parent.as_ref().and_then(|p| p.parent_id) {
+            Some(id) => institution::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|p| p.code),
+            None => None,
+        };
+        let named_parent = parent.clone().map(|p| (p, grandparent));
         let stored = institution::Entity::find()
             .filter(institution::Column::Code.eq(code))
             .one(db)
@@ -260,6 +271,7 @@ impl InstitutionWrite {
             return Ok(Self {
                 stored: None,
                 stored_parent: None,
+                parent: named_parent,
                 model,
                 changes: Vec::new(),
             });
@@ -325,6 +337,7 @@ impl InstitutionWrite {
         Ok(Self {
             stored: Some(stored),
             stored_parent,
+            parent: named_parent,
             model,
             changes,
         })
@@ -336,11 +349,16 @@ impl InstitutionWrite {
     }
 
     /// Why `actor` may not make this write, if it may not: the details of an existing institution
-    /// change only for admins and coordinators of it or of its stored parent.
-    pub fn refusal(&self, actor: &Actor) -> Option<String> {
-        let stored = self.stored.as_ref()?;
+    /// change only for admins and coordinators of it or of its stored parent; and an institution
+    /// is placed under a parent (created so, or moved there) only by who manages that parent,
+    /// whose coordinators would receive its escalations, unless the parent is one of `created`
+    /// (the institutions the same import creates).
+    pub fn refusal(&self, actor: &Actor, created: &BTreeSet<i64>) -> Option<String> {
+        let Some(stored) = self.stored.as_ref() else {
+            return self.parent_refusal(actor, created);
+        };
         if self.changes.is_empty() || actor.manages(stored.id, stored.parent_id) {
-            return None;
+            return self.parent_refusal(actor, created);
         }
         let fields: Vec<String> = self
             .changes
@@ -360,6 +378,34 @@ impl InstitutionWrite {
             stored.code,
             actor.name,
             fields.join(", ")
+        ))
+    }
+
+    /// Why `actor` may not place this institution under the parent the write names, if the
+    /// parent is new to it and the actor does not manage that parent.
+    fn parent_refusal(&self, actor: &Actor, created: &BTreeSet<i64>) -> Option<String> {
+        let (parent, grandparent) = self.parent.as_ref()?;
+        let unchanged = self
+            .stored
+            .as_ref()
+            .is_some_and(|s| s.parent_id == Some(parent.id));
+        if unchanged || created.contains(&parent.id) || actor.manages(parent.id, parent.parent_id) {
+            return None;
+        }
+        let code = self.model.code.try_as_ref().map_or("", String::as_str);
+        let placed = if self.stored.is_some() {
+            "moved under"
+        } else {
+            "created under"
+        };
+        Some(format!(
+            "institution {code} would be {placed} {}, which {} does not manage: only {} may place \
+             an institution under {} (its coordinators receive the escalations of the \
+             institutions under it)",
+            parent.code,
+            actor.name,
+            crate::domain::who_manages(&parent.code, grandparent.as_deref()),
+            parent.code
         ))
     }
 
@@ -896,7 +942,7 @@ impl Engine {
         }
         let txn = crate::db::begin_write(self.db()).await?;
         let write = InstitutionWrite::prepare(&txn, self.now(), &new, defaults).await?;
-        if let Some(why) = write.refusal(actor) {
+        if let Some(why) = write.refusal(actor, &BTreeSet::new()) {
             return Err(Error::Forbidden(why));
         }
         let model = write.save(&txn).await?;

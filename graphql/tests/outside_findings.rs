@@ -1,6 +1,6 @@
 //! What an outside tester found in the third round, over real HTTP on both databases: a plan's
 //! coordinator that took over another institution (an account acting for it, its notification
-//! settings) by naming it as a partner in a plan of its own.
+//! settings) by naming it as a partner in a plan of its own; look-alike institutions.
 
 mod app;
 #[path = "../../engine/tests/support/mod.rs"]
@@ -8,7 +8,7 @@ mod support;
 
 use app::{TestApp, data, error_code, error_message};
 use mandate_engine::domain::{Actor, EmailAddress, UserRole};
-use mandate_engine::entity::{invitation, notification_setting, user};
+use mandate_engine::entity::{institution, invitation, notification_setting, user};
 use mandate_engine::plan_file;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
@@ -17,6 +17,7 @@ use support::TestDb;
 on_both_databases!(
     a_plan_coordinator_invites_only_at_the_partners_domain_or_for_a_partner_new_to_mandate,
     only_who_manages_an_institution_changes_its_notification_settings,
+    look_alike_codes_and_parents_one_does_not_manage_are_refused,
 );
 
 const PNA: &str = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
@@ -272,4 +273,150 @@ async fn only_who_manages_an_institution_changes_its_notification_settings(db: T
             json!({ "delivery": "DAILY_DIGEST", "sendAt": time, "ownChoice": true })
         );
     }
+}
+
+/// A Lubartów plan declaring `institutions` (YAML list items) beside its owner, with them all
+/// as partners of its one action.
+fn lubartow_plan(institutions: &str, partners: &[&str]) -> String {
+    format!(
+        r#"plan:
+  code: "lubartow-codes"
+  title: "Plan działania"
+  owner: "KPP-LUBARTOW"
+  period: "2024-01-01..2024-06-30"
+  time_zone: "Europe/Warsaw"
+  language: "pl"
+institutions:
+  - code: "KPP-LUBARTOW"
+    name: "Institution KPP-LUBARTOW"
+{institutions}
+objectives:
+  - number: "1"
+    title: "Bezpieczeństwo"
+    actions:
+      - number: "1.1"
+        text: "Kontrole"
+        deadline: "I kwartał 2024"
+        responsible: ["KPP-LUBARTOW"]
+        partners: {partners:?}
+"#
+    )
+}
+
+async fn look_alike_codes_and_parents_one_does_not_manage_are_refused(db: TestDb) {
+    let app = world(&db).await;
+    let lubartow = app
+        .token_for(
+            "koordynator@lubartow.policja.gov.pl",
+            UserRole::Coordinator,
+            Some("KPP-LUBARTOW"),
+        )
+        .await;
+    let count = || async {
+        institution::Entity::find()
+            .count(app.engine.db())
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let import = |yaml: String| {
+        let app = &app;
+        let lubartow = &lubartow;
+        async move { app.gql(lubartow, IMPORT, json!({ "yaml": yaml })).await }
+    };
+    let problems = |answer: &Value| -> Vec<String> {
+        answer["errors"][0]["extensions"]["problems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+
+    // `igpr` is IGPR: a file that gives it IGPR's name and its own address would change IGPR,
+    // which Lubartów does not manage; it creates no second IGPR.
+    let answer = import(lubartow_plan(
+        r#"  - code: "igpr"
+    name: "Inspectoratul General al Poliţiei Române"
+    emails: ["registratura@igpr-ro.example"]"#,
+        &["igpr"],
+    ))
+    .await;
+    assert_eq!(
+        error_code(&answer).as_deref(),
+        Some("FORBIDDEN"),
+        "{answer:#}"
+    );
+    assert!(
+        problems(&answer)
+            .iter()
+            .any(|p| p.contains("institution IGPR is shared") && p.contains("`emails`")),
+        "{answer:#}"
+    );
+    // A Cyrillic І (or any letter outside ASCII) is no code at all.
+    let answer = import(lubartow_plan(
+        "  - code: \"\u{0406}GPR\"\n    name: \"Inspectoratul General al Poliţiei Române\"",
+        &["\u{0406}GPR"],
+    ))
+    .await;
+    assert_eq!(
+        error_code(&answer).as_deref(),
+        Some("VALIDATION"),
+        "{answer:#}"
+    );
+    let said = problems(&answer);
+    assert!(
+        said.iter()
+            .any(|p| p.contains("\u{0406}GPR") && p.contains("ASCII")),
+        "{said:#?}"
+    );
+    // A new institution under one Lubartów does not manage: IGPR's coordinators would get its
+    // escalations. A located FORBIDDEN problem.
+    let answer = import(lubartow_plan(
+        r#"  - code: "IGPR"
+  - code: "IGPR-LUBLIN"
+    name: "Komenda Wojewódzka"
+    parent: "IGPR""#,
+        &["IGPR-LUBLIN"],
+    ))
+    .await;
+    assert_eq!(
+        error_code(&answer).as_deref(),
+        Some("FORBIDDEN"),
+        "{answer:#}"
+    );
+    let said = problems(&answer);
+    assert!(
+        said.iter()
+            .any(|p| p.contains("IGPR-LUBLIN") && p.contains("a coordinator of IGPR or of MAI")),
+        "{said:#?}"
+    );
+    assert_eq!(
+        answer["errors"][0]["extensions"]["problems"][0]["line"], 12,
+        "{answer:#}"
+    );
+    assert_eq!(count().await, before, "no institution was created");
+
+    // Whereas a new institution under one's own, and a lower-case code, are fine: stored
+    // upper-case, and found again in any case.
+    let answer = import(lubartow_plan(
+        r#"  - code: "dzielnicowy-r3"
+    name: "Dzielnicowy rejonu nr 3"
+    parent: "KPP-LUBARTOW"
+  - code: "IGPR""#,
+        &["Dzielnicowy-R3", "IGPR"],
+    ))
+    .await;
+    assert_eq!(
+        data(&answer)["importPlan"]["planCode"],
+        "lubartow-codes",
+        "{answer:#}"
+    );
+    assert_eq!(count().await, before + 1);
+    let stored = app
+        .engine
+        .institution(&mandate_engine::Actor::operator(), "DZIELNICOWY-R3")
+        .await
+        .expect("stored");
+    assert_eq!(stored.code, "DZIELNICOWY-R3");
 }

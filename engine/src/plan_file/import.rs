@@ -1,7 +1,7 @@
 //! Writing a checked plan: one transaction, matched by stable keys so that importing the same
 //! file again changes nothing, and tasks that already moved on are never touched.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -135,6 +135,8 @@ impl Engine {
         };
         let (mut refused, mut unknown) = (Vec::new(), Vec::new());
         let mut institution_ids: BTreeMap<String, i64> = BTreeMap::new();
+        // The institutions this import creates: one may be the parent of another.
+        let mut created = BTreeSet::new();
         for new in &draft.institutions {
             let place = draft
                 .institutions_at
@@ -148,7 +150,7 @@ impl Engine {
                 }
                 Err(e) => return Err(e),
             };
-            if let Some(why) = write.refusal(actor) {
+            if let Some(why) = write.refusal(actor, &created) {
                 refused.push(place.problem(why));
                 continue;
             }
@@ -163,6 +165,9 @@ impl Engine {
                 .institution_changes
                 .extend(write.changes.iter().cloned());
             let saved = write.save(&txn).await?;
+            if outcome == Outcome::Created {
+                created.insert(saved.id);
+            }
             summary.count("institutions", outcome);
             institution_ids.insert(saved.code.clone(), saved.id);
         }
