@@ -1,3 +1,5 @@
+use std::ops::Range;
+
 use chrono::NaiveDate;
 
 use super::lexicon::ACCEPTED_FORMS;
@@ -167,14 +169,14 @@ pub enum DeadlineError {
     /// A rhythm limited by "starting from" with no period left in the plan
     /// ("anual, începând cu 1 iulie 2022" in a plan ending in 2022).
     #[error(
-        "deadline \"{wording}\": no period of \"{item}\" starts on or after {since} within the plan period {plan_start}..{plan_end}"
+        "deadline \"{wording}\": no period of \"{item}\" ends on or after {since} within the plan period {plan_start}..{plan_end}"
     )]
     NothingFrom {
         /// The wording as written.
         wording: String,
         /// The part of the wording concerned.
         item: String,
-        /// The first day a period may start on.
+        /// The first day a period must reach (end on or after).
         since: NaiveDate,
         /// First day of the plan period.
         plan_start: NaiveDate,
@@ -207,4 +209,61 @@ pub enum DeadlineError {
         /// Why it was refused.
         reason: String,
     },
+}
+
+impl DeadlineError {
+    /// The word at byte `span` of `wording`, where `expected` would have
+    /// made sense: [`DeadlineError::Unrecognised`] if `unrecognised`, else
+    /// [`DeadlineError::Unexpected`].
+    pub(super) fn at(
+        wording: &str,
+        span: Range<usize>,
+        expected: &str,
+        unrecognised: bool,
+    ) -> Self {
+        let word = wording
+            .get(span.clone())
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let position = wording.get(..span.start).map_or(0, |s| s.chars().count()) + 1;
+        let unread = wording
+            .get(span.start..)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let wording = wording.to_string();
+        if unrecognised {
+            DeadlineError::Unrecognised {
+                wording,
+                word,
+                position,
+                unread,
+            }
+        } else {
+            DeadlineError::Unexpected {
+                wording,
+                word,
+                position,
+                expected: expected.to_string(),
+                unread,
+            }
+        }
+    }
+
+    /// The 1-based character position of the word an error names; `None`
+    /// for errors that name none (they are not about an unread word).
+    pub(super) fn position(&self) -> Option<usize> {
+        match self {
+            DeadlineError::Unrecognised { position, .. }
+            | DeadlineError::Unexpected { position, .. } => Some(*position),
+            DeadlineError::Incomplete { wording, .. } => Some(wording.chars().count() + 1),
+            _ => None,
+        }
+    }
+
+    /// [`DeadlineError::Unexpected`] at the word at byte `span` of `wording`.
+    pub(super) fn unexpected_at(wording: &str, span: Range<usize>, expected: &str) -> Self {
+        Self::at(wording, span, expected, false)
+    }
 }

@@ -127,8 +127,8 @@ pub(super) fn expand(
 }
 
 /// The part of `span` whose split into `unit`s gives exactly the periods
-/// that start on or after `from.since`, cut at `from.until`; `None` if no
-/// period is left.
+/// that end on or after `from.since` — the one it falls in, whole, and
+/// those after it — cut at `from.until`; `None` if no period is left.
 fn limit(
     span: (NaiveDate, NaiveDate),
     unit: Unit,
@@ -137,21 +137,15 @@ fn limit(
     let Some(Bound { since, until }) = from else {
         return Some(span);
     };
-    // The first period starts on `span.0`, the others on unit boundaries.
-    let first = if since <= span.0 {
-        span.0
-    } else {
-        let start = unit_start(since, unit)?;
-        if start == since {
-            since
-        } else {
-            unit_end(start, unit)?.succ_opt()?
-        }
-    };
+    // The calendar unit `since` falls in starts the first period kept.
+    let first = unit_start(since, unit).unwrap_or(since).max(span.0);
+    if since > span.1 {
+        return None;
+    }
     intersect(span, (first, until.unwrap_or(span.1)))
 }
 
-/// `span` as one period if it starts on or after `from.since`, cut at
+/// `span` as one period if it ends on or after `from.since`, cut at
 /// `from.until`.
 fn limit_whole(
     span: (NaiveDate, NaiveDate),
@@ -160,7 +154,7 @@ fn limit_whole(
     let Some(Bound { since, until }) = from else {
         return Some(span);
     };
-    if span.0 < since {
+    if span.1 < since {
         return None;
     }
     intersect(span, (span.0, until.unwrap_or(span.1)))

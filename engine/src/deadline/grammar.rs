@@ -2,22 +2,35 @@
 //!
 //! ```text
 //! wording := clause (connector? clause)*
-//! clause  := rhythm scope* (SEP? start)?   "anual", "anual: iulie-octombrie", "lunar 2021",
-//!                                          "semestrial, începând cu semestrul II 2021"
+//! clause  := node* SEP? rhythm scope* (SEP? start)?
+//!                                    "anual", "anual: iulie-octombrie", "lunar 2021",
+//!                                    "2021-2022, anual", "semestrial, începând cu semestrul II 2021"
 //!          | start SEP? rhythm scope*      "începând cu 2022, anual"
-//!          | PERIODIC                "periodic"
+//!          | PERIODIC                "periodic" (no node right next to it)
 //!          | BY END? node            "până la 31.03.2024", "do końca 2021 roku"
 //!          | END node                "sfârșitul anului 2021"
 //!          | start                   "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024"
 //!          | BETWEEN item AND item   "între 1.03.2024 și 30.06.2024"
 //!          | node
 //! rhythm  := EVERY | PERMANENT       "anual", "co kwartał", "permanent", "na bieżąco"
-//! start   := FROM item ((TO|BY|-) END? item)?   "începând cu 2022", "od II kwartału 2024"
+//! start   := FROM item (connector* (TO|BY) END? item | - END? item)?
+//!                                    "începând cu 2022", "od II kwartału 2024",
+//!                                    "începând cu semestrul II 2021, până la semestrul I 2022"
+//!          | FROM parts              "od I do III kwartału 2022"
+//!          | BY END? item connector* FROM item   "până la 30.06.2022, începând cu 01.03.2022"
 //! node    := items ((-|TO) item)?    "iulie-octombrie 2022", "2021-2022"
 //! items   := DATE | YEAR | day MONTH year | MONTH day year | MONTH year?
-//!          | numerals PART year?     "primul semestru", "I i III kwartał 2024", "1st quarter"
-//!          | PART numerals year?     "semestrul 2", "trimestrul IV", "S1", "Q3"
+//!          | parts
+//! parts   := numerals PART year?     "primul semestru", "I i III kwartał 2024", "I-III kwartał 2022"
+//!          | PART numerals year?     "semestrul 2", "trimestrul IV", "S1", "trimestrele I-III 2022"
+//! numerals := numeral ((-|TO|BY) numeral)? (connector numerals)?
 //! ```
+//!
+//! A range of numerals ("I-III kwartał 2022") is one range node from the
+//! first part to the last, like "ianuarie - iunie 2024". A word connector
+//! must have a clause before it. Nodes right before a rhythm are its scopes
+//! as much as those right after it ("2021 anual" = "anual 2021"), unless a
+//! word connector separates them ("2021 și anual").
 //!
 //! Items without a year are then given one: from a year written right before
 //! them ("2024: I kwartał"), from the other end of their range ("iulie -
@@ -57,7 +70,8 @@ pub(super) enum Scope {
 /// "lunar de la martie 2022 până la iunie 2022".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Bound {
-    /// Only periods starting on or after this day.
+    /// Only periods ending on or after this day (the period it falls in,
+    /// and those after it).
     pub(super) since: NaiveDate,
     /// Periods are clipped to end on this day at the latest.
     pub(super) until: Option<NaiveDate>,
@@ -305,9 +319,13 @@ enum Clause {
     Every {
         unit: Unit,
         span: Range<usize>,
+        /// The dates written right before and right after the rhythm word.
         scopes: Vec<Node>,
         /// "începând cu …": one item or a range.
         from: Option<Node>,
+        /// The token where the dates after the rhythm word start, if the
+        /// clause ends with them ("anual 2021").
+        trailing_scopes: Option<usize>,
     },
     /// `at`: the token index of the "by" word.
     By {
@@ -317,6 +335,17 @@ enum Clause {
     Since(Node),
     Periodic(Range<usize>),
 }
+
+/// Expected after a word connector ("și", "and", "i").
+const AFTER_CONNECTOR: &str = "a date, a period or a rhythm after it";
+
+/// Expected before a word connector.
+const BEFORE_CONNECTOR: &str =
+    "a date, a period or a rhythm before a connector (\"2021 și 2022\", \"I i III kwartał 2024\")";
+
+/// Expected next to "periodic".
+const PERIODIC_ALONE: &str = "no date or period right next to \"periodic\", whose periods come \
+     from its recurrence rule alone (write \"și\" between them if both are meant)";
 
 struct Parser<'a> {
     wording: &'a str,
@@ -400,40 +429,14 @@ impl<'a> Parser<'a> {
 
     /// The error for the token at the current position.
     fn error_here(&self, expected: &str) -> DeadlineError {
-        let wording = self.wording.to_string();
         let Some(token) = self.toks.get(self.pos) else {
             return DeadlineError::Incomplete {
-                wording,
+                wording: self.wording.to_string(),
                 expected: expected.to_string(),
             };
         };
-        let word = self.text(&token.span);
-        let position = self
-            .wording
-            .get(..token.span.start)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        let unread = self
-            .wording
-            .get(token.span.start..)
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        match &token.tok {
-            Tok::Word(w) if lexicon::roman(w).is_none() => DeadlineError::Unrecognised {
-                wording,
-                word,
-                position,
-                unread,
-            },
-            _ => DeadlineError::Unexpected {
-                wording,
-                word,
-                position,
-                expected: expected.to_string(),
-                unread,
-            },
-        }
+        let unrecognised = matches!(&token.tok, Tok::Word(w) if lexicon::roman(w).is_none());
+        DeadlineError::at(self.wording, token.span.clone(), expected, unrecognised)
     }
 
     fn clauses(&mut self) -> Result<Vec<Clause>, DeadlineError> {
@@ -441,44 +444,107 @@ impl<'a> Parser<'a> {
         let mut connector = false;
         // A word connector ("și", "and", "i") waiting for what it connects.
         let mut dangling: Option<usize> = None;
+        // Whether a word connector may stand here: right after a clause,
+        // possibly after a comma ("2021 și 2022", "2021, și 2022"), but not
+        // at the start, after a dash or after another connector.
+        let mut joinable = false;
         while let Some(tok) = self.peek() {
             let start = self.pos;
             match tok {
                 Tok::Kw(Kw::Every(_) | Kw::Permanent) => {
-                    let clause = self.rhythm(None)?;
+                    // Dates right before a rhythm scope it ("2021-2022,
+                    // anual"), unless a connector lists them apart ("2021
+                    // și anual").
+                    let mut before = Vec::new();
+                    if dangling.is_none() {
+                        while let Some(Clause::Item(_)) = out.last() {
+                            if let Some(Clause::Item(node)) = out.pop() {
+                                before.push(node);
+                            }
+                        }
+                        before.reverse();
+                    }
+                    // Dates of the previous rhythm right before this one.
+                    let previous = if dangling.is_none() && before.is_empty() {
+                        out.last()
+                    } else {
+                        None
+                    };
+                    let clause = self.rhythm(None, before)?;
+                    self.check_between_rhythms(previous, &clause)?;
                     out.push(clause);
                 }
                 Tok::Kw(Kw::Periodic) => {
                     self.pos += 1;
+                    if dangling.is_none()
+                        && let Some(Clause::Item(node)) = out.last()
+                    {
+                        self.pos = node.toks.start;
+                        return Err(self.error_here(PERIODIC_ALONE));
+                    }
                     out.push(Clause::Periodic(self.span(start, self.pos)));
+                    let after = self.pos;
+                    while matches!(self.peek(), Some(Tok::Sep | Tok::Dash)) {
+                        self.pos += 1;
+                    }
+                    let item_at = self.pos;
+                    if self.node(false)?.is_some() {
+                        self.pos = item_at;
+                        return Err(self.error_here(PERIODIC_ALONE));
+                    }
+                    self.pos = after;
                 }
                 Tok::Kw(Kw::By | Kw::End) => {
                     self.pos += 1;
                     self.eat(Kw::End);
                     let node =
                         self.one_node("a date or a period (31.03.2024, 2021, iunie 2022)")?;
-                    out.push(Clause::By { node, at: start });
+                    match self.by_then_from(&node, start, connector)? {
+                        // "până la 30.06.2022, începând cu 01.03.2022"
+                        Some(range) => out.push(self.after_start(range)?),
+                        None => out.push(Clause::By { node, at: start }),
+                    }
                 }
-                Tok::Kw(Kw::From) => out.push(self.start_clause(connector)?),
+                Tok::Kw(Kw::From) => {
+                    let node = self.start_node(connector)?;
+                    out.push(self.after_start(node)?);
+                }
                 Tok::Kw(Kw::Between) => out.push(self.range_between_clause(connector)?),
                 // A dash here (not after an item) is a bullet or a separator.
-                Tok::Sep | Tok::Dash => {
+                Tok::Dash => {
+                    if dangling.is_some() {
+                        return Err(self.error_here(AFTER_CONNECTOR));
+                    }
+                    self.pos += 1;
+                    connector = true;
+                    joinable = false;
+                    continue;
+                }
+                Tok::Sep => {
                     self.pos += 1;
                     connector = true;
                     continue;
                 }
                 Tok::Kw(Kw::And) => {
+                    if !joinable {
+                        return Err(self.error_here(BEFORE_CONNECTOR));
+                    }
                     dangling = Some(self.pos);
                     self.pos += 1;
                     connector = true;
+                    joinable = false;
                     continue;
                 }
                 _ => match self.node(connector)? {
                     Some(nodes) => out.extend(nodes.into_iter().map(Clause::Item)),
                     None if Self::is_connector(Some(tok)) => {
+                        if !joinable {
+                            return Err(self.error_here(BEFORE_CONNECTOR));
+                        }
                         dangling = Some(self.pos);
                         self.pos += 1;
                         connector = true;
+                        joinable = false;
                         continue;
                     }
                     None => return Err(self.error_here("a period, a date or a keyword")),
@@ -486,13 +552,46 @@ impl<'a> Parser<'a> {
             }
             connector = false;
             dangling = None;
+            joinable = true;
         }
         if let Some(at) = dangling {
             self.pos = at;
-            return Err(self.error_here("a date, a period or a rhythm after it"));
+            return Err(self.error_here(AFTER_CONNECTOR));
         }
         self.check_rhythm_limits(&out)?;
         Ok(out)
+    }
+
+    /// Dates between two rhythms could scope either ("anual 2021,
+    /// trimestrial": annually in 2021, or quarterly in 2021?): refused unless
+    /// the second rhythm has dates of its own after it ("anual 2021,
+    /// trimestrial 2022") or a connector separates them ("anual 2021 și
+    /// trimestrial").
+    fn check_between_rhythms(
+        &mut self,
+        previous: Option<&Clause>,
+        clause: &Clause,
+    ) -> Result<(), DeadlineError> {
+        let Some(Clause::Every {
+            trailing_scopes: Some(at),
+            ..
+        }) = previous
+        else {
+            return Ok(());
+        };
+        let Clause::Every {
+            trailing_scopes: None,
+            ..
+        } = clause
+        else {
+            return Ok(());
+        };
+        self.pos = *at;
+        Err(self.error_here(
+            "a rhythm's dates right after it on both sides (\"anual 2021, trimestrial \
+             2022\") or \"și\" (and, i) before the next rhythm (\"anual 2021 și \
+             trimestrial\"), as dates between two rhythms could limit either",
+        ))
     }
 
     /// Next to a rhythm, a start or an end is a limit of that rhythm, never
@@ -545,8 +644,9 @@ impl<'a> Parser<'a> {
     /// A rhythm word at the current position with its scopes and start:
     /// "anual", "lunar: iulie-octombrie", "semestrial, începând cu semestrul
     /// II 2021". `from` is a start already read before it ("începând cu
-    /// 2022, anual").
-    fn rhythm(&mut self, from: Option<Node>) -> Result<Clause, DeadlineError> {
+    /// 2022, anual"), `before` the dates written right before it ("2021-2022,
+    /// anual").
+    fn rhythm(&mut self, from: Option<Node>, before: Vec<Node>) -> Result<Clause, DeadlineError> {
         let start = self.pos;
         let unit = match self.peek() {
             Some(Tok::Kw(Kw::Every(unit))) => *unit,
@@ -555,32 +655,57 @@ impl<'a> Parser<'a> {
         };
         self.pos += 1;
         let span = self.span(start, self.pos);
-        let scopes = self.scopes()?;
+        let after = self.scopes()?;
+        let first_after = after.first().map(|node| node.toks.start);
         let from = match from {
             Some(node) => Some(node),
             None => self.rhythm_start()?,
         };
+        let trailing_scopes = if from.as_ref().is_some_and(|f| f.toks.start > start) {
+            None
+        } else {
+            first_after
+        };
+        let mut scopes = before;
+        scopes.extend(after);
         Ok(Clause::Every {
             unit,
             span,
             scopes,
             from,
+            trailing_scopes,
         })
     }
 
     /// "…, începând cu semestrul II 2021", "… od II kwartału 2024",
-    /// "… starting from 2022" right after a rhythm, or `None` (position
-    /// unchanged).
+    /// "… starting from 2022", "…, până la 2022, începând cu 2021" right
+    /// after a rhythm, or `None` (position unchanged).
     fn rhythm_start(&mut self) -> Result<Option<Node>, DeadlineError> {
         let save = self.pos;
         while matches!(self.peek(), Some(Tok::Sep | Tok::Dash)) {
             self.pos += 1;
         }
-        if self.peek() != Some(&Tok::Kw(Kw::From)) {
-            self.pos = save;
-            return Ok(None);
+        match self.peek() {
+            Some(Tok::Kw(Kw::From)) => self.start_node(false).map(Some),
+            Some(Tok::Kw(Kw::By | Kw::End)) => {
+                let at = self.pos;
+                self.pos += 1;
+                self.eat(Kw::End);
+                let range = match self.one_node("a date or a period") {
+                    Ok(node) => self.by_then_from(&node, at, false)?,
+                    Err(_) => None,
+                };
+                if range.is_none() {
+                    // A "by" alone: refused as a clause of its own.
+                    self.pos = save;
+                }
+                Ok(range)
+            }
+            _ => {
+                self.pos = save;
+                Ok(None)
+            }
         }
-        self.start_node(false).map(Some)
     }
 
     /// The items an `Every`/permanent clause is restricted to.
@@ -603,16 +728,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// "od 01.01.2024 do 30.06.2024", "de la 1 martie 2024", or a start
-    /// followed by the rhythm it limits ("începând cu 2022, anual").
-    fn start_clause(&mut self, after_connector: bool) -> Result<Clause, DeadlineError> {
-        let node = self.start_node(after_connector)?;
+    /// What a start read at the current position is: the limit of the
+    /// rhythm right after it ("începând cu 2022, anual"), else a deadline
+    /// from that day on ("de la 1 martie 2024") or a range ("od 01.01.2024 do
+    /// 30.06.2024").
+    fn after_start(&mut self, node: Node) -> Result<Clause, DeadlineError> {
         let save = self.pos;
         while matches!(self.peek(), Some(Tok::Sep | Tok::Dash)) {
             self.pos += 1;
         }
         if matches!(self.peek(), Some(Tok::Kw(Kw::Every(_) | Kw::Permanent))) {
-            return self.rhythm(Some(node));
+            return self.rhythm(Some(node), Vec::new());
         }
         self.pos = save;
         Ok(match node.shape {
@@ -621,17 +747,18 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// FROM item ((TO|BY|-) END? item)? at the current position.
+    /// FROM item (,? (TO|BY|-) END? item)? at the current position; the
+    /// item may itself be a range of numbered parts ("od I do III kwartału
+    /// 2024").
     fn start_node(&mut self, after_connector: bool) -> Result<Node, DeadlineError> {
         let start = self.pos;
         self.pos += 1;
-        let left = self.one_item("a date or a period after \"from\"")?;
-        let shape = if matches!(self.peek(), Some(Tok::Dash | Tok::Kw(Kw::To | Kw::By))) {
-            self.pos += 1;
-            self.eat(Kw::End);
-            Shape::Range(left, self.one_item("the end of the range")?)
-        } else {
-            Shape::One(left)
+        let shape = match self.one_shape("a date or a period after \"from\"")? {
+            Shape::One(left) => match self.range_end()? {
+                Some(right) => Shape::Range(left, right),
+                None => Shape::One(left),
+            },
+            range => range,
         };
         Ok(Node {
             shape,
@@ -639,6 +766,62 @@ impl<'a> Parser<'a> {
             toks: start..self.pos,
             after_connector,
         })
+    }
+
+    /// The end of a range whose start was just read: "- 2022", "până la
+    /// iunie 2022", "to Q3 2025", also after a comma or "și" (", până la
+    /// semestrul I 2022", "și până la 30 iunie 2022"); `None` (position
+    /// unchanged) if none follows.
+    fn range_end(&mut self) -> Result<Option<Item>, DeadlineError> {
+        let save = self.pos;
+        let dash = self.peek() == Some(&Tok::Dash);
+        while Self::is_connector(self.peek()) || self.peek() == Some(&Tok::Dash) {
+            self.pos += 1;
+        }
+        if matches!(self.peek(), Some(Tok::Kw(Kw::To | Kw::By))) {
+            self.pos += 1;
+        } else if dash {
+            self.pos = save + 1;
+        } else {
+            self.pos = save;
+            return Ok(None);
+        }
+        self.eat(Kw::End);
+        self.one_item("the end of the range").map(Some)
+    }
+
+    /// After "by" `node` (read from token `at`), a start: "până la 30.06.2022,
+    /// începând cu 01.03.2022" is the range from the start to the end of
+    /// `node`. `None` (position unchanged) if no start follows.
+    fn by_then_from(
+        &mut self,
+        node: &Node,
+        at: usize,
+        after_connector: bool,
+    ) -> Result<Option<Node>, DeadlineError> {
+        let save = self.pos;
+        while Self::is_connector(self.peek()) || self.peek() == Some(&Tok::Dash) {
+            self.pos += 1;
+        }
+        if self.peek() != Some(&Tok::Kw(Kw::From)) {
+            self.pos = save;
+            return Ok(None);
+        }
+        let from_at = self.pos;
+        let from = self.start_node(false)?;
+        let (Shape::One(left), Shape::One(right)) = (from.shape, node.shape) else {
+            self.pos = from_at;
+            return Err(self.error_here(
+                "a single date or period on each side of a range written \"by … from …\" \
+                 (\"până la 30.06.2022, începând cu 01.03.2022\")",
+            ));
+        };
+        Ok(Some(Node {
+            shape: Shape::Range(left, right),
+            span: self.span(at, self.pos),
+            toks: at..self.pos,
+            after_connector,
+        }))
     }
 
     /// "între 1.03.2024 și 30.06.2024", "between March and June 2024".
@@ -662,11 +845,11 @@ impl<'a> Parser<'a> {
     /// An item or a range: "2021", "iulie-octombrie 2022", "I i III kwartał 2024".
     fn node(&mut self, after_connector: bool) -> Result<Option<Vec<Node>>, DeadlineError> {
         let start = self.pos;
-        let Some(items) = self.items()? else {
+        let Some(shapes) = self.items()? else {
             return Ok(None);
         };
         // "iulie-octombrie", "March to June", "octombrie 2022 până la 15.12.2022".
-        if let [left] = items[..]
+        if let [Shape::One(left)] = shapes[..]
             && matches!(self.peek(), Some(Tok::Dash | Tok::Kw(Kw::To | Kw::By)))
         {
             self.pos += 1;
@@ -681,10 +864,10 @@ impl<'a> Parser<'a> {
         }
         let span = self.span(start, self.pos);
         Ok(Some(
-            items
+            shapes
                 .into_iter()
-                .map(|item| Node {
-                    shape: Shape::One(item),
+                .map(|shape| Node {
+                    shape,
                     span: span.clone(),
                     toks: start..self.pos,
                     after_connector,
@@ -709,8 +892,20 @@ impl<'a> Parser<'a> {
     /// Exactly one item (range ends).
     fn one_item(&mut self, expected: &str) -> Result<Item, DeadlineError> {
         let start = self.pos;
+        match self.one_shape(expected)? {
+            Shape::One(item) => Ok(item),
+            Shape::Range(..) => {
+                self.pos = start;
+                Err(self.error_here("a single date or period, not a range"))
+            }
+        }
+    }
+
+    /// Exactly one item, or a range of numbered parts ("I-III kwartał 2022").
+    fn one_shape(&mut self, expected: &str) -> Result<Shape, DeadlineError> {
+        let start = self.pos;
         match self.items()?.as_deref() {
-            Some(&[item]) => Ok(item),
+            Some(&[shape]) => Ok(shape),
             Some(_) => {
                 self.pos = start;
                 Err(self.error_here("a single date or period"))
@@ -719,26 +914,27 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// One or more items sharing a year, or `None` (position unchanged) if
-    /// no item starts here.
-    fn items(&mut self) -> Result<Option<Vec<Item>>, DeadlineError> {
+    /// One or more items sharing a year — numbered parts may be ranges ("I-III
+    /// kwartał 2022") — or `None` (position unchanged) if no item starts here.
+    fn items(&mut self) -> Result<Option<Vec<Shape>>, DeadlineError> {
         let start = self.pos;
+        let one = |item| Some(vec![Shape::One(item)]);
         match self.peek() {
             None => Ok(None),
             Some(Tok::Date(d)) => {
                 self.pos += 1;
-                Ok(Some(vec![Item::Date(*d)]))
+                Ok(one(Item::Date(*d)))
             }
             Some(Tok::Num { digits: 4, .. }) => {
                 let year = self.year_at(start);
                 self.pos += 1;
-                Ok(year.map(|y| vec![Item::Year(y)]))
+                Ok(year.and_then(|y| one(Item::Year(y))))
             }
-            Some(Tok::Kw(Kw::Month(m))) => self.month_item(*m).map(Some),
+            Some(Tok::Kw(Kw::Month(m))) => self.month_item(*m).map(one),
             Some(Tok::Kw(Kw::Part(kind))) => self.part_first(*kind).map(Some),
             Some(_) => {
                 if let Some(date) = self.day_month()? {
-                    return Ok(Some(vec![date]));
+                    return Ok(one(date));
                 }
                 self.numerals_first()
             }
@@ -746,7 +942,7 @@ impl<'a> Parser<'a> {
     }
 
     /// "octombrie 2022", "iulie", "March 31, 2024".
-    fn month_item(&mut self, month: u32) -> Result<Vec<Item>, DeadlineError> {
+    fn month_item(&mut self, month: u32) -> Result<Item, DeadlineError> {
         let start = self.pos;
         self.pos += 1;
         if let Some(Tok::Num { value, digits }) = self.peek()
@@ -754,14 +950,14 @@ impl<'a> Parser<'a> {
         {
             let day = *value;
             self.pos += 1;
-            return self.date(start, month, day).map(|d| vec![d]);
+            return self.date(start, month, day);
         }
         let year = self.opt_year();
-        Ok(vec![Item::Part {
+        Ok(Item::Part {
             kind: PartKind::Month,
             n: month,
             year,
-        }])
+        })
     }
 
     /// "31 martie 2024", "30 czerwca 2024 r.", "1st March 2024".
@@ -795,8 +991,9 @@ impl<'a> Parser<'a> {
             })
     }
 
-    /// "semestrul 2 2022", "trimestrul IV", "S1 2023", "semestrul I și II 2022".
-    fn part_first(&mut self, kind: PartKind) -> Result<Vec<Item>, DeadlineError> {
+    /// "semestrul 2 2022", "trimestrul IV", "S1 2023", "semestrul I și II
+    /// 2022", "trimestrele I-III 2022".
+    fn part_first(&mut self, kind: PartKind) -> Result<Vec<Shape>, DeadlineError> {
         let start = self.pos;
         self.pos += 1;
         let numerals = self.numerals(false);
@@ -807,8 +1004,9 @@ impl<'a> Parser<'a> {
         self.parts(start, kind, &numerals, year)
     }
 
-    /// "primul semestru 2021", "II kwartał 2024", "I i III kwartał 2024".
-    fn numerals_first(&mut self) -> Result<Option<Vec<Item>>, DeadlineError> {
+    /// "primul semestru 2021", "II kwartał 2024", "I i III kwartał 2024",
+    /// "I-III kwartał 2022".
+    fn numerals_first(&mut self) -> Result<Option<Vec<Shape>>, DeadlineError> {
         let start = self.pos;
         let numerals = self.numerals(true);
         let Some(Tok::Kw(Kw::Part(kind))) = self.peek().filter(|_| !numerals.is_empty()) else {
@@ -820,57 +1018,94 @@ impl<'a> Parser<'a> {
         self.parts(start, *kind, &numerals, year).map(Some)
     }
 
-    /// A list of numerals joined by connectors. After a unit word
-    /// (`before_unit == false`) a listed numeral must not itself start an
-    /// item ("trimestrul 4 și 31 martie 2022").
-    fn numerals(&mut self, before_unit: bool) -> Vec<Numeral> {
+    /// A list of numerals or ranges of numerals ("I-III", "I do III") joined
+    /// by connectors. After a unit word (`before_unit == false`) a numeral
+    /// that itself starts an item ends the list ("trimestrul 4 și 31 martie
+    /// 2022", "semestrul 1 - 15 iulie 2022").
+    fn numerals(&mut self, before_unit: bool) -> Vec<(Numeral, Option<Numeral>)> {
         let mut out = Vec::new();
         let Some(first) = self.numeral(self.pos) else {
             return out;
         };
-        out.push(first);
         self.pos += 1;
+        let last = self.numeral_range_end(before_unit);
+        out.push((first, last));
         while Self::is_connector(self.peek()) {
             let Some(next) = self.numeral(self.pos + 1) else {
                 break;
             };
-            let starts_item = matches!(
-                self.tok(self.pos + 2),
-                Some(Tok::Kw(Kw::Part(_) | Kw::Month(_)))
-            );
-            if !before_unit && starts_item {
+            if !before_unit && self.starts_item_at(self.pos + 2) {
                 break;
             }
-            out.push(next);
             self.pos += 2;
+            let last = self.numeral_range_end(before_unit);
+            out.push((next, last));
         }
         out
+    }
+
+    /// The end of a range of numerals after its first one: "-III" in "I-III
+    /// kwartał", "do III" in "od I do III kwartału"; `None` (position
+    /// unchanged) if none follows.
+    fn numeral_range_end(&mut self, before_unit: bool) -> Option<Numeral> {
+        if !matches!(self.peek(), Some(Tok::Dash | Tok::Kw(Kw::To | Kw::By))) {
+            return None;
+        }
+        let end = self.numeral(self.pos + 1)?;
+        if !before_unit && self.starts_item_at(self.pos + 2) {
+            return None;
+        }
+        self.pos += 2;
+        Some(end)
+    }
+
+    /// Whether the token at `i` is a unit or a month word, so that a number
+    /// before it starts an item of its own.
+    fn starts_item_at(&self, i: usize) -> bool {
+        matches!(self.tok(i), Some(Tok::Kw(Kw::Part(_) | Kw::Month(_))))
     }
 
     fn parts(
         &self,
         start: usize,
         kind: PartKind,
-        numerals: &[Numeral],
+        numerals: &[(Numeral, Option<Numeral>)],
         year: Option<i32>,
-    ) -> Result<Vec<Item>, DeadlineError> {
+    ) -> Result<Vec<Shape>, DeadlineError> {
         let max = kind.per_year();
+        let text = || self.text(&self.span(start, self.pos));
+        let number = |numeral: Numeral| {
+            let n = match numeral {
+                Numeral::Nth(n) => n,
+                Numeral::Last => max,
+            };
+            if n == 0 || n > max {
+                return Err(DeadlineError::OutOfRange {
+                    wording: self.wording.to_string(),
+                    item: text(),
+                    what: kind.name().to_string(),
+                    max,
+                });
+            }
+            Ok(Item::Part { kind, n, year })
+        };
         numerals
             .iter()
-            .map(|numeral| {
-                let n = match *numeral {
-                    Numeral::Nth(n) => n,
-                    Numeral::Last => max,
+            .map(|&(first, last)| {
+                let a = number(first)?;
+                let Some(last) = last else {
+                    return Ok(Shape::One(a));
                 };
-                if n == 0 || n > max {
-                    return Err(DeadlineError::OutOfRange {
+                let b = number(last)?;
+                match a.months().0.cmp(&b.months().0) {
+                    std::cmp::Ordering::Less => Ok(Shape::Range(a, b)),
+                    std::cmp::Ordering::Equal => Ok(Shape::One(a)),
+                    // "III-I kwartał": the numbers share a year.
+                    std::cmp::Ordering::Greater => Err(DeadlineError::ReversedRange {
                         wording: self.wording.to_string(),
-                        item: self.text(&self.span(start, self.pos)),
-                        what: kind.name().to_string(),
-                        max,
-                    });
+                        item: text(),
+                    }),
                 }
-                Ok(Item::Part { kind, n, year })
             })
             .collect()
     }
@@ -1078,6 +1313,7 @@ fn lower(wording: &str, clauses: Vec<Clause>) -> Result<Vec<Located>, DeadlineEr
                 span,
                 scopes,
                 from,
+                ..
             } => {
                 let label = wording.get(span).unwrap_or_default().trim().to_string();
                 let (from, from_text) = match from {

@@ -4,15 +4,15 @@
 //!
 //! Steps: split the folded text into raw tokens; glue numbers into dates
 //! ("15.09.2024", "15/09/2024", "2024-03-31") and drop ordinal suffixes
-//! ("1st", "II-lea"); drop punctuation; match phrases and keywords; drop
-//! filler words.
+//! ("1st", "II-lea"); drop punctuation; match phrases and keywords; check
+//! that every filler word stands where it belongs, then drop them.
 
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
 use super::DeadlineError;
-use super::lexicon::{self, Kw};
+use super::lexicon::{self, Kw, Near, Place};
 
 /// A token of the grammar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,11 +164,97 @@ fn adjacent(a: &RawToken, b: &RawToken) -> bool {
     a.span.end == b.span.start
 }
 
+/// The tokens of a wording, fillers removed.
+#[derive(Debug, Clone)]
+pub(super) struct Lexed {
+    pub(super) tokens: Vec<Token>,
+    /// The first filler word standing where it does not belong, as the
+    /// error naming it. The caller reports it unless the grammar finds a
+    /// word it cannot read before it.
+    pub(super) misplaced: Option<DeadlineError>,
+}
+
 /// Tokenizes `wording` into grammar tokens.
-pub(super) fn tokenize(wording: &str) -> Result<Vec<Token>, DeadlineError> {
+pub(super) fn tokenize(wording: &str) -> Result<Lexed, DeadlineError> {
     let raw = raw_tokens(wording);
     let glued = glue(wording, &raw)?;
-    Ok(keywords(&glued))
+    let lexemes = keywords(&glued);
+    // Nothing but fillers: an empty wording, said so by the caller.
+    let misplaced = if lexemes.iter().any(|l| matches!(l, Lexeme::Tok(_))) {
+        misplaced_filler(wording, &lexemes)
+    } else {
+        None
+    };
+    let tokens = lexemes
+        .into_iter()
+        .filter_map(|l| match l {
+            Lexeme::Tok(t) => Some(t),
+            Lexeme::Filler { .. } => None,
+        })
+        .collect();
+    Ok(Lexed { tokens, misplaced })
+}
+
+/// A token, or a filler word still in its place.
+#[derive(Debug, Clone)]
+enum Lexeme {
+    Tok(Token),
+    Filler {
+        word: &'static str,
+        place: Place,
+        span: Range<usize>,
+    },
+}
+
+impl Lexeme {
+    /// Whether this lexeme is what `near` describes.
+    fn is(&self, near: Near) -> bool {
+        let tok = match self {
+            Lexeme::Filler { word, .. } => return near == Near::Filler(word),
+            Lexeme::Tok(t) => &t.tok,
+        };
+        match near {
+            Near::Year => matches!(tok, Tok::Num { digits: 4, .. }),
+            Near::Date => matches!(tok, Tok::Date(_)),
+            Near::Number => matches!(tok, Tok::Num { digits, .. } if *digits <= 2),
+            Near::Month => matches!(tok, Tok::Kw(Kw::Month(_))),
+            Near::Part => matches!(tok, Tok::Kw(Kw::Part(_))),
+            Near::Ordinal => match tok {
+                Tok::Kw(Kw::Ordinal(_) | Kw::Last) => true,
+                Tok::Word(w) => lexicon::roman(w).is_some(),
+                _ => false,
+            },
+            Near::End => matches!(tok, Tok::Kw(Kw::End)),
+            Near::Permanent => matches!(tok, Tok::Kw(Kw::Permanent)),
+            Near::Filler(_) => false,
+        }
+    }
+}
+
+/// The error for the first filler word that does not stand where it
+/// belongs: right before what it introduces ("anul 2021", "al doilea", "of
+/// 2021"), or right after what it qualifies ("2024 r.").
+fn misplaced_filler(wording: &str, lexemes: &[Lexeme]) -> Option<DeadlineError> {
+    lexemes.iter().enumerate().find_map(|(i, lexeme)| {
+        let Lexeme::Filler { place, span, .. } = lexeme else {
+            return None;
+        };
+        let next = lexemes.get(i + 1);
+        // Before a word outside the vocabulary ("în perioada 2021-2022"),
+        // that word is the one to name.
+        if let Some(Lexeme::Tok(Token {
+            tok: Tok::Word(w), ..
+        })) = next
+            && lexicon::roman(w).is_none()
+        {
+            return None;
+        }
+        let prev = i.checked_sub(1).and_then(|p| lexemes.get(p));
+        let introduces = next.is_some_and(|n| place.before.iter().any(|&near| n.is(near)));
+        let qualifies = prev.is_some_and(|p| place.after.iter().any(|&near| p.is(near)));
+        (!(introduces || qualifies))
+            .then(|| DeadlineError::unexpected_at(wording, span.clone(), place.expected))
+    })
 }
 
 /// An intermediate token: grammar token, or a word still to be looked up.
@@ -315,39 +401,45 @@ fn invalid_date(wording: &str, text: &str) -> DeadlineError {
     }
 }
 
-/// Matches phrases (longest first) and single keywords; drops fillers.
-fn keywords(glued: &[(Glued, Range<usize>)]) -> Vec<Token> {
+/// Matches phrases (longest first) and single keywords; marks fillers.
+fn keywords(glued: &[(Glued, Range<usize>)]) -> Vec<Lexeme> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some((g, span)) = glued.get(i) {
         match g {
             Glued::Tok(tok) => {
-                out.push(Token {
+                out.push(Lexeme::Tok(Token {
                     tok: tok.clone(),
                     span: span.clone(),
-                });
+                }));
                 i += 1;
             }
             Glued::Word(word) => {
                 if let Some((kw, used)) = phrase_at(glued, i) {
                     let end = glued.get(i + used - 1).map_or(span.end, |(_, s)| s.end);
-                    out.push(Token {
+                    out.push(Lexeme::Tok(Token {
                         tok: Tok::Kw(kw),
                         span: span.start..end,
-                    });
+                    }));
                     i += used;
                     continue;
                 }
                 if let Some(kw) = lexicon::keyword(word) {
-                    out.push(Token {
+                    out.push(Lexeme::Tok(Token {
                         tok: Tok::Kw(kw),
                         span: span.clone(),
-                    });
-                } else if !lexicon::is_filler(word) {
-                    out.push(Token {
-                        tok: Tok::Word(word.clone()),
+                    }));
+                } else if let Some((word, place)) = lexicon::filler(word) {
+                    out.push(Lexeme::Filler {
+                        word,
+                        place,
                         span: span.clone(),
                     });
+                } else {
+                    out.push(Lexeme::Tok(Token {
+                        tok: Tok::Word(word.clone()),
+                        span: span.clone(),
+                    }));
                 }
                 i += 1;
             }
@@ -383,7 +475,7 @@ mod tests {
 
     fn toks(s: &str) -> Vec<Tok> {
         tokenize(s)
-            .map(|v| v.into_iter().map(|t| t.tok).collect())
+            .map(|v| v.tokens.into_iter().map(|t| t.tok).collect())
             .unwrap_or_default()
     }
 
@@ -417,7 +509,7 @@ mod tests {
     #[test]
     fn spans_point_into_the_original() {
         let s = "până la ȘȘȘ";
-        let t = tokenize(s).unwrap_or_default();
+        let t = tokenize(s).map(|l| l.tokens).unwrap_or_default();
         assert_eq!(t.len(), 2);
         assert_eq!(&s[t[1].span.clone()], "ȘȘȘ");
     }

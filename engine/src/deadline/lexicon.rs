@@ -443,13 +443,293 @@ pub(super) const PHRASES: &[(&[&str], Kw)] = &[
     (&["precum", "si"], Kw::And),
 ];
 
-/// Words that carry no meaning of their own here ("al anului 2021",
-/// "2024 roku", "of 2021", "până la data de …", "do dnia …").
-pub(super) const FILLERS: &[&str] = &[
-    "a", "al", "ale", "an", "anul", "anului", "anii", "anilor", "in", "pe", "cursul", "data", "de",
-    "limita", "luna", "lunii", "of", "the", "year", "years", "during", "on", "r", "rok", "roku",
-    "w", "dnia", "dniu",
+/// What may stand right next to a filler word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Near {
+    /// A four-digit year.
+    Year,
+    /// A date written with digits.
+    Date,
+    /// A number of one or two digits: a day ("dnia 30 czerwca") or a
+    /// numeral ("a 2-a").
+    Number,
+    /// A month name.
+    Month,
+    /// "semestrul", "kwartał", "Q" …
+    Part,
+    /// An ordinal word, "ultimul"/"last", or a Roman numeral.
+    Ordinal,
+    /// "sfârșitul", "end", "końca".
+    End,
+    /// "permanență" ("în permanență").
+    Permanent,
+    /// Another filler word.
+    Filler(&'static str),
+}
+
+/// Where a filler word belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Place {
+    /// What may follow it (nothing else may, and it may not end the wording).
+    /// Empty: it introduces nothing, it qualifies what comes before it.
+    pub(super) before: &'static [Near],
+    /// What it may follow instead of introducing something (Polish "r.",
+    /// "roku" after a year or a date). Empty: it must introduce something.
+    pub(super) after: &'static [Near],
+    /// A description of the places, for error messages.
+    pub(super) expected: &'static str,
+}
+
+/// Words that carry no meaning of their own ("al anului 2021", "2024 roku",
+/// "of 2021", "până la data de …", "do dnia …"), each allowed only where it
+/// belongs: next to the date or period it qualifies. Elsewhere ("anual în",
+/// "2021 al", "the annually") a wording is refused at that word.
+pub(super) const FILLERS: &[(&str, Place)] = &[
+    // Romanian
+    ("a", GENITIVE),
+    ("al", GENITIVE),
+    ("ale", GENITIVE),
+    ("an", YEAR_WORD),
+    ("anul", YEAR_WORD),
+    ("anului", YEAR_WORD),
+    ("anii", YEAR_WORD),
+    ("anilor", YEAR_WORD),
+    (
+        "in",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Date,
+                Near::Number,
+                Near::Month,
+                Near::Part,
+                Near::Ordinal,
+                Near::End,
+                Near::Permanent,
+                Near::Filler("anul"),
+                Near::Filler("anii"),
+                Near::Filler("cursul"),
+                Near::Filler("luna"),
+                Near::Filler("data"),
+                Near::Filler("the"),
+                Near::Filler("year"),
+                Near::Filler("years"),
+            ],
+            after: &[],
+            expected: "a date or a period right after \"în\"/\"in\" (\"în anul 2022\", \"în trimestrul IV 2021\", \"in 2021\") or \"în permanență\"",
+        },
+    ),
+    (
+        "pe",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Date,
+                Near::Number,
+                Near::Month,
+                Near::Part,
+                Near::Ordinal,
+                Near::Filler("anul"),
+                Near::Filler("anii"),
+                Near::Filler("luna"),
+                Near::Filler("data"),
+            ],
+            after: &[],
+            expected: "a date or a period right after \"pe\" (\"pe anul 2024\")",
+        },
+    ),
+    (
+        "cursul",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Month,
+                Near::Part,
+                Near::Ordinal,
+                Near::Filler("anului"),
+                Near::Filler("anilor"),
+                Near::Filler("lunii"),
+            ],
+            after: &[],
+            expected: "a period right after \"cursul\" (\"în cursul anului 2022\")",
+        },
+    ),
+    (
+        "data",
+        Place {
+            before: &[
+                Near::Date,
+                Near::Number,
+                Near::Filler("de"),
+                Near::Filler("limita"),
+            ],
+            after: &[],
+            expected: "a date right after \"data\" (\"până la data de 31.03.2022\")",
+        },
+    ),
+    (
+        "de",
+        Place {
+            before: &[Near::Date, Near::Number],
+            after: &[],
+            expected: "a date right after \"de\" (\"data de 31.03.2022\")",
+        },
+    ),
+    (
+        "limita",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Date,
+                Near::Number,
+                Near::Month,
+                Near::Filler("de"),
+            ],
+            after: &[],
+            expected: "a date right after \"limită\" (\"termen limită: 31.03.2022\")",
+        },
+    ),
+    ("luna", MONTH_WORD),
+    ("lunii", MONTH_WORD),
+    // Polish
+    (
+        "r",
+        Place {
+            before: &[],
+            after: &[Near::Year, Near::Date],
+            expected: "a year or a date right before \"r.\" (\"2024 r.\", \"30 czerwca 2024 r.\")",
+        },
+    ),
+    ("rok", ROK),
+    ("roku", ROK),
+    (
+        "w",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Date,
+                Near::Number,
+                Near::Month,
+                Near::Part,
+                Near::Ordinal,
+                Near::Filler("rok"),
+                Near::Filler("roku"),
+                Near::Filler("dnia"),
+                Near::Filler("dniu"),
+            ],
+            after: &[],
+            expected: "a date or a period right after \"w\" (\"w 2024 roku\", \"w I kwartale 2024\")",
+        },
+    ),
+    ("dnia", DAY_WORD),
+    ("dniu", DAY_WORD),
+    // English
+    (
+        "of",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Date,
+                Near::Number,
+                Near::Month,
+                Near::Part,
+                Near::Ordinal,
+                Near::Filler("the"),
+                Near::Filler("year"),
+                Near::Filler("years"),
+            ],
+            after: &[],
+            expected: "a date or a period right after \"of\" (\"first half of 2023\", \"end of June 2024\")",
+        },
+    ),
+    (
+        "the",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Date,
+                Near::Number,
+                Near::Month,
+                Near::Part,
+                Near::Ordinal,
+                Near::End,
+                Near::Filler("year"),
+                Near::Filler("years"),
+            ],
+            after: &[],
+            expected: "a date, a period or \"end\" right after \"the\" (\"the first half of 2023\", \"by the end of 2021\")",
+        },
+    ),
+    ("year", YEAR_WORD),
+    ("years", YEAR_WORD),
+    (
+        "during",
+        Place {
+            before: &[
+                Near::Year,
+                Near::Month,
+                Near::Part,
+                Near::Ordinal,
+                Near::Filler("the"),
+                Near::Filler("year"),
+                Near::Filler("years"),
+            ],
+            after: &[],
+            expected: "a period right after \"during\" (\"during 2022\", \"during the first half of 2023\")",
+        },
+    ),
+    (
+        "on",
+        Place {
+            before: &[Near::Date, Near::Number, Near::Month, Near::Filler("the")],
+            after: &[],
+            expected: "a date right after \"on\" (\"on 31 March 2024\")",
+        },
+    ),
 ];
+
+/// Romanian "a", "al", "ale": before an ordinal or "anului".
+const GENITIVE: Place = Place {
+    before: &[
+        Near::Ordinal,
+        Near::Number,
+        Near::Filler("anului"),
+        Near::Filler("anilor"),
+        Near::Filler("anul"),
+        Near::Filler("lunii"),
+    ],
+    after: &[],
+    expected: "an ordinal or \"anului\" right after it (\"al doilea semestru\", \"semestrul II al anului 2022\")",
+};
+
+/// "anul", "anului", "anii", "year" …: before a year.
+const YEAR_WORD: Place = Place {
+    before: &[Near::Year],
+    after: &[],
+    expected: "a year right after it (\"anul 2021\", \"al anului 2022\", \"the year 2021\")",
+};
+
+/// "luna", "lunii": before a month.
+const MONTH_WORD: Place = Place {
+    before: &[Near::Month],
+    after: &[],
+    expected: "a month right after it (\"luna octombrie 2022\", \"sfârșitul lunii iunie 2022\")",
+};
+
+/// Polish "dnia", "dniu": before a date.
+const DAY_WORD: Place = Place {
+    before: &[Near::Date, Near::Number],
+    after: &[],
+    expected: "a date right after it (\"do dnia 30 czerwca 2024 r.\")",
+};
+
+/// Polish "rok", "roku": after a year or a date ("2024 roku"), or before a
+/// year ("w roku 2024").
+const ROK: Place = Place {
+    before: &[Near::Year],
+    after: &[Near::Year, Near::Date],
+    expected: "a year or a date right before it (\"2024 roku\", \"30.06.2024 roku\") or a year right after it (\"w roku 2024\")",
+};
 
 /// Polish "i" ("and"); the same word is also the Roman numeral I.
 pub(super) const AND_OR_ONE: &str = "i";
@@ -473,8 +753,10 @@ pub(super) fn keyword(word: &str) -> Option<Kw> {
     KEYWORDS.iter().find(|(w, _)| *w == word).map(|&(_, k)| k)
 }
 
-pub(super) fn is_filler(word: &str) -> bool {
-    FILLERS.contains(&word)
+/// The filler `word` as spelled in [`FILLERS`] and where it belongs, if it
+/// is a filler.
+pub(super) fn filler(word: &str) -> Option<(&'static str, Place)> {
+    FILLERS.iter().find(|(w, _)| *w == word).copied()
 }
 
 /// English ordinal suffixes ("1st", "2nd", "3rd", "4th").
@@ -490,7 +772,7 @@ pub(super) fn is_romanian_ordinal_suffix(word: &str) -> bool {
 /// A short reminder of the accepted forms, used in error messages.
 pub(super) const ACCEPTED_FORMS: &str = "accepted: 2021; 2021-2022; \
 primul semestru 2021, semestrul II 2022, S1/H2 2023, I półrocze 2024; \
-trimestrul IV 2021, II kwartał 2024, Q3 2025; \
+trimestrul IV 2021, II kwartał 2024, Q3 2025, I-III kwartał 2022 (one period); \
 octombrie 2022, iulie-octombrie 2022, styczeń – czerwiec 2024 (without a year: every year); \
 31.03.2024, 31 martie 2024; până la / do / by 31.03.2024; od 01.01.2024 do 30.06.2024; \
 anual, semestrial, trimestrial, lunar (annually, quarterly, corocznie, kwartalnie …); \

@@ -17,18 +17,43 @@
 //! Case, diacritics (ș/ş, ț/ţ, ă, â, î; ą ć ę ł ń ó ś ź ż), the kind of dash
 //! (-, –, —), spacing, line breaks and punctuation (`:` `,` `.` `(` `?` …) do
 //! not matter; dates written with digits ("15.09.2024", "15/09/2024",
-//! "2024-03-31") are kept whole. These filler words — and only these — are
-//! skipped wherever they stand, as they never change a deadline's meaning
-//! ("al anului 2021", "în cursul anului 2022", "până la data de …", "do dnia
-//! 30 czerwca 2024 r.", "the first half of 2023"):
+//! "2024-03-31") are kept whole.
 //!
-//! - Romanian: `a`, `al`, `ale`, `an`, `anul`, `anului`, `anii`, `anilor`,
-//!   `în`, `pe`, `cursul`, `data`, `de`, `limită`, `luna`, `lunii`;
-//! - Polish: `r` (of "r."), `rok`, `roku`, `w`, `dnia`, `dniu`;
-//! - English: `of`, `the`, `in`, `year`, `years`, `during`, `on`.
+//! These filler words — and only these — are skipped, as they never change a
+//! deadline's meaning, but only where they belong: right before the date or
+//! period they introduce, or (Polish "r.", "roku") right after the year or
+//! date they qualify. Anywhere else ("anual în", "în anual", "2021 al", "the
+//! annually", "roku anual", "anual r.") the wording is refused at the filler
+//! (unless an unread word comes first, or right after it: "în perioada 2021"
+//! is refused at "perioada"):
+//!
+//! | filler | may stand | e.g. |
+//! |---|---|---|
+//! | `a`, `al`, `ale` | before an ordinal, a number or `anului`/`anilor`/`anul`/`lunii` | "al doilea semestru", "semestrul II al anului 2022", "a 2-a" |
+//! | `an`, `anul`, `anului`, `anii`, `anilor`; `year`, `years` | before a year | "anul 2021", "sfârșitul anului 2021", "the year 2021" |
+//! | `în`/`in` | before a date, a period, `sfârșitul`/`end`, `permanență`, `anul`, `anii`, `cursul`, `luna`, `data`, `the`, `year` | "în anul 2022", "în trimestrul IV 2021", "în permanență", "in the first half of 2023" |
+//! | `pe` | before a date, a period, `anul`, `anii`, `luna`, `data` | "pe anul 2024" |
+//! | `cursul` | before a period, `anului`, `anilor`, `lunii` | "în cursul anului 2022" |
+//! | `data` | before a date, `de`, `limită` | "până la data de 31.03.2022" |
+//! | `de` | before a date | "data de 1 aprilie 2022" |
+//! | `limită` | before a date, a year, a month, `de` | "termen limită: 31.03.2022" |
+//! | `luna`, `lunii` | before a month | "luna octombrie 2022", "sfârșitul lunii iunie 2022" |
+//! | `r` (of "r.") | after a year or a date | "2024 r.", "30 czerwca 2024 r." |
+//! | `rok`, `roku` | after a year or a date, or before a year | "do końca 2021 roku", "w roku 2024" |
+//! | `w` | before a date, a period, `roku`, `rok`, `dnia`, `dniu` | "w 2024 roku", "w I kwartale 2024" |
+//! | `dnia`, `dniu` | before a date | "do dnia 30 czerwca 2024 r." |
+//! | `of` | before a date, a period, `the`, `year` | "first half of 2023", "end of June 2024", "of 2021" |
+//! | `the` | before a date, a period, `end`, `year` | "the second half of 2023", "by the end of 2021" |
+//! | `during` | before a period, `the`, `year` | "during 2022" |
+//! | `on` | before a date, a month, `the` | "on 31 March 2024" |
+//!
+//! ("a date" includes a day number, "a period" a month, a half or quarter
+//! word, an ordinal or a Roman numeral that starts one.)
 //!
 //! A cell may list several deadlines, with or without "și", "and", "i",
-//! "oraz", ",": the result is their union.
+//! "oraz", ",": the result is their union. A word connector joins what
+//! stands on both sides of it: at the start ("și 2021", "i 2021"), after a
+//! dash or another connector, or at the end, it is refused.
 //!
 //! # Forms and their periods
 //!
@@ -38,17 +63,18 @@
 //! | `2021-2022` | one period 2021-01-01..2022-12-31 |
 //! | `primul semestru 2021`, `semestrul II al anului 2022`, `S1 2023`, `H2 2023`, `first half of 2023`, `I półrocze 2024` | that half-year |
 //! | `trimestrul IV 2021`, `II kwartał 2024`, `Q3 2025`, `third quarter of 2025`, `1st quarter 2024` | that quarter |
+//! | `I-III kwartał 2022`, `I–II półrocze 2022`, `trimestrele I-III 2022`, `semestrele I-II 2022`, `trimestrul 2-3 2021`, `Q1-Q3 2025`, `od I do III kwartału 2022` | one period from the first day of the first part to the last day of the last (like a month range); the numbers share the year, so a range ending before it starts ("III-I kwartał 2022") is an error |
 //! | `octombrie 2022`, `iulie-octombrie 2022`, `noiembrie 2021 - februarie 2022`, `styczeń – czerwiec 2024` | that month / month range |
 //! | `31.03.2024`, `2024-03-31`, `31 martie 2024`, `30 czerwca 2024 r.`, `March 31, 2024` | start = end = that date |
 //! | `până la 31.03.2024`, `do 30.06.2024`, `by 31 March 2024`, `until …`, `termen: …`, `deadline …` | plan start (or the date, if earlier) .. the date |
 //! | `până la sfârșitul anului 2021`, `by the end of Q1 2024`, `do końca 2021 roku` | "by" the last day of that period |
-//! | `od 01.01.2024 do 30.06.2024`, `de la … până la …`, `from … to …`, `între … și …` | that date range |
+//! | `od 01.01.2024 do 30.06.2024`, `de la … până la …`, `începând cu semestrul II 2021, până la semestrul I 2022`, `de la … și până la …`, `from … to …`, `între … și …`, and the end first: `până la 30.06.2022, începând cu 01.03.2022` | one period: that range, from the first day of the start to the last day of the end |
 //! | `de la 1 martie 2024`, `od 1 marca 2024`, `începând cu …`, `from …` (no end, no rhythm in the wording) | that date .. plan end |
 //! | `anual`, `semestrial`, `trimestrial`, `lunar` (annually, quarterly, corocznie, kwartalnie, co miesiąc …) | every calendar year / half / quarter / month touching the plan, clipped to it |
 //! | `anual: iulie-octombrie` (annually: July-October, corocznie: lipiec-październik) | that month window in every year of the plan |
-//! | `trimestrial 2022`, `lunar: iulie-octombrie` | the units inside that period / window |
-//! | rhythm + `începând cu` / `începând din` / `începând de la` / `de la` / `od` / `począwszy od` / `starting from` / `starting with` / `starting in` / `from` / `since` + date or period: `semestrial, începând cu semestrul II 2021`, `anual, începând cu 2022`, `lunar începând cu martie 2021`, `co kwartał, począwszy od II kwartału 2024`, `annually starting from 2022` | only the rhythm's periods (after clipping to the plan) that start on or after the first day of that date or period: "trimestrial, începând cu 15.02.2022" starts with Q2 2022 |
-//! | the same with an end: `lunar de la martie 2022 până la iunie 2022`, `quarterly from Q2 2024 to Q3 2025` | those periods, clipped to end on the last day of the end item |
+//! | `trimestrial 2022`, `lunar: iulie-octombrie`, and the dates written first: `2022: trimestrial`, `2021-2022, anual`, `2021 anual` | the units inside that period / window (a date or period right before or right after a rhythm scopes it; "2021 anual" is "anual 2021") |
+//! | rhythm + `începând cu` / `începând din` / `începând de la` / `de la` / `od` / `począwszy od` / `starting from` / `starting with` / `starting in` / `from` / `since` + date or period: `semestrial, începând cu semestrul II 2021`, `anual, începând cu 2022`, `lunar începând cu martie 2021`, `co kwartał, począwszy od II kwartału 2024`, `annually starting from 2022` | only the rhythm's periods (after clipping to the plan) that end on or after the first day of that date or period — the one it falls in, whole, and those after it: "anual, începând cu semestrul II 2021" keeps 2021, "lunar începând cu 15.10.2022" starts with October 2022 |
+//! | the same with an end: `lunar de la martie 2022 până la iunie 2022`, `anual, începând cu 2021, până la semestrul I 2022`, `quarterly from Q2 2024 to Q3 2025` | those periods, clipped to end on the last day of the end item |
 //! | the start written first: `începând cu 2022, anual`, `od II kwartału 2024 kwartalnie` | the same as written after |
 //! | `permanent`, `continuu`, `în permanență`, `ongoing`, `na bieżąco`, `stale` | like `anual`: one period per calendar year of the plan (an institution reports once a year on a permanent activity) |
 //! | `periodic`, `periodically`, `okresowo` | one period per fire of the `recurrence` cron rule, see below |
@@ -65,17 +91,23 @@
 //!
 //! A "starting from" next to a rhythm is a limit of that rhythm, not a
 //! deadline of its own: only the rhythm's periods (as clipped to the plan)
-//! that start on or after the first day of the named date or period are
-//! kept, and an end ("de la … până la …") clips them. When that leaves no
-//! period in the plan, it is an error ([`DeadlineError::NothingFrom`]).
-//! Without a rhythm in the wording, "de la 1 martie 2024" is the one period
-//! from that date to the plan end.
+//! that end on or after the first day of the named date or period are
+//! kept — the period the start falls in stays whole (work starting in H2
+//! 2021 is reported in the 2021 annual report), and an end ("de la … până la
+//! …") clips the last one. When that leaves no period in the plan, it is an
+//! error ([`DeadlineError::NothingFrom`]). Without a rhythm in the wording,
+//! "de la 1 martie 2024" is the one period from that date to the plan end.
 //!
 //! In a wording with a rhythm, these are refused rather than guessed: a
 //! start not written right before or after a rhythm ("anual și începând cu
 //! 2022", "periodic, începând cu 2022"), one start next to several rhythms
-//! ("anual, semestrial începând cu 2022"), and a "by" ("trimestrial, până
-//! la sfârșitul anului 2021": until then, or a due day in each quarter?).
+//! ("anual, semestrial începând cu 2022"), a "by" without a start
+//! ("trimestrial, până la sfârșitul anului 2021": until then, or a due day
+//! in each quarter?), dates between two rhythms that could scope either
+//! ("anual 2021, trimestrial": write "anual 2021 și trimestrial" or
+//! "anual 2021, trimestrial 2022"), and a date or period right next to
+//! "periodic", whose periods come from its rule alone ("2022 periodic"; "2022
+//! și periodic" lists both).
 //!
 //! # Against the plan period
 //!
@@ -251,8 +283,17 @@ pub fn parse(
     // The fields are public: a hand-made plan period may be reversed.
     let plan = PlanPeriod::new(plan.start, plan.end)?;
     let recurrence = recurrence.filter(|r| !r.trim().is_empty());
-    let tokens = lexer::tokenize(wording)?;
-    let specs = grammar::parse(wording, &tokens)?;
+    let lexer::Lexed { tokens, misplaced } = lexer::tokenize(wording)?;
+    let specs = match (grammar::parse(wording, &tokens), misplaced) {
+        (Ok(specs), None) => specs,
+        // The first word that is not read is the one reported.
+        (Err(e), Some(filler)) if matches!((e.position(), filler.position()), (Some(a), Some(b)) if a < b) =>
+        {
+            return Err(e);
+        }
+        (_, Some(filler)) => return Err(filler),
+        (Err(e), None) => return Err(e),
+    };
     if specs.is_empty() {
         return Err(DeadlineError::Empty {
             wording: wording.to_string(),

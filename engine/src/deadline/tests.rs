@@ -821,7 +821,8 @@ fn a_start_limits_the_rhythm_in_the_reported_wordings() {
 }
 
 /// A rhythm followed (or preceded) by "starting from …" keeps only its
-/// periods starting on or after the first day of that date or period.
+/// periods ending on or after the first day of that date or period: the one
+/// it falls in, whole, and those after it.
 #[test]
 fn starting_from_limits_a_rhythm() {
     check(&[
@@ -850,8 +851,8 @@ fn starting_from_limits_a_rhythm() {
         ("anual de la 2022", RO, &RO_YEARS[1..]),
         ("Anual, începînd cu anul 2022", RO, &RO_YEARS[1..]),
         ("permanent, începând cu 2022", RO, &RO_YEARS[1..]),
-        // An exact date inside a quarter: the quarters starting after it.
-        ("trimestrial, începând cu 15.02.2022", RO, &RO_QUARTERS[5..]),
+        // An exact date inside a quarter: that quarter and those after it.
+        ("trimestrial, începând cu 15.02.2022", RO, &RO_QUARTERS[4..]),
         // An exact date on a boundary: from that unit.
         (
             "trimestrial, începând cu data de 1 aprilie 2022",
@@ -929,9 +930,9 @@ fn starting_from_limits_a_rhythm() {
 
 #[test]
 fn a_start_that_leaves_no_period_is_an_error() {
-    let err = error("anual, începând cu 1 iulie 2022", RO, None);
+    let err = error("anual, începând cu 1 ianuarie 2023", RO, None);
     assert!(
-        matches!(&err, DeadlineError::NothingFrom { since, .. } if *since == date("2022-07-01")),
+        matches!(&err, DeadlineError::NothingFrom { since, .. } if *since == date("2023-01-01")),
         "{err:?}"
     );
     let message = err.to_string();
@@ -955,7 +956,7 @@ fn a_start_that_leaves_no_period_is_an_error() {
     ));
     // A yearless window next to a dated start is ambiguous.
     assert!(matches!(
-        error("octombrie, trimestrial începând cu 2022", RO, None),
+        error("octombrie și trimestrial începând cu 2022", RO, None),
         DeadlineError::MissingYear { .. }
     ));
 }
@@ -1176,7 +1177,7 @@ fn lexicon_words() -> Vec<String> {
     words.extend(lexicon::ROMAN.iter().map(|(w, _)| (*w).to_string()));
     words.extend(lexicon::KEYWORDS.iter().map(|(w, _)| (*w).to_string()));
     words.extend(lexicon::PHRASES.iter().map(|(ws, _)| ws.join(" ")));
-    words.extend(lexicon::FILLERS.iter().map(|w| (*w).to_string()));
+    words.extend(lexicon::FILLERS.iter().map(|(w, _)| (*w).to_string()));
     words.extend(
         [
             "-",
@@ -1260,4 +1261,351 @@ proptest! {
             let _ = due_at(end, chrono_tz::Pacific::Kiritimati);
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Outside tester's findings (plan 2021-01-01..2022-12-31)
+
+/// Asserts that each wording is refused at the given word (as
+/// `Unrecognised` or `Unexpected`), with a message quoting the wording and
+/// naming the word.
+fn refused_at(table: &[(&str, &str)]) {
+    let mut failures = Vec::new();
+    for (wording, word) in table {
+        match parse(wording, plan(RO), BUCHAREST, None) {
+            Err(
+                ref e @ (DeadlineError::Unrecognised { word: ref w, .. }
+                | DeadlineError::Unexpected { word: ref w, .. }),
+            ) if w == word => {
+                let message = e.to_string();
+                if !(message.contains(&format!("\"{wording}\""))
+                    && message.contains(&format!("\"{word}\"")))
+                {
+                    failures.push(format!("{wording:?}: message {message}"));
+                }
+            }
+            other => failures.push(format!(
+                "{wording:?}: got {other:?}, expected a refusal at {word:?}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// "I-III kwartał 2022" is one period from the first day of the first part
+/// to the last day of the last, like "ianuarie – iunie 2024"; the "I-" is
+/// never dropped.
+#[test]
+fn a_range_of_numbered_parts_is_one_period() {
+    check(&[
+        ("I-III kwartał 2022", RO, &["2022-01-01..2022-09-30"]),
+        ("I–III kwartał 2022", RO, &["2022-01-01..2022-09-30"]),
+        ("I — III kwartał 2022 r.", RO, &["2022-01-01..2022-09-30"]),
+        ("I-II półrocze 2022", RO, &["2022-01-01..2022-12-31"]),
+        ("I-II kwartał 2022 roku", RO, &["2022-01-01..2022-06-30"]),
+        ("II-IV kwartał 2021", RO, &["2021-04-01..2021-12-31"]),
+        ("trimestrele I-III 2022", RO, &["2022-01-01..2022-09-30"]),
+        (
+            "trimestrele I–III ale anului 2022",
+            RO,
+            &["2022-01-01..2022-09-30"],
+        ),
+        ("semestrele I-II 2022", RO, &["2022-01-01..2022-12-31"]),
+        ("trimestrul 2-3 2021", RO, &["2021-04-01..2021-09-30"]),
+        ("Q1-Q3 2022", RO, &["2022-01-01..2022-09-30"]),
+        ("quarters 1-3 of 2022", RO, &["2022-01-01..2022-09-30"]),
+        ("od I do III kwartału 2022", RO, &["2022-01-01..2022-09-30"]),
+        (
+            "I-II i IV kwartał 2022",
+            RO,
+            &["2022-01-01..2022-06-30", "2022-10-01..2022-12-31"],
+        ),
+        // Without a year: that window in every year.
+        (
+            "II-III kwartał",
+            RO,
+            &["2021-04-01..2021-09-30", "2022-04-01..2022-09-30"],
+        ),
+        // As the scope of a rhythm.
+        ("kwartalnie: I-III kwartał 2022", RO, &RO_QUARTERS[4..7]),
+    ]);
+    let table: &[(&str, &str)] = &[
+        ("III-I kwartał 2022", "ReversedRange"),
+        ("I-V kwartał 2022", "OutOfRange"),
+        ("semestrele I-III 2022", "OutOfRange"),
+    ];
+    for (wording, expected) in table {
+        assert_eq!(kind(&error(wording, RO, None)), *expected, "{wording}");
+    }
+    // Numbers with no unit after them are refused at the first, not skipped.
+    refused_at(&[("I-III 2022", "I"), ("I - 2022", "I")]);
+}
+
+/// A start and an end are one range however they are joined ("…, până la
+/// …", "… și până la …"), in either order, and with a rhythm they limit it.
+#[test]
+fn a_start_and_an_end_make_one_range() {
+    check(&[
+        (
+            "începând cu semestrul II 2021, până la semestrul I 2022",
+            RO,
+            &["2021-07-01..2022-06-30"],
+        ),
+        (
+            "de la 1 martie 2022, până la 30 iunie 2022",
+            RO,
+            &["2022-03-01..2022-06-30"],
+        ),
+        (
+            "de la 1 martie 2022 și până la 30 iunie 2022",
+            RO,
+            &["2022-03-01..2022-06-30"],
+        ),
+        (
+            "od 1 marca 2022 r., do 30 czerwca 2022 r.",
+            RO,
+            &["2022-03-01..2022-06-30"],
+        ),
+        (
+            "from March 2022, to June 2022",
+            RO,
+            &["2022-03-01..2022-06-30"],
+        ),
+        (
+            "până la semestrul I 2022, începând cu semestrul II 2021",
+            RO,
+            &["2021-07-01..2022-06-30"],
+        ),
+        (
+            "do 30.06.2022, od 01.03.2022",
+            RO,
+            &["2022-03-01..2022-06-30"],
+        ),
+        (
+            "lunar, începând cu martie 2022, până la mai 2022",
+            RO,
+            &[
+                "2022-03-01..2022-03-31",
+                "2022-04-01..2022-04-30",
+                "2022-05-01..2022-05-31",
+            ],
+        ),
+        (
+            "trimestrial, până la sfârșitul anului 2021, începând cu trimestrul III 2021",
+            RO,
+            &RO_QUARTERS[2..4],
+        ),
+        (
+            "începând cu 2021, până la semestrul I 2022, anual",
+            RO,
+            &["2021-01-01..2021-12-31", "2022-01-01..2022-06-30"],
+        ),
+    ]);
+    // A "by" with a start that has an end of its own is not one range.
+    refused_at(&[("până la 2022, începând cu 2021 până la 2022", "începând cu")]);
+}
+
+/// Dates written right before a rhythm scope it, exactly as those written
+/// right after it do: "2021 anual" is "anual 2021".
+#[test]
+fn dates_next_to_a_rhythm_scope_it_in_either_order() {
+    check(&[
+        ("2021 - 2022 anual", RO, RO_YEARS),
+        ("2021-2022, anual", RO, RO_YEARS),
+        ("2021–2022: anual", RO, RO_YEARS),
+        ("2021 anual", RO, &RO_YEARS[..1]),
+        ("anual 2021", RO, &RO_YEARS[..1]),
+        ("2021, anual", RO, &RO_YEARS[..1]),
+        ("anul 2021 anual", RO, &RO_YEARS[..1]),
+        ("2022: trimestrial", RO, &RO_QUARTERS[4..]),
+        ("2022 r. kwartalnie", RO, &RO_QUARTERS[4..]),
+        ("trimestrial 2022", RO, &RO_QUARTERS[4..]),
+        ("semestrul II 2021, trimestrial", RO, &RO_QUARTERS[2..4]),
+        ("2021 și 2022, semestrial", RO, RO_HALVES),
+        (
+            "anual 2021, trimestrial 2022",
+            RO,
+            &[
+                "2021-01-01..2021-12-31",
+                "2022-01-01..2022-03-31",
+                "2022-04-01..2022-06-30",
+                "2022-07-01..2022-09-30",
+                "2022-10-01..2022-12-31",
+            ],
+        ),
+        // A connector lists them apart.
+        ("2021 și anual", RO, RO_YEARS),
+        (
+            "kwartalnie 2021 i 2022 corocznie",
+            RO,
+            &[
+                "2021-01-01..2021-03-31",
+                "2021-04-01..2021-06-30",
+                "2021-07-01..2021-09-30",
+                "2021-10-01..2021-12-31",
+                "2022-01-01..2022-12-31",
+            ],
+        ),
+        (
+            "semestrul I 2021 și anual",
+            RO,
+            &[
+                "2021-01-01..2021-06-30",
+                "2021-01-01..2021-12-31",
+                "2022-01-01..2022-12-31",
+            ],
+        ),
+    ]);
+    // Dates between two rhythms could scope either.
+    refused_at(&[
+        ("anual 2021, trimestrial", "2021"),
+        ("anual, 2021 trimestrial", "2021"),
+        ("2021 trimestrial, 2022 anual", "2022"),
+    ]);
+    // "periodic" takes its periods from its rule alone: no dates next to it.
+    for wording in [
+        "2022 periodic",
+        "periodic 2022",
+        "periodic: iulie-octombrie 2022",
+    ] {
+        let err = error(wording, RO, Some("0 8 1 * *"));
+        assert!(
+            matches!(&err, DeadlineError::Unexpected { word, .. } if word.starts_with("2022") || word == "iulie"),
+            "{wording}: {err:?}"
+        );
+    }
+    assert_eq!(
+        parse("2022 și periodic", plan(RO), BUCHAREST, Some("0 8 1 * *")).map(|p| p.len()),
+        Ok(25)
+    );
+}
+
+/// "Starting from" keeps the period the start falls in (work starting in
+/// H2 2021 is reported in the 2021 annual report), whole, and those after it.
+#[test]
+fn a_start_keeps_the_period_it_falls_in() {
+    check(&[
+        ("anual, începând cu semestrul II 2021", RO, RO_YEARS),
+        (
+            "lunar începând cu 15.10.2022",
+            RO,
+            &[
+                "2022-10-01..2022-10-31",
+                "2022-11-01..2022-11-30",
+                "2022-12-01..2022-12-31",
+            ],
+        ),
+        ("anual, începând cu 1 iulie 2022", RO, &RO_YEARS[1..]),
+        ("semestrial de la 1 aprilie 2021", RO, RO_HALVES),
+        ("trimestrial, începând cu 31.12.2021", RO, &RO_QUARTERS[3..]),
+        ("începând cu 15 mai 2022, semestrial", RO, &RO_HALVES[2..]),
+        ("co kwartał od 15 lutego 2022 r.", RO, &RO_QUARTERS[4..]),
+        ("annually starting from March 2022", RO, &RO_YEARS[1..]),
+        (
+            "anual: iulie-octombrie, începând cu 15 august 2021",
+            RO,
+            RO_JUL_OCT,
+        ),
+        (
+            "anual: iulie-octombrie, începând cu 1 noiembrie 2021",
+            RO,
+            &RO_JUL_OCT[1..],
+        ),
+        (
+            "lunar: iulie-septembrie, începând cu 15 august 2022",
+            RO,
+            &["2022-08-01..2022-08-31", "2022-09-01..2022-09-30"],
+        ),
+    ]);
+    let err = error("lunar, începând cu 1 ianuarie 2023", RO, None);
+    assert!(
+        matches!(&err, DeadlineError::NothingFrom { .. })
+            && err.to_string().contains("ends on or after 2023-01-01"),
+        "{err}"
+    );
+}
+
+/// A filler word is skipped only where it belongs, next to the date or
+/// period it qualifies; anywhere else the wording is refused at it.
+#[test]
+fn fillers_stand_only_where_they_belong() {
+    refused_at(&[
+        ("roku anual", "roku"),
+        ("al anual", "al"),
+        ("de anual", "de"),
+        ("în anual", "în"),
+        ("anual în", "în"),
+        ("the annually", "the"),
+        ("2021 al", "al"),
+        ("2021 of", "of"),
+        ("anual r.", "r"),
+        ("anul anual", "anul"),
+        ("anual, luna", "luna"),
+        ("luna 2022", "luna"),
+        ("anual de 2021", "de"),
+        ("w kwartalnie", "w"),
+        ("corocznie roku", "roku"),
+        ("semestrial pe", "pe"),
+        ("during annually", "during"),
+        ("2021 al 2022", "al"),
+        ("trimestrial în cursul", "cursul"),
+        ("2021 și al 2022", "al"),
+        ("până la data 2022", "data"),
+        // Before an unknown word, that word is named.
+        ("anual, în perioada 2021-2022", "perioada"),
+        ("półrocznie w latach 2021-2022", "latach"),
+    ]);
+    check(&[
+        ("în cursul anului 2022", RO, &RO_YEARS[1..]),
+        ("pe anul 2022", RO, &RO_YEARS[1..]),
+        ("în trimestrul IV 2021", RO, &RO_QUARTERS[3..4]),
+        ("al doilea semestru al anului 2022", RO, &RO_HALVES[3..]),
+        ("a doua jumătate a anului 2022", RO, &RO_HALVES[3..]),
+        ("semestrul al II-lea 2022", RO, &RO_HALVES[3..]),
+        ("trimestrul a 2-a 2022", RO, &RO_QUARTERS[5..6]),
+        (
+            "până la sfârșitul lunii iunie 2022",
+            RO,
+            &["2021-01-01..2022-06-30"],
+        ),
+        ("termen limită: 31.03.2022", RO, &["2021-01-01..2022-03-31"]),
+        (
+            "până la data limită de 31.03.2022",
+            RO,
+            &["2021-01-01..2022-03-31"],
+        ),
+        ("w roku 2022", RO, &RO_YEARS[1..]),
+        ("w II półroczu 2022 r.", RO, &RO_HALVES[3..]),
+        ("do dnia 30.06.2022 r.", RO, &["2021-01-01..2022-06-30"]),
+        (
+            "w dniu 30 czerwca 2022 roku",
+            RO,
+            &["2022-06-30..2022-06-30"],
+        ),
+        ("the year 2022", RO, &RO_YEARS[1..]),
+        ("during the first half of 2022", RO, &RO_HALVES[2..3]),
+        ("on 31 March 2022", RO, &["2022-03-31..2022-03-31"]),
+        ("by the end of the year 2021", RO, &RO_YEARS[..1]),
+        ("in the last quarter of 2021", RO, &RO_QUARTERS[3..4]),
+        ("în permanență", RO, RO_YEARS),
+    ]);
+}
+
+/// A connector ("și", "and", "i") joins what stands on both sides of it; it
+/// is never skipped at the start, after a dash or after another connector.
+#[test]
+fn a_connector_needs_something_on_each_side() {
+    refused_at(&[
+        ("și 2021", "și"),
+        ("i 2021", "i"),
+        ("and annually", "and"),
+        ("2021 și și 2022", "și"),
+        ("2021 - și 2022", "și"),
+        ("2021 și - 2022", "-"),
+    ]);
+    check(&[
+        ("2021, și 2022", RO, RO_YEARS),
+        ("2021 i 2022", RO, RO_YEARS),
+        ("- 2021 și 2022", RO, RO_YEARS),
+    ]);
 }
