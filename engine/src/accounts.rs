@@ -17,6 +17,11 @@ use crate::setup::institution_by_code;
 /// The prefix of every token, so that a leaked one is recognisable in logs and scanners.
 pub const TOKEN_PREFIX: &str = "mdt_";
 
+/// Longest user name, in characters.
+pub const MAX_USER_NAME_CHARS: usize = 200;
+/// Longest token label, in characters.
+pub const MAX_TOKEN_LABEL_CHARS: usize = 200;
+
 /// A user to create.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewUser {
@@ -103,6 +108,7 @@ impl Engine {
         if name.is_empty() {
             return Err(Error::validation("name", "a user needs a name"));
         }
+        crate::text::at_most("name", "a name", name, MAX_USER_NAME_CHARS)?;
         let txn = crate::db::begin_write(self.db()).await?;
         let institution = match &new.institution {
             Some(code) => Some(institution_by_code(&txn, code.as_str()).await?),
@@ -186,6 +192,9 @@ impl Engine {
             Err(Error::NotFound { .. }) if actor.role != UserRole::Admin => return Err(refused()),
             Err(e) => return Err(e),
         };
+        if let Some(label) = &label {
+            crate::text::at_most("label", "a label", label, MAX_TOKEN_LABEL_CHARS)?;
+        }
         insert_token(self.db(), target.id, now, expires_at, label).await
     }
 

@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::accounts::{IssuedToken, insert_token};
+use crate::accounts::{IssuedToken, MAX_USER_NAME_CHARS, insert_token};
 use crate::domain::{Actor, EmailAddress, UserRole, who_manages};
 use crate::engine::Engine;
 use crate::entity::{action, assignment, institution, invitation, notification, plan, user};
@@ -31,8 +31,6 @@ pub const INVITATION_LIFETIME_DAYS: i64 = 14;
 /// How long the access key an invitation gives works (the invitee may issue itself a new one
 /// before then with `issueToken`).
 pub const ACCESS_KEY_DAYS: i64 = 90;
-/// Longest name accepted for an invited person.
-const MAX_NAME_CHARS: usize = 200;
 /// At most this many plans are named in an invitation.
 const MAX_PLANS_SHOWN: u64 = 20;
 
@@ -180,12 +178,7 @@ impl Engine {
         if name.is_empty() {
             return Err(Error::validation("name", "an invited person needs a name"));
         }
-        if name.chars().count() > MAX_NAME_CHARS {
-            return Err(Error::validation(
-                "name",
-                format!("a name has at most {MAX_NAME_CHARS} characters"),
-            ));
-        }
+        crate::text::at_most("name", "a name", name, MAX_USER_NAME_CHARS)?;
         let email = EmailAddress::parse(email)?;
         let now = self.now();
         let txn = crate::db::begin_write(self.db()).await?;

@@ -19,6 +19,18 @@ use crate::notifications::{self, Kind};
 use crate::setup::{
     action_and_plan, assignments_of, readable_action_and_plan, require_coordinator,
 };
+use crate::text::at_most;
+
+/// Longest comment or reason of a transition or an approval, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+/// Longest report narrative, in characters.
+pub const MAX_NARRATIVE_CHARS: usize = 20_000;
+/// Most evidence links in one report.
+pub const MAX_EVIDENCE_LINKS: usize = 50;
+/// Longest evidence link, in characters.
+pub const MAX_LINK_CHARS: usize = 2_000;
+/// Longest text value of an indicator, in characters.
+pub const MAX_INDICATOR_TEXT_CHARS: usize = 2_000;
 
 /// A report submitted with a task.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -147,6 +159,21 @@ async fn check_report<C: ConnectionTrait>(
     if report.narrative.trim().is_empty() {
         return Err(Error::validation("report.narrative", "must not be empty"));
     }
+    at_most(
+        "report.narrative",
+        "a narrative",
+        &report.narrative,
+        MAX_NARRATIVE_CHARS,
+    )?;
+    if report.evidence.len() > MAX_EVIDENCE_LINKS {
+        return Err(Error::validation(
+            "report.evidence",
+            format!(
+                "a report has at most {MAX_EVIDENCE_LINKS} evidence links, not {}",
+                report.evidence.len()
+            ),
+        ));
+    }
     let names: Vec<String> = indicator::Entity::find()
         .filter(indicator::Column::ActionId.eq(action_id))
         .all(db)
@@ -170,8 +197,22 @@ async fn check_report<C: ConnectionTrait>(
                 format!("must be a number or a text, not {value}"),
             ));
         }
+        if let Some(text) = value.as_str() {
+            at_most(
+                format!("report.indicatorValues.{name}"),
+                "an indicator's value",
+                text,
+                MAX_INDICATOR_TEXT_CHARS,
+            )?;
+        }
     }
     for (i, link) in report.evidence.iter().enumerate() {
+        at_most(
+            format!("report.evidence[{i}]"),
+            "an evidence link",
+            link,
+            MAX_LINK_CHARS,
+        )?;
         if !(link.starts_with("https://") || link.starts_with("http://"))
             || link.contains(char::is_whitespace)
         {
@@ -306,6 +347,12 @@ impl Engine {
                 format!("`{}` takes no report", transition.name),
             ));
         }
+        if let Some(comment) = &fire.comment {
+            at_most("comment", "a comment", comment, MAX_COMMENT_CHARS)?;
+        }
+        if let Some(reason) = &fire.reason {
+            at_most("reason", "a reason", reason, MAX_COMMENT_CHARS)?;
+        }
         match transition.requires {
             Some(Requirement::Reason) => {
                 required_text(&fire.reason, "reason")?;
@@ -424,6 +471,9 @@ impl Engine {
                 from: "approved".to_owned(),
                 transition: "approve_action_period".to_owned(),
             });
+        }
+        if let Some(comment) = &comment {
+            at_most("comment", "a comment", comment, MAX_COMMENT_CHARS)?;
         }
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let completion = completion_of(&txn, &lifecycle, &period).await?;

@@ -1,4 +1,22 @@
-//! Text folding for matching what people type: case, diacritics and spacing do not matter.
+//! Text folding for matching what people type: case, diacritics and spacing do not matter; and
+//! the bound on the length of what people write.
+
+/// Refuses `text` longer than `max` characters: a `Validation` error on `field` saying the limit.
+pub fn at_most(
+    field: impl Into<String>,
+    what: &str,
+    text: &str,
+    max: usize,
+) -> Result<(), crate::error::Error> {
+    let length = text.chars().count();
+    if length > max {
+        return Err(crate::error::Error::validation(
+            field,
+            format!("{what} has at most {max} characters, not {length}"),
+        ));
+    }
+    Ok(())
+}
 
 /// Lowercases, folds Romanian and Polish diacritics (both ş/ș and ţ/ț forms) to ASCII, and
 /// collapses runs of whitespace into one space.

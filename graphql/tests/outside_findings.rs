@@ -1,6 +1,7 @@
 //! What an outside tester found in the third round, over real HTTP on both databases: a plan's
 //! coordinator that took over another institution (an account acting for it, its notification
-//! settings) by naming it as a partner in a plan of its own; look-alike institutions.
+//! settings) by naming it as a partner in a plan of its own; look-alike institutions; texts of
+//! any length stored in full.
 
 mod app;
 #[path = "../../engine/tests/support/mod.rs"]
@@ -18,6 +19,7 @@ on_both_databases!(
     a_plan_coordinator_invites_only_at_the_partners_domain_or_for_a_partner_new_to_mandate,
     only_who_manages_an_institution_changes_its_notification_settings,
     look_alike_codes_and_parents_one_does_not_manage_are_refused,
+    texts_are_bounded_with_an_error_naming_the_field_and_the_limit,
 );
 
 const PNA: &str = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
@@ -419,4 +421,197 @@ async fn look_alike_codes_and_parents_one_does_not_manage_are_refused(db: TestDb
         .await
         .expect("stored");
     assert_eq!(stored.code, "DZIELNICOWY-R3");
+}
+
+/// Asserts that `answer` is a `VALIDATION` error on `field` whose message names `limit`.
+fn assert_bounded(answer: &Value, field: &str, limit: &str) {
+    assert_eq!(
+        error_code(answer).as_deref(),
+        Some("VALIDATION"),
+        "{field}: {answer:#}"
+    );
+    assert_eq!(
+        answer["errors"][0]["extensions"]["field"], field,
+        "{answer:#}"
+    );
+    let message = error_message(answer);
+    assert!(
+        message.contains(limit) && message.len() < 300,
+        "{field}: {message}"
+    );
+}
+
+async fn texts_are_bounded_with_an_error_naming_the_field_and_the_limit(db: TestDb) {
+    let app = world(&db).await;
+    let igpr = app
+        .token_for("ofiter@igpr.ro", UserRole::Member, Some("IGPR"))
+        .await;
+    let anitp = app
+        .token_for("coordonator@anitp.ro", UserRole::Coordinator, Some("ANITP"))
+        .await;
+    let admin = app
+        .token_for("admin@mandate.test", UserRole::Admin, None)
+        .await;
+    // A pending task of IGPR's whose action has an indicator.
+    let answer = app
+        .gql(
+            &igpr,
+            "{ tasks(first: 200, filter: {institution: \"IGPR\"}) { nodes { id version state \
+             action { indicators { name } } period { id } } } }",
+            json!({}),
+        )
+        .await;
+    let task = data(&answer)["tasks"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| {
+            t["state"] == "pending"
+                && t["action"]["indicators"]
+                    .as_array()
+                    .is_some_and(|i| !i.is_empty())
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("a pending IGPR task with indicators: {answer:#}"));
+    let id = task["id"].clone();
+    let indicator = task["action"]["indicators"][0]["name"].clone();
+    let long = |n: usize| "x".repeat(n);
+    let version = |answer: &Value, mutation: &str| {
+        data(answer)[mutation]["version"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{answer:#}"))
+    };
+
+    // A comment: 2 000 characters at most.
+    let acknowledge = "mutation($id: ID!, $v: Int!, $c: String) { \
+        acknowledgeTask(id: $id, version: $v, comment: $c) { version } }";
+    let answer = app
+        .gql(
+            &igpr,
+            acknowledge,
+            json!({ "id": id, "v": task["version"], "c": long(1_000_000) }),
+        )
+        .await;
+    assert_bounded(&answer, "comment", "2000");
+    let answer = app
+        .gql(
+            &igpr,
+            acknowledge,
+            json!({ "id": id, "v": task["version"], "c": long(2001) }),
+        )
+        .await;
+    assert_bounded(&answer, "comment", "2000");
+    let answer = app
+        .gql(
+            &igpr,
+            acknowledge,
+            json!({ "id": id, "v": task["version"], "c": "é".repeat(2000) }),
+        )
+        .await;
+    let v = version(&answer, "acknowledgeTask");
+    let answer = app
+        .gql(
+            &igpr,
+            "mutation($id: ID!, $v: Int!) { startTask(id: $id, version: $v) { version } }",
+            json!({ "id": id, "v": v }),
+        )
+        .await;
+    let v = version(&answer, "startTask");
+
+    // A report: narrative 20 000, at most 50 evidence links of 2 000 each, text values 2 000.
+    let submit = "mutation($id: ID!, $v: Int!, $n: String!, $e: [String!]!, \
+        $i: [IndicatorValueInput!]!) { submitReport(id: $id, version: $v, narrative: $n, \
+        evidenceUrls: $e, indicatorValues: $i) { version } }";
+    let link = |n: usize| format!("https://igpr.ro/{}", long(n - "https://igpr.ro/".len()));
+    let report = |n: String, e: Vec<String>, value: Value| {
+        json!({
+            "id": id, "v": v, "n": n, "e": e,
+            "i": [{ "indicator": indicator, "value": value }],
+        })
+    };
+    for (variables, field, limit) in [
+        (
+            report(long(20_001), vec![], json!(1)),
+            "report.narrative",
+            "20000",
+        ),
+        (
+            report("Raport".into(), vec![link(30); 51], json!(1)),
+            "report.evidence",
+            "50",
+        ),
+        (
+            report("Raport".into(), vec![link(30), link(2001)], json!(1)),
+            "report.evidence[1]",
+            "2000",
+        ),
+        (
+            report("Raport".into(), vec![], json!(long(2001))),
+            &format!("report.indicatorValues.{}", indicator.as_str().unwrap()),
+            "2000",
+        ),
+    ] {
+        let answer = app.gql(&igpr, submit, variables).await;
+        assert_bounded(&answer, field, limit);
+    }
+    let answer = app
+        .gql(
+            &igpr,
+            submit,
+            report(long(20_000), vec![link(2000); 50], json!(long(2000))),
+        )
+        .await;
+    let v = version(&answer, "submitReport");
+
+    // A reason: 2 000.
+    let answer = app
+        .gql(
+            &anitp,
+            "mutation($id: ID!, $v: Int!, $r: String!) { returnTask(id: $id, version: $v, \
+             reason: $r) { version } }",
+            json!({ "id": id, "v": v, "r": long(2001) }),
+        )
+        .await;
+    assert_bounded(&answer, "reason", "2000");
+    // An action period's approval comment: 2 000, checked before whether the period is ready.
+    let answer = app
+        .gql(
+            &anitp,
+            "mutation($p: ID!, $c: String) { approveActionPeriod(periodId: $p, comment: $c) \
+             { id } }",
+            json!({ "p": task["period"]["id"], "c": long(2001) }),
+        )
+        .await;
+    assert_bounded(&answer, "comment", "2000");
+
+    // A token's label and a user's name: 200.
+    let issue =
+        "mutation($l: String) { issueToken(email: \"ofiter@igpr.ro\", label: $l) { token } }";
+    let answer = app.gql(&igpr, issue, json!({ "l": long(900_000) })).await;
+    assert_bounded(&answer, "label", "200");
+    let answer = app.gql(&igpr, issue, json!({ "l": long(200) })).await;
+    assert!(data(&answer)["issueToken"]["token"].is_string());
+    let answer = app
+        .gql(
+            &admin,
+            "mutation($n: String!) { createUser(email: \"nou@igpr.ro\", name: $n, role: MEMBER, \
+             institution: \"IGPR\") { email } }",
+            json!({ "n": long(201) }),
+        )
+        .await;
+    assert_bounded(&answer, "name", "200");
+    assert!(app.engine.user_by_email("nou@igpr.ro").await.is_err());
+
+    // Nothing refused was stored: the task is where the last accepted change left it.
+    let answer = app
+        .gql(
+            &igpr,
+            "query($id: ID!) { task(id: $id) { state version } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        data(&answer)["task"],
+        json!({ "state": "submitted", "version": v })
+    );
 }
