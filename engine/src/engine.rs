@@ -63,8 +63,8 @@ impl Engine {
 
     /// The database connection, for the engine's own work. Everything outside the engine reads
     /// through [`crate::reads`], on behalf of an actor (tests that look at rows use their own
-    /// connection); this becomes crate-private once no caller outside the engine is left.
-    pub fn db(&self) -> &DatabaseConnection {
+    /// connection).
+    pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
     }
 

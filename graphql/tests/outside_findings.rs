@@ -316,7 +316,7 @@ async fn look_alike_codes_and_parents_one_does_not_manage_are_refused(db: TestDb
         .await;
     let count = || async {
         institution::Entity::find()
-            .count(app.engine.db())
+            .count(&db.db)
             .await
             .unwrap()
     };
