@@ -446,6 +446,41 @@ fn every_bad_input_ends_in_one_clear_error_line() {
                 "999999999999d",
             ],
         ),
+        // Past chrono's last date: was a panic (DateTime + TimeDelta overflowed).
+        (
+            "a lifetime past the last date",
+            vec![
+                "token",
+                "create",
+                "--user",
+                "nobody@b.ro",
+                "--expires",
+                "99999999d",
+            ],
+        ),
+        // Valid until the year 12020: longer than issueToken grants (3650 days).
+        (
+            "a lifetime over ten years",
+            vec![
+                "token",
+                "create",
+                "--user",
+                "nobody@b.ro",
+                "--expires",
+                "3650000d",
+            ],
+        ),
+        (
+            "a lifetime over ten years, in hours",
+            vec![
+                "token",
+                "create",
+                "--user",
+                "nobody@b.ro",
+                "--expires",
+                "87601h",
+            ],
+        ),
         (
             "a bad plan period",
             vec!["deadline", "anual", "--plan-period", "2021..x"],

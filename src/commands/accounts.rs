@@ -35,7 +35,7 @@ pub enum TokenCommand {
         /// The user's e-mail address.
         #[arg(long)]
         user: String,
-        /// Lifetime: `90d`, `12h`, or `never`.
+        /// Lifetime: `90d`, `12h` (at most 3650 days), or `never`.
         #[arg(long, default_value = "90d")]
         expires: String,
         #[arg(long)]
@@ -97,7 +97,10 @@ pub async fn token(config: &Config, command: TokenCommand) -> anyhow::Result<()>
     Ok(())
 }
 
-/// `90d`, `12h` or `never`, from `now`.
+/// Longest lifetime of a token that expires, in days (as `issueToken` grants).
+const MAX_TOKEN_DAYS: i64 = 3650;
+
+/// `90d`, `12h` or `never`, from `now`; at most [`MAX_TOKEN_DAYS`] days.
 fn expiry(text: &str, now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
     if text == "never" {
         return Ok(None);
@@ -111,10 +114,24 @@ fn expiry(text: &str, now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>
         "h" => Duration::try_hours(n),
         _ => None,
     };
-    match length {
-        Some(length) if n > 0 => Ok(Some(now + length)),
-        _ => bail!("`{text}` is not a lifetime (e.g. 90d, 12h, never)"),
+    let too_long = || {
+        anyhow::anyhow!(
+            "`{text}` is too long: a token lives at most {MAX_TOKEN_DAYS} days (or `never`)"
+        )
+    };
+    let Some(length) = length.filter(|_| n > 0) else {
+        // A number of days too large for a duration at all: the same limit.
+        if matches!(unit, "d" | "h") && n > 0 {
+            return Err(too_long());
+        }
+        bail!("`{text}` is not a lifetime (e.g. 90d, 12h, never)");
+    };
+    if length > Duration::days(MAX_TOKEN_DAYS) {
+        return Err(too_long());
     }
+    now.checked_add_signed(length)
+        .map(Some)
+        .with_context(|| format!("`{text}` from now is past the last date there is"))
 }
 
 #[cfg(test)]
@@ -129,6 +146,24 @@ mod tests {
         assert_eq!(expiry("never", now).unwrap(), None);
         for bad in ["", "d", "0d", "-1d", "3w", "ninety"] {
             assert!(expiry(bad, now).is_err(), "{bad}");
+        }
+        assert_eq!(
+            expiry("3650d", now).unwrap(),
+            Some(now + Duration::days(3650))
+        );
+        assert_eq!(
+            expiry("87600h", now).unwrap(),
+            Some(now + Duration::days(3650))
+        );
+        for long in [
+            "3651d",
+            "87601h",
+            "3650000d",
+            "99999999d",
+            "999999999999999d",
+        ] {
+            let e = expiry(long, now).unwrap_err().to_string();
+            assert!(e.contains("at most 3650 days"), "{long}: {e}");
         }
     }
 }
