@@ -114,10 +114,7 @@ impl Assignment {
         if !self.responsible.contains(&self.lead) {
             return Err(Error::validation(
                 "lead",
-                format!(
-                    "the lead (institution {}) must be one of the responsible institutions",
-                    self.lead
-                ),
+                "the lead must be one of the responsible institutions",
             ));
         }
         let mut seen = BTreeSet::new();
@@ -129,13 +126,17 @@ impl Assignment {
             }
         }
         for &id in &self.partners {
-            if !seen.insert(id) {
+            if self.responsible.contains(&id) {
+                // Callers with codes name the institution before this (see `assign_action`).
                 return Err(Error::validation(
                     "partners",
-                    format!("institution {id} is already responsible for the action"),
+                    "an institution is already responsible for the action: it takes part once, \
+                     as responsible or as partner",
                 ));
             }
-            members.push((id, AssignmentRole::Partner, false));
+            if seen.insert(id) {
+                members.push((id, AssignmentRole::Partner, false));
+            }
         }
         Ok(members)
     }
@@ -1072,6 +1073,19 @@ impl Engine {
                 format!(
                     "the lead `{lead_code}` is not among the responsible institutions: list it \
                      under `responsible` too"
+                ),
+            ));
+        }
+        if let Some(both) = partners.iter().find(|id| responsible.contains(id)) {
+            let code = institution::Entity::find_by_id(*both)
+                .one(&txn)
+                .await?
+                .map_or_else(|| both.to_string(), |i| i.code);
+            return Err(Error::validation(
+                "partners",
+                format!(
+                    "`{code}` is already responsible for the action: an institution takes part \
+                     once, as responsible or as partner"
                 ),
             ));
         }

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
 };
 use serde_json::{Value, json};
 
@@ -12,7 +13,9 @@ use crate::access;
 use crate::audit::{self, NewEvent};
 use crate::domain::Actor;
 use crate::engine::Engine;
-use crate::entity::{assignment, event, indicator, plan, report, reporting_period, sign_off, task};
+use crate::entity::{
+    assignment, event, indicator, institution, plan, report, reporting_period, sign_off, task,
+};
 use crate::error::{Error, Result};
 use crate::lifecycle::{ActorRole, CompletionRule, Lifecycle, Requirement};
 use crate::notifications::{self, Kind};
@@ -478,11 +481,26 @@ impl Engine {
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let completion = completion_of(&txn, &lifecycle, &period).await?;
         if !completion.rule_met {
+            let waiting: Vec<String> = institution::Entity::find()
+                .filter(institution::Column::Id.is_in(completion.waiting_for.iter().copied()))
+                .order_by_asc(institution::Column::Code)
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|i| i.code)
+                .collect();
             return Err(Error::validation(
                 "period",
                 format!(
-                    "action {} period {}..{} is not ready: waiting for the sign-off of institution(s) {:?}",
-                    action.number, period.start_date, period.end_date, completion.waiting_for
+                    "action {} period {}..{} is not ready: waiting for the sign-off of {}",
+                    action.number,
+                    period.start_date,
+                    period.end_date,
+                    if waiting.is_empty() {
+                        "a responsible institution".to_owned()
+                    } else {
+                        waiting.join(", ")
+                    }
                 ),
             ));
         }

@@ -259,6 +259,10 @@ impl Mutation {
         delivery: Option<Delivery>,
         #[graphql(desc = "Local time `HH:MM`.")] send_at: Option<String>,
     ) -> Result<NotificationSettings> {
+        let engine = engine(ctx);
+        let actor = actor(ctx)?;
+        // The institution and who may, before the settings themselves.
+        engine.settings_to_change(actor, &institution).await.gql()?;
         let send_at = send_at
             .map(|t| {
                 chrono::NaiveTime::parse_from_str(&t, "%H:%M")
@@ -269,8 +273,8 @@ impl Mutation {
             delivery: delivery.map(Into::into),
             send_at,
         };
-        engine(ctx)
-            .set_notification_settings(actor(ctx)?, &institution, own)
+        engine
+            .set_notification_settings(actor, &institution, own)
             .await
             .gql()
             .map(NotificationSettings)

@@ -1,7 +1,7 @@
 //! What an outside tester found in the third round, over real HTTP on both databases: a plan's
 //! coordinator that took over another institution (an account acting for it, its notification
 //! settings) by naming it as a partner in a plan of its own; look-alike institutions; texts of
-//! any length stored in full.
+//! any length stored in full; errors naming internal ids or checking inputs before who may.
 
 mod app;
 #[path = "../../engine/tests/support/mod.rs"]
@@ -20,6 +20,7 @@ on_both_databases!(
     only_who_manages_an_institution_changes_its_notification_settings,
     look_alike_codes_and_parents_one_does_not_manage_are_refused,
     texts_are_bounded_with_an_error_naming_the_field_and_the_limit,
+    errors_name_codes_and_check_who_may_before_the_inputs,
 );
 
 const PNA: &str = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
@@ -314,12 +315,7 @@ async fn look_alike_codes_and_parents_one_does_not_manage_are_refused(db: TestDb
             Some("KPP-LUBARTOW"),
         )
         .await;
-    let count = || async {
-        institution::Entity::find()
-            .count(&db.db)
-            .await
-            .unwrap()
-    };
+    let count = || async { institution::Entity::find().count(&db.db).await.unwrap() };
     let before = count().await;
     let import = |yaml: String| {
         let app = &app;
@@ -614,4 +610,91 @@ async fn texts_are_bounded_with_an_error_naming_the_field_and_the_limit(db: Test
         data(&answer)["task"],
         json!({ "state": "submitted", "version": v })
     );
+}
+
+async fn errors_name_codes_and_check_who_may_before_the_inputs(db: TestDb) {
+    let app = world(&db).await;
+    let anitp = app
+        .token_for("coordonator@anitp.ro", UserRole::Coordinator, Some("ANITP"))
+        .await;
+
+    // An institution already responsible, named as a partner: the error names its code.
+    let answer = app
+        .gql(
+            &anitp,
+            "{ plans { objectives { children { actions { id number periods { id } \
+             assignments { institution { code } role } } } } } }",
+            json!({}),
+        )
+        .await;
+    let action = data(&answer)["plans"][0]["objectives"][0]["children"][0]["actions"][0].clone();
+    let responsible = action["assignments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["role"] == "responsible")
+        .and_then(|a| a["institution"]["code"].as_str())
+        .unwrap_or_else(|| panic!("a responsible institution: {action:#}"))
+        .to_owned();
+    let answer = app
+        .gql(
+            &anitp,
+            "mutation($id: ID!, $p: [String!]) { assignAction(actionId: $id, partners: $p) \
+             { action { id } } }",
+            json!({ "id": action["id"], "p": [responsible] }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&answer).as_deref(),
+        Some("VALIDATION"),
+        "{answer:#}"
+    );
+    assert_eq!(answer["errors"][0]["extensions"]["field"], "partners");
+    let message = error_message(&answer);
+    assert!(
+        message.contains(&format!("`{responsible}` is already responsible")),
+        "{message}"
+    );
+    assert!(
+        !message.contains("institution ") || !message.chars().any(|c| c.is_ascii_digit()),
+        "no internal id: {message}"
+    );
+
+    // A period not ready names whom it waits for by code too.
+    let answer = app
+        .gql(
+            &anitp,
+            "mutation($p: ID!) { approveActionPeriod(periodId: $p) { id } }",
+            json!({ "p": action["periods"][0]["id"] }),
+        )
+        .await;
+    assert_eq!(answer["errors"][0]["extensions"]["field"], "period");
+    let message = error_message(&answer);
+    assert!(
+        message.contains("waiting for the sign-off of") && message.contains(&responsible),
+        "{message}"
+    );
+    assert!(!message.contains('['), "no list of ids: {message}");
+
+    // setNotificationSettings: the institution, then who may, then the time of day.
+    let bad_time = |institution: &str| json!({ "institution": institution, "t": "99:99" });
+    let answer = app.gql(&anitp, SETTINGS, bad_time("NOPE-XYZ")).await;
+    assert_eq!(
+        error_code(&answer).as_deref(),
+        Some("NOT_FOUND"),
+        "{answer:#}"
+    );
+    let answer = app.gql(&anitp, SETTINGS, bad_time("IGPR")).await;
+    assert_eq!(
+        error_code(&answer).as_deref(),
+        Some("FORBIDDEN"),
+        "{answer:#}"
+    );
+    let answer = app.gql(&anitp, SETTINGS, bad_time("ANITP")).await;
+    assert_eq!(
+        error_code(&answer).as_deref(),
+        Some("VALIDATION"),
+        "{answer:#}"
+    );
+    assert_eq!(answer["errors"][0]["extensions"]["field"], "sendAt");
 }
