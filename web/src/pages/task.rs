@@ -356,7 +356,13 @@ pub async fn fire(
             ))
             .into_response();
         }
-        Err(Error::Conflict { .. }) => {
+        // A form sent against an older version is stale, also when the engine first finds that
+        // its transition no longer applies to the state the task moved to.
+        Err(e)
+            if matches!(e, Error::Conflict { .. })
+                || (matches!(e, Error::InvalidTransition { .. })
+                    && version != view.task.version) =>
+        {
             // Read again: the page shows the task as it now is, and who changed it.
             let now = match state.engine.task_view(&viewer.actor, id).await {
                 Ok(now) => now,
