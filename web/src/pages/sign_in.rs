@@ -209,6 +209,7 @@ pub struct LanguageForm {
 /// `POST /language`: the person's choice of language for its pages.
 pub async fn choose_language(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Viewer(viewer): Viewer,
     Form(form): Form<LanguageForm>,
 ) -> Response {
@@ -222,5 +223,26 @@ pub async fn choose_language(
     {
         return render::failure(&state, Some(&viewer), &viewer.language, &e);
     }
-    Redirect::to(&safe_next(&form.back)).into_response()
+    // Back to the page the form was on: the form says so, or the browser's Referer does.
+    let back = if form.back.is_empty() || form.back == "/" {
+        referer_path(&headers, &state.config.public_url).unwrap_or_else(|| form.back.clone())
+    } else {
+        form.back.clone()
+    };
+    Redirect::to(&safe_next(&back)).into_response()
+}
+
+/// The path of the `Referer` header when it is a page of this site.
+fn referer_path(headers: &HeaderMap, public_url: &str) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let own = [
+        format!("http://{host}"),
+        format!("https://{host}"),
+        public_url.trim_end_matches('/').to_owned(),
+    ];
+    own.iter()
+        .find_map(|origin| referer.strip_prefix(origin.as_str()))
+        .filter(|path| path.starts_with('/'))
+        .map(str::to_owned)
 }
