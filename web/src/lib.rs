@@ -66,8 +66,17 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/plans/{id}", get(pages::plans::show))
         .route("/actions/{id}", get(pages::actions::show))
         .route("/actions/{id}/assign", post(pages::actions::assign))
-        .route("/periods/{id}/approve", post(pages::actions::approve_period))
+        .route(
+            "/periods/{id}/approve",
+            post(pages::actions::approve_period),
+        )
         .route("/sign-offs", get(pages::actions::queue))
+        .route("/institutions", get(pages::institutions::show))
+        .route(
+            "/plans/import",
+            get(pages::import::form).post(pages::import::submit),
+        )
+        .route("/audit", get(pages::audit::show))
         .route("/tasks/{id}", get(pages::task::show))
         .route("/tasks/{id}/fire", post(pages::task::fire))
         .route("/events", get(pages::live::events))

@@ -25,10 +25,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("inbox.html", include_str!("../templates/inbox.html")),
     ("task.html", include_str!("../templates/task.html")),
+    (
+        "institutions.html",
+        include_str!("../templates/institutions.html"),
+    ),
+    ("import.html", include_str!("../templates/import.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
     ("plans.html", include_str!("../templates/plans.html")),
     ("plan.html", include_str!("../templates/plan.html")),
     ("action.html", include_str!("../templates/action.html")),
-    ("sign_offs.html", include_str!("../templates/sign_offs.html")),
+    (
+        "sign_offs.html",
+        include_str!("../templates/sign_offs.html"),
+    ),
     ("macros.html", include_str!("../templates/macros.html")),
 ];
 

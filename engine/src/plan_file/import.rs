@@ -76,6 +76,19 @@ where
     }
 }
 
+/// Refuses an actor who may import no plan at all: only admins and coordinators import plans
+/// (which ones: the plan's owner decides, on import).
+pub fn may_import_plans(actor: &Actor) -> Result<()> {
+    if matches!(actor.role, UserRole::Admin | UserRole::Coordinator) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!(
+            "{} may not import plans: only admins and coordinators may",
+            actor.name
+        )))
+    }
+}
+
 /// Refuses, before anything is written, an actor who may not import this plan: only admins and
 /// coordinators of the plan's owner (and, for a plan already stored, of its stored owner).
 async fn may_import<C: ConnectionTrait>(db: &C, actor: &Actor, draft: &PlanDraft) -> Result<()> {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use crate::error::Problem;
-pub use import::{Change, ImportSummary};
+pub use import::{Change, ImportSummary, may_import_plans};
 pub use validate::{LANGUAGES, MAX_TASKS_PER_PLAN};
 
 use crate::deadline::Period;

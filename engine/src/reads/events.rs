@@ -1,6 +1,8 @@
 //! The audit trail as an actor reads it: pages of events, oldest first, and the history of one
 //! task or action.
 
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::access::event_scope;
@@ -15,6 +17,14 @@ pub struct EventFilter {
     pub plan_id: Option<i64>,
     pub action_id: Option<i64>,
     pub task_id: Option<i64>,
+    /// Events done by someone acting for this institution.
+    pub actor_institution_id: Option<i64>,
+    /// Events done by this person (their e-mail address, in any case).
+    pub actor: Option<String>,
+    /// Events at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Events before this instant.
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl Engine {
@@ -28,6 +38,21 @@ impl Engine {
         }
         if let Some(task_id) = filter.task_id {
             query = query.filter(event::Column::TaskId.eq(task_id));
+        }
+        if let Some(institution_id) = filter.actor_institution_id {
+            query = query.filter(event::Column::ActorInstitutionId.eq(institution_id));
+        }
+        if let Some(name) = &filter.actor {
+            query = query.filter(sea_orm::sea_query::ExprTrait::eq(
+                Expr::expr(Func::lower(Expr::col(event::Column::Actor))),
+                name.trim().to_lowercase(),
+            ));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(event::Column::At.gte(from));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(event::Column::At.lt(until));
         }
         query
     }
@@ -47,6 +72,26 @@ impl Engine {
         }
         Ok(query
             .order_by_asc(event::Column::Id)
+            .limit(limit.min(i64::MAX as u64))
+            .all(self.db())
+            .await?)
+    }
+
+    /// A page of the events `actor` may read that match `filter`, newest first, before event
+    /// `before`.
+    pub async fn recent_events(
+        &self,
+        actor: &Actor,
+        filter: &EventFilter,
+        before: Option<i64>,
+        limit: u64,
+    ) -> Result<Vec<event::Model>> {
+        let mut query = self.event_query(actor, filter);
+        if let Some(before) = before {
+            query = query.filter(event::Column::Id.lt(before));
+        }
+        Ok(query
+            .order_by_desc(event::Column::Id)
             .limit(limit.min(i64::MAX as u64))
             .all(self.db())
             .await?)

@@ -1,14 +1,21 @@
 //! What the pages of the web application show, read on behalf of an actor: a task with everything
 //! around it, an institution's inbox, the plans, a plan's objective tree, an action with its
-//! periods, the reports waiting for sign-off. Each view is read through the actor's scopes (what it may
-//! not read is `NotFound`) and carries the status of the status rule ([`crate::status`]).
+//! periods, the reports waiting for sign-off, the directory of institutions, a page of the audit
+//! trail. Each view is read through the actor's scopes (what it may not read is `NotFound`) and
+//! carries the status of the status rule ([`crate::status`]).
 
 mod action;
+mod audit;
+mod directory;
 mod inbox;
 mod plans;
 mod task;
 
 pub use action::{ActionView, PeriodRow, PeriodTask, SignOffRow};
+pub use audit::{AUDIT_PAGE, AuditQuery, AuditRow, AuditTrail};
+pub use directory::{
+    DIRECTORY_SEARCH_CHARS, Directory, DirectoryEntry, DirectorySettings, sees_contacts,
+};
 pub use inbox::{Inbox, InboxFilter, InboxGroup, InboxRow};
 pub use plans::{ActionRow, IndicatorTotal, ObjectiveNode, PlanSummary, PlanView};
 pub use task::{Participant, TaskView};

@@ -196,3 +196,108 @@ sign-offs-none = No report is waiting for you.
 as-coordinator = as coordinator
 as-lead = as lead institution
 review-report = Review the report
+
+## Institutions, plan import, audit trail
+nav-institutions = Institutions
+nav-audit = Audit trail
+nav-import = Import a plan
+error-date = Enter a date as YYYY-MM-DD.
+error-date-order = The last day is before the first day.
+error-unknown-institution = There is no institution with this code.
+institutions-title = Institutions
+institutions-search = Search by code or name
+institutions-search-hint = With or without diacritics, in any case: “tara” finds “Țara”.
+institutions-search-button = Search
+institutions-count = { $count ->
+    [one] {$count} institution
+   *[other] {$count} institutions
+}
+institutions-found = { $count ->
+    [one] {$count} of {$total} institutions matches.
+   *[other] {$count} of {$total} institutions match.
+}
+institutions-none = No institution matches “{$q}”.
+institutions-no-emails = none
+institutions-notifications = Notifications
+institutions-default-settings = default
+institutions-settings-hidden = An institution's notification settings are shown to the institution, to those who manage it, to the coordinators of the plans it takes part in and to auditors.
+delivery-immediate = Immediate, at {$time}
+delivery-daily_digest = Daily digest, at {$time}
+delivery-immediate-why = One e-mail per reminder.
+delivery-daily_digest-why = One e-mail a day listing the institution's tasks that are due, overdue or not yet acknowledged.
+field-code = Code
+field-name = Name
+field-parent = Parent institution
+field-emails = Contact e-mail addresses
+field-language = Language
+field-time_zone = Time zone
+import-title = Import a plan
+import-choose = Choose the plan file
+import-try-again = Correct the file and check it again
+import-intro = A plan file in YAML, like those in workflows/plans. It is checked first: nothing is written until you confirm.
+import-file = Plan file
+import-file-hint = YAML (.yaml or .yml), at most {$size} KB.
+import-paste = Or paste the text of the plan
+import-check = Check the plan
+import-error-empty = Choose a file or paste the text of the plan.
+import-error-too-large = The file is too large.
+import-error-not-text = The file is not UTF-8 text: save it as UTF-8 YAML and try again.
+import-error-unreadable = The form could not be read. Please try again.
+import-problems = { $count ->
+    [one] The file has one problem.
+   *[other] The file has {$count} problems.
+}
+import-forbidden = The file asks for changes you may not make (see the list below).
+import-nothing-written = Nothing was written.
+import-problems-heading = Problems in {$name}
+import-line = line {$number}
+import-more-problems = { $count ->
+    [one] …and one more problem.
+   *[other] …and {$count} more problems.
+}
+import-preview = {$name} is correct. This is what importing plan {$plan} would change; nothing is written until you confirm.
+import-changes = What the import would change
+import-changes-done = What the import changed
+import-kind = Records
+import-created = New
+import-updated = Changed
+import-unchanged = Unchanged
+import-kind-plans = Plan
+import-kind-institutions = Institutions
+import-kind-objectives = Objectives
+import-kind-actions = Actions
+import-kind-performance_indicators = Performance indicators
+import-kind-tasks = Tasks
+import-tasks-cancelled = { $count ->
+    [one] One pending task is cancelled: its period is no longer in the plan.
+   *[other] {$count} pending tasks are cancelled: their periods are no longer in the plan.
+}
+import-institution-changes = Changes to existing institutions
+import-no-institution-changes = No existing institution changes.
+import-field = Detail
+import-from = Before
+import-to = After the import
+import-confirm = Confirm the import
+import-another = Check another file
+import-done = Plan {$plan} is imported.
+import-open-plan = Open plan {$plan}
+audit-title = Audit trail
+audit-filter-institution = Institution of who acted
+audit-filter-actor = Who acted (e-mail address)
+audit-filter-from = From
+audit-filter-to = To (inclusive)
+audit-zone = Times in {$zone}, newest first.
+audit-when = When
+audit-what = What happened
+audit-about = About
+audit-who = Who
+audit-task = Task
+audit-whole-plan = the plan
+audit-none = No event matches.
+audit-pages = Pages of the audit trail
+audit-newest = Newest events
+audit-older = Older events
+event-plan_created = Plan created
+event-plan_imported = Plan imported
+event-assigned = Institutions assigned
+event-period_approved = Period approved

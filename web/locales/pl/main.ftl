@@ -203,3 +203,118 @@ sign-offs-none = Nic nie czeka na zatwierdzenie.
 as-coordinator = jako koordynator
 as-lead = jako instytucja wiodąca
 review-report = Zobacz informację
+
+## Instytucje, import planów, dziennik zdarzeń
+nav-institutions = Instytucje
+nav-audit = Dziennik zdarzeń
+nav-import = Import planu
+error-date = Należy podać datę w formacie RRRR-MM-DD.
+error-date-order = Ostatni dzień jest wcześniejszy niż pierwszy.
+error-unknown-institution = Nie ma instytucji o tym kodzie.
+institutions-title = Instytucje
+institutions-search = Wyszukiwanie według kodu lub nazwy
+institutions-search-hint = Z polskimi znakami lub bez, wielkimi lub małymi literami: „lodz” znajdzie „Łódź”.
+institutions-search-button = Szukaj
+institutions-count = { $count ->
+    [one] {$count} instytucja
+    [few] {$count} instytucje
+    [many] {$count} instytucji
+   *[other] {$count} instytucji
+}
+institutions-found = { $count ->
+    [one] Pasuje {$count} instytucja z {$total}.
+    [few] Pasują {$count} instytucje z {$total}.
+    [many] Pasuje {$count} instytucji z {$total}.
+   *[other] Pasuje {$count} instytucji z {$total}.
+}
+institutions-none = Żadna instytucja nie pasuje do „{$q}”.
+institutions-no-emails = brak
+institutions-notifications = Powiadomienia
+institutions-default-settings = domyślne
+institutions-settings-hidden = Ustawienia powiadomień instytucji widzą: sama instytucja, osoby nią zarządzające, koordynatorzy planów, w których uczestniczy, oraz audytorzy.
+delivery-immediate = Od razu, o godz. {$time}
+delivery-daily_digest = Zestawienie dzienne, o godz. {$time}
+delivery-immediate-why = Osobny e-mail dla każdego przypomnienia.
+delivery-daily_digest-why = Jeden e-mail dziennie z zadaniami instytucji, których termin upływa, które są po terminie lub nie zostały jeszcze przyjęte.
+field-code = Kod
+field-name = Nazwa
+field-parent = Jednostka nadrzędna
+field-emails = Kontaktowe adresy e-mail
+field-language = Język
+field-time_zone = Strefa czasowa
+import-title = Import planu
+import-choose = Wybór pliku planu
+import-try-again = Prosimy poprawić plik i sprawdzić go ponownie
+import-intro = Plik planu w formacie YAML, taki jak pliki w katalogu workflows/plans. Najpierw jest sprawdzany: nic nie zostanie zapisane przed potwierdzeniem.
+import-file = Plik planu
+import-file-hint = YAML (.yaml lub .yml), najwyżej {$size} KB.
+import-paste = Albo treść planu wklejona tutaj
+import-check = Sprawdź plan
+import-error-empty = Należy wybrać plik albo wkleić treść planu.
+import-error-too-large = Plik jest zbyt duży.
+import-error-not-text = Plik nie jest tekstem w kodowaniu UTF-8: prosimy zapisać go jako YAML w UTF-8 i spróbować ponownie.
+import-error-unreadable = Nie udało się odczytać formularza. Prosimy spróbować ponownie.
+import-problems = { $count ->
+    [one] W pliku jest jeden problem.
+    [few] W pliku są {$count} problemy.
+    [many] W pliku jest {$count} problemów.
+   *[other] W pliku jest {$count} problemu.
+}
+import-forbidden = Plik wymaga zmian, do których to konto nie ma uprawnień (lista poniżej).
+import-nothing-written = Niczego nie zapisano.
+import-problems-heading = Problemy w pliku {$name}
+import-line = wiersz {$number}
+import-more-problems = { $count ->
+    [one] …i jeszcze jeden problem.
+    [few] …i jeszcze {$count} problemy.
+    [many] …i jeszcze {$count} problemów.
+   *[other] …i jeszcze {$count} problemu.
+}
+import-preview = Plik {$name} jest poprawny. Poniżej zmiany, które wprowadzi import planu {$plan}; nic nie zostanie zapisane przed potwierdzeniem.
+import-changes = Co zmieni import
+import-changes-done = Co zmienił import
+import-kind = Rekordy
+import-created = Nowe
+import-updated = Zmienione
+import-unchanged = Bez zmian
+import-kind-plans = Plan
+import-kind-institutions = Instytucje
+import-kind-objectives = Cele
+import-kind-actions = Działania
+import-kind-performance_indicators = Wskaźniki efektywności
+import-kind-tasks = Zadania
+import-tasks-cancelled = { $count ->
+    [one] Jedno oczekujące zadanie zostaje anulowane: jego okresu nie ma już w planie.
+    [few] {$count} oczekujące zadania zostają anulowane: ich okresów nie ma już w planie.
+    [many] {$count} oczekujących zadań zostaje anulowanych: ich okresów nie ma już w planie.
+   *[other] {$count} oczekującego zadania zostaje anulowane: ich okresów nie ma już w planie.
+}
+import-institution-changes = Zmiany w istniejących instytucjach
+import-no-institution-changes = Żadna istniejąca instytucja się nie zmienia.
+import-field = Pole
+import-from = Przed
+import-to = Po imporcie
+import-confirm = Potwierdź import
+import-another = Sprawdź inny plik
+import-done = Plan {$plan} został zaimportowany.
+import-open-plan = Otwórz plan {$plan}
+audit-title = Dziennik zdarzeń
+audit-filter-institution = Instytucja osoby działającej
+audit-filter-actor = Kto działał (adres e-mail)
+audit-filter-from = Od dnia
+audit-filter-to = Do dnia (włącznie)
+audit-zone = Godziny w strefie {$zone}; najnowsze zdarzenia na początku.
+audit-when = Kiedy
+audit-what = Co się stało
+audit-about = Czego dotyczy
+audit-who = Kto
+audit-task = Zadanie
+audit-whole-plan = cały plan
+audit-none = Brak zdarzeń spełniających kryteria.
+audit-pages = Strony dziennika zdarzeń
+audit-newest = Najnowsze zdarzenia
+audit-older = Starsze zdarzenia
+event-plan_created = Utworzenie planu
+event-plan_imported = Import planu
+event-assigned = Przypisanie instytucji
+event-period_approved = Zatwierdzenie okresu

@@ -200,3 +200,113 @@ sign-offs-none = Niciun raport nu vă așteaptă aprobarea.
 as-coordinator = în calitate de coordonator
 as-lead = în calitate de responsabil principal
 review-report = Examinați raportul
+
+## Instituții, importul planurilor, jurnalul de audit
+nav-institutions = Instituții
+nav-audit = Jurnal de audit
+nav-import = Importați un plan
+error-date = Introduceți o dată în formatul AAAA-LL-ZZ.
+error-date-order = Ultima zi este anterioară primei zile.
+error-unknown-institution = Nu există nicio instituție cu acest cod.
+institutions-title = Instituții
+institutions-search = Căutați după cod sau denumire
+institutions-search-hint = Cu sau fără diacritice, cu litere mari sau mici: „tara” găsește „Țara”.
+institutions-search-button = Căutați
+institutions-count = { $count ->
+    [one] {$count} instituție
+    [few] {$count} instituții
+   *[other] {$count} de instituții
+}
+institutions-found = { $count ->
+    [one] {$count} instituție din {$total} corespunde căutării.
+    [few] {$count} instituții din {$total} corespund căutării.
+   *[other] {$count} de instituții din {$total} corespund căutării.
+}
+institutions-none = Nicio instituție nu corespunde căutării „{$q}”.
+institutions-no-emails = niciuna
+institutions-notifications = Notificări
+institutions-default-settings = implicit
+institutions-settings-hidden = Setările de notificare ale unei instituții sunt afișate instituției înseși, celor care o administrează, coordonatorilor planurilor la care participă și auditorilor.
+delivery-immediate = Imediat, la ora {$time}
+delivery-daily_digest = Rezumat zilnic, la ora {$time}
+delivery-immediate-why = Câte un e-mail pentru fiecare memento.
+delivery-daily_digest-why = Un singur e-mail pe zi, cu sarcinile instituției care ajung la termen, au termenul depășit sau nu au fost încă luate la cunoștință.
+field-code = Cod
+field-name = Denumire
+field-parent = Instituția superioară
+field-emails = Adrese de e-mail de contact
+field-language = Limbă
+field-time_zone = Fus orar
+import-title = Importați un plan
+import-choose = Alegeți fișierul planului
+import-try-again = Corectați fișierul și verificați-l din nou
+import-intro = Un fișier de plan în format YAML, asemenea celor din workflows/plans. Fișierul este verificat mai întâi: nu se salvează nimic până când nu confirmați.
+import-file = Fișierul planului
+import-file-hint = YAML (.yaml sau .yml), de cel mult {$size} KB.
+import-paste = Sau lipiți textul planului
+import-check = Verificați planul
+import-error-empty = Alegeți un fișier sau lipiți textul planului.
+import-error-too-large = Fișierul este prea mare.
+import-error-not-text = Fișierul nu este text UTF-8: salvați-l ca YAML cu codificarea UTF-8 și încercați din nou.
+import-error-unreadable = Formularul nu a putut fi citit. Vă rugăm să încercați din nou.
+import-problems = { $count ->
+    [one] Fișierul are o problemă.
+    [few] Fișierul are {$count} probleme.
+   *[other] Fișierul are {$count} de probleme.
+}
+import-forbidden = Fișierul cere modificări pe care nu aveți dreptul să le efectuați (vedeți lista de mai jos).
+import-nothing-written = Nu s-a salvat nimic.
+import-problems-heading = Probleme în {$name}
+import-line = rândul {$number}
+import-more-problems = { $count ->
+    [one] …și încă o problemă.
+    [few] …și încă {$count} probleme.
+   *[other] …și încă {$count} de probleme.
+}
+import-preview = Fișierul {$name} este corect. Iată ce ar modifica importul planului {$plan}; nu se salvează nimic până când nu confirmați.
+import-changes = Ce ar modifica importul
+import-changes-done = Ce a modificat importul
+import-kind = Înregistrări
+import-created = Noi
+import-updated = Modificate
+import-unchanged = Nemodificate
+import-kind-plans = Plan
+import-kind-institutions = Instituții
+import-kind-objectives = Obiective
+import-kind-actions = Acțiuni
+import-kind-performance_indicators = Indicatori de performanță
+import-kind-tasks = Sarcini
+import-tasks-cancelled = { $count ->
+    [one] O sarcină în așteptare este anulată: perioada ei nu mai face parte din plan.
+    [few] {$count} sarcini în așteptare sunt anulate: perioadele lor nu mai fac parte din plan.
+   *[other] {$count} de sarcini în așteptare sunt anulate: perioadele lor nu mai fac parte din plan.
+}
+import-institution-changes = Modificări ale instituțiilor existente
+import-no-institution-changes = Nicio instituție existentă nu se modifică.
+import-field = Câmp
+import-from = Înainte
+import-to = După import
+import-confirm = Confirmați importul
+import-another = Verificați alt fișier
+import-done = Planul {$plan} a fost importat.
+import-open-plan = Deschideți planul {$plan}
+audit-title = Jurnal de audit
+audit-filter-institution = Instituția celui care a acționat
+audit-filter-actor = Cine a acționat (adresa de e-mail)
+audit-filter-from = De la
+audit-filter-to = Până la (inclusiv)
+audit-zone = Orele sunt în fusul orar {$zone}; cele mai recente evenimente apar primele.
+audit-when = Când
+audit-what = Ce s-a întâmplat
+audit-about = Despre
+audit-who = Cine
+audit-task = Sarcina
+audit-whole-plan = planul
+audit-none = Niciun eveniment nu corespunde filtrelor.
+audit-pages = Paginile jurnalului de audit
+audit-newest = Cele mai recente evenimente
+audit-older = Evenimente mai vechi
+event-plan_created = Crearea planului
+event-plan_imported = Importul planului
+event-assigned = Desemnarea instituțiilor
+event-period_approved = Aprobarea perioadei

@@ -2,7 +2,10 @@
 //! renders one template.
 
 pub mod actions;
+pub mod audit;
+pub mod import;
 pub mod inbox;
+pub mod institutions;
 pub mod live;
 pub mod plans;
 pub mod sign_in;

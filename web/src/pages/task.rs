@@ -259,10 +259,10 @@ fn report_from(
 
 /// The form field an engine validation error is about.
 fn field_of(view: &TaskView, engine_field: &str) -> String {
-    if let Some(name) = engine_field.strip_prefix("report.indicatorValues.") {
-        if let Some(i) = view.indicators.iter().find(|i| i.name == name) {
-            return format!("ind-{}", i.position);
-        }
+    if let Some(name) = engine_field.strip_prefix("report.indicatorValues.")
+        && let Some(i) = view.indicators.iter().find(|i| i.name == name)
+    {
+        return format!("ind-{}", i.position);
     }
     match engine_field {
         "report.narrative" => "narrative".to_owned(),

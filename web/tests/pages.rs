@@ -1,0 +1,832 @@
+//! The directory, plan import and audit trail pages over real HTTP: the web router on a free port
+//! over a fresh database (SQLite and PostgreSQL), people signed in through sessions the engine
+//! starts, forms sent as a browser sends them (with the page's form token).
+
+#[path = "../../engine/tests/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeSet;
+
+use mandate_engine::Engine;
+use mandate_engine::accounts::NewUser;
+use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use mandate_engine::entity::task;
+use mandate_engine::plan_file;
+use mandate_engine::reads::EventFilter;
+use mandate_engine::setup::{InstitutionDefaults, NewInstitution};
+use mandate_web::WebConfig;
+use sea_orm::EntityTrait;
+use tokio::net::TcpListener;
+
+use support::{Fixture, TestDb};
+
+/// The web application on a free port, and a client that does not follow redirects.
+struct Web {
+    base: String,
+    http: reqwest::Client,
+}
+
+/// A page: its status and body.
+struct Page {
+    status: u16,
+    body: String,
+}
+
+impl Page {
+    /// The value of the page's first hidden form token.
+    fn csrf(&self) -> String {
+        hidden(&self.body, "csrf").unwrap_or_else(|| panic!("no form token in:\n{}", self.body))
+    }
+}
+
+/// The value of the first `<input type="hidden" name="{name}" value="…">`, unescaped.
+fn hidden(body: &str, name: &str) -> Option<String> {
+    let start = format!("<input type=\"hidden\" name=\"{name}\" value=\"");
+    let from = body.find(&start)? + start.len();
+    let len = body[from..].find('"')?;
+    Some(unescape(&body[from..from + len]))
+}
+
+/// HTML text as minijinja escapes it, back to text.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The `action` of every `<form method="post">` of a page.
+fn post_forms(body: &str) -> Vec<String> {
+    body.match_indices("<form")
+        .map(|(at, _)| &body[at..at + body[at..].find('>').unwrap_or(0)])
+        .filter(|tag| tag.contains("method=\"post\""))
+        .map(|tag| {
+            tag.split("action=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// One part of a multipart form: a field, or a file (name, file name, bytes).
+enum Part<'a> {
+    Field(&'a str, &'a str),
+    File(&'a str, &'a str, &'a str),
+}
+
+const BOUNDARY: &str = "----mandate-test-boundary-7MA4YWxkTrZu0gW";
+
+fn multipart(parts: &[Part<'_>]) -> String {
+    let mut body = String::new();
+    for part in parts {
+        body.push_str(&format!("--{BOUNDARY}\r\n"));
+        match part {
+            Part::Field(name, value) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )),
+            Part::File(name, file_name, content) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/yaml\r\n\r\n{content}\r\n"
+            )),
+        }
+    }
+    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    body
+}
+
+impl Web {
+    async fn start(engine: &Engine) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("free port");
+        let address = listener.local_addr().expect("address");
+        let router = mandate_web::router(
+            engine.clone(),
+            WebConfig {
+                public_url: format!("http://{address}"),
+                demo: false,
+            },
+        )
+        .expect("router");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self {
+            base: format!("http://{address}"),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client"),
+        }
+    }
+
+    async fn page(&self, response: reqwest::Response) -> Page {
+        Page {
+            status: response.status().as_u16(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    async fn get(&self, cookie: &str, path: &str) -> Page {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("mandate_session={cookie}"))
+            .send()
+            .await
+            .expect("GET");
+        self.page(response).await
+    }
+
+    async fn post_multipart(&self, cookie: &str, path: &str, parts: &[Part<'_>]) -> Page {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", format!("mandate_session={cookie}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(multipart(parts))
+            .send()
+            .await
+            .expect("POST");
+        self.page(response).await
+    }
+
+    async fn post_form(&self, cookie: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.replace(' ', "+")))
+            .collect();
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", format!("mandate_session={cookie}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.join("&"))
+            .send()
+            .await
+            .expect("POST");
+        self.page(response).await
+    }
+}
+
+/// A user (created unless it exists) signed in: the value of its session cookie.
+async fn signed_in(
+    engine: &Engine,
+    email: &str,
+    role: UserRole,
+    institution: Option<&str>,
+) -> String {
+    let user = match engine.user_by_email(email).await {
+        Ok(user) => user,
+        Err(_) => engine
+            .create_user(
+                &Actor::operator(),
+                NewUser {
+                    email: EmailAddress::parse(email).expect("email"),
+                    name: email.to_owned(),
+                    role,
+                    institution: institution.map(|c| InstitutionCode::parse(c).expect("code")),
+                },
+            )
+            .await
+            .expect("user"),
+    };
+    engine.start_session(&user).await.expect("session").cookie
+}
+
+async fn plan_codes(engine: &Engine) -> BTreeSet<String> {
+    engine
+        .plans(&Actor::operator())
+        .await
+        .expect("plans")
+        .into_iter()
+        .map(|p| p.code)
+        .collect()
+}
+
+/// A plan owned by ANITP that renames ANITP (its coordinator may) and creates an institution.
+const GOOD_PLAN: &str = r#"plan:
+  code: "web-plan"
+  title: "Plan importat din pagină"
+  owner: "ANITP"
+  period: "2021-01-01..2021-12-31"
+  time_zone: "Europe/Bucharest"
+  language: "ro"
+institutions:
+  - code: "ANITP"
+    name: "Agenția Națională împotriva Traficului de Persoane"
+  - code: "ONG-NOU"
+    name: "Asociația <Noua> & Co"
+objectives:
+  - number: "1"
+    title: "Prevenire"
+    actions:
+      - number: "1.1"
+        text: "Campanii de informare"
+        indicators: []
+        deadline: "semestrial"
+        responsible: ["ONG-NOU"]
+        partners: []
+        funding: []
+"#;
+
+/// The same plan with a deadline the grammar does not know and an unknown institution.
+const BROKEN_PLAN: &str = r#"plan:
+  code: "web-plan"
+  title: "Plan importat din pagină"
+  owner: "ANITP"
+  period: "2021-01-01..2021-12-31"
+  time_zone: "Europe/Bucharest"
+  language: "ro"
+institutions:
+  - code: "ANITP"
+    name: "Agenția Națională împotriva Traficului de Persoane"
+objectives:
+  - number: "1"
+    title: "Prevenire"
+    actions:
+      - number: "1.1"
+        text: "Campanii de informare"
+        indicators: []
+        deadline: "cândva, poate"
+        responsible: ["ANTIP"]
+        partners: []
+        funding: []
+"#;
+
+/// A plan owned by ANITP that would rename IGPR, which ANITP's coordinator does not manage.
+const FORBIDDEN_PLAN: &str = r#"plan:
+  code: "web-plan"
+  title: "Plan importat din pagină"
+  owner: "ANITP"
+  period: "2021-01-01..2021-12-31"
+  time_zone: "Europe/Bucharest"
+  language: "ro"
+institutions:
+  - code: "ANITP"
+  - code: "IGPR"
+    name: "Un alt nume"
+objectives:
+  - number: "1"
+    title: "Prevenire"
+    actions:
+      - number: "1.1"
+        text: "Campanii de informare"
+        indicators: []
+        deadline: "semestrial"
+        responsible: ["IGPR"]
+        partners: []
+        funding: []
+"#;
+
+async fn directory_lists_institutions_and_hides_addresses_from_members(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    f.engine
+        .upsert_institution(
+            &Actor::operator(),
+            NewInstitution {
+                code: InstitutionCode::parse("IPJ-CS").expect("code"),
+                name: Some("Inspectoratul de Poliție Județean Caraș-Severin".into()),
+                parent: None,
+                emails: Some(vec![
+                    EmailAddress::parse("secretariat@ipj-cs.ro").expect("e-mail"),
+                ]),
+                language: None,
+                time_zone: None,
+            },
+            &InstitutionDefaults {
+                language: "ro".into(),
+                time_zone: chrono_tz::Europe::Bucharest,
+            },
+        )
+        .await
+        .expect("institution");
+    let web = Web::start(&f.engine).await;
+    let coordinator = signed_in(
+        &f.engine,
+        "coord@anitp.ro",
+        UserRole::Coordinator,
+        Some("ANITP"),
+    )
+    .await;
+    let member = signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
+    let auditor = signed_in(&f.engine, "audit@curtea.ro", UserRole::Auditor, None).await;
+
+    let all = web.get(&coordinator, "/institutions").await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    for code in [
+        "ANITP", "MAI", "IGPR", "ME", "ONG", "EIL", "DIICOT", "IPJ-CS",
+    ] {
+        assert!(
+            all.body.contains(&format!("id=\"institution-{code}\"")),
+            "{code} listed"
+        );
+    }
+    assert!(
+        all.body.contains("mailto:igpr@example.ro"),
+        "a coordinator sees addresses"
+    );
+    assert!(unescape(&all.body).contains("Europe/Bucharest"));
+    // IGPR's parent is MAI.
+    let igpr = &all.body[all.body.find("id=\"institution-IGPR\"").expect("IGPR")..];
+    let igpr = &igpr[..igpr.find("</tr>").expect("row end")];
+    assert!(igpr.contains(">MAI</abbr>"), "{igpr}");
+    // Its notification settings: IGPR takes part in ANITP's plan; the outsider does not.
+    assert!(igpr.contains("data-delivery=\""), "{igpr}");
+    let outsider = &all.body[all.body.find("id=\"institution-DIICOT\"").expect("DIICOT")..];
+    let outsider = &outsider[..outsider.find("</tr>").expect("row end")];
+    assert!(outsider.contains("mailto:diicot@example.ro"));
+    assert!(!outsider.contains("data-delivery"), "{outsider}");
+
+    // The search folds case and diacritics, in codes and names.
+    let found = web
+        .get(&coordinator, "/institutions?q=judetean+CARAS")
+        .await;
+    assert_eq!(found.status, 200);
+    assert!(
+        found.body.contains("id=\"institution-IPJ-CS\""),
+        "{}",
+        found.body
+    );
+    assert!(!found.body.contains("id=\"institution-IGPR\""));
+    let by_code = web.get(&coordinator, "/institutions?q=igp").await;
+    assert!(by_code.body.contains("id=\"institution-IGPR\""));
+    assert!(!by_code.body.contains("id=\"institution-ANITP\""));
+    let none = web
+        .get(&coordinator, "/institutions?q=nimic-asemanator")
+        .await;
+    assert!(none.body.contains("id=\"none\""));
+
+    // A member sees code, name and parent, and no address.
+    let seen = web.get(&member, "/institutions").await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    assert!(seen.body.contains("id=\"institution-IPJ-CS\""));
+    assert!(
+        seen.body
+            .contains("Inspectoratul de Poliție Județean Caraș-Severin")
+    );
+    assert!(!seen.body.contains("mailto:"));
+    assert!(!seen.body.contains("secretariat@ipj-cs.ro"));
+    assert!(
+        !seen.body.contains("href=\"/institutions\""),
+        "no link for members"
+    );
+
+    // The auditor sees addresses, and no form that changes anything.
+    let audited = web.get(&auditor, "/institutions").await;
+    assert!(audited.body.contains("mailto:secretariat@ipj-cs.ro"));
+    assert!(
+        audited.body.contains("href=\"/institutions\""),
+        "linked in the header"
+    );
+    let forms: BTreeSet<String> = post_forms(&audited.body).into_iter().collect();
+    assert_eq!(
+        forms,
+        BTreeSet::from(["/language".into(), "/sign-out".into()])
+    );
+}
+
+async fn import_shows_problems_then_changes_and_imports_on_confirm(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let web = Web::start(&f.engine).await;
+    let coordinator = signed_in(
+        &f.engine,
+        "coord@anitp.ro",
+        UserRole::Coordinator,
+        Some("ANITP"),
+    )
+    .await;
+    let before = plan_codes(&f.engine).await;
+
+    let form = web.get(&coordinator, "/plans/import").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = form.csrf();
+
+    // A broken file: every problem located, with its line; nothing written.
+    let broken = web
+        .post_multipart(
+            &coordinator,
+            "/plans/import",
+            &[
+                Part::Field("csrf", &csrf),
+                Part::File("file", "plan-web.yaml", BROKEN_PLAN),
+                Part::Field("yaml", ""),
+            ],
+        )
+        .await;
+    assert_eq!(broken.status, 422, "{}", broken.body);
+    assert!(broken.body.contains("id=\"problems\""));
+    assert!(broken.body.contains("plan-web.yaml:18:"), "{}", broken.body);
+    assert!(broken.body.contains("plan-web.yaml:19:"), "{}", broken.body);
+    assert!(
+        broken.body.contains("did you mean `ANITP`?"),
+        "{}",
+        broken.body
+    );
+    assert!(
+        broken.body.contains("class=\"line-number\"") && broken.body.contains("cândva, poate"),
+        "the line of the file is shown"
+    );
+    assert_eq!(plan_codes(&f.engine).await, before, "nothing written");
+
+    // Pasted instead of uploaded: the same check.
+    let pasted = web
+        .post_multipart(
+            &coordinator,
+            "/plans/import",
+            &[Part::Field("csrf", &csrf), Part::Field("yaml", BROKEN_PLAN)],
+        )
+        .await;
+    assert_eq!(pasted.status, 422);
+    assert!(pasted.body.contains("plan.yaml:18:"), "{}", pasted.body);
+
+    // Nothing sent: an error beside the file field.
+    let empty = web
+        .post_multipart(&coordinator, "/plans/import", &[Part::Field("csrf", &csrf)])
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("id=\"file-error\""), "{}", empty.body);
+
+    // A file changing an institution the coordinator does not manage: located, forbidden.
+    let forbidden = web
+        .post_multipart(
+            &coordinator,
+            "/plans/import",
+            &[
+                Part::Field("csrf", &csrf),
+                Part::File("file", "igpr.yaml", FORBIDDEN_PLAN),
+            ],
+        )
+        .await;
+    assert_eq!(forbidden.status, 403, "{}", forbidden.body);
+    assert!(
+        forbidden.body.contains("igpr.yaml:10:"),
+        "{}",
+        forbidden.body
+    );
+    assert!(
+        forbidden
+            .body
+            .contains("institution IGPR is shared by every plan")
+    );
+    assert!(
+        forbidden.body.contains(">10</span>") && forbidden.body.contains("IGPR&quot;"),
+        "its line is shown"
+    );
+    assert_eq!(plan_codes(&f.engine).await, before);
+
+    // A good file: what would change, and a Confirm button; still nothing written.
+    let preview = web
+        .post_multipart(
+            &coordinator,
+            "/plans/import",
+            &[
+                Part::Field("csrf", &csrf),
+                Part::File("file", "plan-web.yaml", GOOD_PLAN),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("id=\"confirm-form\""));
+    for kind in ["plans", "institutions", "objectives", "actions", "tasks"] {
+        assert!(
+            preview.body.contains(&format!("id=\"kind-{kind}\"")),
+            "{kind}"
+        );
+    }
+    let changes = &preview.body[preview
+        .body
+        .find("id=\"institution-changes\"")
+        .expect("changes")..];
+    assert!(
+        changes.contains("<th scope=\"row\">ANITP</th>"),
+        "{changes}"
+    );
+    assert!(changes.contains("<del>Institution ANITP</del>"));
+    assert!(changes.contains("<ins>Agenția Națională împotriva Traficului de Persoane</ins>"));
+    assert_eq!(
+        plan_codes(&f.engine).await,
+        before,
+        "a dry run writes nothing"
+    );
+    assert_eq!(
+        f.engine
+            .institution(&f.admin, "ANITP")
+            .await
+            .expect("ANITP")
+            .name,
+        "Institution ANITP"
+    );
+
+    // Confirm sends the text it was shown, under the form token.
+    let text = hidden(&preview.body, "yaml").expect("the text in the Confirm form");
+    assert_eq!(text, GOOD_PLAN);
+    let name = hidden(&preview.body, "name").expect("the file name");
+    let done = web
+        .post_multipart(
+            &coordinator,
+            "/plans/import",
+            &[
+                Part::Field("csrf", &preview.csrf()),
+                Part::Field("confirm", "1"),
+                Part::Field("name", &name),
+                Part::Field("yaml", &text),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("id=\"imported\""));
+    let plan = f
+        .engine
+        .plans(&Actor::operator())
+        .await
+        .expect("plans")
+        .into_iter()
+        .find(|p| p.code == "web-plan")
+        .expect("imported");
+    assert!(done.body.contains(&format!("href=\"/plans/{}\"", plan.id)));
+    assert_eq!(
+        f.engine
+            .institution(&f.admin, "ANITP")
+            .await
+            .expect("ANITP")
+            .name,
+        "Agenția Națională împotriva Traficului de Persoane"
+    );
+    assert_eq!(
+        f.engine
+            .institution(&f.admin, "ONG-NOU")
+            .await
+            .expect("created")
+            .name,
+        "Asociația <Noua> & Co"
+    );
+}
+
+async fn members_and_auditors_may_not_import(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let web = Web::start(&f.engine).await;
+    let member = signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
+    let auditor = signed_in(&f.engine, "audit@curtea.ro", UserRole::Auditor, None).await;
+    let before = plan_codes(&f.engine).await;
+    for cookie in [&member, &auditor] {
+        let page = web.get(cookie, "/plans/import").await;
+        assert_eq!(page.status, 403, "{}", page.body);
+        assert!(!page.body.contains("enctype=\"multipart/form-data\""));
+        assert!(!page.body.contains("href=\"/plans/import\""), "not linked");
+        let csrf = web.get(cookie, "/institutions").await.csrf();
+        let sent = web
+            .post_multipart(
+                cookie,
+                "/plans/import",
+                &[
+                    Part::Field("csrf", &csrf),
+                    Part::Field("confirm", "1"),
+                    Part::Field("yaml", GOOD_PLAN),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, 403, "{}", sent.body);
+    }
+    assert_eq!(plan_codes(&f.engine).await, before);
+    // Signed out: to the sign-in page.
+    let response = web
+        .http
+        .get(format!("{}/plans/import", web.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status().as_u16(), 303);
+}
+
+async fn a_post_without_the_form_token_is_refused_and_changes_nothing(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let web = Web::start(&f.engine).await;
+    let coordinator = signed_in(
+        &f.engine,
+        "coord@anitp.ro",
+        UserRole::Coordinator,
+        Some("ANITP"),
+    )
+    .await;
+    let before = plan_codes(&f.engine).await;
+
+    let no_token = web
+        .post_multipart(
+            &coordinator,
+            "/plans/import",
+            &[Part::Field("confirm", "1"), Part::Field("yaml", GOOD_PLAN)],
+        )
+        .await;
+    assert_eq!(no_token.status, 403, "{}", no_token.body);
+    let wrong_token = web
+        .post_multipart(
+            &coordinator,
+            "/plans/import",
+            &[
+                Part::Field("csrf", "not-the-token"),
+                Part::Field("confirm", "1"),
+                Part::Field("yaml", GOOD_PLAN),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_token.status, 403);
+    let not_multipart = web
+        .post_form(
+            &coordinator,
+            "/plans/import",
+            &[("confirm", "1"), ("yaml", "x")],
+        )
+        .await;
+    assert_eq!(not_multipart.status, 403);
+    assert_eq!(plan_codes(&f.engine).await, before);
+
+    // The task forms too.
+    let member = signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
+    let t = f.task_of(&f.lead).await;
+    let refused = web
+        .post_form(
+            &member,
+            &format!("/tasks/{}/fire", t.id),
+            &[
+                ("version", &t.version.to_string()),
+                ("transition", "acknowledge"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let after = task::Entity::find_by_id(t.id)
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("task");
+    assert_eq!((after.state, after.version), (t.state, t.version));
+}
+
+async fn the_audit_trail_filters_pages_and_offers_the_auditor_no_form(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../workflows/plans/pna-trafic-2021-2022.yaml"
+    );
+    let draft =
+        plan_file::load(std::path::Path::new(seed), f.engine.lifecycles()).expect("seed plan");
+    let pna = f
+        .engine
+        .import_plan(&Actor::operator(), &draft, false)
+        .await
+        .expect("imported");
+    let web = Web::start(&f.engine).await;
+    let auditor = signed_in(&f.engine, "audit@curtea.ro", UserRole::Auditor, None).await;
+
+    // Newest first, a hundred a page, every event of both plans.
+    let first = web.get(&auditor, "/audit").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let forms: BTreeSet<String> = post_forms(&first.body).into_iter().collect();
+    assert_eq!(
+        forms,
+        BTreeSet::from(["/language".into(), "/sign-out".into()]),
+        "no other form posts"
+    );
+    assert!(
+        first
+            .body
+            .contains("<form method=\"get\" action=\"/audit\"")
+    );
+    let ids = |body: &str| -> Vec<i64> {
+        body.match_indices("<tr id=\"event-")
+            .map(|(at, m)| {
+                let rest = &body[at + m.len()..];
+                rest[..rest.find('"').expect("id end")].parse().expect("id")
+            })
+            .collect()
+    };
+    let page_one = ids(&first.body);
+    assert_eq!(page_one.len(), 100);
+    assert!(page_one.windows(2).all(|w| w[0] > w[1]), "newest first");
+    let older = first
+        .body
+        .split("id=\"older\"")
+        .next()
+        .and_then(|b| b.rsplit("href=\"").next())
+        .map(|h| unescape(&h[..h.find('"').expect("href end")]))
+        .expect("a link to older events");
+    let second = web.get(&auditor, &older).await;
+    let page_two = ids(&second.body);
+    assert!(!page_two.is_empty());
+    assert!(
+        page_two[0] < *page_one.last().expect("last"),
+        "the next page goes on"
+    );
+    let total = f
+        .engine
+        .count_events(&f.auditor, &EventFilter::default())
+        .await
+        .expect("count");
+    assert!(total > 100, "{total}");
+
+    // One plan's events only.
+    let one = web
+        .get(&auditor, &format!("/audit?plan={}", f.plan.id))
+        .await;
+    assert_eq!(one.status, 200);
+    let rows = ids(&one.body);
+    assert!(!rows.is_empty());
+    assert!(one.body.contains("data-plan=\"test-plan\""));
+    assert!(
+        !one.body.contains("data-plan=\"pna-trafic-2021-2022\""),
+        "only the plan asked for"
+    );
+    let of_plan = f
+        .engine
+        .count_events(
+            &f.auditor,
+            &EventFilter {
+                plan_id: Some(f.plan.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("count");
+    assert_eq!(rows.len() as u64, of_plan);
+    let other = web
+        .get(&auditor, &format!("/audit?plan={}", pna.plan_id))
+        .await;
+    assert!(!other.body.contains("data-plan=\"test-plan\""));
+
+    // By who acted (any case), and by the institution it acted for.
+    let by_coordinator = web
+        .get(
+            &auditor,
+            &format!("/audit?plan={}&actor=COORD%40anitp.ro", f.plan.id),
+        )
+        .await;
+    let coordinator_rows = ids(&by_coordinator.body);
+    assert!(!coordinator_rows.is_empty());
+    assert!(
+        coordinator_rows.len() < rows.len(),
+        "the plan's creation was the operator's"
+    );
+    assert!(
+        !by_coordinator.body.contains("cli</td>"),
+        "{}",
+        by_coordinator.body
+    );
+    assert!(
+        one.body.contains("cli</td>"),
+        "the operator created the plan"
+    );
+    let by_institution = web.get(&auditor, "/audit?institution=ANITP").await;
+    assert_eq!(by_institution.status, 200);
+    assert_eq!(ids(&by_institution.body).len(), coordinator_rows.len());
+
+    // By date (the auditor acts for no institution: days in UTC).
+    let that_day = web
+        .get(
+            &auditor,
+            &format!("/audit?plan={}&from=2021-01-01&to=2021-01-01", f.plan.id),
+        )
+        .await;
+    assert_eq!(ids(&that_day.body).len(), rows.len());
+    let later = web
+        .get(
+            &auditor,
+            &format!("/audit?plan={}&from=2021-01-02", f.plan.id),
+        )
+        .await;
+    assert!(ids(&later.body).is_empty());
+    assert!(later.body.contains("id=\"no-events\""));
+    let backwards = web
+        .get(&auditor, "/audit?from=2021-02-01&to=2021-01-01")
+        .await;
+    assert_eq!(backwards.status, 422);
+    assert!(backwards.body.contains("id=\"to-error\""));
+    let bad = web.get(&auditor, "/audit?from=2021-13-45").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"from-error\""));
+
+    // A member reads only what its scope holds: nothing of a plan it has no part in.
+    let member = signed_in(
+        &f.engine,
+        "user@diicot.ro",
+        UserRole::Member,
+        Some("DIICOT"),
+    )
+    .await;
+    let outsider = web
+        .get(&member, &format!("/audit?plan={}", f.plan.id))
+        .await;
+    assert_eq!(outsider.status, 200);
+    assert!(ids(&outsider.body).is_empty());
+}
+
+on_both_databases!(
+    directory_lists_institutions_and_hides_addresses_from_members,
+    import_shows_problems_then_changes_and_imports_on_confirm,
+    members_and_auditors_may_not_import,
+    a_post_without_the_form_token_is_refused_and_changes_nothing,
+    the_audit_trail_filters_pages_and_offers_the_auditor_no_form,
+);
