@@ -714,6 +714,11 @@ async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
         printed.contains("demo: fresh mandate-demo.db, seed plans loaded"),
         "{printed}"
     );
+    // The demo runs on its own clock, from the end of its history.
+    assert!(
+        printed.contains("demo clock: 28 Sep 2021 09:0"),
+        "{printed}"
+    );
     assert!(
         printed.contains(&format!(
             "links in e-mails point to http://127.0.0.1:{port} "
@@ -746,13 +751,24 @@ async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
         mail.display()
     );
     assert!(!text.contains(":8080"), "{text}");
+    assert!(
+        text.contains("Sep 2021"),
+        "dated by the demo clock:\n{text}"
+    );
 
-    // A change over GraphQL, by a demo user with the token just printed.
+    // A change over GraphQL, by a demo user with the token just printed, on top of the
+    // history's acknowledgements.
+    let admin = demo_token(&lines, "admin@mandate.example");
+    let count = graphql(&address, &admin, ACKNOWLEDGED).await;
+    let history = count["data"]["tasks"]["totalCount"]
+        .as_u64()
+        .expect("a count");
+    assert!(history > 0, "{count}");
     let member = demo_token(&lines, "ofiter@igpr.example");
     let pending = graphql(
         &address,
         &member,
-        r#"{ tasks(filter: {states: ["pending"]}, first: 1) { nodes { id version } } }"#,
+        r#"{ tasks(filter: {states: ["pending"], institution: "IGPR"}, first: 1) { nodes { id version } } }"#,
     )
     .await;
     let task = &pending["data"]["tasks"]["nodes"][0];
@@ -790,6 +806,7 @@ async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
         printed.contains("demo: continuing mandate-demo.db (4 plans"),
         "{printed}"
     );
+    assert!(printed.contains("demo clock: 28 Sep 2021 "), "{printed}");
     let member = demo_token(&lines, "ofiter@igpr.example");
     let task = graphql(
         &address,
@@ -800,8 +817,17 @@ async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
     assert_eq!(task["data"]["task"]["state"], "acknowledged");
     let admin = demo_token(&lines, "admin@mandate.example");
     let count = graphql(&address, &admin, ACKNOWLEDGED).await;
-    assert_eq!(count["data"]["tasks"]["totalCount"], 1, "{count}");
+    assert_eq!(count["data"]["tasks"]["totalCount"], history + 1, "{count}");
     server.stop();
+
+    // The clock of a demo that goes on is its own: another start instant needs --fresh.
+    let out = mandate_in(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .args(["--demo-start", "2021-10-01T09:00:00+03:00"])
+        .output()
+        .expect("mandate runs");
+    let said = assert_one_clear_line("--demo-start on a demo that goes on", &out);
+    assert!(said.contains("add --fresh"), "{said}");
 
     // Third start, --fresh: the change is gone.
     let mut command = mandate_in(dir.path());
@@ -822,6 +848,24 @@ async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
     );
     let admin = demo_token(&lines, "admin@mandate.example");
     let count = graphql(&address, &admin, ACKNOWLEDGED).await;
-    assert_eq!(count["data"]["tasks"]["totalCount"], 0, "{count}");
+    assert_eq!(count["data"]["tasks"]["totalCount"], history, "{count}");
+    server.stop();
+
+    // Fresh, from another instant.
+    let mut command = mandate_in(dir.path());
+    command.args([
+        "serve",
+        "--demo",
+        "--fresh",
+        "--demo-start",
+        "2021-10-01T09:00:00+03:00",
+        "--listen",
+        "127.0.0.1:0",
+        "--no-scheduler",
+    ]);
+    let mut server = Server::start(command);
+    let (lines, _) = server.started();
+    let printed = lines.join("\n");
+    assert!(printed.contains("demo clock: 1 Oct 2021 09:0"), "{printed}");
     server.stop();
 }

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::{Notify, broadcast};
 
 use crate::clock::Clock;
+use crate::demo::DemoInfo;
 use crate::error::{Error, Result};
 use crate::lifecycle::{Lifecycle, Lifecycles};
 use crate::reminders::{DEFAULT_POLICY, ReminderPolicies, ReminderPolicy};
@@ -24,6 +25,8 @@ pub struct Engine {
     /// Reminder policies from a folder, besides the built-in default.
     policies: Option<Arc<ReminderPolicies>>,
     feed: broadcast::Sender<TaskEvent>,
+    /// Set when the engine runs a demo (on a demo clock).
+    demo: Option<Arc<DemoInfo>>,
     /// Rung when a message must go at once (a sign-in link): the scheduler drains the outbox.
     outbox_bell: Arc<Notify>,
 }
@@ -37,6 +40,7 @@ impl Engine {
             lifecycles: Arc::new(lifecycles),
             policies: None,
             feed: broadcast::channel(FEED_CAPACITY).0,
+            demo: None,
             outbox_bell: Arc::new(Notify::new()),
         }
     }
@@ -45,6 +49,25 @@ impl Engine {
     pub fn with_reminder_policies(mut self, policies: ReminderPolicies) -> Self {
         self.policies = Some(Arc::new(policies));
         self
+    }
+
+    /// The same engine (database, lifecycles, policies, subscribers) reading time from `clock`.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            clock,
+            ..self.clone()
+        }
+    }
+
+    /// The same engine, running the demo `info` describes.
+    pub fn with_demo(mut self, info: DemoInfo) -> Self {
+        self.demo = Some(Arc::new(info));
+        self
+    }
+
+    /// The demo this engine runs, if it runs one: pages show a banner with its clock.
+    pub fn demo(&self) -> Option<&DemoInfo> {
+        self.demo.as_deref()
     }
 
     /// The reminder policy called `name`, or the built-in default (with a warning when a name

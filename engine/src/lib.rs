@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clock;
 pub mod db;
 pub mod deadline;
+pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod entity;
@@ -26,7 +27,7 @@ pub mod tasks;
 pub mod text;
 pub mod views;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use domain::{Actor, AssignmentRole, UserRole};
 pub use engine::Engine;
 pub use error::{Error, Result};

@@ -5,9 +5,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use cron::Schedule;
-use mandate_engine::Engine;
-use mandate_engine::accounts::NewUser;
-use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::notifications::scheduler;
 use mandate_graphql::{SchemaOptions, ServerConfig};
 use mandate_web::WebConfig;
@@ -35,6 +32,11 @@ pub struct ServeArgs {
     /// With `--demo`: start over on a fresh mandate-demo.db.
     #[arg(long, requires = "demo")]
     pub fresh: bool,
+    /// With `--demo`, on a fresh demo: the instant the demo clock starts at (its history is
+    /// played up to it), e.g. 2021-10-01T09:00:00+03:00. Default: 2021-09-28T09:00:00+03:00.
+    /// The clock then moves on in real time, and a later start continues it.
+    #[arg(long, requires = "demo", value_name = "INSTANT")]
+    pub demo_start: Option<String>,
     /// Refuse schema introspection (`__schema`, `__type`).
     #[arg(long, env = "MANDATE_NO_INTROSPECTION")]
     pub no_introspection: bool,
@@ -55,40 +57,6 @@ pub struct ServeArgs {
     pub mail: super::mail::MailArgs,
 }
 
-/// Demo users: (e-mail, name, role, institution).
-const DEMO_USERS: [(&str, &str, UserRole, Option<&str>); 5] = [
-    (
-        "admin@mandate.example",
-        "Administrator",
-        UserRole::Admin,
-        None,
-    ),
-    (
-        "coordonator@anitp.example",
-        "Coordonator ANITP",
-        UserRole::Coordinator,
-        Some("ANITP"),
-    ),
-    (
-        "ofiter@igpr.example",
-        "Ofițer IGPR",
-        UserRole::Member,
-        Some("IGPR"),
-    ),
-    (
-        "koordynator@lubartow.example",
-        "Koordynator KPP Lubartów",
-        UserRole::Coordinator,
-        Some("KPP-LUBARTOW"),
-    ),
-    (
-        "auditor@mandate.example",
-        "Auditor",
-        UserRole::Auditor,
-        None,
-    ),
-];
-
 pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     let config = if args.demo {
         if args.fresh {
@@ -108,10 +76,11 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .with_context(|| format!("cannot tell where {} is listening", args.listen))?;
-    if args.demo {
-        load_demo(&engine).await?;
-        demo_users(&engine, address).await?;
-    }
+    let engine = if args.demo {
+        super::demo::serve(engine, args.demo_start.as_deref(), address).await?
+    } else {
+        engine
+    };
     let server = ServerConfig {
         body_limit: args.body_limit,
         request_timeout: Duration::from_secs(args.request_timeout),
@@ -188,53 +157,6 @@ fn remove_demo_database() -> anyhow::Result<()> {
             _ => {}
         }
     }
-    Ok(())
-}
-
-/// Continues the demo database if it has plans; else loads the seed plans into it.
-async fn load_demo(engine: &Engine) -> anyhow::Result<()> {
-    let plans = engine
-        .plans(&Actor::operator())
-        .await
-        .with_context(|| format!("cannot read the plans of {DEMO_DATABASE}"))?
-        .len();
-    if plans > 0 {
-        println!("demo: continuing {DEMO_DATABASE} ({plans} plans; --fresh starts over)");
-        return Ok(());
-    }
-    super::demo::load_seed_plans(engine).await?;
-    println!("demo: fresh {DEMO_DATABASE}, seed plans loaded");
-    Ok(())
-}
-
-/// Creates the demo users that are missing and prints a new token for each (tokens are stored
-/// hashed: the ones printed on an earlier start cannot be shown again, but stay valid).
-async fn demo_users(engine: &Engine, address: SocketAddr) -> anyhow::Result<()> {
-    let operator = Actor::operator();
-    let expires = engine.now() + chrono::Duration::days(30);
-    println!("\ndemo users and new tokens (valid 30 days):");
-    for (email, name, role, institution) in DEMO_USERS {
-        match engine.user_by_email(email).await {
-            Ok(_) => {}
-            Err(mandate_engine::Error::NotFound { .. }) => {
-                let new = NewUser {
-                    email: EmailAddress::parse(email)?,
-                    name: name.to_owned(),
-                    role,
-                    institution: institution.map(InstitutionCode::parse).transpose()?,
-                };
-                engine.create_user(&operator, new).await?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        let issued = engine
-            .issue_token(&operator, email, Some(expires), Some("demo".into()))
-            .await?;
-        println!("  {:<11} {email:<30} {}", role.as_str(), issued.token);
-    }
-    println!(
-        "\ntry: curl -s http://{address}/graphql -H 'Authorization: Bearer <token>' \\\n       -H 'Content-Type: application/json' -d '{{\"query\":\"{{ viewer {{ email role }} plans {{ code progress {{ total overdue }} }} }}\"}}'\n"
-    );
     Ok(())
 }
 
