@@ -12,7 +12,7 @@ use crate::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use crate::engine::Engine;
 use crate::entity::{api_token, user};
 use crate::error::{Error, Result};
-use crate::setup::institution_by_code;
+use crate::plans::institution_by_code;
 
 /// The prefix of every token, so that a leaked one is recognisable in logs and scanners.
 pub const TOKEN_PREFIX: &str = "mdt_";

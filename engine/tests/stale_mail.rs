@@ -12,7 +12,7 @@ use std::time::Duration;
 use mandate_engine::entity::{notification, task};
 use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
 use mandate_engine::notifications::Sender;
-use mandate_engine::setup::AssignmentChange;
+use mandate_engine::plans::AssignmentChange;
 use mandate_engine::tasks::{Fire, ReportInput};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use smtp::SmtpServer;

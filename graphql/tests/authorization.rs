@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::Days;
-use mandate_engine::entity::{reporting_period, task};
+use mandate_engine::entity::{assignment, reporting_period, task};
+use mandate_engine::plans::{AssignmentChange, NewAction};
 use mandate_engine::reads::TaskFilter;
-use mandate_engine::setup::{AssignmentChange, NewAction, assignments_of};
 use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_engine::{Actor, UserRole};
 use mandate_graphql::ServerConfig;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use app::{TestApp, data, error_code, error_message};
@@ -437,7 +437,9 @@ impl World {
 
     /// An action's assignments as (institution, role, lead), sorted.
     async fn assignments(&self, action_id: i64) -> Vec<(i64, String, bool)> {
-        let mut found: Vec<(i64, String, bool)> = assignments_of(&self.f.db, action_id)
+        let mut found: Vec<(i64, String, bool)> = assignment::Entity::find()
+            .filter(assignment::Column::ActionId.eq(action_id))
+            .all(&self.f.db)
             .await
             .expect("assignments")
             .into_iter()

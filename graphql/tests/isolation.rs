@@ -23,7 +23,7 @@ use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, InstitutionCode, UserRole};
 use mandate_engine::entity::{institution, task};
 use mandate_engine::reads::{EventFilter, NotificationFilter, TaskFilter};
-use mandate_engine::setup::{AssignmentChange, NewAction, NewObjective, NewPlan};
+use mandate_engine::plans::{AssignmentChange, NewAction, NewObjective, NewPlan};
 use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_graphql::ServerConfig;
 use serde_json::{Value, json};

@@ -13,7 +13,7 @@ use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::task;
 use mandate_engine::plan_file;
 use mandate_engine::reads::EventFilter;
-use mandate_engine::setup::{InstitutionDefaults, NewInstitution};
+use mandate_engine::plans::{InstitutionDefaults, NewInstitution};
 use mandate_web::WebConfig;
 use sea_orm::EntityTrait;
 use tokio::net::TcpListener;

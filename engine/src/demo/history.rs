@@ -31,7 +31,7 @@ use crate::notifications::TickSummary;
 use crate::plan_file::{self, PlanDraft};
 use crate::reminders::policy::InstitutionSettings;
 use crate::reminders::{Calendar, Delivery};
-use crate::setup::AssignmentChange;
+use crate::plans::AssignmentChange;
 use crate::tasks::{Fire, ReportInput};
 
 /// The history's seed: change it and every choice changes.

@@ -23,7 +23,7 @@ use crate::entity::{action, event, indicator, institution, notification, objecti
 use crate::error::{Error, Result};
 use crate::lifecycle::Lifecycle;
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
-use crate::setup::action_and_plan;
+use crate::plans::action_and_plan;
 
 /// Everything the sender needs.
 #[derive(Debug)]

@@ -158,7 +158,7 @@ impl Engine {
     /// `List-Unsubscribe` header of every message points to shows them, and nothing else (the
     /// institution's name, delivery and send time; no task, no address).
     pub async fn public_notification_settings(&self, code: &str) -> Result<EffectiveSettings> {
-        let institution = match crate::setup::institution_by_code(self.db(), code).await {
+        let institution = match crate::plans::institution_by_code(self.db(), code).await {
             Err(Error::NotFound { .. }) => {
                 return Err(Error::not_found("institution", crate::text::quoted(code)));
             }

@@ -16,7 +16,7 @@ use crate::engine::Engine;
 use crate::entity::{action, indicator, institution, objective, performance_indicator, plan, task};
 use crate::error::{Error, Result};
 use crate::lifecycle::Lifecycle;
-use crate::setup::{self, Assignment, InstitutionChange, InstitutionDefaults, InstitutionWrite};
+use crate::plans::{self, Assignment, InstitutionChange, InstitutionDefaults, InstitutionWrite};
 
 /// What an import did (or, in a dry run, would do) to one kind of record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -203,7 +203,7 @@ impl Engine {
         let plan = match existing {
             None => {
                 summary.count("plans", Outcome::Created);
-                setup::insert_plan(&txn, actor, now, &draft.plan).await?
+                plans::insert_plan(&txn, actor, now, &draft.plan).await?
             }
             Some(found) => {
                 let mut model: plan::ActiveModel = found.into();
@@ -374,7 +374,7 @@ impl Engine {
                 .zip(&a.indicators)
                 .all(|(i, n)| i.name == n.name && i.unit == n.unit && i.target == n.target);
         if !same {
-            setup::replace_indicators(txn, saved.id, &a.indicators).await?;
+            plans::replace_indicators(txn, saved.id, &a.indicators).await?;
         }
 
         let id = |code: &String| {
@@ -394,15 +394,15 @@ impl Engine {
                 .count(txn)
         };
         let before = count_tasks().await?;
-        let assigned = setup::assign(txn, actor, now, &saved, lifecycle, &assignment).await?;
+        let assigned = plans::assign(txn, actor, now, &saved, lifecycle, &assignment).await?;
         summary.tasks_cancelled += assigned.cancelled.len();
-        setup::open_periods(txn, actor, now, &saved, &lifecycle.initial, &a.periods).await?;
+        plans::open_periods(txn, actor, now, &saved, &lifecycle.initial, &a.periods).await?;
         let after = count_tasks().await?;
         let tasks = summary.changes.entry("tasks").or_default();
         tasks.created += usize::try_from(after.saturating_sub(before)).unwrap_or(usize::MAX);
         tasks.unchanged += usize::try_from(before).unwrap_or(usize::MAX);
         summary.tasks_cancelled +=
-            setup::withdraw_periods(txn, actor, now, &saved, lifecycle, &a.periods).await?;
+            plans::withdraw_periods(txn, actor, now, &saved, lifecycle, &a.periods).await?;
         Ok(())
     }
 }

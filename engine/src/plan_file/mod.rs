@@ -15,7 +15,7 @@ pub use validate::{LANGUAGES, MAX_TASKS_PER_PLAN};
 
 use crate::deadline::Period;
 use crate::lifecycle::Lifecycles;
-use crate::setup::{NewIndicator, NewInstitution, NewPlan};
+use crate::plans::{NewIndicator, NewInstitution, NewPlan};
 
 /// An objective ready to write; `parent` is the number of its general objective.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanD
 use crate::deadline::{self, PlanPeriod};
 use crate::domain::{EmailAddress, InstitutionCode};
 use crate::lifecycle::Lifecycles;
-use crate::setup::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
+use crate::plans::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
 use crate::text::{did_you_mean, fold};
 
 /// The most tasks one plan file may yield: bounds the work of one import.

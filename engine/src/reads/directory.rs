@@ -26,7 +26,7 @@ impl Engine {
 
     /// The institution with `code`; `NotFound` names the closest known code.
     pub async fn institution(&self, actor: &Actor, code: &str) -> Result<institution::Model> {
-        match crate::setup::institution_by_code(self.db(), code).await {
+        match crate::plans::institution_by_code(self.db(), code).await {
             Err(Error::NotFound { .. }) => {
                 let known: Vec<String> = self
                     .institutions(actor)

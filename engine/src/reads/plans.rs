@@ -81,7 +81,7 @@ impl Engine {
             .one(self.db())
             .await?
             .ok_or_else(|| Error::not_found("reporting period", period_id))?;
-        let (_, plan) = crate::setup::action_and_plan(self.db(), period.action_id).await?;
+        let (_, plan) = crate::plans::action_and_plan(self.db(), period.action_id).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         completion_of(self.db(), &lifecycle, &period).await
     }

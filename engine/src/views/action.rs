@@ -13,7 +13,7 @@ use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{action, institution, objective, plan, reporting_period, task};
 use crate::error::{Error, Result};
-use crate::setup::assignments_of;
+use crate::plans::assignments_of;
 use crate::status::{self, Status};
 use crate::tasks::{PeriodCompletion, completion_of, roles_on};
 
@@ -196,7 +196,8 @@ impl Engine {
                 let lead = crate::tasks::lead_of(db, a.id).await?;
                 actions.insert(a.id, (a, lead));
             }
-            let (Some(plan), Some((action, lead))) = (plans.get(&t.plan_id), actions.get(&t.action_id))
+            let (Some(plan), Some((action, lead))) =
+                (plans.get(&t.plan_id), actions.get(&t.action_id))
             else {
                 continue;
             };
@@ -211,8 +212,12 @@ impl Engine {
             };
             let transition = signs.name.clone();
             let (Some(institution), Some(period)) = (
-                institution::Entity::find_by_id(t.institution_id).one(db).await?,
-                reporting_period::Entity::find_by_id(t.period_id).one(db).await?,
+                institution::Entity::find_by_id(t.institution_id)
+                    .one(db)
+                    .await?,
+                reporting_period::Entity::find_by_id(t.period_id)
+                    .one(db)
+                    .await?,
             ) else {
                 continue;
             };

@@ -13,7 +13,7 @@ use crate::entity::{
 };
 use crate::error::{Error, Result};
 use crate::lifecycle::{Lifecycle, Transition};
-use crate::setup::assignments_of;
+use crate::plans::assignments_of;
 use crate::status::{self, Status};
 use crate::tasks::{lead_of, roles_on};
 

@@ -10,7 +10,7 @@ use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::{action, institution, plan, task};
 use mandate_engine::lifecycle::Lifecycles;
-use mandate_engine::setup::{
+use mandate_engine::plans::{
     AssignmentChange, InstitutionDefaults, NewAction, NewIndicator, NewInstitution, NewObjective,
     NewPlan,
 };

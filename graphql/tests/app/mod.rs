@@ -66,7 +66,7 @@ impl TestApp {
 
     /// Creates an institution (as the operator) unless it exists.
     pub async fn institution(&self, code: &str) -> i64 {
-        use mandate_engine::setup::{InstitutionDefaults, NewInstitution};
+        use mandate_engine::plans::{InstitutionDefaults, NewInstitution};
         self.engine
             .upsert_institution(
                 &Actor::operator(),

@@ -16,7 +16,7 @@ use mandate_engine::Engine;
 use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
 use mandate_engine::entity::{objective, plan, task};
-use mandate_engine::setup::{
+use mandate_engine::plans::{
     self, Assignment, InstitutionDefaults, InstitutionWrite, NewAction, NewInstitution,
     NewObjective, NewPlan,
 };
@@ -187,7 +187,7 @@ pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
         let write = InstitutionWrite::prepare(db, now, &new, &defaults).await?;
         institutions.push(write.save(db).await?.id);
     }
-    let plan = setup::insert_plan(
+    let plan = plans::insert_plan(
         db,
         &Actor::operator(),
         now,
@@ -204,7 +204,7 @@ pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
         },
     )
     .await?;
-    let objective = setup::insert_objective(
+    let objective = plans::insert_objective(
         db,
         &NewObjective {
             plan_id: plan.id,
@@ -249,7 +249,7 @@ async fn make_plan(
     };
     let mut created = Vec::with_capacity(tasks);
     for a in 0..tasks.div_ceil(TASKS_PER_ACTION) {
-        let action = setup::insert_action(
+        let action = plans::insert_action(
             &txn,
             &NewAction {
                 objective_id: objective.id,
@@ -258,7 +258,7 @@ async fn make_plan(
                 deadline: year.to_string(),
                 recurrence: None,
                 funding: Vec::new(),
-                indicators: vec![setup::NewIndicator {
+                indicators: vec![plans::NewIndicator {
                     name: "Număr de acțiuni".into(),
                     unit: None,
                     target: None,
@@ -272,9 +272,9 @@ async fn make_plan(
             responsible: vec![pick(0), pick(1)],
             partners: vec![pick(2), pick(3)],
         };
-        setup::assign(&txn, &actor, now, &action, &lifecycle, &assignment).await?;
+        plans::assign(&txn, &actor, now, &action, &lifecycle, &assignment).await?;
         created.extend(
-            setup::open_periods(&txn, &actor, now, &action, &lifecycle.initial, &[period]).await?,
+            plans::open_periods(&txn, &actor, now, &action, &lifecycle.initial, &[period]).await?,
         );
     }
     txn.commit().await?;

@@ -10,7 +10,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use mandate_engine::entity::{plan, reporting_period, task};
 use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
 use mandate_engine::notifications::{SendSummary, Sender};
-use mandate_engine::setup::{self, NewAction};
+use mandate_engine::plans::{self, NewAction};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use super::{backend, bench_plan, smtp_sink};
@@ -175,7 +175,7 @@ async fn populate(
     let mut a = 0;
     while written < tasks {
         a += 1;
-        let action = setup::insert_action(
+        let action = plans::insert_action(
             &txn,
             &NewAction {
                 objective_id: objective.id,

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
-use mandate_engine::setup::AssignmentChange;
+use mandate_engine::plans::AssignmentChange;
 use mandate_engine::sign_in::WebSession;
 use mandate_engine::views::ActionView;
 use serde::Deserialize;
