@@ -115,12 +115,16 @@ fn instant(text: &str) -> anyhow::Result<DateTime<Utc>> {
         .with_timezone(&Utc))
 }
 
-/// Creates the demo users that are missing and prints a new token for each (tokens are stored
-/// hashed: the ones printed on an earlier start cannot be shown again, but stay valid).
+/// Creates the demo users that are missing and prints, for each, a one-click sign-in link and a
+/// new API token (tokens are stored hashed: the ones printed on an earlier start cannot be shown
+/// again, but stay valid).
 async fn demo_users(engine: &Engine, address: SocketAddr) -> anyhow::Result<()> {
     let operator = Actor::operator();
     let expires = engine.now() + chrono::Duration::days(30);
-    println!("\ndemo users and new tokens (valid 30 days):");
+    println!(
+        "\ndemo users: a one-click sign-in link for the web application (works once, for 15 \
+         minutes; the sign-in page sends new ones to ./outbox/) and an API token (30 days):"
+    );
     for user in DEMO_USERS {
         match engine.user_by_email(user.email).await {
             Ok(_) => {}
@@ -138,10 +142,12 @@ async fn demo_users(engine: &Engine, address: SocketAddr) -> anyhow::Result<()> 
         let issued = engine
             .issue_token(&operator, user.email, Some(expires), Some("demo".into()))
             .await?;
+        let sign_in = engine.sign_in_token_for(user.email, "/").await?;
         println!(
-            "  {:<11} {:<30} {}",
+            "  {:<11} {:<30} http://{address}/sign-in/{sign_in}\n  {:<42} {}",
             user.role.as_str(),
             user.email,
+            "",
             issued.token
         );
     }

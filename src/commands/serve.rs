@@ -118,7 +118,6 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
         engine.clone(),
         WebConfig {
             public_url: args.mail.public_url(address).url,
-            demo: args.demo,
         },
     )
     .map_err(anyhow::Error::msg)?;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 /// Embedded files: (name, content type, bytes).
 const FILES: [(&str, &str, &[u8]); 2] = [
     (
-        "app-1.css",
+        "app-2.css",
         "text/css; charset=utf-8",
         include_bytes!("../assets/app.css"),
     ),

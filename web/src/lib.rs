@@ -24,8 +24,6 @@ pub use i18n::{LANGUAGES, plural_sample};
 pub struct WebConfig {
     /// The address people reach the server at; cookies are `Secure` when it is https.
     pub public_url: String,
-    /// Shown in a banner on every page: this is a demonstration, on a demo clock.
-    pub demo: bool,
 }
 
 impl WebConfig {

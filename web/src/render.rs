@@ -110,10 +110,13 @@ pub fn frame(state: &AppState, session: Option<&WebSession>, lang: &str) -> serd
     json!({
         "lang": i18n::supported(lang),
         "languages": i18n::LANGUAGES,
-        "demo": state.config.demo.then(|| json!({
-            "date": now.date_naive().format("%Y-%m-%d").to_string(),
-            "time": now.format("%H:%M UTC").to_string(),
-        })),
+        "demo": state.engine.demo().map(|demo| {
+            let local = now.with_timezone(&demo.time_zone);
+            json!({
+                "date": local.date_naive().format("%Y-%m-%d").to_string(),
+                "time": format!("{} {}", local.format("%H:%M"), demo.time_zone.name()),
+            })
+        }),
         "viewer": session.map(|s| json!({
             "name": s.user.name,
             "email": s.user.email,

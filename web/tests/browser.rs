@@ -626,7 +626,6 @@ impl Scene {
             engine.clone(),
             WebConfig {
                 public_url: base.clone(),
-                demo: false,
             },
         )
         .expect("web routes");

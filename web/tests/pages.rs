@@ -105,7 +105,6 @@ impl Web {
             engine.clone(),
             WebConfig {
                 public_url: format!("http://{address}"),
-                demo: false,
             },
         )
         .expect("router");

@@ -112,7 +112,11 @@ async fn render_action(
     };
     let institutions = if view.coordinates {
         match state.engine.institutions(&viewer.actor).await {
-            Ok(all) => json!(all.iter().map(|i| json!({ "code": i.code, "name": i.name })).collect::<Vec<_>>()),
+            Ok(all) => json!(
+                all.iter()
+                    .map(|i| json!({ "code": i.code, "name": i.name }))
+                    .collect::<Vec<_>>()
+            ),
             Err(e) => return render::failure(state, Some(viewer), &viewer.language, &e),
         }
     } else {
