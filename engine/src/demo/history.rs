@@ -29,9 +29,9 @@ use crate::error::{Error, Result};
 use crate::lifecycle::{ActorRole, Lifecycle, Requirement, Transition};
 use crate::notifications::TickSummary;
 use crate::plan_file::{self, PlanDraft};
+use crate::plans::AssignmentChange;
 use crate::reminders::policy::InstitutionSettings;
 use crate::reminders::{Calendar, Delivery};
-use crate::plans::AssignmentChange;
 use crate::tasks::{Fire, ReportInput};
 
 /// The history's seed: change it and every choice changes.
