@@ -660,13 +660,25 @@ impl Server {
     }
 }
 
-/// The token printed for a demo user.
+/// The API token printed for a demo user: on the line after its e-mail and sign-in link.
 fn demo_token(lines: &[String], email: &str) -> String {
+    lines
+        .iter()
+        .position(|l| l.split_whitespace().nth(1) == Some(email))
+        .and_then(|at| lines.get(at + 1))
+        .and_then(|l| l.split_whitespace().find(|w| w.starts_with("mdt_")))
+        .unwrap_or_else(|| panic!("no token for {email} in:\n{}", lines.join("\n")))
+        .to_owned()
+}
+
+/// The one-click sign-in link printed for a demo user.
+fn demo_sign_in(lines: &[String], email: &str) -> String {
     lines
         .iter()
         .find(|l| l.split_whitespace().nth(1) == Some(email))
         .and_then(|l| l.split_whitespace().nth(2))
-        .unwrap_or_else(|| panic!("no token for {email} in:\n{}", lines.join("\n")))
+        .filter(|link| link.contains("/sign-in/"))
+        .unwrap_or_else(|| panic!("no sign-in link for {email} in:\n{}", lines.join("\n")))
         .to_owned()
 }
 
@@ -765,6 +777,26 @@ async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
         .expect("a count");
     assert!(history > 0, "{count}");
     let member = demo_token(&lines, "ofiter@igpr.example");
+    // The printed sign-in link opens the web application as that user, once.
+    let link = demo_sign_in(&lines, "ofiter@igpr.example");
+    assert!(link.starts_with(&format!("http://{address}/sign-in/")), "{link}");
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let signed_in = no_redirects.post(&link).send().await.expect("answer");
+    assert_eq!(signed_in.status().as_u16(), 303);
+    assert!(
+        signed_in
+            .headers()
+            .get("set-cookie")
+            .and_then(|c| c.to_str().ok())
+            .is_some_and(|c| c.starts_with("mandate_session=mds_")),
+        "{:?}",
+        signed_in.headers()
+    );
+    let again = no_redirects.post(&link).send().await.expect("answer");
+    assert_eq!(again.status().as_u16(), 409, "a sign-in link works once");
     let pending = graphql(
         &address,
         &member,
