@@ -9,9 +9,9 @@ use tokio::sync::{Notify, broadcast};
 use crate::clock::Clock;
 use crate::demo::DemoInfo;
 use crate::error::{Error, Result};
-use crate::lifecycle::{Lifecycle, Lifecycles};
-use crate::reminders::{DEFAULT_POLICY, ReminderPolicies, ReminderPolicy};
+use crate::notifications::reminders::{DEFAULT_POLICY, ReminderPolicies, ReminderPolicy};
 use crate::tasks::TaskEvent;
+use crate::tasks::lifecycle::{Lifecycle, Lifecycles};
 
 /// How many committed transitions a slow subscriber may fall behind before it misses some.
 const FEED_CAPACITY: usize = 4096;

@@ -1,5 +1,20 @@
 //! Mandate's engine: the domain of multi-agency action plans, task lifecycles as data, deadline
 //! wording, and persistence on SQLite or PostgreSQL. Nothing here knows about HTTP or GraphQL.
+//!
+//! Grouped by concern:
+//! - `plans`: building a plan (institutions, plans, objectives, actions, who takes part, reporting
+//!   periods) and importing plan files (`plans::plan_file`);
+//! - `tasks`: the lifecycle (`tasks::lifecycle`, data from `workflows/lifecycles/`), transitions,
+//!   the completion of an action period, cancellation when a plan changes;
+//! - `reads`: every read, on behalf of an actor (the API's fields, the CLI, the pages' views in
+//!   `reads::views`), narrowed by `access`, the one place that says who may read what;
+//! - `notifications`: the outbox, the reminder planner and policies (`notifications::reminders`),
+//!   the scheduler, the sender, and the signed links in e-mails; `mail`: transports and templates;
+//! - `deadline`: the wording of deadlines and the periods it means; `status`: the status rule;
+//! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
+//! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
+//!   append-only event trail); and `engine` (the handle), `error`, `domain`, `clock`, `text`,
+//!   `demo`.
 
 pub mod access;
 pub mod accounts;
@@ -14,18 +29,14 @@ pub mod entity;
 pub mod error;
 mod hex;
 pub mod invitations;
-pub mod lifecycle;
 pub mod mail;
 pub mod notifications;
-pub mod plan_file;
 pub mod plans;
 pub mod reads;
-pub mod reminders;
 pub mod sign_in;
 pub mod status;
 pub mod tasks;
 pub mod text;
-pub mod views;
 
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use domain::{Actor, AssignmentRole, UserRole};

@@ -398,12 +398,12 @@ impl Engine {
 
     /// Sets the language of `actor`'s own pages.
     pub async fn choose_language(&self, user: &user::Model, language: &str) -> Result<()> {
-        if !crate::plan_file::LANGUAGES.contains(&language) {
+        if !crate::plans::plan_file::LANGUAGES.contains(&language) {
             return Err(Error::validation(
                 "language",
                 format!(
                     "`{language}` is not one of: {}",
-                    crate::plan_file::LANGUAGES.join(", ")
+                    crate::plans::plan_file::LANGUAGES.join(", ")
                 ),
             ));
         }

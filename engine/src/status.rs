@@ -18,7 +18,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::entity::task;
-use crate::lifecycle::Lifecycle;
+use crate::tasks::lifecycle::Lifecycle;
 
 /// Open tasks due within this many days are at risk.
 pub const AT_RISK_DAYS: i64 = 7;
@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn a_task_is_late_at_risk_on_track_not_started_done_or_closed() {
-        let lifecycles = crate::lifecycle::Lifecycles::builtin().unwrap();
+        let lifecycles = crate::tasks::lifecycle::Lifecycles::builtin().unwrap();
         let l = lifecycles.get("default").unwrap();
         let now = Utc.with_ymd_and_hms(2021, 10, 1, 9, 0, 0).unwrap();
         let today = NaiveDate::from_ymd_opt(2021, 10, 1).unwrap();

@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use mandate_engine::demo::{self, DEFAULT_START, HistorySummary};
-use mandate_engine::lifecycle::Lifecycles;
 use mandate_engine::mail::{MailSettings, Renderer, Transport};
 use mandate_engine::notifications::{Kind, Sender};
 use mandate_engine::reads::{EventFilter, NotificationFilter, TaskFilter};
+use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::{Actor, Engine, ManualClock};
 use support::TestDb;
 

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use mandate_engine::domain::Actor;
 use mandate_engine::entity::{action, event, institution, objective, plan, task};
-use mandate_engine::lifecycle::Lifecycles;
-use mandate_engine::plan_file::{self, PlanDraft};
+use mandate_engine::plans::plan_file::{self, PlanDraft};
 use mandate_engine::tasks::Fire;
+use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::text::fold;
 use mandate_engine::{Engine, UserRole};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

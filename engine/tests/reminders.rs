@@ -9,8 +9,8 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use mandate_engine::entity::{institution, notification, task};
 use mandate_engine::mail::{MailSettings, Renderer, Transport};
 use mandate_engine::notifications::Sender;
+use mandate_engine::notifications::reminders::Calendar;
 use mandate_engine::reads::TaskFilter;
-use mandate_engine::reminders::Calendar;
 use mandate_engine::tasks::{Fire, ReportInput};
 use sea_orm::EntityTrait;
 use serde_json::json;
@@ -282,8 +282,8 @@ async fn concurrent_ticks_write_nothing_twice(db: TestDb) {
 /// the outbox, per institution and kind, is what the day-by-day model owes.
 async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
     use mandate_engine::domain::{Actor, EmailAddress, UserRole};
-    use mandate_engine::lifecycle::Lifecycles;
-    use mandate_engine::{Engine, ManualClock, plan_file};
+    use mandate_engine::tasks::lifecycle::Lifecycles;
+    use mandate_engine::{Engine, ManualClock, plans::plan_file};
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, QueryFilter};
 
@@ -440,7 +440,7 @@ async fn the_anti_trafficking_plan_over_its_two_years(db: TestDb) {
 
 async fn a_plan_follows_the_policy_it_names(db: TestDb) {
     use mandate_engine::entity::plan;
-    use mandate_engine::reminders::ReminderPolicies;
+    use mandate_engine::notifications::reminders::ReminderPolicies;
     use sea_orm::{ActiveModelTrait, Set};
 
     let dir = tempfile::tempdir().unwrap();

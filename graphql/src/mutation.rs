@@ -6,9 +6,9 @@ use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject
 use chrono::Duration;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{EmailAddress, InstitutionCode};
-use mandate_engine::plan_file;
+use mandate_engine::notifications::reminders::policy::InstitutionSettings;
 use mandate_engine::plans::AssignmentChange;
-use mandate_engine::reminders::policy::InstitutionSettings;
+use mandate_engine::plans::plan_file;
 use mandate_engine::tasks::{Fire, ReportInput};
 use serde_json::Value;
 

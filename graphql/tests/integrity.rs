@@ -9,7 +9,7 @@ mod support;
 use app::{TestApp, data, error_code, error_message};
 use mandate_engine::domain::{Actor, EmailAddress, UserRole};
 use mandate_engine::entity::institution;
-use mandate_engine::plan_file;
+use mandate_engine::plans::plan_file;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use support::TestDb;

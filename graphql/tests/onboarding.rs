@@ -16,7 +16,7 @@ use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
 use mandate_engine::entity::{api_token, institution, notification, user};
 use mandate_engine::mail::{MailSettings, Renderer, Transport};
 use mandate_engine::notifications::Sender;
-use mandate_engine::{UserRole, plan_file};
+use mandate_engine::{UserRole, plans::plan_file};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use support::TestDb;

@@ -10,7 +10,7 @@ mod support;
 use app::{TestApp, data, error_code, error_message};
 use mandate_engine::domain::{Actor, EmailAddress, UserRole};
 use mandate_engine::entity::{institution, invitation, notification_setting, user};
-use mandate_engine::plan_file;
+use mandate_engine::plans::plan_file;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use support::TestDb;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use mandate_engine::accounts::NewUser;
 use mandate_engine::demo::{self, DEMO_USERS};
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
-use mandate_engine::{Engine, plan_file};
+use mandate_engine::{Engine, plans::plan_file};
 
 use super::Config;
 use super::serve::DEMO_DATABASE;

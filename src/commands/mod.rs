@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use mandate_engine::lifecycle::Lifecycles;
-use mandate_engine::reminders::ReminderPolicies;
+use mandate_engine::notifications::reminders::ReminderPolicies;
+use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::{Actor, Engine, SystemClock, db};
 
 /// What every command is told by the global options.

@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 use chrono_tz::Tz;
 use mandate_engine::deadline::{self, PlanPeriod};
 use mandate_engine::domain::Actor;
-use mandate_engine::plan_file::{self, ImportSummary};
+use mandate_engine::plans::plan_file::{self, ImportSummary};
 
 use super::Config;
 

@@ -11,7 +11,7 @@ use mandate_engine::Engine;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::task;
-use mandate_engine::plan_file;
+use mandate_engine::plans::plan_file;
 use mandate_engine::plans::{InstitutionDefaults, NewInstitution};
 use mandate_engine::reads::EventFilter;
 use mandate_web::WebConfig;

@@ -26,12 +26,12 @@ use crate::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use crate::engine::Engine;
 use crate::entity::{action, assignment, indicator, institution, plan, reporting_period, task};
 use crate::error::{Error, Result};
-use crate::lifecycle::{ActorRole, Lifecycle, Requirement, Transition};
 use crate::notifications::TickSummary;
-use crate::plan_file::{self, PlanDraft};
+use crate::notifications::reminders::policy::InstitutionSettings;
+use crate::notifications::reminders::{Calendar, Delivery};
 use crate::plans::AssignmentChange;
-use crate::reminders::policy::InstitutionSettings;
-use crate::reminders::{Calendar, Delivery};
+use crate::plans::plan_file::{self, PlanDraft};
+use crate::tasks::lifecycle::{ActorRole, Lifecycle, Requirement, Transition};
 use crate::tasks::{Fire, ReportInput};
 
 /// The history's seed: change it and every choice changes.

@@ -20,7 +20,7 @@ use crate::domain::{Actor, EmailAddress, UserRole};
 use crate::engine::Engine;
 use crate::entity::setting;
 use crate::error::{Error, Result};
-use crate::plan_file::PlanDraft;
+use crate::plans::plan_file::PlanDraft;
 
 pub use history::HistorySummary;
 

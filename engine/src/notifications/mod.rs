@@ -2,9 +2,12 @@
 //! written once however many schedulers run, then drained by the sender.
 //!
 //! Event-driven notifications (`assigned`, `returned`, `approved`) are written in the
-//! transaction of the change that causes them; time-driven ones by the scheduler's `tick`.
+//! transaction of the change that causes them; time-driven ones by the scheduler's `tick`, as the
+//! reminder policies and the planner in [`reminders`] say. The sender drains the outbox; [`links`]
+//! are the signed links messages carry.
 
 pub mod links;
+pub mod reminders;
 pub mod scheduler;
 mod send;
 mod settings;

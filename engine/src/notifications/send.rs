@@ -21,9 +21,9 @@ use super::{Kind, status};
 use crate::engine::Engine;
 use crate::entity::{action, event, indicator, institution, notification, objective, plan, task};
 use crate::error::{Error, Result};
-use crate::lifecycle::Lifecycle;
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
 use crate::plans::action_and_plan;
+use crate::tasks::lifecycle::Lifecycle;
 
 /// Everything the sender needs.
 #[derive(Debug)]

@@ -10,8 +10,8 @@ use crate::domain::{Actor, UserRole, who_manages};
 use crate::engine::Engine;
 use crate::entity::{institution, notification_setting, plan, task};
 use crate::error::{Error, Result};
-use crate::reminders::policy::InstitutionSettings;
-use crate::reminders::{DEFAULT_POLICY, Delivery};
+use crate::notifications::reminders::policy::InstitutionSettings;
+use crate::notifications::reminders::{DEFAULT_POLICY, Delivery};
 
 /// An institution's settings as they apply.
 #[derive(Debug, Clone, PartialEq)]

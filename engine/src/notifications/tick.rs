@@ -11,8 +11,10 @@ use super::{Kind, NewNotification, addresses, enqueue};
 use crate::engine::Engine;
 use crate::entity::{institution, plan, task};
 use crate::error::Result;
-use crate::reminders::policy::InstitutionSettings;
-use crate::reminders::{Calendar, Delivery, Recipient, ReminderPolicy, TaskFacts, due_reminders};
+use crate::notifications::reminders::policy::InstitutionSettings;
+use crate::notifications::reminders::{
+    Calendar, Delivery, Recipient, ReminderPolicy, TaskFacts, due_reminders,
+};
 
 /// Open tasks read per query.
 const PAGE: u64 = 5000;

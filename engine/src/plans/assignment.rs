@@ -19,8 +19,8 @@ use crate::domain::{Actor, AssignmentRole};
 use crate::engine::Engine;
 use crate::entity::{action, assignment, institution, task};
 use crate::error::{Error, Result};
-use crate::lifecycle::Lifecycle;
 use crate::tasks::cancel::cancel_pending;
+use crate::tasks::lifecycle::Lifecycle;
 
 /// Who takes part in an action: one lead, who must be among the responsible institutions, and
 /// partners. Institution ids.

@@ -1,5 +1,5 @@
 //! Building a plan: the plan, its objectives and actions, who takes part in each action, and the
-//! reporting periods that give each institution its tasks; plan files (`plan_file`) are
+//! reporting periods that give each institution its tasks; plan files ([`plan_file`]) are
 //! imported through the same functions.
 //!
 //! Each operation exists twice: as a function over any connection, which checks nothing of who
@@ -14,6 +14,7 @@
 mod assignment;
 mod institutions;
 mod periods;
+pub mod plan_file;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;

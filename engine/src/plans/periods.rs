@@ -16,9 +16,9 @@ use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{action, assignment, reporting_period, task};
 use crate::error::Result;
-use crate::lifecycle::Lifecycle;
 use crate::notifications::{self, Kind};
 use crate::tasks::cancel::cancel_pending;
+use crate::tasks::lifecycle::Lifecycle;
 
 /// Opens reporting periods for an action: one task per (period, assigned institution). A period
 /// that already exists (same start and end) is kept, and its due date is updated on open tasks.

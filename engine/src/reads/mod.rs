@@ -14,8 +14,8 @@
 //! By subject: [`tasks`] (pages of tasks, one task, who may follow whose), [`plans`] (plans,
 //! objectives, actions, periods, completion, sign-offs), [`progress`] (counts per state, for a
 //! plan or an objective, and `mandate status`), [`events`] (the audit trail), [`outbox`] (the
-//! notifications people look at), [`directory`] (institutions), and [`Engine::readable_rows`]
-//! (batches of any table, for the API's data loaders).
+//! notifications people look at), [`directory`] (institutions), [`Engine::readable_rows`]
+//! (batches of any table, for the API's data loaders), and [`views`] (what each web page shows).
 
 pub mod directory;
 pub mod events;
@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod plans;
 pub mod progress;
 pub mod tasks;
+pub mod views;
 
 use sea_orm::{ColumnTrait, QueryFilter};
 

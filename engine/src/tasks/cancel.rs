@@ -10,8 +10,8 @@ use crate::audit::{self, NewEvent};
 use crate::domain::Actor;
 use crate::entity::{action, task};
 use crate::error::{Error, Result};
-use crate::lifecycle::Lifecycle;
 use crate::notifications;
+use crate::tasks::lifecycle::Lifecycle;
 
 /// Cancels the action's tasks that match `which` and are still in the lifecycle's initial state,
 /// recording `why` (event kind, comment) on each. Returns them as they now are.

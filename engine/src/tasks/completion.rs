@@ -6,8 +6,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::entity::{assignment, reporting_period, task};
 use crate::error::Result;
-use crate::lifecycle::{CompletionRule, Lifecycle};
 use crate::plans::assignments_of;
+use crate::tasks::lifecycle::{CompletionRule, Lifecycle};
 
 /// Where an action period stands against its lifecycle's completion rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,11 +9,11 @@ use mandate_engine::clock::ManualClock;
 use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::{action, institution, plan, task};
-use mandate_engine::lifecycle::Lifecycles;
 use mandate_engine::plans::{
     AssignmentChange, InstitutionDefaults, NewAction, NewIndicator, NewInstitution, NewObjective,
     NewPlan,
 };
+use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::{Engine, db};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 

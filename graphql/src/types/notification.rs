@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use mandate_engine::entity::notification;
 use mandate_engine::notifications::EffectiveSettings;
-use mandate_engine::{Error, UserRole, reminders};
+use mandate_engine::{Error, UserRole, notifications::reminders};
 
 use crate::context::{actor, engine, loaders};
 use crate::error::{loaded, to_gql};

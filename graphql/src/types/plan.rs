@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use mandate_engine::entity::{objective, plan};
-use mandate_engine::plan_file::ImportSummary;
+use mandate_engine::plans::plan_file::ImportSummary;
 use mandate_engine::reads;
 
 use crate::context::{actor, engine, loaders};

@@ -10,7 +10,7 @@ use mandate_engine::Engine;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::clock::ManualClock;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
-use mandate_engine::lifecycle::Lifecycles;
+use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_graphql::ServerConfig;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;

@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
 use mandate_engine::plans::AssignmentChange;
+use mandate_engine::reads::views::ActionView;
 use mandate_engine::sign_in::WebSession;
-use mandate_engine::views::ActionView;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

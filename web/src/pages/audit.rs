@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use mandate_engine::Error;
-use mandate_engine::views::{AuditQuery, AuditRow};
+use mandate_engine::reads::views::{AuditQuery, AuditRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -11,7 +11,7 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::Response;
 use mandate_engine::Error;
-use mandate_engine::plan_file::{self, ImportSummary, Problem};
+use mandate_engine::plans::plan_file::{self, ImportSummary, Problem};
 use mandate_engine::sign_in::WebSession;
 use serde_json::{Value, json};
 

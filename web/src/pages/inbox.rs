@@ -4,7 +4,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use mandate_engine::views::{InboxFilter, InboxRow};
+use mandate_engine::reads::views::{InboxFilter, InboxRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use mandate_engine::views::{DIRECTORY_SEARCH_CHARS, DirectoryEntry};
+use mandate_engine::reads::views::{DIRECTORY_SEARCH_CHARS, DirectoryEntry};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

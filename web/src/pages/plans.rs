@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use mandate_engine::Error;
 use mandate_engine::reads::Progress;
-use mandate_engine::views::{ActionRow, ObjectiveNode};
+use mandate_engine::reads::views::{ActionRow, ObjectiveNode};
 use serde_json::{Value, json};
 
 use crate::AppState;

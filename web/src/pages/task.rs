@@ -11,10 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
 use mandate_engine::entity::indicator;
-use mandate_engine::lifecycle::Requirement;
+use mandate_engine::reads::views::TaskView;
 use mandate_engine::sign_in::WebSession;
+use mandate_engine::tasks::lifecycle::Requirement;
 use mandate_engine::tasks::{Fire, ReportInput};
-use mandate_engine::views::TaskView;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

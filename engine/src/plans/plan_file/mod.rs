@@ -14,8 +14,8 @@ pub use import::{Change, ImportSummary, may_import_plans};
 pub use validate::{LANGUAGES, MAX_TASKS_PER_PLAN};
 
 use crate::deadline::Period;
-use crate::lifecycle::Lifecycles;
 use crate::plans::{NewIndicator, NewInstitution, NewPlan};
+use crate::tasks::lifecycle::Lifecycles;
 
 /// An objective ready to write; `parent` is the number of its general objective.
 #[derive(Debug, Clone, PartialEq, Eq)]

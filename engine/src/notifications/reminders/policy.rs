@@ -7,11 +7,11 @@ use chrono::NaiveTime;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::lifecycle::LifecycleError as PolicyError;
+use crate::tasks::lifecycle::LifecycleError as PolicyError;
 
 /// The policy a plan uses unless it names another.
 pub const DEFAULT_POLICY: &str = "default";
-const DEFAULT_SOURCE: &str = include_str!("../../../workflows/reminders/default.yaml");
+const DEFAULT_SOURCE: &str = include_str!("../../../../workflows/reminders/default.yaml");
 
 /// A distance in days, counted on the calendar or in working days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use super::recover::UNREADABLE;
 use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanDraft, Problem};
 use crate::deadline::{self, PlanPeriod};
 use crate::domain::{EmailAddress, InstitutionCode};
-use crate::lifecycle::Lifecycles;
 use crate::plans::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
+use crate::tasks::lifecycle::Lifecycles;
 use crate::text::{did_you_mean, fold};
 
 /// The most tasks one plan file may yield: bounds the work of one import.
@@ -238,7 +238,7 @@ pub fn check(
             None
         }
         Some(l) => Some(l.value.clone()),
-        None => Some(crate::lifecycle::DEFAULT_LIFECYCLE.to_owned()),
+        None => Some(crate::tasks::lifecycle::DEFAULT_LIFECYCLE.to_owned()),
     };
 
     // Institutions.

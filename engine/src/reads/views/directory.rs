@@ -11,7 +11,7 @@ use crate::domain::{Actor, UserRole};
 use crate::engine::Engine;
 use crate::entity::institution;
 use crate::error::Result;
-use crate::reminders::{DEFAULT_POLICY, Delivery};
+use crate::notifications::reminders::{DEFAULT_POLICY, Delivery};
 use crate::text::fold;
 
 /// The longest search text looked at (a longer one is cut).

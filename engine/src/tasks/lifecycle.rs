@@ -11,7 +11,7 @@ use serde_saphyr::Spanned;
 
 /// The lifecycle every plan uses unless it names another.
 pub const DEFAULT_LIFECYCLE: &str = "default";
-const DEFAULT_SOURCE: &str = include_str!("../../workflows/lifecycles/default.yaml");
+const DEFAULT_SOURCE: &str = include_str!("../../../workflows/lifecycles/default.yaml");
 
 pub use crate::error::LifecycleError;
 

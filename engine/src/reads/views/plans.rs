@@ -14,9 +14,9 @@ use crate::entity::{
     action, assignment, indicator, institution, objective, plan, report, reporting_period, task,
 };
 use crate::error::Result;
-use crate::lifecycle::Lifecycle;
 use crate::reads::Progress;
 use crate::status::{self, Status};
+use crate::tasks::lifecycle::Lifecycle;
 
 /// A plan in the list of plans.
 #[derive(Debug, Clone, PartialEq)]

@@ -186,7 +186,7 @@ pub fn due_reminders(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reminders::ReminderPolicy;
+    use crate::notifications::reminders::ReminderPolicy;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

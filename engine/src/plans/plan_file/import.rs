@@ -15,8 +15,8 @@ use crate::domain::{Actor, UserRole};
 use crate::engine::Engine;
 use crate::entity::{action, indicator, institution, objective, performance_indicator, plan, task};
 use crate::error::{Error, Result};
-use crate::lifecycle::Lifecycle;
 use crate::plans::{self, Assignment, InstitutionChange, InstitutionDefaults, InstitutionWrite};
+use crate::tasks::lifecycle::Lifecycle;
 
 /// What an import did (or, in a dry run, would do) to one kind of record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

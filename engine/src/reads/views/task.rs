@@ -12,9 +12,9 @@ use crate::entity::{
     action, event, indicator, institution, objective, plan, report, reporting_period, task,
 };
 use crate::error::{Error, Result};
-use crate::lifecycle::{Lifecycle, Transition};
 use crate::plans::assignments_of;
 use crate::status::{self, Status};
+use crate::tasks::lifecycle::{Lifecycle, Transition};
 use crate::tasks::{lead_of, roles_on};
 
 /// An institution taking part in an action.

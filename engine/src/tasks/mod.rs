@@ -1,9 +1,11 @@
-//! Task transitions and action-period sign-off. Every change and its event are written in one
-//! transaction; a failed check writes nothing. When an action period is complete:
-//! `completion`; tasks withdrawn because the plan changed: `cancel`.
+//! Tasks: each (action, reporting period, institution) follows a lifecycle defined as data
+//! (`lifecycle`). This module fires transitions and approves action periods; every change and its
+//! event are written in one transaction, and a failed check writes nothing. When an action period
+//! is complete: `completion`; tasks withdrawn because the plan changed under them: `cancel`.
 
 pub(crate) mod cancel;
 mod completion;
+pub mod lifecycle;
 
 pub use completion::{PeriodCompletion, completion_of};
 
@@ -23,11 +25,11 @@ use crate::entity::{
     event, indicator, institution, plan, report, reporting_period, sign_off, task,
 };
 use crate::error::{Error, Result};
-use crate::lifecycle::{ActorRole, Requirement};
 use crate::notifications::{self, Kind};
 use crate::plans::{
     action_and_plan, assignments_of, readable_action_and_plan, require_coordinator,
 };
+use crate::tasks::lifecycle::{ActorRole, Requirement};
 use crate::text::at_most;
 
 /// Longest comment or reason of a transition or an approval, in characters.
