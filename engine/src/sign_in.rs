@@ -243,18 +243,27 @@ impl Engine {
     /// are refused with their reason.
     pub async fn use_sign_in_link(&self, token: &str) -> Result<(user::Model, String)> {
         let mut parts = token.split('.');
-        let (Some(id), Some(_expires), Some(signature), None) =
+        let (Some(id), Some(expires), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(LinkError::Invalid.into());
         };
-        let (Ok(id), Some(signature)) = (id.parse::<i64>(), hex::decode(signature)) else {
+        let (Ok(id), Ok(expires), Some(signature)) = (
+            id.parse::<i64>(),
+            expires.parse::<i64>(),
+            hex::decode(signature),
+        ) else {
             return Err(LinkError::Invalid.into());
         };
         let link = sign_in_link::Entity::find_by_id(id)
             .one(self.db())
             .await?
             .ok_or(LinkError::Invalid)?;
+        // The expiry written in the link is the one signed: a link whose middle part was changed
+        // is not the link that was sent.
+        if expires != link.expires_at.timestamp() {
+            return Err(LinkError::Invalid.into());
+        }
         mac(&self.link_secret().await?, &signed_text(&link))?
             .verify_slice(&signature)
             .map_err(|_| LinkError::Invalid)?;
@@ -343,11 +352,22 @@ impl Engine {
         let found = web_session::Entity::find()
             .filter(web_session::Column::TokenHash.eq(hash(cookie)))
             .filter(web_session::Column::EndedAt.is_null())
-            .filter(web_session::Column::ExpiresAt.gt(now))
-            .filter(web_session::Column::LastSeenAt.gt(now - Duration::hours(SESSION_IDLE_HOURS)))
             .one(self.db())
             .await?
             .ok_or_else(gone)?;
+        if found.expires_at <= now
+            || found.last_seen_at <= now - Duration::hours(SESSION_IDLE_HOURS)
+        {
+            // Ended for good: a clock set back (or a replica's running behind) does not bring
+            // it back.
+            web_session::Entity::update_many()
+                .col_expr(web_session::Column::EndedAt, Expr::value(Some(now)))
+                .filter(web_session::Column::Id.eq(found.id))
+                .filter(web_session::Column::EndedAt.is_null())
+                .exec(self.db())
+                .await?;
+            return Err(gone());
+        }
         if (now - found.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
             web_session::Entity::update_many()
                 .col_expr(web_session::Column::LastSeenAt, Expr::value(now))

@@ -1,5 +1,7 @@
-//! `mandate user create` and `mandate token create`: the operator's way in before any token
-//! exists.
+//! `mandate user create`, `mandate user password` and `mandate token create`: the operator's
+//! way in before any token exists.
+
+use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, Utc};
@@ -25,6 +27,16 @@ pub enum UserCommand {
         #[arg(long)]
         institution: Option<String>,
     },
+    /// Set a user's password for the web pages (argon2id; at least 12 characters).
+    ///
+    /// The password is read from standard input, one line (e.g. `mandate user password --email
+    /// E < file`, or typed after the prompt), never from the command line: so it appears neither
+    /// in the shell's history nor in the list of processes.
+    Password {
+        /// The user's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Managing API tokens.
@@ -44,12 +56,24 @@ pub enum TokenCommand {
 }
 
 pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Create {
-        email,
-        name,
-        role,
-        institution,
-    } = command;
+    match command {
+        UserCommand::Create {
+            email,
+            name,
+            role,
+            institution,
+        } => create_user(config, email, name, role, institution).await,
+        UserCommand::Password { email } => set_password(config, &email).await,
+    }
+}
+
+async fn create_user(
+    config: &Config,
+    email: String,
+    name: String,
+    role: String,
+    institution: Option<String>,
+) -> anyhow::Result<()> {
     let engine = config.engine().await?;
     let new = NewUser {
         email: EmailAddress::parse(&email)?,
@@ -70,6 +94,36 @@ pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         created.role,
         config.database_name()
     );
+    Ok(())
+}
+
+/// `mandate user password`: the password from standard input's first line.
+async fn set_password(config: &Config, email: &str) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("new password for {email} (one line; it is shown as typed): ");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line
+        .strip_suffix('\n')
+        .map_or(line.as_str(), |l| l.strip_suffix('\r').unwrap_or(l));
+    if password.is_empty() {
+        bail!(
+            "no password on standard input: give it as one line, e.g. `mandate user password --email {email} < FILE`"
+        );
+    }
+    let engine = config.engine().await?;
+    if let Err(e) = engine
+        .set_password(&Actor::operator(), email, password)
+        .await
+    {
+        return Err(config.in_database(&engine, e).await);
+    }
+    println!("password set for {email} in {}", config.database_name());
     Ok(())
 }
 

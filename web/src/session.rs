@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
 use mandate_engine::sign_in::{SESSION_DAYS, WebSession};
@@ -58,15 +58,36 @@ pub fn browser_language(headers: &HeaderMap) -> &'static str {
         .map_or("en", i18n::from_accept_language)
 }
 
-impl FromRequestParts<AppState> for Viewer {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let here = parts
+/// Where to come back to after signing in: the page asked for; for a form sent, the page it was
+/// sent from (a form's address answers only POST: coming back to it would be 405), when the
+/// browser names it and it is on this site, else home.
+fn come_back_to(parts: &Parts) -> String {
+    if parts.method == Method::GET || parts.method == Method::HEAD {
+        return parts
             .uri
             .path_and_query()
             .map_or("/", |p| p.as_str())
             .to_owned();
+    }
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    // HTTP/2 names the host in the address, HTTP/1.1 in `Host`.
+    let host = header(header::HOST).or_else(|| parts.uri.authority().map(|a| a.as_str()));
+    let from_here = match (host, header(header::REFERER)) {
+        (Some(host), Some(referer)) => referer
+            .strip_prefix("http://")
+            .or_else(|| referer.strip_prefix("https://"))
+            .and_then(|rest| rest.strip_prefix(host))
+            .filter(|path| path.starts_with('/')),
+        _ => None,
+    };
+    from_here.unwrap_or("/").to_owned()
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let here = come_back_to(parts);
         let Some(value) = cookie(&parts.headers) else {
             return Err(to_sign_in(&here));
         };
