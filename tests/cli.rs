@@ -600,6 +600,135 @@ fn logs_carry_no_colour_codes_when_piped() {
     );
 }
 
+/// `mandate` in `dir` with `stdin` as its standard input.
+fn mandate_with_input(dir: &Path, args: &[&str], stdin: &str, log: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = mandate_in(dir)
+        .env("RUST_LOG", log)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run mandate");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("mandate ran")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_password_reads_stdin_and_stores_only_an_argon2id_hash() {
+    const PASSWORD: &str = "Quokka-Lantern-Mistral-4471";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = mandate_in(dir.path())
+        .args(["user", "create", "--email", "a@curtea.ro", "--name", "A"])
+        .args(["--role", "auditor"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Refusals, each in one line, the database unchanged.
+    let args = ["user", "password", "--email", "a@curtea.ro"];
+    for (what, input, says) in [
+        ("no input", "", "no password on standard input"),
+        ("an empty line", "\n", "no password on standard input"),
+        ("a short password", "short\n", "12"),
+    ] {
+        let out = mandate_with_input(dir.path(), &args, input, "warn");
+        let said = assert_one_clear_line(what, &out);
+        assert!(said.contains(says), "{what}: {said}");
+    }
+    let out = mandate_with_input(
+        dir.path(),
+        &["user", "password", "--email", "nobody@curtea.ro"],
+        &format!("{PASSWORD}\n"),
+        "warn",
+    );
+    let said = assert_one_clear_line("an unknown user", &out);
+    assert!(said.contains("not found in sqlite://mandate.db"), "{said}");
+
+    // Set, with every log line on: the password is in neither output.
+    let out = mandate_with_input(dir.path(), &args, &format!("{PASSWORD}\r\n"), "trace");
+    let (printed, logged) = (
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "{logged}");
+    assert_eq!(
+        printed.trim(),
+        "password set for a@curtea.ro in sqlite://mandate.db"
+    );
+    assert!(logged.contains("password set"), "logs were on: {logged}");
+    for text in [&printed, &logged] {
+        assert!(
+            !text.contains(PASSWORD),
+            "the password was written out:\n{text}"
+        );
+    }
+
+    // The database file (and its journal, if any) holds the hash, never the password.
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).expect("folder") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("mandate.db") {
+            bytes.extend(std::fs::read(&path).expect("database file"));
+        }
+    }
+    let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        holds(b"$argon2id$"),
+        "no argon2id hash in the database file"
+    );
+    assert!(
+        !holds(PASSWORD.as_bytes()),
+        "the password is in the database file"
+    );
+
+    // The row is an argon2id PHC string of the line without its line end.
+    use sea_orm::ConnectionTrait;
+    let url = format!("sqlite://{}", dir.path().join("mandate.db").display());
+    let db = mandate_engine::db::connect(&url).await.expect("database");
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT s.password_hash AS hash FROM user_settings s \
+             JOIN users u ON u.id = s.user_id WHERE u.email = 'a@curtea.ro'",
+        ))
+        .await
+        .expect("user_settings read");
+    assert_eq!(rows.len(), 1);
+    let hash: String = rows[0].try_get("", "hash").expect("a hash");
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    let engine = mandate_engine::Engine::new(
+        db,
+        std::sync::Arc::new(mandate_engine::SystemClock),
+        mandate_engine::tasks::lifecycle::Lifecycles::builtin().expect("lifecycles"),
+    );
+    engine
+        .sign_in_with_password("a@curtea.ro", PASSWORD)
+        .await
+        .expect("the password set signs in");
+    assert!(
+        engine
+            .sign_in_with_password("a@curtea.ro", &format!("{PASSWORD}\r"))
+            .await
+            .is_err()
+    );
+}
+
 /// A `serve` running in the background; its stdout read line by line, its stderr collected.
 struct Server {
     child: std::process::Child,
@@ -779,7 +908,10 @@ async fn serve_demo_mails_links_to_its_port_and_continues_unless_fresh() {
     let member = demo_token(&lines, "ofiter@igpr.example");
     // The printed sign-in link opens the web application as that user, once.
     let link = demo_sign_in(&lines, "ofiter@igpr.example");
-    assert!(link.starts_with(&format!("http://{address}/sign-in/")), "{link}");
+    assert!(
+        link.starts_with(&format!("http://{address}/sign-in/")),
+        "{link}"
+    );
     let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
