@@ -1,6 +1,8 @@
 //! Test databases: a fresh SQLite file or a fresh PostgreSQL database per test.
 #![allow(dead_code)]
 
+pub mod isolation;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
