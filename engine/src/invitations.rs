@@ -23,7 +23,7 @@ use crate::engine::Engine;
 use crate::entity::{action, assignment, institution, invitation, notification, plan, user};
 use crate::error::{Error, Result};
 use crate::hex;
-use crate::notifications::links::{LinkError, mac};
+use crate::notifications::links::{LinkError, mac, parse_token};
 use crate::notifications::{Kind, NewNotification, addresses, enqueue};
 
 /// How long an invitation's link works after the message is composed.
@@ -253,19 +253,7 @@ impl Engine {
     /// What an invitation link is about, if it is genuine, unexpired and unused, and its user
     /// still a member of the institution it was invited for. Reads only.
     pub async fn check_invitation_link(&self, token: &str) -> Result<InvitationLink> {
-        let mut parts = token.split('.');
-        let (Some(id), Some(expires), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(LinkError::Invalid.into());
-        };
-        let (Ok(id), Ok(expires), Some(signature)) = (
-            id.parse::<i64>(),
-            expires.parse::<i64>(),
-            hex::decode(signature),
-        ) else {
-            return Err(LinkError::Invalid.into());
-        };
+        let (id, expires, signature) = parse_token(token)?;
         let found = invitation::Entity::find_by_id(id)
             .one(self.db())
             .await?

@@ -18,7 +18,7 @@ use crate::engine::Engine;
 use crate::entity::{institution, notification, sign_in_link, user, user_settings, web_session};
 use crate::error::{Error, Result};
 use crate::hex;
-use crate::notifications::links::{LinkError, mac};
+use crate::notifications::links::{LinkError, mac, parse_token};
 use crate::notifications::{Kind, NewNotification, enqueue};
 
 /// How long a sign-in link works.
@@ -242,19 +242,7 @@ impl Engine {
     /// Uses a sign-in link, once: its user and where it leads. Tampered, expired and used links
     /// are refused with their reason.
     pub async fn use_sign_in_link(&self, token: &str) -> Result<(user::Model, String)> {
-        let mut parts = token.split('.');
-        let (Some(id), Some(expires), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(LinkError::Invalid.into());
-        };
-        let (Ok(id), Ok(expires), Some(signature)) = (
-            id.parse::<i64>(),
-            expires.parse::<i64>(),
-            hex::decode(signature),
-        ) else {
-            return Err(LinkError::Invalid.into());
-        };
+        let (id, expires, signature) = parse_token(token)?;
         let link = sign_in_link::Entity::find_by_id(id)
             .one(self.db())
             .await?

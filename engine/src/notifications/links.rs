@@ -42,6 +42,25 @@ fn signed_text(n: &notification::Model, expires: i64) -> String {
     )
 }
 
+/// The three parts of a link token `ID.EXPIRES.SIGNATURE` (the signature in hex); a token of
+/// another shape is `Invalid`. Acknowledge, invitation and sign-in links share the shape.
+pub(crate) fn parse_token(token: &str) -> Result<(i64, i64, Vec<u8>)> {
+    let mut parts = token.split('.');
+    let (Some(id), Some(expires), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(LinkError::Invalid.into());
+    };
+    match (
+        id.parse::<i64>(),
+        expires.parse::<i64>(),
+        hex::decode(signature),
+    ) {
+        (Ok(id), Ok(expires), Some(signature)) => Ok((id, expires, signature)),
+        _ => Err(LinkError::Invalid.into()),
+    }
+}
+
 pub(crate) fn mac(secret: &[u8], text: &str) -> Result<Hmac<Sha256>> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret)
         .map_err(|e| Error::internal(format!("link secret: {e}")))?;
@@ -146,19 +165,7 @@ impl Engine {
     /// The notification, task, action and institution a token names, if its signature holds
     /// and it has not expired.
     async fn verify(&self, token: &str) -> Result<AckLink> {
-        let mut parts = token.split('.');
-        let (Some(id), Some(expires), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(LinkError::Invalid.into());
-        };
-        let (Ok(id), Ok(expires), Some(signature)) = (
-            id.parse::<i64>(),
-            expires.parse::<i64>(),
-            hex::decode(signature),
-        ) else {
-            return Err(LinkError::Invalid.into());
-        };
+        let (id, expires, signature) = parse_token(token)?;
         let n = notification::Entity::find_by_id(id)
             .one(self.db())
             .await?
