@@ -2,8 +2,6 @@
 //! started as a child process on the same database (so its memory can be read apart).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,9 +12,8 @@ use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::{plan, task};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
+use super::server::Server;
 use super::{PATH, backend, drive, make_plan};
 use crate::commands::Config;
 
@@ -134,64 +131,4 @@ async fn http_path(
         }
     }
     Ok(latencies)
-}
-
-/// `mandate serve` as a child process on a free port.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Server {
-    async fn start(config: &Config) -> anyhow::Result<Self> {
-        let exe = std::env::current_exe().context("cannot find the mandate executable")?;
-        let mut command = Command::new(exe);
-        command
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--no-scheduler",
-                "--database",
-                &config.database,
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true);
-        if let Some(dir) = &config.lifecycles {
-            command.arg("--lifecycles").arg(dir);
-        }
-        let mut child = command.spawn().context("cannot start mandate serve")?;
-        let stdout = child
-            .stdout
-            .take()
-            .context("no output from mandate serve")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let address = loop {
-            let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-                .await
-                .context("mandate serve did not start within 60 s")??
-                .context("mandate serve stopped before listening")?;
-            if let Some(rest) = line.strip_prefix("listening on http://") {
-                let address = rest.split('/').next().unwrap_or_default();
-                break address
-                    .parse()
-                    .with_context(|| format!("unexpected address in `{line}`"))?;
-            }
-        };
-        Ok(Self { child, address })
-    }
-
-    /// The child's resident set size in KiB (Linux `/proc`).
-    fn resident_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-    }
-
-    async fn stop(&mut self) {
-        self.child.kill().await.ok();
-    }
 }

@@ -3,7 +3,9 @@
 mod engine;
 mod graphql;
 mod reminders;
+mod server;
 mod smtp_sink;
+mod web;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -58,6 +60,21 @@ pub enum Target {
         #[arg(long, default_value_t = 5000)]
         mails: usize,
     },
+    /// Start `mandate serve` on a database of the bench's own holding N tasks in many plans
+    /// (filled on the first run, kept for the next) and read a member's inbox, task pages and
+    /// plan pages with C concurrent clients, each beside the GraphQL query returning the same
+    /// data; and weigh a member's first visit.
+    Web {
+        /// How many tasks the bench database holds.
+        #[arg(long, default_value_t = 100_000)]
+        tasks: usize,
+        /// How many concurrent clients.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// How many reads of each page (and of each GraphQL query).
+        #[arg(long, default_value_t = 400)]
+        requests: usize,
+    },
 }
 
 const PATH: [&str; 4] = ["acknowledge", "start", "submit", "approve"];
@@ -75,7 +92,67 @@ pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
             graphql::run(config, tasks.max(1), concurrency.max(1)).await
         }
         Target::Reminders { tasks, mails } => reminders::run(config, tasks.max(1), mails).await,
+        Target::Web {
+            tasks,
+            clients,
+            requests,
+        } => web::run(config, tasks.max(1), clients.max(1), requests.max(1)).await,
     }
+}
+
+/// `config` on a database of the bench's own beside the configured one, so that a bench never
+/// writes into an operator's data: `mandate.db` gives `mandate-bench-NAME.db`, and PostgreSQL's
+/// `…/DB` gives `…/DB_bench_NAME`, created when missing.
+async fn own_database(config: &Config, name: &str) -> anyhow::Result<Config> {
+    let (base, options) = match config.database.split_once('?') {
+        Some((base, options)) => (base, format!("?{options}")),
+        None => (config.database.as_str(), String::new()),
+    };
+    let database = if config.database.starts_with("sqlite:") {
+        let file = base.trim_start_matches("sqlite://");
+        let (stem, extension) = match file.rsplit_once('.') {
+            Some((stem, extension)) if !extension.contains('/') => (stem, format!(".{extension}")),
+            _ => (file, String::new()),
+        };
+        if stem.is_empty() || stem.contains(":memory:") {
+            anyhow::bail!(
+                "the bench needs a database file, not {}",
+                config.database_name()
+            );
+        }
+        format!("sqlite://{stem}-bench-{name}{extension}{options}")
+    } else {
+        let (server, db) = base
+            .rsplit_once('/')
+            .filter(|(server, _)| server.contains("://"))
+            .with_context(|| format!("no database name in {}", config.database_name()))?;
+        let own = format!("{db}_bench_{name}");
+        let admin = mandate_engine::db::connect(&config.database)
+            .await
+            .with_context(|| format!("cannot open database {}", config.database_name()))?;
+        use sea_orm::ConnectionTrait;
+        let exists = admin
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT 1 FROM pg_database WHERE datname = $1",
+                [own.clone().into()],
+            ))
+            .await?
+            .is_some();
+        if !exists {
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{}\"", own.replace('"', "")))
+                .await
+                .with_context(|| format!("cannot create the bench's database {own}"))?;
+        }
+        admin.close().await.ok();
+        format!("{server}/{own}{options}")
+    };
+    Ok(Config {
+        database,
+        lifecycles: config.lifecycles.clone(),
+        reminder_policies: config.reminder_policies.clone(),
+    })
 }
 
 /// Latencies of one run and its wall time.
