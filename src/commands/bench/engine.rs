@@ -11,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use super::{PATH, backend, drive, make_plan};
+use super::{PATH, backend, drive, make_plan, peak_memory_kib, report_peak_memory};
 use crate::commands::Config;
 
 /// Runs the engine bench; returns the engine's transitions per second.
@@ -54,6 +54,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
         "ratio    engine/ceiling throughput {:.2}",
         engine_rate / ceiling_rate
     );
+    report_peak_memory("this process", peak_memory_kib(None));
     for code in [engine_plan, ceiling_plan] {
         plan::Entity::delete_many()
             .filter(plan::Column::Code.eq(code))

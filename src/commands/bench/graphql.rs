@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use super::server::Server;
-use super::{PATH, backend, drive, make_plan};
+use super::{PATH, backend, drive, make_plan, report_peak_memory};
 use crate::commands::Config;
 
 /// The mutation of each step of `PATH`, in order.
@@ -43,7 +43,6 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     let tokens = Arc::new((coordinator, members));
 
     let mut server = Server::start(config).await?;
-    let idle = server.resident_kib();
     let client = reqwest::Client::new();
     let url = format!("http://{}/graphql", server.address);
     let mut measured = drive(plan_tasks, concurrency, move |t| {
@@ -51,7 +50,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
         async move { http_path(&client, &url, &tokens.0, &tokens.1, t).await }
     })
     .await?;
-    let after = server.resident_kib();
+    let peak = server.peak_memory_kib();
     server.stop().await;
 
     let rate = measured.report("graphql");
@@ -59,14 +58,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
         "ratio    graphql/engine throughput {:.2}",
         rate / engine_rate
     );
-    match (idle, after) {
-        (Some(idle), Some(after)) => println!(
-            "memory   server resident set: {:.1} MiB idle, {:.1} MiB after the run",
-            idle as f64 / 1024.0,
-            after as f64 / 1024.0
-        ),
-        _ => println!("memory   server resident set: not readable on this system"),
-    }
+    report_peak_memory("the server", peak);
     plan::Entity::delete_many()
         .filter(plan::Column::Code.eq(plan_code))
         .exec(engine.connection_for_benchmarks())

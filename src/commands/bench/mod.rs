@@ -41,7 +41,7 @@ pub enum Target {
     },
     /// Start `mandate serve` on the same database and drive N tasks through the same path over
     /// HTTP with C concurrent clients; compare with the engine run, and report the server's
-    /// resident memory before and after.
+    /// peak resident memory.
     Graphql {
         /// How many tasks.
         #[arg(long, default_value_t = 2000)]
@@ -84,19 +84,27 @@ const TASKS_PER_ACTION: usize = 4;
 pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
     match target {
         Target::Engine { tasks, concurrency } => {
-            engine::run(config, tasks.max(1), concurrency.max(1))
+            let own = own_database(config, "engine").await?;
+            engine::run(&own, tasks.max(1), concurrency.max(1))
                 .await
                 .map(|_| ())
         }
         Target::Graphql { tasks, concurrency } => {
-            graphql::run(config, tasks.max(1), concurrency.max(1)).await
+            let own = own_database(config, "graphql").await?;
+            graphql::run(&own, tasks.max(1), concurrency.max(1)).await
         }
-        Target::Reminders { tasks, mails } => reminders::run(config, tasks.max(1), mails).await,
+        Target::Reminders { tasks, mails } => {
+            let own = own_database(config, "reminders").await?;
+            reminders::run(&own, tasks.max(1), mails.max(1)).await
+        }
         Target::Web {
             tasks,
             clients,
             requests,
-        } => web::run(config, tasks.max(1), clients.max(1), requests.max(1)).await,
+        } => {
+            let own = own_database(config, "web").await?;
+            web::run(&own, tasks.max(1), clients.max(1), requests.max(1)).await
+        }
     }
 }
 
@@ -174,6 +182,31 @@ impl Run {
             percentile(&self.latencies, 99.0).as_secs_f64() * 1e3,
         );
         rate
+    }
+}
+
+/// The peak resident set of process `pid` (this process without one) in KiB, from Linux's
+/// `/proc`; `None` elsewhere.
+fn peak_memory_kib(pid: Option<u32>) -> Option<u64> {
+    let path = match pid {
+        Some(pid) => format!("/proc/{pid}/status"),
+        None => "/proc/self/status".to_owned(),
+    };
+    std::fs::read_to_string(path)
+        .ok()?
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// The `memory` line of a bench: the peak resident set of the process that did the work.
+fn report_peak_memory(whose: &str, kib: Option<u64>) {
+    match kib {
+        Some(kib) => println!(
+            "memory   peak resident set of {whose}: {:.1} MiB",
+            kib as f64 / 1024.0
+        ),
+        None => println!("memory   peak resident set of {whose}: not readable on this system"),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use futures_util::StreamExt;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use mandate_engine::entity::{plan, reporting_period, task};
@@ -13,19 +13,24 @@ use mandate_engine::notifications::{SendSummary, Sender};
 use mandate_engine::plans::{self, NewAction};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
-use super::{backend, bench_plan, smtp_sink};
+use super::{backend, bench_plan, peak_memory_kib, report_peak_memory, smtp_sink};
 use crate::commands::Config;
 
 const INSTITUTIONS: usize = 100;
 /// One reporting period a day for a year, per action.
 const PERIODS: usize = 365;
 
+/// The working day the bench ticks on, at 09:00 UTC: a Wednesday that is no public holiday in
+/// Romania or Poland, so that every run measures the same day's work whatever the wall clock says.
+const BENCH_DAY: (i32, u32, u32) = (2027, 3, 10);
+
 pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<()> {
-    // The tasks were assigned yesterday and fall due one day to a year from today: a steady
-    // day in the life of a big plan. The engine's clock stands at today's 09:00 UTC.
-    let now = Utc::now();
+    // The tasks were assigned the day before and fall due one day to a year later: a steady
+    // working day in the life of a big plan.
+    let (year, month, day) = BENCH_DAY;
     let tick_at = Utc.from_utc_datetime(
-        &now.date_naive()
+        &NaiveDate::from_ymd_opt(year, month, day)
+            .context("the bench day")?
             .and_time(NaiveTime::from_hms_opt(9, 0, 0).context("time")?),
     );
     let engine = config.engine_at(tick_at).await?;
@@ -54,6 +59,9 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
         first.tasks as f64 / tick.as_secs_f64(),
         first.written
     );
+    if first.written == 0 {
+        anyhow::bail!("the tick wrote no notification: the bench measured nothing");
+    }
     println!(
         "again    same instant in {:.2} s, {} written (idempotent)",
         repeat.as_secs_f64(),
@@ -88,6 +96,9 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
     }
     let mandate_time = start.elapsed();
     let sent = summary.sent as usize;
+    if sent == 0 {
+        anyhow::bail!("the sender sent no e-mail: the bench measured nothing");
+    }
     let mandate_rate = sent as f64 / mandate_time.as_secs_f64();
     println!(
         "mandate  {sent} e-mails in {:.2} s: {mandate_rate:.0} e-mails/s (claim, render, send, record)",
@@ -100,7 +111,7 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
             .build();
     let message = sample(&sender)?;
     let start = Instant::now();
-    let results: Vec<Result<_, _>> = futures_util::stream::iter(0..sent.max(1))
+    let results: Vec<Result<_, _>> = futures_util::stream::iter(0..sent)
         .map(|_| bare.send(message.clone()))
         .buffer_unordered(sender.parallel)
         .collect()
@@ -109,16 +120,17 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
         result?;
     }
     let bare_time = start.elapsed();
-    let bare_rate = sent.max(1) as f64 / bare_time.as_secs_f64();
+    let bare_rate = sent as f64 / bare_time.as_secs_f64();
     println!(
         "lettre   {} e-mails in {:.2} s: {bare_rate:.0} e-mails/s (the same kind of message, prebuilt, as many in flight)",
-        sent.max(1),
+        sent,
         bare_time.as_secs_f64()
     );
     println!(
         "ratio    mandate/lettre throughput {:.2}",
         mandate_rate / bare_rate
     );
+    report_peak_memory("this process (tick and sender)", peak_memory_kib(None));
     plan::Entity::delete_many()
         .filter(plan::Column::Code.eq(code))
         .exec(engine.connection_for_benchmarks())

@@ -57,13 +57,9 @@ impl Server {
         Ok(Self { child, address })
     }
 
-    /// The child's resident set size in KiB (Linux `/proc`).
-    pub(super) fn resident_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+    /// The child's peak resident set in KiB, where the system tells.
+    pub(super) fn peak_memory_kib(&self) -> Option<u64> {
+        super::peak_memory_kib(Some(self.child.id()?))
     }
 
     pub(super) async fn stop(&mut self) {

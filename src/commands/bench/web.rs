@@ -1,6 +1,6 @@
 //! `mandate bench web`: the latency of the web application's busiest pages (a member's inbox,
 //! a task page, a plan page) under concurrent clients, beside the GraphQL queries that return the
-//! same data, on a database of the bench's own filled with many plans; and the weight of a first
+//! same data, on the bench's own database filled with many plans; and the weight of a first
 //! visit.
 
 use std::collections::BTreeSet;
@@ -25,7 +25,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::server::Server;
-use super::{backend, percentile};
+use super::{backend, percentile, report_peak_memory};
 use crate::commands::Config;
 
 /// Institutions taking part in the bench's plans.
@@ -81,13 +81,12 @@ pub async fn run(
     clients: usize,
     requests: usize,
 ) -> anyhow::Result<()> {
-    let own = super::own_database(config, "web").await?;
     println!(
         "mandate bench web: {tasks} tasks, {clients} clients, {requests} requests a page, {} (database {})",
         backend(config),
-        own.database_name()
+        config.database_name()
     );
-    let engine = own.engine().await?;
+    let engine = config.engine().await?;
     let setup = Instant::now();
     let created = fill(&engine, tasks).await?;
     if created > 0 {
@@ -101,7 +100,7 @@ pub async fn run(
     }
     let readers = Arc::new(readers(&engine).await?);
 
-    let mut server = Server::start(&own).await?;
+    let mut server = Server::start(config).await?;
     let base = format!("http://{}", server.address);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -127,13 +126,7 @@ pub async fn run(
             graphql.mean_bytes() / 1024.0,
         );
     }
-    match server.resident_kib() {
-        Some(kib) => println!(
-            "memory   server resident set after the run: {:.1} MiB",
-            kib as f64 / 1024.0
-        ),
-        None => println!("memory   server resident set: not readable on this system"),
-    }
+    report_peak_memory("the server", server.peak_memory_kib());
     server.stop().await;
     Ok(())
 }
