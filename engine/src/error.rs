@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use sea_orm::DbErr;
 
 /// What can go wrong in an engine operation.
@@ -45,6 +46,9 @@ pub enum Error {
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+    /// Too many failed attempts: nothing more is tried before `retry_after`.
+    #[error("too many failed attempts: try again after {retry_after}")]
+    Throttled { retry_after: DateTime<Utc> },
     /// The server failed: a template that does not render, a secret that cannot be read or made,
     /// a message that cannot be built. Not the caller's fault: each edge logs the cause once and
     /// answers with no detail (GraphQL `INTERNAL`, a 500 page).

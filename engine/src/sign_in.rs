@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 use crate::accounts::{actor_of, hash, random_token};
 use crate::domain::{Actor, UserRole};
 use crate::engine::Engine;
-use crate::entity::{institution, notification, sign_in_link, user, user_settings, web_session};
+use crate::entity::{
+    institution, notification, password_attempt, sign_in_link, user, user_settings, web_session,
+};
 use crate::error::{Error, Result};
 use crate::hex;
 use crate::notifications::links::{LinkError, mac, parse_token};
@@ -33,6 +35,11 @@ const SESSION_PREFIX: &str = "mds_";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest password accepted (argon2 takes any length; this bounds the work of one attempt).
 const MAX_PASSWORD_CHARS: usize = 256;
+/// Failed password sign-ins allowed for one address within [`PASSWORD_WINDOW_MINUTES`]; past
+/// them, the address is refused without its password being checked until the window ends.
+pub const PASSWORD_FAILURES_ALLOWED: i32 = 5;
+/// The window over which failed password sign-ins are counted.
+pub const PASSWORD_WINDOW_MINUTES: i64 = 15;
 /// `last_seen_at` is written at most this often per session.
 const TOUCH_EVERY_SECONDS: i64 = 60;
 
@@ -93,6 +100,37 @@ fn argon2_failure(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("password hashing: {e}"))
 }
 
+/// argon2id of `password` as a PHC string, computed off the async workers (it takes a CPU for
+/// tens of milliseconds by design).
+async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|phc| phc.to_string())
+            .map_err(argon2_failure)
+    })
+    .await
+    .map_err(argon2_failure)?
+}
+
+/// Whether `password` matches the `stored` PHC string, off the async workers; with nothing
+/// stored, a hash is computed anyway so that the answer takes as long.
+async fn verify_password(password: String, stored: Option<String>) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let argon2 = Argon2::default();
+        let Some(stored) = stored else {
+            argon2
+                .hash_password(password.as_bytes())
+                .map_err(argon2_failure)?;
+            return Ok(false);
+        };
+        let parsed = PasswordHash::new(&stored).map_err(argon2_failure)?;
+        Ok(argon2.verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(argon2_failure)?
+}
+
 impl Engine {
     /// Sets `email`'s password: the person itself, or an admin (the operator at the command line).
     pub async fn set_password(&self, actor: &Actor, email: &str, password: &str) -> Result<()> {
@@ -112,10 +150,7 @@ impl Engine {
                 ),
             ));
         }
-        let phc = Argon2::default()
-            .hash_password(password.as_bytes())
-            .map_err(argon2_failure)?
-            .to_string();
+        let phc = hash_password(password.to_owned()).await?;
         user_settings::Entity::insert(user_settings::ActiveModel {
             user_id: Set(target.id),
             password_hash: Set(Some(phc)),
@@ -137,10 +172,24 @@ impl Engine {
     }
 
     /// The user with `email` if `password` is theirs. Every failure is the same answer, and an
-    /// unknown address costs a hash too, so that no answer tells who has an account.
+    /// unknown address costs a hash too, so that no answer tells who has an account. After
+    /// [`PASSWORD_FAILURES_ALLOWED`] failures for an address (known or not) within
+    /// [`PASSWORD_WINDOW_MINUTES`], it is refused with [`Error::Throttled`] until the window
+    /// ends, on every replica; a success clears its count.
     pub async fn sign_in_with_password(&self, email: &str, password: &str) -> Result<user::Model> {
-        if password.chars().count() > MAX_PASSWORD_CHARS {
-            return Err(refused());
+        let address = hash(&email.trim().to_lowercase());
+        let now = self.now();
+        let window = Duration::minutes(PASSWORD_WINDOW_MINUTES);
+        let attempts = password_attempt::Entity::find_by_id(address.clone())
+            .one(self.db())
+            .await?
+            .filter(|a| a.first_failed_at + window > now);
+        if let Some(a) = &attempts
+            && a.failures >= PASSWORD_FAILURES_ALLOWED
+        {
+            return Err(Error::Throttled {
+                retry_after: a.first_failed_at + window,
+            });
         }
         let found = user_with_address(self, email).await?;
         let stored = match &found {
@@ -150,18 +199,42 @@ impl Engine {
                 .and_then(|s| s.password_hash),
             None => None,
         };
-        let argon2 = Argon2::default();
-        let Some(stored) = stored else {
-            // The same work as a real check.
-            argon2
-                .hash_password(password.as_bytes())
-                .map_err(argon2_failure)?;
-            return Err(refused());
-        };
-        let parsed = PasswordHash::new(&stored).map_err(argon2_failure)?;
-        match (argon2.verify_password(password.as_bytes(), &parsed), found) {
-            (Ok(()), Some(user)) => Ok(user),
-            _ => Err(refused()),
+        let matches = password.chars().count() <= MAX_PASSWORD_CHARS
+            && verify_password(password.to_owned(), stored).await?;
+        match found {
+            Some(user) if matches => {
+                password_attempt::Entity::delete_by_id(address)
+                    .exec(self.db())
+                    .await?;
+                Ok(user)
+            }
+            _ => {
+                let (failures, first_failed_at) = match attempts {
+                    Some(a) => (a.failures + 1, a.first_failed_at),
+                    None => (1, now),
+                };
+                password_attempt::Entity::insert(password_attempt::ActiveModel {
+                    address_hash: Set(address),
+                    failures: Set(failures),
+                    first_failed_at: Set(first_failed_at),
+                })
+                .on_conflict(
+                    OnConflict::column(password_attempt::Column::AddressHash)
+                        .update_columns([
+                            password_attempt::Column::Failures,
+                            password_attempt::Column::FirstFailedAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec(self.db())
+                .await?;
+                if failures >= PASSWORD_FAILURES_ALLOWED {
+                    tracing::warn!(
+                        "password sign-ins refused for an address after repeated failures"
+                    );
+                }
+                Err(refused())
+            }
         }
     }
 

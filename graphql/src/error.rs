@@ -54,6 +54,10 @@ pub(crate) fn to_gql(error: Error) -> GqlError {
         }
         Error::Lifecycle(_) => coded(error.to_string(), "VALIDATION"),
         Error::Link(_) => coded(error.to_string(), "FORBIDDEN"),
+        Error::Throttled { retry_after } => error.to_string().extend_with(|_, e| {
+            e.set("code", "TOO_MANY_ATTEMPTS");
+            e.set("retryAfter", retry_after.to_rfc3339());
+        }),
         Error::Database(cause) => internal(&cause),
         Error::Internal(cause) => internal(&cause),
     }

@@ -9,6 +9,7 @@ mod m20261123_000004_api_tokens;
 mod m20261123_000005_notifications;
 mod m20261123_000006_invitations;
 mod m20261201_000007_web_sign_in;
+mod m20261201_000008_password_attempts;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_notifications::Migration),
             Box::new(m20261123_000006_invitations::Migration),
             Box::new(m20261201_000007_web_sign_in::Migration),
+            Box::new(m20261201_000008_password_attempts::Migration),
         ]
     }
 }

@@ -79,5 +79,9 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/tasks/{id}/fire", post(pages::task::fire))
         .route("/events", get(pages::live::events))
         .route("/static/{name}", get(assets::serve))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::refuse_cross_origin,
+        ))
         .with_state(state))
 }

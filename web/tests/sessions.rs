@@ -42,6 +42,8 @@ on_both_databases!(
     an_e_mailed_link_signs_in_once_within_fifteen_minutes,
     sessions_end_idle_after_seven_days_forged_or_signed_out,
     passwords_are_neither_logged_nor_stored,
+    password_guessing_stops_after_five_failures_per_address,
+    forms_sent_from_another_site_are_refused_and_a_new_sign_in_ends_the_old,
 );
 
 /// A member of IGPR with a password.
@@ -112,6 +114,7 @@ async fn serve(
 struct Answer {
     status: u16,
     location: Option<String>,
+    retry_after: Option<String>,
     set_cookies: Vec<String>,
     body: String,
 }
@@ -287,6 +290,9 @@ impl Site {
             status: response.status().as_u16(),
             location: headers
                 .get("location")
+                .map(|v| v.to_str().expect("ASCII").to_owned()),
+            retry_after: headers
+                .get("retry-after")
                 .map(|v| v.to_str().expect("ASCII").to_owned()),
             set_cookies: headers
                 .get_all("set-cookie")
@@ -927,6 +933,146 @@ async fn every_row(url: &str) -> (Vec<String>, Vec<(String, String)>) {
     }
     db.close().await.ok();
     (tables, rows)
+}
+
+/// Five wrong passwords for an address within 15 minutes, and the sixth attempt is refused
+/// unchecked, even with the right password, until the window ends: 429 with `Retry-After` and a
+/// page saying how long to wait. An unknown address is counted and refused the same way (no
+/// answer tells who has an account); other addresses are not affected; a success clears the count.
+async fn password_guessing_stops_after_five_failures_per_address(db: TestDb) {
+    let site = Site::new(db).await;
+    let attempt = |email: &'static str, password: &'static str| {
+        let site = &site;
+        async move {
+            site.post(
+                "/sign-in",
+                &[("email", email), ("password", password), ("next", "/")],
+                None,
+            )
+            .await
+        }
+    };
+    for email in [EMAIL, UNKNOWN] {
+        for n in 1..=5 {
+            let wrong = attempt(email, WRONG_PASSWORD).await;
+            assert_eq!(wrong.status, 401, "{email}, attempt {n}: {wrong:?}");
+        }
+    }
+    // The right password, guessed sixth, is not even checked; an unknown address answers alike.
+    let refused = attempt(EMAIL, PASSWORD).await;
+    assert_eq!(refused.status, 429, "{refused:?}");
+    assert!(refused.set_cookies.is_empty(), "{refused:?}");
+    assert_eq!(refused.retry_after.as_deref(), Some("900"), "{refused:?}");
+    assert!(
+        refused
+            .body
+            .contains("Try again in 15 minutes, or ask for a sign-in link above."),
+        "{}",
+        refused.body
+    );
+    let unknown = attempt(UNKNOWN, PASSWORD).await;
+    assert_eq!(
+        (unknown.status, unknown.body.replace(UNKNOWN, "ADDRESS")),
+        (refused.status, refused.body.replace(EMAIL, "ADDRESS"))
+    );
+    // Differently written, the same address.
+    let upper = attempt("  OFITER@IGPR.RO ", PASSWORD).await;
+    assert_eq!(upper.status, 429, "{upper:?}");
+    // Another address is not held up.
+    assert_eq!(attempt(NO_PASSWORD, WRONG_PASSWORD).await.status, 401);
+
+    // Fourteen minutes on, still refused (one minute to wait); fifteen, and the password works.
+    site.f.clock.advance(Duration::minutes(14));
+    let later = attempt(EMAIL, PASSWORD).await;
+    assert_eq!(
+        (later.status, later.retry_after.as_deref()),
+        (429, Some("60"))
+    );
+    assert!(
+        later.body.contains("Try again in 1 minute,"),
+        "{}",
+        later.body
+    );
+    site.f.clock.advance(Duration::minutes(1));
+    assert_eq!(attempt(EMAIL, PASSWORD).await.status, 303);
+
+    // The success cleared the count: four more failures still leave the right password working.
+    for _ in 0..4 {
+        assert_eq!(attempt(EMAIL, WRONG_PASSWORD).await.status, 401);
+    }
+    assert_eq!(attempt(EMAIL, PASSWORD).await.status, 303);
+}
+
+/// A browser posting a form from another site is refused before anything is done, signing in
+/// included (a forged sign-in form would sign the victim in as the attacker); the same form from
+/// this site, or from a program that sends no origin, goes through. Signing in again from a
+/// browser ends the session it held.
+async fn forms_sent_from_another_site_are_refused_and_a_new_sign_in_ends_the_old(db: TestDb) {
+    let site = Site::new(db).await;
+    let host = site.base.trim_start_matches("http://").to_owned();
+    let sign_in = format!(
+        "email={}&password={}&next=%2F",
+        encode(EMAIL),
+        encode(PASSWORD)
+    );
+    let post = |path: &'static str,
+                body: String,
+                headers: Vec<(&'static str, String)>,
+                cookie: Option<String>| {
+        let site = &site;
+        async move {
+            let mut request = site
+                .http
+                .post(format!("{}{path}", site.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            site.answer(request, cookie.as_deref()).await
+        }
+    };
+    for headers in [
+        vec![("origin", "https://evil.example".to_owned())],
+        vec![("origin", format!("http://{host}.evil.example"))],
+        vec![("sec-fetch-site", "cross-site".to_owned())],
+        vec![
+            ("sec-fetch-site", "same-site".to_owned()),
+            ("origin", format!("http://{host}")),
+        ],
+    ] {
+        let refused = post("/sign-in", sign_in.clone(), headers.clone(), None).await;
+        assert_eq!(refused.status, 403, "{headers:?}: {refused:?}");
+        assert!(refused.set_cookies.is_empty(), "{headers:?}: {refused:?}");
+    }
+    for headers in [
+        vec![],
+        vec![("origin", format!("http://{host}"))],
+        vec![("sec-fetch-site", "same-origin".to_owned())],
+    ] {
+        let answer = post("/sign-in", sign_in.clone(), headers.clone(), None).await;
+        assert_eq!(answer.status, 303, "{headers:?}: {answer:?}");
+    }
+    // Signing in again from the same browser ends the session it held.
+    let cookie = site.sign_in().await;
+    let again = post("/sign-in", sign_in.clone(), vec![], Some(cookie.clone())).await;
+    assert_eq!(again.status, 303, "{again:?}");
+    assert!(
+        !site.opens(&cookie).await,
+        "the older session still opens pages"
+    );
+    let cookie = again.session().expect("a new session").value;
+    // A cross-site sign-out carrying the right form token still changes nothing.
+    let csrf = site.csrf(&cookie).await;
+    let forged = post(
+        "/sign-out",
+        format!("csrf={}", encode(&csrf)),
+        vec![("origin", "https://evil.example".to_owned())],
+        Some(cookie.clone()),
+    )
+    .await;
+    assert_eq!(forged.status, 403, "{forged:?}");
+    assert!(site.opens(&cookie).await, "the session ended");
 }
 
 async fn passwords_are_neither_logged_nor_stored(db: TestDb) {

@@ -10,6 +10,7 @@ pub mod invitation;
 pub mod notification;
 pub mod notification_setting;
 pub mod objective;
+pub mod password_attempt;
 pub mod performance_indicator;
 pub mod plan;
 pub mod report;

@@ -22,6 +22,10 @@ sign-in-link-sent = If this address belongs to a Mandate user, a sign-in link is
 sign-in-by-password = By password
 sign-in-button = Sign in
 sign-in-wrong = Wrong e-mail address or password.
+sign-in-throttled = { $count ->
+    [one] Too many failed sign-ins with this address. Try again in {$count} minute, or ask for a sign-in link above.
+   *[other] Too many failed sign-ins with this address. Try again in {$count} minutes, or ask for a sign-in link above.
+}
 sign-in-link-confirm = Continue to sign in with the link from your e-mail.
 sign-in-continue = Continue
 sign-in-link-title = This sign-in link does not work

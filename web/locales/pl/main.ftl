@@ -22,6 +22,12 @@ sign-in-link-sent = Jeśli ten adres należy do użytkownika Mandate, został na
 sign-in-by-password = Za pomocą hasła
 sign-in-button = Zaloguj się
 sign-in-wrong = Nieprawidłowy adres e-mail lub hasło.
+sign-in-throttled = { $count ->
+    [one] Zbyt wiele nieudanych prób logowania z tym adresem. Spróbuj ponownie za {$count} minutę lub poproś powyżej o link do logowania.
+    [few] Zbyt wiele nieudanych prób logowania z tym adresem. Spróbuj ponownie za {$count} minuty lub poproś powyżej o link do logowania.
+    [many] Zbyt wiele nieudanych prób logowania z tym adresem. Spróbuj ponownie za {$count} minut lub poproś powyżej o link do logowania.
+   *[other] Zbyt wiele nieudanych prób logowania z tym adresem. Spróbuj ponownie za {$count} minuty lub poproś powyżej o link do logowania.
+}
 sign-in-link-confirm = Prosimy kontynuować, aby zalogować się za pomocą linku z wiadomości e-mail.
 sign-in-continue = Dalej
 sign-in-link-title = Ten link do logowania nie działa

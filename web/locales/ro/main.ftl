@@ -22,6 +22,11 @@ sign-in-link-sent = Dacă această adresă aparține unui utilizator Mandate, li
 sign-in-by-password = Cu parolă
 sign-in-button = Autentificare
 sign-in-wrong = Adresa de e-mail sau parola este greșită.
+sign-in-throttled = { $count ->
+    [one] Prea multe încercări nereușite de autentificare cu această adresă. Încercați din nou peste {$count} minut sau cereți mai sus un link de autentificare.
+    [few] Prea multe încercări nereușite de autentificare cu această adresă. Încercați din nou peste {$count} minute sau cereți mai sus un link de autentificare.
+   *[other] Prea multe încercări nereușite de autentificare cu această adresă. Încercați din nou peste {$count} de minute sau cereți mai sus un link de autentificare.
+}
 sign-in-link-confirm = Continuați pentru a vă autentifica cu linkul primit prin e-mail.
 sign-in-continue = Continuați
 sign-in-link-title = Acest link de autentificare nu funcționează

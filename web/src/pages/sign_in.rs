@@ -70,13 +70,21 @@ pub struct PasswordForm {
     next: String,
 }
 
-/// Starts a session for `user` and goes on to `next`.
+/// Starts a session for `user` (ending the one the browser held) and goes on to `next`.
 async fn signed_in(
     state: &AppState,
+    headers: &HeaderMap,
     user: &mandate_engine::entity::user::Model,
     next: &str,
     lang: &str,
 ) -> Response {
+    // The session the browser held until now (maybe another person's) ends: one browser, one
+    // session.
+    if let Some(previous) = session::cookie(headers)
+        && let Err(e) = state.engine.end_session(&previous).await
+    {
+        return render::failure(state, None, lang, &e);
+    }
     match state.engine.start_session(user).await {
         Ok(started) => (
             [(
@@ -102,7 +110,7 @@ pub async fn with_password(
         .sign_in_with_password(&form.email, &form.password)
         .await
     {
-        Ok(user) => signed_in(&state, &user, &form.next, lang).await,
+        Ok(user) => signed_in(&state, &headers, &user, &form.next, lang).await,
         Err(Error::Unauthenticated(_)) => render::page(
             &state,
             None,
@@ -115,6 +123,25 @@ pub async fn with_password(
                 "password_error": true,
             }),
         ),
+        Err(Error::Throttled { retry_after }) => {
+            let seconds = (retry_after - state.engine.now()).num_seconds().max(1);
+            let mut page = render::page(
+                &state,
+                None,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                "sign_in.html",
+                json!({
+                    "next": safe_next(&form.next),
+                    "email": form.email,
+                    "throttled_minutes": (seconds + 59) / 60,
+                }),
+            );
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                page.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            page
+        }
         Err(e) => render::failure(&state, None, lang, &e),
     }
 }
@@ -161,7 +188,7 @@ pub async fn use_link(
 ) -> Response {
     let lang = browser_language(&headers);
     match state.engine.use_sign_in_link(&token).await {
-        Ok((user, next)) => signed_in(&state, &user, &next, lang).await,
+        Ok((user, next)) => signed_in(&state, &headers, &user, &next, lang).await,
         Err(e) => bad_link(&state, lang, &e),
     }
 }
