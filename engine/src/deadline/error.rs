@@ -199,6 +199,39 @@ pub enum DeadlineError {
         plan_end: NaiveDate,
     },
 
+    /// A relative deadline ("30 de zile de la înregistrare") where reporting
+    /// periods are needed: it is counted from an event of a case, which a plan
+    /// action has not.
+    #[error(
+        "deadline \"{wording}\" means {rule}, counted from an event of a case; a plan action's deadline names dates, periods or a rhythm"
+    )]
+    Relative {
+        /// The wording as written.
+        wording: String,
+        /// What it means ("30 calendar days from registration").
+        rule: String,
+    },
+
+    /// A wording read as a relative deadline that names no number of days.
+    #[error(
+        "deadline \"{wording}\" is not counted in days from an event of a case; expected e.g. \"30 de zile de la înregistrare\", \"14 dni roboczych\", \"10 working days\""
+    )]
+    NotRelative {
+        /// The wording as written.
+        wording: String,
+    },
+
+    /// "0 zile", "99999 de zile".
+    #[error("deadline \"{wording}\": {days} days is not a term: count 1 to {max} days")]
+    DaysOutOfRange {
+        /// The wording as written.
+        wording: String,
+        /// The number of days written.
+        days: u32,
+        /// The most days a term may count.
+        max: u32,
+    },
+
     /// The plan period itself is malformed.
     #[error(
         "plan period \"{text}\" is invalid: {reason}; expected \"YYYY-MM-DD..YYYY-MM-DD\" with start <= end"
