@@ -569,3 +569,70 @@ fn other_refusals() {
         "{err:?}"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+    /// Any instant the calendar can hold, any number of days: an answer or `None`, never a panic.
+    #[test]
+    fn counting_never_panics(
+        seconds in proptest::prelude::any::<i64>(),
+        days in 1u32..=MAX_RELATIVE_DAYS,
+        working in proptest::prelude::any::<bool>(),
+    ) {
+        let start = DateTime::from_timestamp(seconds % 8_210_298_412_799, 0).unwrap_or_default();
+        let count = if working { DayCount::Working } else { DayCount::Calendar };
+        let rule = RelativeDeadline { days, count, from: CaseEvent::Registration };
+        for country in [Ro, Pl, Other] {
+            let (tz, calendar) = country.zone();
+            let _ = rule.due(start, tz, calendar);
+        }
+    }
+
+    /// The last day of a term is a working day; a working-day term has exactly that many working
+    /// days after the event's day up to it, a calendar-day term none between day N and it.
+    #[test]
+    fn terms_end_on_working_days(
+        seconds in 1_577_836_800i64..2_208_988_800,
+        days in 1u32..400,
+        working in proptest::prelude::any::<bool>(),
+    ) {
+        let start = DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+        let count = if working { DayCount::Working } else { DayCount::Calendar };
+        let rule = RelativeDeadline { days, count, from: CaseEvent::Receipt };
+        for country in [Ro, Pl, Other] {
+            let (tz, calendar) = country.zone();
+            let day = start.with_timezone(&tz).date_naive();
+            let due = rule.due_date(start, tz, calendar);
+            proptest::prop_assert!(due.is_some_and(|d| calendar.is_working_day(d)), "{due:?}");
+            let due = due.unwrap_or_default();
+            let working_days = day
+                .iter_days()
+                .skip(1)
+                .take_while(|d| *d <= due)
+                .filter(|d| calendar.is_working_day(*d))
+                .count();
+            match count {
+                DayCount::Working => proptest::prop_assert_eq!(working_days, days as usize),
+                DayCount::Calendar => {
+                    let day_n = day + chrono::Days::new(u64::from(days));
+                    proptest::prop_assert!(due >= day_n);
+                    let between = day_n
+                        .iter_days()
+                        .take_while(|d| *d < due)
+                        .filter(|d| calendar.is_working_day(*d))
+                        .count();
+                    proptest::prop_assert_eq!(between, 0);
+                }
+            }
+        }
+    }
+
+    /// Any text: a rule or an error, never a panic.
+    #[test]
+    fn reading_never_panics(s in "\\PC{0,60}") {
+        let _ = RelativeDeadline::parse(&s);
+        let _ = RelativeDeadline::parse(&format!("{s} zile"));
+        let _ = RelativeDeadline::parse(&format!("30 dni {s}"));
+    }
+}
