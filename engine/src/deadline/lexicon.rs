@@ -82,6 +82,8 @@ pub(super) enum Kw {
     Days(DayCount),
     /// "înregistrare", "otrzymania", "receipt": the event a number of days runs from.
     Event(CaseEvent),
+    /// "după", "po", "after": a number of days after an event ("30 de zile după înregistrare").
+    After,
 }
 
 /// Folds one character: lower case, Romanian and Polish diacritics (and a few
@@ -414,8 +416,15 @@ pub(super) const KEYWORDS: &[(&str, Kw)] = &[
     ("primirea", Kw::Event(CaseEvent::Receipt)),
     ("primirii", Kw::Event(CaseEvent::Receipt)),
     ("otrzymania", Kw::Event(CaseEvent::Receipt)),
+    ("otrzymaniu", Kw::Event(CaseEvent::Receipt)),
     ("wplywu", Kw::Event(CaseEvent::Receipt)),
+    ("wplywie", Kw::Event(CaseEvent::Receipt)),
+    ("doreczenia", Kw::Event(CaseEvent::Receipt)),
+    ("doreczeniu", Kw::Event(CaseEvent::Receipt)),
     ("receipt", Kw::Event(CaseEvent::Receipt)),
+    ("dupa", Kw::After),
+    ("po", Kw::After),
+    ("after", Kw::After),
     // connectors
     ("si", Kw::And),
     ("and", Kw::And),

@@ -3,7 +3,7 @@
 //! working days".
 //!
 //! ```text
-//! relative := (WITHIN | BY)? NUMBER DAYS (SEP? FROM EVENT)?
+//! relative := (WITHIN | BY)? NUMBER DAYS (SEP? (FROM | AFTER) EVENT)?
 //! ```
 //!
 //! Without an event the term runs from the registration of the case.
@@ -54,7 +54,8 @@ pub enum CaseEvent {
     /// The case was registered ("înregistrare", "rejestracji", "registration");
     /// the default.
     Registration,
-    /// The case was received ("primire", "otrzymania", "wpływu", "receipt").
+    /// The case was received or delivered ("primire", "otrzymania", "wpływu", "doręczenia",
+    /// "receipt").
     Receipt,
 }
 
@@ -130,7 +131,7 @@ pub(super) fn is_relative(tokens: &[Token]) -> bool {
 const NUMBER: &str = "a number of days (\"30 de zile\", \"14 dni\", \"10 working days\")";
 const DAYS: &str = "\"zile\", \"zile lucrătoare\", \"dni\", \"dni roboczych\", \"days\" or \"working days\" right after the number";
 const EVENT: &str = "the event the days are counted from (\"înregistrare\", \"primire\", \"otrzymania\", \"wpływu\", \"registration\", \"receipt\")";
-const END: &str = "nothing after the number of days but \"de la\", \"od\" or \"from\" and the event (\"de la înregistrare\", \"od dnia otrzymania\", \"from registration\")";
+const END: &str = "nothing after the number of days but \"de la\", \"după\", \"od\", \"po\", \"from\" or \"after\" and the event (\"de la înregistrare\", \"od dnia otrzymania\", \"from registration\")";
 
 /// Reads the tokens of a relative wording; every token must take part.
 fn parse(wording: &str, toks: &[Token]) -> Result<RelativeDeadline, DeadlineError> {
@@ -168,7 +169,7 @@ fn parse(wording: &str, toks: &[Token]) -> Result<RelativeDeadline, DeadlineErro
         pos += 1;
     }
     let mut from = CaseEvent::Registration;
-    if tok(pos) == Some(&Tok::Kw(Kw::From)) {
+    if matches!(tok(pos), Some(Tok::Kw(Kw::From | Kw::After))) {
         pos += 1;
         let Some(&Tok::Kw(Kw::Event(event))) = tok(pos) else {
             return Err(at(pos, EVENT));

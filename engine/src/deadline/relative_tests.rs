@@ -160,6 +160,12 @@ fn romanian_wordings() {
             Ro,
             "2024-02-14",
         ),
+        (
+            "30 de zile după înregistrare",
+            "2024-01-15T09:00:00+02:00",
+            Ro,
+            "2024-02-14",
+        ),
         // 2024 is a leap year: 15 January + 45 = 29 February.
         (
             "în termen de 45 de zile de la primirea",
@@ -293,6 +299,19 @@ fn polish_wordings() {
             "2024-11-12",
         ),
         ("do 7 dni", "2024-01-10T12:00:00+01:00", Pl, "2024-01-17"),
+        (
+            "7 dni po otrzymaniu",
+            "2024-01-10T12:00:00+01:00",
+            Pl,
+            "2024-01-17",
+        ),
+        // Day 14 is Sunday 28 January.
+        (
+            "w terminie 14 dni od dnia doręczenia",
+            "2024-01-14T12:00:00+01:00",
+            Pl,
+            "2024-01-29",
+        ),
         // Day 21 is the Assumption, 15 August.
         (
             "w ciągu 21 dni kalendarzowych",
@@ -410,6 +429,12 @@ fn english_wordings() {
         ),
         ("within 7 days", "2024-02-22T12:00:00Z", Other, "2024-02-29"),
         ("14 days", "2024-10-28T12:00:00+01:00", Pl, "2024-11-12"),
+        (
+            "10 working days after receipt",
+            "2024-05-02T12:00:00+02:00",
+            Pl,
+            "2024-05-17",
+        ),
         // Day 20 is Orthodox Easter Sunday, then Easter Monday.
         ("20 days", "2024-04-15T12:00:00+03:00", Ro, "2024-05-07"),
         // Day 10 is 1 December (Sunday and a holiday).
@@ -480,14 +505,19 @@ fn unread_words_are_refused() {
             "wniosku",
             "wniosku",
         ),
-        ("14 dni roboczych po otrzymaniu", "po", "po otrzymaniu"),
+        (
+            "14 dni roboczych przed otrzymaniem",
+            "przed",
+            "przed otrzymaniem",
+        ),
+        ("30 de zile după 2024", "2024", "2024"),
         ("około 14 dni", "około", "około 14 dni"),
         ("14 dni od 2024", "2024", "2024"),
         ("within 10 working days of receipt", "of", "of receipt"),
         (
-            "within 10 days after registration",
-            "after",
-            "after registration",
+            "within 10 days before registration",
+            "before",
+            "before registration",
         ),
         ("about 30 days", "about", "about 30 days"),
         ("30 days registration", "registration", "registration"),
@@ -537,6 +567,10 @@ fn other_refusals() {
     let rule = |w: &str| RelativeDeadline::parse(w);
     assert!(matches!(
         rule("30 de zile de la"),
+        Err(DeadlineError::Incomplete { .. })
+    ));
+    assert!(matches!(
+        rule("14 dni po"),
         Err(DeadlineError::Incomplete { .. })
     ));
     assert!(matches!(
