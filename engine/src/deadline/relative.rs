@@ -11,8 +11,11 @@
 //! # Counting
 //!
 //! The day of the event is not counted: day 1 is the day after it (in the
-//! time zone of the case), as Romanian and Polish law count terms in days
-//! (Polish KPA art. 57 § 1; Romanian practice for petitions, OG 27/2002).
+//! time zone of the case), as Polish law counts terms in days (KPA art. 57
+//! § 1) and as the 30 days of Romanian petitions (OG 27/2002) are counted
+//! from the day after registration. The last day counts: the term ends at
+//! its end. (Romanian procedural terms in "zile libere", which leave out the
+//! last day too, are not what this counts.)
 //!
 //! - **Calendar days**: the term ends on day N after the event. When that day
 //!   is not a working day (a weekend or a public holiday of the calendar), it
@@ -86,9 +89,10 @@ impl RelativeDeadline {
     }
 
     /// The last day of the term for a case whose event happened at `start`:
-    /// day 1 is the day after `start`'s day in `tz`; see the module
-    /// documentation for the counting. `None` only past the end of the
-    /// calendar.
+    /// day 1 is the day after `start`'s day in `tz`; a calendar-day term
+    /// ending on a day off of `calendar` ends on the next working day, a
+    /// working-day term counts working days only. `None` only past the end
+    /// of the calendar.
     pub fn due_date(&self, start: DateTime<Utc>, tz: Tz, calendar: Calendar) -> Option<NaiveDate> {
         let day = start.with_timezone(&tz).date_naive();
         match self.count {
