@@ -133,7 +133,7 @@ pub fn deadline(
     }
     let Some(plan_period) = against.plan_period else {
         bail!(
-            "deadline \"{wording}\" names dates or periods: give the plan's --plan-period START..END"
+            "deadline \"{wording}\" is not counted in days; to read it as dates or periods, give the plan's --plan-period START..END"
         );
     };
     let period = PlanPeriod::parse(plan_period)?;

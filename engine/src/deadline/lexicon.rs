@@ -702,6 +702,7 @@ pub(super) const FILLERS: &[(&str, Place)] = &[
     ),
     ("dnia", DAY_WORD),
     ("dniu", DAY_WORD),
+    ("daty", DAY_WORD),
     (
         "latach",
         Place {
@@ -819,7 +820,7 @@ const MONTH_WORD: Place = Place {
     expected: "a month right after it (\"luna octombrie 2022\", \"sfârșitul lunii iunie 2022\")",
 };
 
-/// Polish "dnia", "dniu": before a date.
+/// Polish "dnia", "dniu", "daty": before a date or an event.
 const DAY_WORD: Place = Place {
     before: &[Near::Date, Near::Number, Near::Event],
     after: &[],

@@ -42,7 +42,7 @@
 //! | `r` (of "r.") | after a year or a date | "2024 r.", "30 czerwca 2024 r." |
 //! | `rok`, `roku` | after a year or a date, or before a year | "do końca 2021 roku", "w roku 2024" |
 //! | `w` | before a date, a period, `roku`, `rok`, `dnia`, `dniu`, `latach` | "w 2024 roku", "w I kwartale 2024", "w latach 2021-2022" |
-//! | `dnia`, `dniu` | before a date or an event | "do dnia 30 czerwca 2024 r.", "od dnia otrzymania" |
+//! | `dnia`, `dniu`, `daty` | before a date or an event | "do dnia 30 czerwca 2024 r.", "od dnia otrzymania", "od daty wpływu" |
 //! | `latach` | before a year | "w latach 2021-2022" |
 //! | `of` | before a date, a period, `the`, `year` | "first half of 2023", "end of June 2024", "of 2021" |
 //! | `the` | before a date, a period, `end`, `year` | "the second half of 2023", "by the end of 2021" |

@@ -305,6 +305,12 @@ fn polish_wordings() {
             Pl,
             "2024-01-17",
         ),
+        (
+            "7 dni od daty wpływu",
+            "2024-01-10T12:00:00+01:00",
+            Pl,
+            "2024-01-17",
+        ),
         // Day 14 is Sunday 28 January.
         (
             "w terminie 14 dni od dnia doręczenia",
