@@ -2,7 +2,8 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::lexicon::ACCEPTED_FORMS;
+use super::lexer::{Tok, Token};
+use super::lexicon::{ACCEPTED_FORMS, roman};
 
 /// Why a deadline wording (or a plan period) could not be turned into periods.
 ///
@@ -293,6 +294,20 @@ impl DeadlineError {
             DeadlineError::Incomplete { wording, .. } => Some(wording.chars().count() + 1),
             _ => None,
         }
+    }
+
+    /// The error for `token` of `wording` (`None`: the wording ended), where
+    /// `expected` would have made sense: an unknown word is
+    /// [`DeadlineError::Unrecognised`], a known one [`DeadlineError::Unexpected`].
+    pub(super) fn at_token(wording: &str, token: Option<&Token>, expected: &str) -> Self {
+        let Some(token) = token else {
+            return DeadlineError::Incomplete {
+                wording: wording.to_string(),
+                expected: expected.to_string(),
+            };
+        };
+        let unrecognised = matches!(&token.tok, Tok::Word(w) if roman(w).is_none());
+        Self::at(wording, token.span.clone(), expected, unrecognised)
     }
 
     /// [`DeadlineError::Unexpected`] at the word at byte `span` of `wording`.

@@ -33,7 +33,7 @@ use chrono_tz::Tz;
 
 use super::DeadlineError;
 use super::lexer::{Tok, Token};
-use super::lexicon::{self, Kw};
+use super::lexicon::Kw;
 use crate::notifications::reminders::Calendar;
 
 /// No relative deadline may count more days than this (ten years).
@@ -140,16 +140,7 @@ const END: &str = "nothing after the number of days but \"de la\", \"după\", \"
 /// Reads the tokens of a relative wording; every token must take part.
 fn parse(wording: &str, toks: &[Token]) -> Result<RelativeDeadline, DeadlineError> {
     let mut pos = 0;
-    let at = |pos: usize, expected: &str| match toks.get(pos) {
-        Some(token) => {
-            let unrecognised = matches!(&token.tok, Tok::Word(w) if lexicon::roman(w).is_none());
-            DeadlineError::at(wording, token.span.clone(), expected, unrecognised)
-        }
-        None => DeadlineError::Incomplete {
-            wording: wording.to_string(),
-            expected: expected.to_string(),
-        },
-    };
+    let at = |pos: usize, expected: &str| DeadlineError::at_token(wording, toks.get(pos), expected);
     let tok = |pos: usize| toks.get(pos).map(|t| &t.tok);
     if matches!(tok(pos), Some(Tok::Kw(Kw::Within | Kw::By))) {
         pos += 1;
