@@ -48,20 +48,25 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Turn a deadline wording ("anual", "primul semestru 2021", "II kwartał 2024") into periods.
+    /// Turn a deadline wording ("anual", "primul semestru 2021", "II kwartał 2024") into periods,
+    /// or read one counted in days ("30 de zile de la înregistrare") and its due date.
     Deadline {
         /// The wording, as a plan writes it.
         wording: String,
-        /// The plan's period, START..END.
+        /// The plan's period, START..END (for a wording of dates and periods).
         #[arg(long)]
-        plan_period: String,
+        plan_period: Option<String>,
+        /// When the case's event happened (RFC 3339, e.g. 2024-05-02T10:00:00+03:00), for a
+        /// wording counted in days; the holidays are those of the time zone's country.
+        #[arg(long)]
+        from: Option<String>,
         /// The plan's time zone (IANA name); due dates are end of day there.
         #[arg(long, default_value = "Europe/Bucharest")]
         tz: String,
         /// Cron expression for "periodic" wording.
         #[arg(long)]
         recurrence: Option<String>,
-        /// Print JSON: [{"start", "end", "due"}].
+        /// Print JSON: [{"start", "end", "due"}], or {"days", "count", "from", "due_date", "due"}.
         #[arg(long)]
         json: bool,
     },
@@ -150,10 +155,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Deadline {
             wording,
             plan_period,
+            from,
             tz,
             recurrence,
             json,
-        } => commands::plans::deadline(&wording, &plan_period, &tz, recurrence.as_deref(), json),
+        } => commands::plans::deadline(
+            &wording,
+            commands::plans::Against {
+                plan_period: plan_period.as_deref(),
+                from: from.as_deref(),
+            },
+            &tz,
+            recurrence.as_deref(),
+            json,
+        ),
         Command::Serve(args) => commands::serve::run(&config, args).await,
         Command::Tick { at, no_send, mail } => {
             commands::mail::tick(&config, &at, !no_send, &mail).await

@@ -10,6 +10,7 @@ use support::TestDb;
 
 on_both_databases!(
     import_of_a_broken_plan_reports_every_mistake_and_writes_nothing,
+    a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder,
     demo_loads_every_seed_plan_and_status_shows_them,
     serve_answers_with_a_cli_token_and_stops_on_sigterm,
 );
@@ -90,6 +91,93 @@ async fn import_of_a_broken_plan_reports_every_mistake_and_writes_nothing(db: Te
     );
 }
 
+/// A plan naming the lifecycle `petitii` (line 8, column 14).
+const ON_PETITII: &str = r#"plan:
+  code: "petitii-2024"
+  title: "Petiții"
+  owner: "ANITP"
+  period: 2024-01-01..2024-12-31
+  time_zone: Europe/Bucharest
+  language: ro
+  lifecycle: petitii
+institutions:
+  - code: "ANITP"
+    name: "Agenţia Naţională împotriva Traficului de Persoane"
+objectives:
+  - number: "1"
+    title: "Petiții"
+    actions:
+      - number: "1.1"
+        text: "Răspuns la petiții"
+        deadline: "semestrial"
+        responsible: ["ANITP"]
+"#;
+
+async fn a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder(db: TestDb) {
+    use mandate_engine::entity::{plan, task};
+    use sea_orm::EntityTrait;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("lifecycles");
+    std::fs::create_dir(&folder).expect("lifecycles folder");
+    // The default lifecycle under another name, whose tasks start as `registered`.
+    let petitii = include_str!("../workflows/lifecycles/default.yaml")
+        .replace("name: default", "name: petitii")
+        .replace("pending", "registered");
+    std::fs::write(folder.join("petitii.yaml"), petitii).expect("write lifecycle");
+    let file = dir.path().join("petitii.yaml");
+    std::fs::write(&file, ON_PETITII).expect("write plan");
+    let (path, folder) = (file.display().to_string(), folder.display().to_string());
+
+    // Without the folder, the lifecycle is unknown, where the plan names it.
+    let out = mandate(&db, &["validate", &path]);
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains(&format!(
+            "{path}:8:14: unknown lifecycle `petitii` (known: default)"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let typo = dir.path().join("typo.yaml");
+    std::fs::write(
+        &typo,
+        ON_PETITII.replace("lifecycle: petitii", "lifecycle: petitie"),
+    )
+    .expect("write plan");
+    let typo = typo.display().to_string();
+    let out = mandate(&db, &["--lifecycles", &folder, "import", &typo]);
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains(&format!(
+            "{typo}:8:14: unknown lifecycle `petitie` (known: default, petitii)"
+        )),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = mandate(&db, &["--lifecycles", &folder, "import", &path]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plans = plan::Entity::find().all(&db.db).await.expect("plans");
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].lifecycle, "petitii");
+    let tasks = task::Entity::find().all(&db.db).await.expect("tasks");
+    assert_eq!(tasks.len(), 2, "one task per half-year");
+    assert!(
+        tasks.iter().all(|t| t.state == "registered"),
+        "{:?}",
+        tasks.iter().map(|t| &t.state).collect::<Vec<_>>()
+    );
+    // Validating again with the folder: the plan is fine.
+    let out = mandate(&db, &["--lifecycles", &folder, "validate", &path]);
+    assert!(out.status.success(), "{}", stdout(&out));
+}
+
 async fn demo_loads_every_seed_plan_and_status_shows_them(db: TestDb) {
     let out = mandate(&db, &["demo"]);
     assert!(
@@ -166,6 +254,62 @@ fn validate_accepts_the_seed_plans_and_deadline_prints_json() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: deadline \"cândva\""), "{err}");
+    assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+}
+
+#[test]
+fn deadline_counted_in_days_prints_its_due_date() {
+    let deadline = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .arg("deadline")
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    // Thursday; 3 and 6 May 2024 are Orthodox Easter holidays in Romania.
+    let out = deadline(&[
+        "în termen de 15 zile lucrătoare de la înregistrare",
+        "--from",
+        "2024-05-02T10:00:00+03:00",
+        "--tz",
+        "Europe/Bucharest",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout(&out).trim(),
+        r#"{"count":"working","days":15,"due":"2024-05-27T23:59:59+03:00","due_date":"2024-05-27","from":"registration"}"#
+    );
+    // In Poland the same Monday is a working day; 3 May is a holiday there too.
+    let out = deadline(&[
+        "w ciągu 15 dni roboczych od dnia otrzymania",
+        "--from",
+        "2024-05-02T10:00:00+02:00",
+        "--tz",
+        "Europe/Warsaw",
+        "--json",
+    ]);
+    assert_eq!(
+        stdout(&out).trim(),
+        r#"{"count":"working","days":15,"due":"2024-05-24T23:59:59+02:00","due_date":"2024-05-24","from":"receipt"}"#
+    );
+    let out = deadline(&["30 days from registration", "--json"]);
+    assert_eq!(
+        stdout(&out).trim(),
+        r#"{"count":"calendar","days":30,"from":"registration"}"#
+    );
+    let out = deadline(&[
+        "30 de zile de la înregistrarea petiției",
+        "--from",
+        "2024-05-02T10:00:00+03:00",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unrecognised word \"petiției\""), "{err}");
     assert_eq!(err.lines().count(), 1, "one clear line: {err}");
 }
 
@@ -495,6 +639,18 @@ fn every_bad_input_ends_in_one_clear_error_line() {
                 "--tz",
                 "Mars/Olympus",
             ],
+        ),
+        (
+            "a period wording without a plan period",
+            vec!["deadline", "anual"],
+        ),
+        (
+            "a wording counted in days with a recurrence",
+            vec!["deadline", "30 de zile", "--recurrence", "0 8 1 * *"],
+        ),
+        (
+            "a wording counted in days from a bad instant",
+            vec!["deadline", "30 de zile", "--from", "2024-05-02"],
         ),
         (
             "a missing lifecycles folder",

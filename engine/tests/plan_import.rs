@@ -498,3 +498,48 @@ objectives:
         shown.join("\n")
     );
 }
+
+/// A plan action has no case event to count days from: a deadline counted in days is a located
+/// problem that says what the wording means.
+#[test]
+fn a_deadline_counted_in_days_is_refused_for_a_plan_action() {
+    let yaml = r#"plan:
+  code: "test-plan"
+  title: "Plan"
+  owner: "ANITP"
+  period: 2024-01-01..2024-12-31
+  time_zone: Europe/Bucharest
+  language: ro
+institutions:
+  - code: "ANITP"
+    name: "Agenţia Naţională împotriva Traficului de Persoane"
+objectives:
+  - number: "1"
+    title: "Petiții"
+    actions:
+      - number: "1.1"
+        text: "Răspuns la petiții"
+        deadline: "în termen de 30 de zile de la înregistrare"
+        responsible: ["ANITP"]
+"#;
+    let problems = plan_file::parse(
+        yaml,
+        "petitii.yaml",
+        None,
+        &Lifecycles::builtin().expect("lifecycles"),
+    )
+    .expect_err("a deadline counted in days");
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 1, "{shown:#?}");
+    assert_eq!(
+        (problems[0].line, problems[0].column),
+        (17, 19),
+        "{shown:#?}"
+    );
+    assert!(
+        problems[0]
+            .message
+            .contains("means 30 calendar days from registration, counted from an event of a case"),
+        "{shown:#?}"
+    );
+}

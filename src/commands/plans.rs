@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use mandate_engine::deadline::{self, PlanPeriod};
+use mandate_engine::deadline::{self, DeadlineError, PlanPeriod, RelativeDeadline};
 use mandate_engine::domain::Actor;
+use mandate_engine::notifications::reminders::Calendar;
 use mandate_engine::plans::plan_file::{self, ImportSummary};
 
 use super::Config;
@@ -96,18 +98,45 @@ fn print_summary(summary: &ImportSummary, database: &str) {
     }
 }
 
-/// Prints the periods a deadline wording yields.
+/// What a deadline wording is read against: a plan period for dates and periods, the instant of
+/// a case's event for a wording counted in days.
+pub struct Against<'a> {
+    /// `START..END`.
+    pub plan_period: Option<&'a str>,
+    /// An RFC 3339 instant.
+    pub from: Option<&'a str>,
+}
+
+/// Prints the periods a deadline wording yields, or the rule of a wording counted in days and,
+/// given the instant of the case's event, its due date.
 pub fn deadline(
     wording: &str,
-    plan_period: &str,
+    against: Against<'_>,
     tz: &str,
     recurrence: Option<&str>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let period = PlanPeriod::parse(plan_period)?;
     let tz: Tz = tz
         .parse()
         .map_err(|_| anyhow::anyhow!("`{tz}` is not an IANA time zone (e.g. Europe/Bucharest)"))?;
+    match RelativeDeadline::parse(wording) {
+        Ok(rule) => {
+            if let Some(cron) = recurrence.filter(|r| !r.trim().is_empty()) {
+                bail!(
+                    "deadline \"{wording}\" is counted in days; the recurrence \"{cron}\" would be ignored: remove it"
+                );
+            }
+            return relative(&rule, against.from, tz, json);
+        }
+        Err(DeadlineError::NotRelative { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let Some(plan_period) = against.plan_period else {
+        bail!(
+            "deadline \"{wording}\" is not counted in days; to read it as dates or periods, give the plan's --plan-period START..END"
+        );
+    };
+    let period = PlanPeriod::parse(plan_period)?;
     let periods = deadline::parse(wording, period, tz, recurrence)?;
     if json {
         let rows: Vec<serde_json::Value> = periods
@@ -129,6 +158,42 @@ pub fn deadline(
                 p.end,
                 p.due.with_timezone(&tz).to_rfc3339()
             );
+        }
+    }
+    Ok(())
+}
+
+/// Prints a rule counted in days and, from the instant `from`, its last day and due instant.
+fn relative(rule: &RelativeDeadline, from: Option<&str>, tz: Tz, json: bool) -> anyhow::Result<()> {
+    let due = match from {
+        Some(text) => {
+            let start = DateTime::parse_from_rfc3339(text)
+                .map_err(|e| {
+                    anyhow::anyhow!("--from `{text}` is not an RFC 3339 instant ({e}), e.g. 2024-05-02T10:00:00+03:00")
+                })?
+                .with_timezone(&Utc);
+            let calendar = Calendar::for_time_zone(tz.name());
+            let day = rule
+                .due_date(start, tz, calendar)
+                .with_context(|| format!("{rule} from {text} falls outside the calendar"))?;
+            Some((
+                day,
+                deadline::due_at(day, tz).with_timezone(&tz).to_rfc3339(),
+            ))
+        }
+        None => None,
+    };
+    if json {
+        let mut row = serde_json::to_value(rule).context("JSON")?;
+        if let (Some((day, instant)), Some(fields)) = (&due, row.as_object_mut()) {
+            fields.insert("due_date".into(), day.to_string().into());
+            fields.insert("due".into(), instant.clone().into());
+        }
+        println!("{}", serde_json::to_string(&row).context("JSON")?);
+    } else {
+        match due {
+            Some((day, instant)) => println!("{rule}: due {instant} (last day {day})"),
+            None => println!("{rule} (give --from to see the due date)"),
         }
     }
     Ok(())

@@ -2,7 +2,8 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::lexicon::ACCEPTED_FORMS;
+use super::lexer::{Tok, Token};
+use super::lexicon::{ACCEPTED_FORMS, roman};
 
 /// Why a deadline wording (or a plan period) could not be turned into periods.
 ///
@@ -199,6 +200,39 @@ pub enum DeadlineError {
         plan_end: NaiveDate,
     },
 
+    /// A relative deadline ("30 de zile de la înregistrare") where reporting
+    /// periods are needed: it is counted from an event of a case, which a plan
+    /// action has not.
+    #[error(
+        "deadline \"{wording}\" means {rule}, counted from an event of a case; a plan action's deadline names dates, periods or a rhythm"
+    )]
+    Relative {
+        /// The wording as written.
+        wording: String,
+        /// What it means ("30 calendar days from registration").
+        rule: String,
+    },
+
+    /// A wording read as a relative deadline that names no number of days.
+    #[error(
+        "deadline \"{wording}\" is not counted in days from an event of a case; expected e.g. \"30 de zile de la înregistrare\", \"14 dni roboczych\", \"10 working days\""
+    )]
+    NotRelative {
+        /// The wording as written.
+        wording: String,
+    },
+
+    /// "0 zile", "99999 de zile".
+    #[error("deadline \"{wording}\": {days} days is not a term: count 1 to {max} days")]
+    DaysOutOfRange {
+        /// The wording as written.
+        wording: String,
+        /// The number of days written.
+        days: u32,
+        /// The most days a term may count.
+        max: u32,
+    },
+
     /// The plan period itself is malformed.
     #[error(
         "plan period \"{text}\" is invalid: {reason}; expected \"YYYY-MM-DD..YYYY-MM-DD\" with start <= end"
@@ -260,6 +294,20 @@ impl DeadlineError {
             DeadlineError::Incomplete { wording, .. } => Some(wording.chars().count() + 1),
             _ => None,
         }
+    }
+
+    /// The error for `token` of `wording` (`None`: the wording ended), where
+    /// `expected` would have made sense: an unknown word is
+    /// [`DeadlineError::Unrecognised`], a known one [`DeadlineError::Unexpected`].
+    pub(super) fn at_token(wording: &str, token: Option<&Token>, expected: &str) -> Self {
+        let Some(token) = token else {
+            return DeadlineError::Incomplete {
+                wording: wording.to_string(),
+                expected: expected.to_string(),
+            };
+        };
+        let unrecognised = matches!(&token.tok, Tok::Word(w) if roman(w).is_none());
+        Self::at(wording, token.span.clone(), expected, unrecognised)
     }
 
     /// [`DeadlineError::Unexpected`] at the word at byte `span` of `wording`.

@@ -429,14 +429,7 @@ impl<'a> Parser<'a> {
 
     /// The error for the token at the current position.
     fn error_here(&self, expected: &str) -> DeadlineError {
-        let Some(token) = self.toks.get(self.pos) else {
-            return DeadlineError::Incomplete {
-                wording: self.wording.to_string(),
-                expected: expected.to_string(),
-            };
-        };
-        let unrecognised = matches!(&token.tok, Tok::Word(w) if lexicon::roman(w).is_none());
-        DeadlineError::at(self.wording, token.span.clone(), expected, unrecognised)
+        DeadlineError::at_token(self.wording, self.toks.get(self.pos), expected)
     }
 
     fn clauses(&mut self) -> Result<Vec<Clause>, DeadlineError> {

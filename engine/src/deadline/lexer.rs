@@ -226,6 +226,8 @@ impl Lexeme {
             },
             Near::End => matches!(tok, Tok::Kw(Kw::End)),
             Near::Permanent => matches!(tok, Tok::Kw(Kw::Permanent)),
+            Near::Days => matches!(tok, Tok::Kw(Kw::Days(_))),
+            Near::Event => matches!(tok, Tok::Kw(Kw::Event(_))),
             Near::Filler(_) => false,
         }
     }

@@ -4,6 +4,8 @@
 //! Every entry is written in *folded* form (see [`fold`]): lower case,
 //! without diacritics, dashes unified to `-`.
 
+use super::relative::{CaseEvent, DayCount};
+
 /// The length of a calendar unit used by the grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Unit {
@@ -74,6 +76,14 @@ pub(super) enum Kw {
     Between,
     /// "și", "and", "oraz" (Polish "i" is handled apart: it is also the numeral I).
     And,
+    /// "în termen de", "w terminie", "w ciągu", "within": before a number of days.
+    Within,
+    /// "zile", "dni", "days"; "zile lucrătoare", "dni roboczych", "working days".
+    Days(DayCount),
+    /// "înregistrare", "otrzymania", "receipt": the event a number of days runs from.
+    Event(CaseEvent),
+    /// "după", "po", "after": a number of days after an event ("30 de zile după înregistrare").
+    After,
 }
 
 /// Folds one character: lower case, Romanian and Polish diacritics (and a few
@@ -97,7 +107,8 @@ pub(super) fn fold(c: char) -> char {
     }
 }
 
-/// Month names: Romanian, Polish (nominative, genitive, locative), English,
+/// Month names: Romanian, Polish (nominative, genitive, locative,
+/// instrumental — "lutym" is both), English,
 /// and the usual three-letter abbreviations.
 pub(super) const MONTHS: &[(&str, u32)] = &[
     // Romanian
@@ -120,39 +131,50 @@ pub(super) const MONTHS: &[(&str, u32)] = &[
     ("styczen", 1),
     ("stycznia", 1),
     ("styczniu", 1),
+    ("styczniem", 1),
     ("luty", 2),
     ("lutego", 2),
     ("lutym", 2),
     ("marzec", 3),
     ("marca", 3),
     ("marcu", 3),
+    ("marcem", 3),
     ("kwiecien", 4),
     ("kwietnia", 4),
     ("kwietniu", 4),
+    ("kwietniem", 4),
     ("maj", 5),
     ("maja", 5),
     ("maju", 5),
+    ("majem", 5),
     ("czerwiec", 6),
     ("czerwca", 6),
     ("czerwcu", 6),
+    ("czerwcem", 6),
     ("lipiec", 7),
     ("lipca", 7),
     ("lipcu", 7),
+    ("lipcem", 7),
     ("sierpien", 8),
     ("sierpnia", 8),
     ("sierpniu", 8),
+    ("sierpniem", 8),
     ("wrzesien", 9),
     ("wrzesnia", 9),
     ("wrzesniu", 9),
+    ("wrzesniem", 9),
     ("pazdziernik", 10),
     ("pazdziernika", 10),
     ("pazdzierniku", 10),
+    ("pazdziernikiem", 10),
     ("listopad", 11),
     ("listopada", 11),
     ("listopadzie", 11),
+    ("listopadem", 11),
     ("grudzien", 12),
     ("grudnia", 12),
     ("grudniu", 12),
+    ("grudniem", 12),
     // English
     ("january", 1),
     ("february", 2),
@@ -366,6 +388,7 @@ pub(super) const KEYWORDS: &[(&str, Kw)] = &[
     ("koniec", Kw::End),
     // ranges
     ("od", Kw::From),
+    ("din", Kw::From),
     ("from", Kw::From),
     ("since", Kw::From),
     ("starting", Kw::From),
@@ -375,6 +398,33 @@ pub(super) const KEYWORDS: &[(&str, Kw)] = &[
     ("between", Kw::Between),
     ("miedzy", Kw::Between),
     ("pomiedzy", Kw::Between),
+    // numbers of days, and the event they run from
+    ("within", Kw::Within),
+    ("zi", Kw::Days(DayCount::Calendar)),
+    ("zile", Kw::Days(DayCount::Calendar)),
+    ("dni", Kw::Days(DayCount::Calendar)),
+    ("dzien", Kw::Days(DayCount::Calendar)),
+    ("day", Kw::Days(DayCount::Calendar)),
+    ("days", Kw::Days(DayCount::Calendar)),
+    ("inregistrare", Kw::Event(CaseEvent::Registration)),
+    ("inregistrarea", Kw::Event(CaseEvent::Registration)),
+    ("inregistrarii", Kw::Event(CaseEvent::Registration)),
+    ("rejestracji", Kw::Event(CaseEvent::Registration)),
+    ("zarejestrowania", Kw::Event(CaseEvent::Registration)),
+    ("registration", Kw::Event(CaseEvent::Registration)),
+    ("primire", Kw::Event(CaseEvent::Receipt)),
+    ("primirea", Kw::Event(CaseEvent::Receipt)),
+    ("primirii", Kw::Event(CaseEvent::Receipt)),
+    ("otrzymania", Kw::Event(CaseEvent::Receipt)),
+    ("otrzymaniu", Kw::Event(CaseEvent::Receipt)),
+    ("wplywu", Kw::Event(CaseEvent::Receipt)),
+    ("wplywie", Kw::Event(CaseEvent::Receipt)),
+    ("doreczenia", Kw::Event(CaseEvent::Receipt)),
+    ("doreczeniu", Kw::Event(CaseEvent::Receipt)),
+    ("receipt", Kw::Event(CaseEvent::Receipt)),
+    ("dupa", Kw::After),
+    ("po", Kw::After),
+    ("after", Kw::After),
     // connectors
     ("si", Kw::And),
     ("and", Kw::And),
@@ -441,6 +491,24 @@ pub(super) const PHRASES: &[(&[&str], Kw)] = &[
     (&["starting", "with"], Kw::From),
     (&["starting", "in"], Kw::From),
     (&["precum", "si"], Kw::And),
+    (&["in", "termen", "de"], Kw::Within),
+    (&["w", "terminie"], Kw::Within),
+    (&["w", "ciagu"], Kw::Within),
+    (&["zi", "lucratoare"], Kw::Days(DayCount::Working)),
+    (&["zile", "lucratoare"], Kw::Days(DayCount::Working)),
+    (&["zi", "calendaristica"], Kw::Days(DayCount::Calendar)),
+    (&["zile", "calendaristice"], Kw::Days(DayCount::Calendar)),
+    (&["dzien", "roboczy"], Kw::Days(DayCount::Working)),
+    (&["dni", "robocze"], Kw::Days(DayCount::Working)),
+    (&["dni", "roboczych"], Kw::Days(DayCount::Working)),
+    (&["dni", "kalendarzowe"], Kw::Days(DayCount::Calendar)),
+    (&["dni", "kalendarzowych"], Kw::Days(DayCount::Calendar)),
+    (&["working", "day"], Kw::Days(DayCount::Working)),
+    (&["working", "days"], Kw::Days(DayCount::Working)),
+    (&["business", "day"], Kw::Days(DayCount::Working)),
+    (&["business", "days"], Kw::Days(DayCount::Working)),
+    (&["calendar", "day"], Kw::Days(DayCount::Calendar)),
+    (&["calendar", "days"], Kw::Days(DayCount::Calendar)),
 ];
 
 /// What may stand right next to a filler word.
@@ -463,6 +531,10 @@ pub(super) enum Near {
     End,
     /// "permanență" ("în permanență").
     Permanent,
+    /// "zile", "dni", "days" … ("30 de zile").
+    Days,
+    /// "înregistrare", "otrzymania" … ("de la data înregistrării", "od dnia otrzymania").
+    Event,
     /// Another filler word.
     Filler(&'static str),
 }
@@ -509,6 +581,7 @@ pub(super) const FILLERS: &[(&str, Place)] = &[
                 Near::Filler("anul"),
                 Near::Filler("anii"),
                 Near::Filler("cursul"),
+                Near::Filler("perioada"),
                 Near::Filler("luna"),
                 Near::Filler("data"),
                 Near::Filler("the"),
@@ -533,25 +606,29 @@ pub(super) const FILLERS: &[(&str, Place)] = &[
                 Near::Filler("anii"),
                 Near::Filler("luna"),
                 Near::Filler("data"),
+                Near::Filler("parcursul"),
             ],
             after: &[],
-            expected: "a date or a period right after \"pe\" (\"pe anul 2024\")",
+            expected: "a date or a period right after \"pe\" (\"pe anul 2024\", \"pe parcursul anului 2023\")",
         },
     ),
+    ("cursul", COURSE),
+    ("parcursul", COURSE),
     (
-        "cursul",
+        "perioada",
         Place {
             before: &[
                 Near::Year,
+                Near::Date,
+                Near::Number,
                 Near::Month,
                 Near::Part,
                 Near::Ordinal,
-                Near::Filler("anului"),
                 Near::Filler("anilor"),
                 Near::Filler("lunii"),
             ],
             after: &[],
-            expected: "a period right after \"cursul\" (\"în cursul anului 2022\")",
+            expected: "a period right after \"perioada\" (\"în perioada 2021-2022\", \"în perioada ianuarie - iunie 2024\")",
         },
     ),
     (
@@ -560,19 +637,20 @@ pub(super) const FILLERS: &[(&str, Place)] = &[
             before: &[
                 Near::Date,
                 Near::Number,
+                Near::Event,
                 Near::Filler("de"),
                 Near::Filler("limita"),
             ],
             after: &[],
-            expected: "a date right after \"data\" (\"până la data de 31.03.2022\")",
+            expected: "a date or an event right after \"data\" (\"până la data de 31.03.2022\", \"de la data înregistrării\")",
         },
     ),
     (
         "de",
         Place {
-            before: &[Near::Date, Near::Number],
+            before: &[Near::Date, Near::Number, Near::Days],
             after: &[],
-            expected: "a date right after \"de\" (\"data de 31.03.2022\")",
+            expected: "a date or a number of days right after \"de\" (\"data de 31.03.2022\", \"30 de zile\")",
         },
     ),
     (
@@ -616,6 +694,7 @@ pub(super) const FILLERS: &[(&str, Place)] = &[
                 Near::Filler("roku"),
                 Near::Filler("dnia"),
                 Near::Filler("dniu"),
+                Near::Filler("latach"),
             ],
             after: &[],
             expected: "a date or a period right after \"w\" (\"w 2024 roku\", \"w I kwartale 2024\")",
@@ -623,6 +702,15 @@ pub(super) const FILLERS: &[(&str, Place)] = &[
     ),
     ("dnia", DAY_WORD),
     ("dniu", DAY_WORD),
+    ("daty", DAY_WORD),
+    (
+        "latach",
+        Place {
+            before: &[Near::Year],
+            after: &[],
+            expected: "years right after \"latach\" (\"w latach 2021-2022\")",
+        },
+    ),
     // English
     (
         "of",
@@ -702,6 +790,22 @@ const GENITIVE: Place = Place {
     expected: "an ordinal or \"anului\" right after it (\"al doilea semestru\", \"semestrul II al anului 2022\")",
 };
 
+/// Romanian "cursul", "parcursul": before a period ("în cursul anului 2022",
+/// "pe parcursul anului 2023").
+const COURSE: Place = Place {
+    before: &[
+        Near::Year,
+        Near::Month,
+        Near::Part,
+        Near::Ordinal,
+        Near::Filler("anului"),
+        Near::Filler("anilor"),
+        Near::Filler("lunii"),
+    ],
+    after: &[],
+    expected: "a period right after it (\"în cursul anului 2022\", \"pe parcursul anului 2023\")",
+};
+
 /// "anul", "anului", "anii", "year" …: before a year.
 const YEAR_WORD: Place = Place {
     before: &[Near::Year],
@@ -716,11 +820,11 @@ const MONTH_WORD: Place = Place {
     expected: "a month right after it (\"luna octombrie 2022\", \"sfârșitul lunii iunie 2022\")",
 };
 
-/// Polish "dnia", "dniu": before a date.
+/// Polish "dnia", "dniu", "daty": before a date or an event.
 const DAY_WORD: Place = Place {
-    before: &[Near::Date, Near::Number],
+    before: &[Near::Date, Near::Number, Near::Event],
     after: &[],
-    expected: "a date right after it (\"do dnia 30 czerwca 2024 r.\")",
+    expected: "a date or an event right after it (\"do dnia 30 czerwca 2024 r.\", \"od dnia otrzymania\")",
 };
 
 /// Polish "rok", "roku": after a year or a date ("2024 roku"), or before a
@@ -778,4 +882,5 @@ octombrie 2022, iulie-octombrie 2022, styczeń – czerwiec 2024 (without a year
 anual, semestrial, trimestrial, lunar (annually, quarterly, corocznie, kwartalnie …); \
 anual: iulie-octombrie; trimestrial, începând cu trimestrul III 2021 (co kwartał, począwszy od …; \
 quarterly starting from …); permanent; periodic (with a `recurrence:` cron rule); \
-several of these may be listed together";
+several of these may be listed together; for a case: 30 de zile de la înregistrare, \
+15 zile lucrătoare, w ciągu 14 dni roboczych od dnia otrzymania, within 10 working days";

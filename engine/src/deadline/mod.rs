@@ -24,24 +24,26 @@
 //! period they introduce, or (Polish "r.", "roku") right after the year or
 //! date they qualify. Anywhere else ("anual în", "în anual", "2021 al", "the
 //! annually", "roku anual", "anual r.") the wording is refused at the filler
-//! (unless an unread word comes first, or right after it: "în perioada 2021"
-//! is refused at "perioada"):
+//! (unless an unread word comes first, or right after it: "în intervalul 2021"
+//! is refused at "intervalul"):
 //!
 //! | filler | may stand | e.g. |
 //! |---|---|---|
 //! | `a`, `al`, `ale` | before an ordinal, a number or `anului`/`anilor`/`anul`/`lunii` | "al doilea semestru", "semestrul II al anului 2022", "a 2-a" |
 //! | `an`, `anul`, `anului`, `anii`, `anilor`; `year`, `years` | before a year | "anul 2021", "sfârșitul anului 2021", "the year 2021" |
-//! | `în`/`in` | before a date, a period, `sfârșitul`/`end`, `permanență`, `anul`, `anii`, `cursul`, `luna`, `data`, `the`, `year` | "în anul 2022", "în trimestrul IV 2021", "în permanență", "in the first half of 2023" |
-//! | `pe` | before a date, a period, `anul`, `anii`, `luna`, `data` | "pe anul 2024" |
-//! | `cursul` | before a period, `anului`, `anilor`, `lunii` | "în cursul anului 2022" |
-//! | `data` | before a date, `de`, `limită` | "până la data de 31.03.2022" |
-//! | `de` | before a date | "data de 1 aprilie 2022" |
+//! | `în`/`in` | before a date, a period, `sfârșitul`/`end`, `permanență`, `anul`, `anii`, `cursul`, `perioada`, `luna`, `data`, `the`, `year` | "în anul 2022", "în trimestrul IV 2021", "în permanență", "in the first half of 2023" |
+//! | `pe` | before a date, a period, `anul`, `anii`, `luna`, `data`, `parcursul` | "pe anul 2024", "pe parcursul anului 2023" |
+//! | `cursul`, `parcursul` | before a period, `anului`, `anilor`, `lunii` | "în cursul anului 2022" |
+//! | `perioada` | before a date, a period, `anilor`, `lunii` | "în perioada 2021-2022" |
+//! | `data` | before a date, an event, `de`, `limită` | "până la data de 31.03.2022", "de la data înregistrării" |
+//! | `de` | before a date or a number of days | "data de 1 aprilie 2022", "30 de zile" |
 //! | `limită` | before a date, a year, a month, `de` | "termen limită: 31.03.2022" |
 //! | `luna`, `lunii` | before a month | "luna octombrie 2022", "sfârșitul lunii iunie 2022" |
 //! | `r` (of "r.") | after a year or a date | "2024 r.", "30 czerwca 2024 r." |
 //! | `rok`, `roku` | after a year or a date, or before a year | "do końca 2021 roku", "w roku 2024" |
-//! | `w` | before a date, a period, `roku`, `rok`, `dnia`, `dniu` | "w 2024 roku", "w I kwartale 2024" |
-//! | `dnia`, `dniu` | before a date | "do dnia 30 czerwca 2024 r." |
+//! | `w` | before a date, a period, `roku`, `rok`, `dnia`, `dniu`, `latach` | "w 2024 roku", "w I kwartale 2024", "w latach 2021-2022" |
+//! | `dnia`, `dniu`, `daty` | before a date or an event | "do dnia 30 czerwca 2024 r.", "od dnia otrzymania", "od daty wpływu" |
+//! | `latach` | before a year | "w latach 2021-2022" |
 //! | `of` | before a date, a period, `the`, `year` | "first half of 2023", "end of June 2024", "of 2021" |
 //! | `the` | before a date, a period, `end`, `year` | "the second half of 2023", "by the end of 2021" |
 //! | `during` | before a period, `the`, `year` | "during 2022" |
@@ -69,7 +71,7 @@
 //! | `până la 31.03.2024`, `do 30.06.2024`, `by 31 March 2024`, `until …`, `termen: …`, `deadline …` | plan start (or the date, if earlier) .. the date |
 //! | `până la sfârșitul anului 2021`, `by the end of Q1 2024`, `do końca 2021 roku` | "by" the last day of that period |
 //! | `od 01.01.2024 do 30.06.2024`, `de la … până la …`, `începând cu semestrul II 2021, până la semestrul I 2022`, `de la … și până la …`, `from … to …`, `între … și …`, and the end first: `până la 30.06.2022, începând cu 01.03.2022` | one period: that range, from the first day of the start to the last day of the end |
-//! | `de la 1 martie 2024`, `od 1 marca 2024`, `începând cu …`, `from …` (no end, no rhythm in the wording) | that date .. plan end |
+//! | `de la 1 martie 2024`, `od 1 marca 2024`, `începând cu …`, `din semestrul II 2021`, `from …` (no end, no rhythm in the wording) | that date .. plan end |
 //! | `anual`, `semestrial`, `trimestrial`, `lunar` (annually, quarterly, corocznie, kwartalnie, co miesiąc …) | every calendar year / half / quarter / month touching the plan, clipped to it |
 //! | `anual: iulie-octombrie` (annually: July-October, corocznie: lipiec-październik) | that month window in every year of the plan |
 //! | `trimestrial 2022`, `lunar: iulie-octombrie`, and the dates written first: `2022: trimestrial`, `2021-2022, anual`, `2021 anual` | the units inside that period / window (a date or period right before or right after a rhythm scopes it; "2021 anual" is "anual 2021") |
@@ -86,6 +88,21 @@
 //! year written right before it ("2024: I kwartał"). A yearless item mixed with
 //! dated ones in any other way is an error (ambiguous), as is a day without a
 //! year ("31 martie").
+//!
+//! # Relative deadlines
+//!
+//! A wording that counts days ("30 de zile", "în termen de 15 zile
+//! lucrătoare de la primire", "w ciągu 30 dni od dnia otrzymania", "14 dni
+//! roboczych", "within 10 working days", "30 days from registration") is a
+//! [`RelativeDeadline`]: counted from an event of a case, not a reporting
+//! period. [`RelativeDeadline::parse`] reads it (with the same rule: every
+//! word is read, or the wording is refused at the first that is not) and
+//! [`RelativeDeadline::due_date`] counts it from the event's instant with a
+//! holiday [`crate::notifications::reminders::Calendar`]: day 1 is the day
+//! after the event; calendar-day terms ending on a day off end on the next
+//! working day; working-day terms count working days only. [`parse`] refuses
+//! such a wording ([`DeadlineError::Relative`]): a plan action has no case
+//! event to count from.
 //!
 //! # A start of a rhythm
 //!
@@ -158,6 +175,9 @@ mod grammar;
 mod lexer;
 mod lexicon;
 mod recurrence;
+mod relative;
+#[cfg(test)]
+mod relative_tests;
 #[cfg(test)]
 mod tests;
 
@@ -165,6 +185,7 @@ use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 pub use error::DeadlineError;
+pub use relative::{CaseEvent, DayCount, MAX_RELATIVE_DAYS, RelativeDeadline};
 
 /// No action's deadline may yield more periods than this: expansion stops
 /// with [`DeadlineError::TooManyPeriods`] as soon as it would make one more
@@ -284,16 +305,14 @@ pub fn parse(
     let plan = PlanPeriod::new(plan.start, plan.end)?;
     let recurrence = recurrence.filter(|r| !r.trim().is_empty());
     let lexer::Lexed { tokens, misplaced } = lexer::tokenize(wording)?;
-    let specs = match (grammar::parse(wording, &tokens), misplaced) {
-        (Ok(specs), None) => specs,
-        // The first word that is not read is the one reported.
-        (Err(e), Some(filler)) if matches!((e.position(), filler.position()), (Some(a), Some(b)) if a < b) =>
-        {
-            return Err(e);
-        }
-        (_, Some(filler)) => return Err(filler),
-        (Err(e), None) => return Err(e),
-    };
+    if relative::is_relative(&tokens) {
+        let rule = RelativeDeadline::parse(wording)?;
+        return Err(DeadlineError::Relative {
+            wording: wording.to_string(),
+            rule: rule.to_string(),
+        });
+    }
+    let specs = read_fully(grammar::parse(wording, &tokens), misplaced)?;
     if specs.is_empty() {
         return Err(DeadlineError::Empty {
             wording: wording.to_string(),
@@ -320,4 +339,20 @@ pub fn parse(
     periods.sort_by_key(|p| (p.start, p.end, p.due));
     periods.dedup();
     Ok(periods)
+}
+
+/// What a grammar read, unless a filler word stands misplaced: then the
+/// first word that is not read is the one reported.
+fn read_fully<T>(
+    parsed: Result<T, DeadlineError>,
+    misplaced: Option<DeadlineError>,
+) -> Result<T, DeadlineError> {
+    match (parsed, misplaced) {
+        (Ok(read), None) => Ok(read),
+        (Err(e), Some(filler)) if matches!((e.position(), filler.position()), (Some(a), Some(b)) if a < b) => {
+            Err(e)
+        }
+        (_, Some(filler)) => Err(filler),
+        (Err(e), None) => Err(e),
+    }
 }

@@ -712,6 +712,9 @@ fn kind(err: &DeadlineError) -> &'static str {
         DeadlineError::NothingFrom { .. } => "NothingFrom",
         DeadlineError::TooManyPeriods { .. } => "TooManyPeriods",
         DeadlineError::InvalidPlanPeriod { .. } => "InvalidPlanPeriod",
+        DeadlineError::Relative { .. } => "Relative",
+        DeadlineError::NotRelative { .. } => "NotRelative",
+        DeadlineError::DaysOutOfRange { .. } => "DaysOutOfRange",
     }
 }
 
@@ -1552,8 +1555,8 @@ fn fillers_stand_only_where_they_belong() {
         ("2021 și al 2022", "al"),
         ("până la data 2022", "data"),
         // Before an unknown word, that word is named.
-        ("anual, în perioada 2021-2022", "perioada"),
-        ("półrocznie w latach 2021-2022", "latach"),
+        ("anual, în intervalul 2021-2022", "intervalul"),
+        ("półrocznie w okresie 2021-2022", "okresie"),
     ]);
     check(&[
         ("în cursul anului 2022", RO, &RO_YEARS[1..]),
@@ -1607,5 +1610,58 @@ fn a_connector_needs_something_on_each_side() {
         ("2021, și 2022", RO, RO_YEARS),
         ("2021 i 2022", RO, RO_YEARS),
         ("- 2021 și 2022", RO, RO_YEARS),
+    ]);
+}
+
+/// Words plans use to introduce a period: "în perioada …", "pe parcursul
+/// anului …", "w latach …", "din semestrul …" (from), and Polish months in
+/// the instrumental ("między styczniem i czerwcem").
+#[test]
+fn period_introducers() {
+    check(&[
+        ("în perioada 2021-2022", RO, &["2021-01-01..2022-12-31"]),
+        ("anual, în perioada 2021-2022", RO, RO_YEARS),
+        (
+            "în perioada ianuarie - iunie 2022",
+            RO,
+            &["2022-01-01..2022-06-30"],
+        ),
+        (
+            "în perioada anilor 2021-2022",
+            RO,
+            &["2021-01-01..2022-12-31"],
+        ),
+        ("pe parcursul anului 2022", RO, &RO_YEARS[1..]),
+        ("pe parcursul semestrului II 2021", RO, &RO_HALVES[1..2]),
+        (
+            "trimestrial, pe parcursul anului 2022",
+            RO,
+            &RO_QUARTERS[4..],
+        ),
+        ("w latach 2021-2022", RO, &["2021-01-01..2022-12-31"]),
+        ("półrocznie w latach 2021-2022", RO, RO_HALVES),
+        ("din semestrul II 2021", RO, &["2021-07-01..2022-12-31"]),
+        ("anual, din semestrul II 2022", RO, &RO_YEARS[1..]),
+        ("trimestrial din trimestrul III 2022", RO, &RO_QUARTERS[6..]),
+        ("din 01.03.2022", RO, &["2022-03-01..2022-12-31"]),
+        (
+            "między styczniem i czerwcem 2024",
+            PL,
+            &["2024-01-01..2024-06-30"],
+        ),
+        ("od lutego do marca 2024", PL, &["2024-02-01..2024-03-31"]),
+        ("kwietniem 2024", PL, &PL_MONTHS[3..4]),
+        (
+            "między marcem i majem 2024",
+            PL,
+            &["2024-03-01..2024-05-31"],
+        ),
+    ]);
+    refused_at(&[
+        ("anual în perioada", "perioada"),
+        ("perioada anual", "perioada"),
+        ("pe parcursul anual", "parcursul"),
+        ("półrocznie w latach", "latach"),
+        ("din anual", "anual"),
     ]);
 }

@@ -184,12 +184,13 @@ pub struct Fixture {
 
 impl Fixture {
     pub async fn new(test_db: &TestDb) -> Self {
+        Self::with_lifecycles(test_db, Lifecycles::builtin().expect("default lifecycle")).await
+    }
+
+    /// The same plan, run by the lifecycle that `lifecycles` calls `default`.
+    pub async fn with_lifecycles(test_db: &TestDb, lifecycles: Lifecycles) -> Self {
         let clock = ManualClock::new(plan_start_instant());
-        let engine = Engine::new(
-            test_db.db.clone(),
-            Arc::new(clock.clone()),
-            Lifecycles::builtin().expect("default lifecycle"),
-        );
+        let engine = Engine::new(test_db.db.clone(), Arc::new(clock.clone()), lifecycles);
         let admin = Actor::operator();
         let tz: chrono_tz::Tz = "Europe/Bucharest".parse().expect("time zone");
         let mut made = Vec::new();
