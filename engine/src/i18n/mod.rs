@@ -64,6 +64,11 @@ impl Language {
         }
     }
 
+    /// The codes of every language, for messages: `ro, en, pl`.
+    pub fn codes() -> String {
+        Self::ALL.map(Language::code).join(", ")
+    }
+
     /// The language a browser prefers among ours (its `Accept-Language` header), else English.
     pub fn from_accept_language(header: &str) -> Language {
         let mut ranked: Vec<(f32, Language)> = header
@@ -221,6 +226,7 @@ mod tests {
         assert_eq!(Language::parse("fr"), None);
         assert_eq!(Language::or_fallback("fr"), Language::En);
         assert_eq!(Language::or_fallback("ro").code(), "ro");
+        assert_eq!(Language::codes(), "ro, en, pl");
     }
 
     #[test]
