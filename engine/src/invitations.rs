@@ -380,7 +380,7 @@ impl Engine {
             "invitee": { "name": invitee.name, "email": invitee.email },
             "inviter": inviter,
             "plans": plans,
-            "expires": expires_at.with_timezone(&tz).format("%d.%m.%Y").to_string(),
+            "expires": expires_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
             "links": { "invitation": format!("{public_url}/invitation/{token}") },
         })))
     }

@@ -10,6 +10,8 @@
 //!   `reads::views`), narrowed by `access`, the one place that says who may read what;
 //! - `notifications`: the outbox, the reminder planner and policies (`notifications::reminders`),
 //!   the scheduler, the sender, and the signed links in e-mails; `mail`: transports and templates;
+//! - `i18n`: the words of pages and e-mails in each language (Fluent catalogues in `locales/`),
+//!   dates and numbers as each language writes them;
 //! - `deadline`: the wording of deadlines and the periods it means; `status`: the status rule;
 //! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
@@ -28,6 +30,7 @@ pub mod engine;
 pub mod entity;
 pub mod error;
 mod hex;
+pub mod i18n;
 pub mod invitations;
 pub mod mail;
 pub mod notifications;

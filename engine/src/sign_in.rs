@@ -20,6 +20,7 @@ use crate::entity::{
 };
 use crate::error::{Error, Result};
 use crate::hex;
+use crate::i18n::Language;
 use crate::notifications::links::{LinkError, mac, parse_token};
 use crate::notifications::{Kind, NewNotification, enqueue};
 
@@ -474,18 +475,15 @@ impl Engine {
             Some(id) => institution::Entity::find_by_id(id).one(self.db()).await?,
             None => None,
         };
-        Ok(institution.map_or_else(|| "en".to_owned(), |i| i.language))
+        Ok(institution.map_or_else(|| Language::FALLBACK.code().to_owned(), |i| i.language))
     }
 
     /// Sets the language of `actor`'s own pages.
     pub async fn choose_language(&self, user: &user::Model, language: &str) -> Result<()> {
-        if !crate::plans::plan_file::LANGUAGES.contains(&language) {
+        if Language::parse(language).is_none() {
             return Err(Error::validation(
                 "language",
-                format!(
-                    "`{language}` is not one of: {}",
-                    crate::plans::plan_file::LANGUAGES.join(", ")
-                ),
+                format!("`{language}` is not one of: {}", Language::codes()),
             ));
         }
         user_settings::Entity::insert(user_settings::ActiveModel {

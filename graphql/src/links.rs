@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use mandate_engine::Error;
+use mandate_engine::i18n::Language;
 use mandate_engine::invitations::InvitationLink;
 use mandate_engine::notifications::links::{AckLink, LinkError};
 use serde_json::{Value, json};
@@ -16,13 +17,11 @@ use serde_json::{Value, json};
 use crate::server::AppState;
 
 /// The page's language when the link says nothing trustworthy: the browser's, if we speak it.
-fn browser_language(headers: &HeaderMap) -> String {
+fn browser_language(headers: &HeaderMap) -> Language {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split([',', ';', '-']).next())
-        .map(|l| l.trim().to_lowercase())
-        .unwrap_or_else(|| "en".to_owned())
+        .map_or(Language::FALLBACK, Language::from_accept_language)
 }
 
 fn facts(link: &AckLink) -> Value {
@@ -30,14 +29,14 @@ fn facts(link: &AckLink) -> Value {
     json!({
         "action": { "number": link.action.number, "text": link.action.text },
         "institution": { "code": link.institution.code, "name": link.institution.name },
-        "due": link.task.due_at.with_timezone(&tz).format("%d.%m.%Y").to_string(),
+        "due": link.task.due_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
     })
 }
 
 fn page(
     app: &AppState,
     status: StatusCode,
-    language: &str,
+    language: Language,
     outcome: &str,
     facts: &Value,
     action: &str,
@@ -76,7 +75,7 @@ fn refusal(app: &AppState, headers: &HeaderMap, error: Error) -> Response {
     page(
         app,
         status,
-        &browser_language(headers),
+        browser_language(headers),
         outcome,
         &json!({}),
         "",
@@ -92,7 +91,7 @@ pub(crate) async fn show(
         Ok(link) => page(
             &app,
             StatusCode::OK,
-            &link.institution.language,
+            Language::or_fallback(&link.institution.language),
             "confirm",
             &facts(&link),
             &format!("/ack/{token}"),
@@ -110,7 +109,7 @@ pub(crate) async fn confirm(
         Ok(link) => page(
             &app,
             StatusCode::OK,
-            &link.institution.language,
+            Language::or_fallback(&link.institution.language),
             "done",
             &facts(&link),
             "",
@@ -131,7 +130,7 @@ pub(crate) async fn settings(State(app): State<AppState>, Path(code): Path<Strin
         json!({ "code": settings.institution.code, "name": settings.institution.name });
     let send_at = settings.send_at.format("%H:%M").to_string();
     match app.renderer.settings_page(
-        &settings.institution.language,
+        Language::or_fallback(&settings.institution.language),
         &institution,
         settings.delivery.as_str(),
         &send_at,
@@ -156,7 +155,7 @@ fn invitation_facts(link: &InvitationLink) -> Value {
 fn invitation_page(
     app: &AppState,
     status: StatusCode,
-    language: &str,
+    language: Language,
     outcome: &str,
     facts: &Value,
     action: &str,
@@ -190,7 +189,7 @@ fn invitation_refusal(app: &AppState, headers: &HeaderMap, error: Error) -> Resp
     invitation_page(
         app,
         status,
-        &browser_language(headers),
+        browser_language(headers),
         outcome,
         &json!({}),
         "",
@@ -206,7 +205,7 @@ pub(crate) async fn show_invitation(
         Ok(link) => invitation_page(
             &app,
             StatusCode::OK,
-            &link.institution.language,
+            Language::or_fallback(&link.institution.language),
             "confirm",
             &invitation_facts(&link),
             &format!("/invitation/{token}"),
@@ -229,12 +228,12 @@ pub(crate) async fn accept_invitation(
                 issued
                     .record
                     .expires_at
-                    .map(|at| at.with_timezone(&tz).format("%d.%m.%Y").to_string())
+                    .map(|at| at.with_timezone(&tz).format("%Y-%m-%d").to_string())
             );
             invitation_page(
                 &app,
                 StatusCode::OK,
-                &link.institution.language,
+                Language::or_fallback(&link.institution.language),
                 "done",
                 &facts,
                 "",

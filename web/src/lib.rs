@@ -5,8 +5,6 @@
 
 mod assets;
 mod csrf;
-mod format;
-mod i18n;
 mod pages;
 mod render;
 mod session;
@@ -16,8 +14,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use mandate_engine::Engine;
-
-pub use i18n::{LANGUAGES, plural_sample};
 
 /// How the web application is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,16 +3,14 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::NaiveDate;
 use mandate_engine::Error;
+use mandate_engine::i18n::{self, Language};
 use mandate_engine::sign_in::WebSession;
-use minijinja::value::{Kwargs, Serde, Value};
-use minijinja::{Environment, State};
+use minijinja::Environment;
+use minijinja::value::{Serde, Value};
 use serde_json::json;
 
 use crate::AppState;
-use crate::format;
-use crate::i18n::{self, Arg};
 
 /// The templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -41,54 +39,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
 ];
 
-/// The template environment: the templates, `t(key, …)` for words, `date` and `number` filters.
+/// The template environment: the templates, and the engine's catalogue (`t(key, …)` for words,
+/// `date` and `number` filters) in the page's `lang`.
 pub fn environment() -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
     for &(name, source) in TEMPLATES {
         env.add_template(name, source)
             .map_err(|e| format!("web/templates/{name}: {e}"))?;
     }
-    env.add_function("t", translate);
-    env.add_filter("date", date_filter);
-    env.add_filter("number", number_filter);
+    i18n::add_to(&mut env);
     Ok(env)
-}
-
-fn language_of(state: &State) -> String {
-    state
-        .lookup("lang")
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "en".to_owned())
-}
-
-/// `t("key", name=value, …)`: the word in the page's language.
-fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let mut args = Vec::new();
-    for name in kwargs.args() {
-        let value: Value = kwargs.get(name)?;
-        let arg = match value.as_i64() {
-            Some(n) => Arg::Number(n as f64),
-            None => match f64::try_from(value.clone()) {
-                Ok(n) if value.kind() == minijinja::value::ValueKind::Number => Arg::Number(n),
-                _ => Arg::Text(value.to_string()),
-            },
-        };
-        args.push((name, arg));
-    }
-    Ok(i18n::text(&language_of(state), key, &args))
-}
-
-/// `{{ day | date }}` for a `YYYY-MM-DD` text.
-fn date_filter(state: &State, value: String) -> String {
-    match NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
-        Ok(day) => format::date(&language_of(state), day),
-        Err(_) => value,
-    }
-}
-
-/// `{{ n | number }}`.
-fn number_filter(state: &State, value: f64) -> String {
-    format::number(&language_of(state), value)
 }
 
 /// `text` with everything but unreserved characters percent-encoded (for a query value).
@@ -108,8 +68,8 @@ pub fn url_encode(text: &str) -> String {
 pub fn frame(state: &AppState, session: Option<&WebSession>, lang: &str) -> serde_json::Value {
     let now = state.engine.now();
     json!({
-        "lang": i18n::supported(lang),
-        "languages": i18n::LANGUAGES,
+        "lang": Language::or_fallback(lang).code(),
+        "languages": Language::ALL.map(Language::code),
         "demo": state.engine.demo().map(|demo| {
             let local = now.with_timezone(&demo.time_zone);
             json!({

@@ -6,10 +6,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
+use mandate_engine::i18n::Language;
 use mandate_engine::sign_in::{SESSION_DAYS, WebSession};
 
 use crate::AppState;
-use crate::i18n;
 use crate::render;
 
 /// The session cookie's name.
@@ -55,7 +55,8 @@ pub fn browser_language(headers: &HeaderMap) -> &'static str {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .map_or("en", i18n::from_accept_language)
+        .map_or(Language::FALLBACK, Language::from_accept_language)
+        .code()
 }
 
 /// Where to come back to after signing in: the page asked for; for a form sent, the page it was

@@ -483,10 +483,17 @@ impl Browser {
 // ---------------------------------------------------------------------------------------------
 // The scene: the server, its data, the catalogues and the screenshots
 
-/// The page words of one language, by catalogue key (simple messages only).
+/// The words of one language, by catalogue key (simple messages only), from the engine's
+/// catalogue files of that language.
 fn catalogue(lang: &str) -> HashMap<String, String> {
-    let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut source = String::new();
+    for file in ["common.ftl", "web.ftl", "mail.ftl"] {
+        let path = format!(
+            "{}/../engine/locales/{lang}/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        source += &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
     let mut words = HashMap::new();
     for line in source.lines() {
         if line.starts_with([' ', '#', '\t', '*', '[', '}']) {

@@ -21,6 +21,7 @@ use super::{Kind, status};
 use crate::engine::Engine;
 use crate::entity::{action, event, indicator, institution, notification, objective, plan, task};
 use crate::error::{Error, Result};
+use crate::i18n::Language;
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
 use crate::plans::action_and_plan;
 use crate::tasks::lifecycle::Lifecycle;
@@ -296,7 +297,11 @@ impl Engine {
         facts["links"]["settings"] = json!(settings_link);
         let rendered = sender
             .renderer
-            .render(&recipient_institution.language, kind, &facts)
+            .render(
+                Language::or_fallback(&recipient_institution.language),
+                kind,
+                &facts,
+            )
             .map_err(|e| Error::internal(format!("template for `{kind}`: {e}")))?;
         let to: Mailbox = n
             .recipient
@@ -386,7 +391,7 @@ impl Engine {
                 "objective": { "number": objective.number, "title": objective.title },
                 "action": { "number": action.number, "text": action.text, "indicators": indicators },
                 "institution": { "code": institution.code, "name": institution.name },
-                "due": format_date(due_date),
+                "due": iso_date(due_date),
                 "days": days,
                 "state": task.state,
                 "reason": reason,
@@ -451,7 +456,7 @@ impl Engine {
             "institution": { "code": institution.code, "name": institution.name },
             "sections": sections,
             "count": count,
-            "date": format_date(now.with_timezone(&zone_of(institution)).date_naive()),
+            "date": iso_date(now.with_timezone(&zone_of(institution)).date_naive()),
             "links": {},
         })))
     }
@@ -490,7 +495,7 @@ impl DigestCache {
             "plan": plan.map(|p| p.title.clone()),
             "action_number": action.map(|a| a.number.clone()),
             "action_text": action.map(|a| a.text.clone()),
-            "due": format_date(t.due_at.with_timezone(&tz).date_naive()),
+            "due": iso_date(t.due_at.with_timezone(&tz).date_naive()),
             "state": t.state,
         }))
     }
@@ -535,6 +540,7 @@ fn zone(institution: &institution::Model, plan: &plan::Model) -> Tz {
         .unwrap_or(chrono_tz::UTC)
 }
 
-fn format_date(date: NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
+/// A date as the templates take it (`YYYY-MM-DD`); each language writes it its own way.
+fn iso_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
 }

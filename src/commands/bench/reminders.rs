@@ -145,12 +145,16 @@ fn sample(sender: &Sender) -> anyhow::Result<Message> {
         "objective": { "number": "1", "title": "Obiectiv" },
         "action": { "number": "1.1", "text": "Acțiune de test", "indicators": [{ "name": "Număr de acțiuni" }] },
         "institution": { "code": "BENCH-1", "name": "Instituție de test 1" },
-        "due": "31.12.2026", "days": 30, "state": "pending",
+        "due": "2026-12-31", "days": 30, "state": "pending",
         "links": { "settings": "http://127.0.0.1:8080/notifications/BENCH-1" },
     });
     let rendered = sender
         .renderer
-        .render("ro", mandate_engine::notifications::Kind::Reminder, &facts)
+        .render(
+            mandate_engine::i18n::Language::Ro,
+            mandate_engine::notifications::Kind::Reminder,
+            &facts,
+        )
         .map_err(anyhow::Error::msg)?;
     Ok(Message::builder()
         .from(sender.settings.from.clone())

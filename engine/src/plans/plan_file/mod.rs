@@ -11,7 +11,7 @@ use std::path::Path;
 
 pub use crate::error::Problem;
 pub use import::{Change, ImportSummary, may_import_plans};
-pub use validate::{LANGUAGES, MAX_TASKS_PER_PLAN};
+pub use validate::MAX_TASKS_PER_PLAN;
 
 use crate::deadline::Period;
 use crate::plans::{NewIndicator, NewInstitution, NewPlan};

@@ -11,15 +11,13 @@ use super::recover::UNREADABLE;
 use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanDraft, Problem};
 use crate::deadline::{self, PlanPeriod};
 use crate::domain::{EmailAddress, InstitutionCode};
+use crate::i18n::Language;
 use crate::plans::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
 use crate::tasks::lifecycle::Lifecycles;
 use crate::text::{did_you_mean, fold};
 
 /// The most tasks one plan file may yield: bounds the work of one import.
 pub const MAX_TASKS_PER_PLAN: usize = 20_000;
-
-/// The languages Mandate writes mail in.
-pub const LANGUAGES: [&str; 3] = ["ro", "pl", "en"];
 
 struct Checker<'a> {
     file: &'a str,
@@ -211,7 +209,7 @@ pub fn check(
     let language = c
         .required(&h.language, &header_at, "plan.language")
         .and_then(|l| {
-            if LANGUAGES.contains(&l.value.as_str()) {
+            if Language::parse(&l.value).is_some() {
                 Some(l.value.clone())
             } else {
                 c.at(
@@ -219,7 +217,7 @@ pub fn check(
                     format!(
                         "plan.language `{}` is not one of: {}",
                         l.value,
-                        LANGUAGES.join(", ")
+                        Language::codes()
                     ),
                 );
                 None
@@ -295,13 +293,13 @@ pub fn check(
             }
         }
         let inst_language = match &i.language {
-            Some(l) if readable(l) && !LANGUAGES.contains(&l.value.as_str()) => {
+            Some(l) if readable(l) && Language::parse(&l.value).is_none() => {
                 c.at(
                     &l.referenced,
                     format!(
                         "language `{}` is not one of: {}",
                         l.value,
-                        LANGUAGES.join(", ")
+                        Language::codes()
                     ),
                 );
                 None

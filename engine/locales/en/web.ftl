@@ -88,15 +88,6 @@ due = Due
 plan = Plan
 state = State
 
-## States
-state-pending = pending
-state-acknowledged = acknowledged
-state-in_progress = in progress
-state-submitted = submitted
-state-signed_off = signed off
-state-declined = declined
-state-cancelled = cancelled
-
 ## Status lights
 status-done = done
 status-on_track = on track

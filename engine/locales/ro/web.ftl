@@ -92,15 +92,6 @@ due = Termen
 plan = Plan
 state = Stadiu
 
-## Stadii
-state-pending = în așteptare
-state-acknowledged = luată la cunoștință
-state-in_progress = în curs de realizare
-state-submitted = transmisă
-state-signed_off = aprobată
-state-declined = refuzată
-state-cancelled = anulată
-
 ## Semnalizarea stării
 status-done = finalizată
 status-on_track = în grafic

@@ -96,15 +96,6 @@ due = Termin
 plan = Plan
 state = Status
 
-## Statusy
-state-pending = oczekujące
-state-acknowledged = przyjęte
-state-in_progress = w realizacji
-state-submitted = przekazane
-state-signed_off = zatwierdzone
-state-declined = odrzucone
-state-cancelled = anulowane
-
 ## Sygnalizacja stanu realizacji
 status-done = zrealizowane
 status-on_track = zgodnie z planem
