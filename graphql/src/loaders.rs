@@ -69,6 +69,7 @@ by_parent!(IndicatorsOfAction, indicator, ActionId, action_id);
 by_parent!(AssignmentsOfAction, assignment, ActionId, action_id);
 by_parent!(PeriodsOfAction, reporting_period, ActionId, action_id);
 by_parent!(ReportsOfTask, report, TaskId, task_id);
+by_parent!(TasksOfAction, task, ActionId, action_id);
 
 /// The loaders of one request.
 pub(crate) struct Loaders {
@@ -82,6 +83,7 @@ pub(crate) struct Loaders {
     pub assignments: DataLoader<AssignmentsOfAction>,
     pub action_periods: DataLoader<PeriodsOfAction>,
     pub reports: DataLoader<ReportsOfTask>,
+    pub action_tasks: DataLoader<TasksOfAction>,
 }
 
 impl Loaders {
@@ -102,6 +104,7 @@ impl Loaders {
             assignments: make(AssignmentsOfAction(e.clone(), a.clone())),
             action_periods: make(PeriodsOfAction(e.clone(), a.clone())),
             reports: make(ReportsOfTask(e.clone(), a.clone())),
+            action_tasks: make(TasksOfAction(e.clone(), a.clone())),
         }
     }
 }
