@@ -118,6 +118,7 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
         engine.clone(),
         WebConfig {
             public_url: args.mail.public_url(address).url,
+            request_timeout: server.request_timeout,
         },
     )
     .map_err(anyhow::Error::msg)?;
