@@ -14,7 +14,8 @@
 //! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
 //!   append-only event trail); and `engine` (the handle), `error`, `domain`, `clock`, `text`,
-//!   `demo`.
+//!   `demo`;
+//! - `metrics`: what the engine counts and times, for monitoring.
 
 pub mod access;
 pub mod accounts;
@@ -30,6 +31,7 @@ pub mod error;
 mod hex;
 pub mod invitations;
 pub mod mail;
+pub mod metrics;
 pub mod notifications;
 pub mod plans;
 pub mod reads;
