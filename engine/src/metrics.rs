@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use sea_orm::{DatabaseConnectionType, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnectionType, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::domain::Actor;
 use crate::engine::Engine;
