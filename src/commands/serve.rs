@@ -75,7 +75,8 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
     } else {
         config.clone()
     };
-    let metrics = match args.metrics_listen {
+    // Bound and installed before anything runs, so that nothing goes uncounted.
+    let monitoring = match args.metrics_listen {
         Some(address) => Some((
             crate::monitoring::bind(address).await?,
             crate::monitoring::install()?,
@@ -140,7 +141,7 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
         .merge(web);
     let router = crate::requests::layered(router);
     let signalled = shutdown_signal()?;
-    let metrics = metrics.map(|((listener, bound), handle)| {
+    let metrics = monitoring.map(|((listener, bound), handle)| {
         println!("metrics at http://{bound}/metrics");
         tokio::spawn(crate::monitoring::serve(
             listener,
