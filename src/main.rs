@@ -1,6 +1,8 @@
 //! The `mandate` command: wires the command line to the engine.
 
 mod commands;
+mod monitoring;
+mod requests;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,8 +24,20 @@ struct Cli {
     /// with `reminder_policy`.
     #[arg(long, global = true, env = "MANDATE_REMINDER_POLICIES")]
     reminder_policies: Option<PathBuf>,
+    /// How logs are written to standard error: `text` (coloured only on a terminal) or `json`
+    /// (one object a line; lines written while a request is served carry its `request_id`).
+    /// Which lines: `RUST_LOG` (default `info,sqlx=warn,sea_orm=warn`).
+    #[arg(long, global = true, env = "MANDATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The form of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,14 +116,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    init_logs(cli.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -123,6 +130,21 @@ fn main() -> ExitCode {
             eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs to standard error in `format`, the lines `RUST_LOG` asks for.
+fn init_logs(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => logs.json().init(),
     }
 }
 

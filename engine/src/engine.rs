@@ -118,8 +118,9 @@ impl Engine {
         self.feed.receiver_count()
     }
 
-    /// Tells subscribers about a committed transition (nobody listening is fine).
+    /// Tells subscribers about a committed transition (nobody listening is fine), and counts it.
     pub(crate) fn publish(&self, event: TaskEvent) {
+        crate::metrics::transition_committed(&event.event.kind);
         let _ = self.feed.send(event);
     }
 

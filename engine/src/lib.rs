@@ -16,7 +16,8 @@
 //! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
 //!   append-only event trail); and `engine` (the handle), `error`, `domain`, `clock`, `text`,
-//!   `demo`.
+//!   `demo`;
+//! - `metrics`: what the engine counts and times, for monitoring.
 
 pub mod access;
 pub mod accounts;
@@ -33,6 +34,7 @@ mod hex;
 pub mod i18n;
 pub mod invitations;
 pub mod mail;
+pub mod metrics;
 pub mod notifications;
 pub mod plans;
 pub mod reads;

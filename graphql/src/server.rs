@@ -2,7 +2,8 @@
 //! subscriptions over WebSocket on `/graphql/ws` (`graphql-transport-ws`; the token goes in the
 //! `connection_init` payload or the upgrade request's header), `/healthz` and `/readyz`.
 //! Limits (body size, time, depth, complexity) are tower layers and schema settings, and every
-//! refusal is a GraphQL-shaped JSON error, never a bare 500.
+//! refusal is a GraphQL-shaped JSON error, never a bare 500. Request ids, log spans and request
+//! metrics are layers `mandate serve` puts on these routes and the web application's together.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,8 +23,6 @@ use mandate_engine::mail::Renderer;
 use mandate_engine::{Engine, Error, accounts};
 use serde_json::json;
 use tokio::net::TcpListener;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::context::Viewer;
 use crate::limits::{Bounded, OpenSubscriptions};
@@ -86,26 +85,7 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
         .merge(timed)
         .route("/graphql/ws", get(websocket))
         .fallback(not_found)
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
         .with_state(state))
-}
-
-/// The span of a request: method and path, with acknowledge- and invitation-link tokens left out
-/// of the logs (each is a capability until it is used).
-fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
-    let path = request.uri().path();
-    let path = if path.starts_with("/ack/") {
-        "/ack/…"
-    } else if path.starts_with("/invitation/") {
-        "/invitation/…"
-    } else {
-        path
-    };
-    tracing::info_span!("request", method = %request.method(), path = %path)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in flight.

@@ -43,7 +43,8 @@ pub struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "MANDATE_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
-    /// Longest a request may take, in seconds.
+    /// Longest a request may take, in seconds; also how long a stopped server waits for open
+    /// connections (live updates, subscriptions) before it closes them.
     #[arg(long, env = "MANDATE_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
     /// When the reminder scheduler runs: a cron expression with seconds (`sec min hour day
@@ -53,6 +54,11 @@ pub struct ServeArgs {
     /// Serve the API only: no reminders, no sending (for extra replicas).
     #[arg(long, env = "MANDATE_NO_SCHEDULER")]
     pub no_scheduler: bool,
+    /// Serve Prometheus metrics at `/metrics` on this address (e.g. `127.0.0.1:9100`), apart
+    /// from the main port; without it there are none. Unauthenticated: bind it where only the
+    /// monitoring system can reach it.
+    #[arg(long, env = "MANDATE_METRICS_LISTEN", value_name = "ADDRESS")]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub mail: super::mail::MailArgs,
 }
@@ -68,6 +74,14 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
         }
     } else {
         config.clone()
+    };
+    // Bound and installed before anything runs, so that nothing goes uncounted.
+    let monitoring = match args.metrics_listen {
+        Some(address) => Some((
+            crate::monitoring::bind(address).await?,
+            crate::monitoring::install()?,
+        )),
+        None => None,
     };
     let engine = config.engine().await?;
     let listener = TcpListener::bind(args.listen)
@@ -118,13 +132,24 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
         engine.clone(),
         WebConfig {
             public_url: args.mail.public_url(address).url,
+            request_timeout: server.request_timeout,
         },
     )
     .map_err(anyhow::Error::msg)?;
-    let router = mandate_graphql::router(engine, &server)
+    let router = mandate_graphql::router(engine.clone(), &server)
         .map_err(anyhow::Error::msg)?
         .merge(web);
+    let router = crate::requests::layered(router);
     let signalled = shutdown_signal()?;
+    let metrics = monitoring.map(|((listener, bound), handle)| {
+        println!("metrics at http://{bound}/metrics");
+        tokio::spawn(crate::monitoring::serve(
+            listener,
+            engine,
+            handle,
+            stopped.clone(),
+        ))
+    });
     println!(
         "listening on http://{address}/ (the web application; the API at /graphql; database {})",
         config.database_name()
@@ -134,13 +159,31 @@ pub async fn run(config: &Config, args: ServeArgs) -> anyhow::Result<()> {
         signalled.await;
         stop.send(true).ok();
     });
-    let mut on_stop = stopped;
-    mandate_graphql::serve(listener, router, async move {
+    let mut on_stop = stopped.clone();
+    let serving = mandate_graphql::serve(listener, router, async move {
         on_stop.changed().await.ok();
-    })
-    .await?;
+    });
+    // Requests in flight end within the time limit; streams that never end by themselves (live
+    // updates, subscriptions) are closed when it has passed, and their clients reconnect.
+    let grace = server.request_timeout;
+    let mut closing = stopped;
+    tokio::select! {
+        served = serving => served?,
+        () = async move {
+            closing.changed().await.ok();
+            tokio::time::sleep(grace).await;
+        } => tracing::info!(
+            grace_seconds = grace.as_secs_f64(),
+            "closed the connections still open after the stop signal"
+        ),
+    }
     if let Some(scheduler) = scheduler {
         scheduler.await.ok();
+    }
+    if let Some(metrics) = metrics
+        && let Ok(Err(e)) = metrics.await
+    {
+        tracing::error!(error = %e, "metrics listener");
     }
     tracing::info!("stopped");
     Ok(())

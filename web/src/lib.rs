@@ -10,8 +10,13 @@ mod render;
 mod session;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::{get, post};
 use mandate_engine::Engine;
 
@@ -20,6 +25,8 @@ use mandate_engine::Engine;
 pub struct WebConfig {
     /// The address people reach the server at; cookies are `Secure` when it is https.
     pub public_url: String,
+    /// Longest a page may take to answer (a live-update stream only to open).
+    pub request_timeout: Duration,
 }
 
 impl WebConfig {
@@ -75,9 +82,37 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/tasks/{id}/fire", post(pages::task::fire))
         .route("/events", get(pages::live::events))
         .route("/static/{name}", get(assets::serve))
-        .layer(axum::middleware::from_fn_with_state(
+        .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::refuse_cross_origin,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .with_state(state))
+}
+
+/// Stops a request that runs longer than the configured limit (a transaction not yet committed
+/// rolls back) and answers with a page saying so. `503`, not `408`: browsers may send a request
+/// again by themselves after a `408`.
+async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let language = session::browser_language(request.headers());
+    match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                limit_seconds = state.config.request_timeout.as_secs_f64(),
+                "a page took too long and was stopped"
+            );
+            render::page(
+                &state,
+                None,
+                language,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "message.html",
+                serde_json::json!({
+                    "title": "error-timeout-title",
+                    "body": "error-timeout-body",
+                }),
+            )
+        }
+    }
 }

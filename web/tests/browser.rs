@@ -633,6 +633,7 @@ impl Scene {
             engine.clone(),
             WebConfig {
                 public_url: base.clone(),
+                request_timeout: std::time::Duration::from_secs(30),
             },
         )
         .expect("web routes");

@@ -88,6 +88,7 @@ impl Web {
             engine.clone(),
             WebConfig {
                 public_url: format!("http://{address}"),
+                request_timeout: std::time::Duration::from_secs(30),
             },
         )
         .expect("router");

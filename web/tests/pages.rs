@@ -99,12 +99,18 @@ fn multipart(parts: &[Part<'_>]) -> String {
 
 impl Web {
     async fn start(engine: &Engine) -> Self {
+        Self::with_time_limit(engine, std::time::Duration::from_secs(30)).await
+    }
+
+    /// The pages, with requests stopped after `limit`.
+    async fn with_time_limit(engine: &Engine, limit: std::time::Duration) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("free port");
         let address = listener.local_addr().expect("address");
         let router = mandate_web::router(
             engine.clone(),
             WebConfig {
                 public_url: format!("http://{address}"),
+                request_timeout: limit,
             },
         )
         .expect("router");
@@ -822,7 +828,48 @@ async fn the_audit_trail_filters_pages_and_offers_the_auditor_no_form(db: TestDb
     assert!(ids(&outsider.body).is_empty());
 }
 
+async fn a_page_past_the_time_limit_is_stopped_and_says_so(db: TestDb) {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let f = Fixture::new(&db).await;
+    signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
+    let web = Web::with_time_limit(&f.engine, std::time::Duration::from_millis(500)).await;
+    let ask_for_link = || {
+        web.http
+            .post(format!("{}/sign-in/link", web.base))
+            .header("accept-language", "ro-RO,ro;q=0.9")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=user%40igpr.ro&next=%2F")
+            .send()
+    };
+    // Another writer holds the table the sign-in link goes to: asking for a link waits for it.
+    let holder = db.db.begin().await.expect("transaction");
+    let hold = if db.is_postgres() {
+        "LOCK TABLE sign_in_links IN ACCESS EXCLUSIVE MODE"
+    } else {
+        "DELETE FROM sign_in_links"
+    };
+    holder.execute_unprepared(hold).await.expect("lock");
+    let started = std::time::Instant::now();
+    let page = web.page(ask_for_link().await.expect("POST")).await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "stopped at the limit, not when the lock went"
+    );
+    assert!(
+        page.body.contains("Serverul a răspuns prea târziu"),
+        "a page in the browser's language: {}",
+        page.body
+    );
+    assert!(!page.body.contains("error-timeout"), "{}", page.body);
+    holder.rollback().await.expect("rollback");
+    // Once the writer is gone, the same request goes through.
+    let answer = ask_for_link().await.expect("POST");
+    assert_eq!(answer.status().as_u16(), 303);
+}
+
 on_both_databases!(
+    a_page_past_the_time_limit_is_stopped_and_says_so,
     directory_lists_institutions_and_hides_addresses_from_members,
     import_shows_problems_then_changes_and_imports_on_confirm,
     members_and_auditors_may_not_import,

@@ -89,6 +89,7 @@ async fn serve(
         engine.clone(),
         WebConfig {
             public_url: public_url.map_or_else(|| base.clone(), str::to_owned),
+            request_timeout: std::time::Duration::from_secs(30),
         },
     )
     .expect("web routes");

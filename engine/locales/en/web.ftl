@@ -45,6 +45,8 @@ error-internal-title = Something went wrong
 error-internal-body = The server could not complete the request. The error was recorded; please try again later.
 error-csrf-title = The form has expired
 error-csrf-body = The form was not sent from this session. Open the page again and repeat what you did; nothing was changed.
+error-timeout-title = The server took too long
+error-timeout-body = The server did not answer in time and stopped the request. Open the page again to see whether your change was saved, and repeat it if it was not.
 error-required = Required.
 error-number = Enter a number, for example 12 or 12.5.
 

@@ -47,6 +47,8 @@ error-internal-title = Wystąpił błąd
 error-internal-body = Serwer nie mógł zrealizować żądania. Błąd został zarejestrowany; prosimy spróbować ponownie później.
 error-csrf-title = Formularz wygasł
 error-csrf-body = Formularz nie został wysłany w ramach tej sesji. Prosimy ponownie otworzyć stronę i powtórzyć czynność; nic nie zostało zmienione.
+error-timeout-title = Przekroczono czas odpowiedzi
+error-timeout-body = Serwer nie odpowiedział na czas i przerwał żądanie. Prosimy ponownie otworzyć stronę, aby sprawdzić, czy zmiana została zapisana, i powtórzyć ją, jeśli nie została.
 error-required = Pole wymagane.
 error-number = Należy podać liczbę, np. 12 lub 12,5.
 

@@ -46,6 +46,8 @@ error-internal-title = A apărut o eroare
 error-internal-body = Serverul nu a putut finaliza cererea. Eroarea a fost înregistrată; vă rugăm să încercați din nou mai târziu.
 error-csrf-title = Formularul a expirat
 error-csrf-body = Formularul nu a fost trimis din această sesiune. Deschideți din nou pagina și repetați operațiunea; nu s-a modificat nimic.
+error-timeout-title = Serverul a răspuns prea târziu
+error-timeout-body = Serverul nu a răspuns la timp și a oprit cererea. Deschideți din nou pagina pentru a vedea dacă modificarea a fost salvată și repetați-o dacă nu a fost.
 error-required = Câmp obligatoriu.
 error-number = Introduceți un număr, de exemplu 12 sau 12,5.
 

@@ -2,7 +2,7 @@
 //! drained; between instants, the outbox is drained whenever a message must go at once. Stops
 //! between steps when told to.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use cron::Schedule;
 use tokio::sync::watch;
@@ -41,7 +41,10 @@ pub async fn run(
         }
         if scheduled {
             let at = engine.now();
-            match engine.tick(at).await {
+            let started = Instant::now();
+            let ticked = engine.tick(at).await;
+            crate::metrics::tick_done(started.elapsed(), ticked.is_err());
+            match ticked {
                 Ok(summary) => {
                     tracing::info!(tasks = summary.tasks, written = summary.written, "tick");
                 }

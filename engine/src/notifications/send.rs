@@ -187,6 +187,7 @@ impl Engine {
         update = match outcome {
             Outcome::Sent(id) => {
                 counted = Counted::Sent;
+                crate::metrics::mail_sent();
                 attempted(update)
                     .col_expr(notification::Column::Status, Expr::value(status::SENT))
                     .col_expr(notification::Column::SentAt, Expr::value(Some(now)))
@@ -195,6 +196,7 @@ impl Engine {
             }
             Outcome::Retry(e) => {
                 counted = Counted::Retried;
+                crate::metrics::mail_send_error(true);
                 tracing::warn!(notification = n.id, error = %e, "sending failed; will retry");
                 attempted(update)
                     .col_expr(notification::Column::Status, Expr::value(status::PENDING))
@@ -206,6 +208,7 @@ impl Engine {
             }
             Outcome::Failed(e) => {
                 counted = Counted::Failed;
+                crate::metrics::mail_send_error(false);
                 tracing::error!(notification = n.id, error = %e, "sending failed for good");
                 attempted(update)
                     .col_expr(notification::Column::Status, Expr::value(status::FAILED))
