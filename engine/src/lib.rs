@@ -10,6 +10,8 @@
 //!   `reads::views`), narrowed by `access`, the one place that says who may read what;
 //! - `notifications`: the outbox, the reminder planner and policies (`notifications::reminders`),
 //!   the scheduler, the sender, and the signed links in e-mails; `mail`: transports and templates;
+//! - `reports`: the monitoring report of a plan over a period (the documents are written by the
+//!   `mandate-reports` crate);
 //! - `deadline`: the wording of deadlines and the periods it means; `status`: the status rule;
 //! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
@@ -33,6 +35,7 @@ pub mod mail;
 pub mod notifications;
 pub mod plans;
 pub mod reads;
+pub mod reports;
 pub mod sign_in;
 pub mod status;
 pub mod tasks;
