@@ -21,10 +21,10 @@ pub struct ReportArgs {
     /// A year (2021), a half-year (2021-S1, 2021-H2), a quarter (2021-Q3) or dates
     /// (2021-01-01..2021-06-30).
     #[arg(long)]
-    period: ReportPeriod,
+    period: String,
     /// xlsx, docx, html or csv; by default the output file's extension.
     #[arg(long)]
-    format: Option<Format>,
+    format: Option<String>,
     /// The file to write (`-` for standard output).
     #[arg(short = 'o', long)]
     output: PathBuf,
@@ -32,8 +32,8 @@ pub struct ReportArgs {
 
 /// The format asked for, or the one the output file's extension names.
 fn format_of(args: &ReportArgs) -> anyhow::Result<Format> {
-    if let Some(format) = args.format {
-        return Ok(format);
+    if let Some(format) = &args.format {
+        return format.parse().map_err(anyhow::Error::msg);
     }
     args.output
         .extension()
@@ -48,10 +48,11 @@ fn format_of(args: &ReportArgs) -> anyhow::Result<Format> {
 }
 
 pub async fn run(config: &Config, args: ReportArgs) -> anyhow::Result<()> {
+    let period = ReportPeriod::parse(&args.period)?;
     let format = format_of(&args)?;
     let engine = config.engine().await?;
     let report = match engine
-        .monitoring_report(&Actor::operator(), &args.plan, &args.period)
+        .monitoring_report(&Actor::operator(), &args.plan, &period)
         .await
     {
         Ok(report) => report,
@@ -63,7 +64,7 @@ pub async fn run(config: &Config, args: ReportArgs) -> anyhow::Result<()> {
     if report.is_empty() {
         eprintln!(
             "no work of plan {} falls in {}: the report says so",
-            args.plan, args.period
+            args.plan, period
         );
     }
     Ok(())
