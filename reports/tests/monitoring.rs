@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use mandate_engine::entity::{action, institution, plan, reporting_period, task};
+use mandate_engine::entity::{action, assignment, institution, plan, reporting_period, task};
 use mandate_engine::plans::plan_file;
 use mandate_engine::reports::{MonitoringReport, ReportPeriod};
 use mandate_engine::tasks::lifecycle::Lifecycles;
@@ -26,6 +26,7 @@ use support::TestDb;
 on_both_databases!(
     totals_match_what_was_fired_and_every_document_shows_them,
     an_empty_period_says_so,
+    a_member_reads_only_its_own_part,
 );
 
 const PLAN: &str = "pna-trafic-2021-2022";
@@ -498,6 +499,53 @@ async fn an_empty_period_says_so(db: TestDb) {
         .await;
     assert!(matches!(
         missing,
+        Err(mandate_engine::Error::NotFound { .. })
+    ));
+}
+
+async fn a_member_reads_only_its_own_part(db: TestDb) {
+    let w = world(&db).await;
+    let partner = partner_tasks(&db, &w, 2021).await[0].institution_id;
+    let led: std::collections::BTreeSet<i64> = assignment::Entity::find()
+        .filter(assignment::Column::InstitutionId.eq(partner))
+        .filter(assignment::Column::Lead.eq(true))
+        .all(&db.db)
+        .await
+        .expect("db")
+        .into_iter()
+        .map(|a| a.action_id)
+        .collect();
+    let expected = tasks_meeting_2021(&db, w.plan.id)
+        .await
+        .into_iter()
+        .filter(|t| t.institution_id == partner || led.contains(&t.action_id))
+        .count() as u64;
+    let period = ReportPeriod::parse("2021").expect("period");
+    let report = w
+        .engine
+        .monitoring_report(&member(partner), PLAN, &period)
+        .await
+        .expect("the partner reads the plan it takes part in");
+    assert!(expected > 0);
+    assert_eq!(report.tally.tasks, expected);
+    let code = institution::Entity::find_by_id(partner)
+        .one(&db.db)
+        .await
+        .expect("db")
+        .expect("institution")
+        .code;
+    for (_, a) in report.actions() {
+        assert!(
+            led.contains(&a.action.id) || a.tasks.iter().all(|t| t.institution.code == code),
+            "only the partner's own tasks in {}",
+            a.action.number
+        );
+    }
+
+    let stranger = member(i64::MAX);
+    let refused = w.engine.monitoring_report(&stranger, PLAN, &period).await;
+    assert!(matches!(
+        refused,
         Err(mandate_engine::Error::NotFound { .. })
     ));
 }
