@@ -103,13 +103,18 @@ pub(crate) fn write(
     labels: &Labels,
     out: &mut impl Write,
 ) -> Result<(), ReportError> {
-    let mut docx = styles(Docx::new())
-        .add_paragraph(styled(TITLE, labels.title.to_uppercase()))
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(Run::new().add_text(report.plan.title.clone()).bold())
-                .align(AlignmentType::Center),
-        )
+    let mut docx = if labels.titles_itself(&report.plan.title) {
+        styles(Docx::new()).add_paragraph(styled(TITLE, report.plan.title.clone()))
+    } else {
+        styles(Docx::new())
+            .add_paragraph(styled(TITLE, labels.title.to_uppercase()))
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(report.plan.title.clone()).bold())
+                    .align(AlignmentType::Center),
+            )
+    };
+    docx = docx
         .add_paragraph(
             paragraph(format!(
                 "{} ({} – {})",

@@ -44,46 +44,48 @@ impl TableData {
     }
 }
 
+// The template's view of the report borrows its texts: the page does not hold the plan twice.
+
 #[derive(Serialize)]
-struct Indicator {
-    name: String,
-    unit: String,
-    target: String,
+struct Indicator<'a> {
+    name: &'a str,
+    unit: Option<&'a str>,
+    target: Option<&'a str>,
     value: String,
     known: bool,
 }
 
 #[derive(Serialize)]
-struct Narrative {
-    institution: String,
+struct Narrative<'a> {
+    institution: &'a str,
     period_end: String,
-    text: String,
-    evidence: Vec<String>,
+    text: &'a str,
+    evidence: &'a [String],
 }
 
 #[derive(Serialize)]
-struct Action {
-    number: String,
-    text: String,
-    deadline: String,
-    lead: String,
+struct Action<'a> {
+    number: &'a str,
+    text: &'a str,
+    deadline: &'a str,
+    lead: Option<&'a str>,
     responsible: String,
     partners: String,
-    status: String,
+    status: &'static str,
     light: &'static str,
-    indicators: Vec<Indicator>,
-    narratives: Vec<Narrative>,
+    indicators: Vec<Indicator<'a>>,
+    narratives: Vec<Narrative<'a>>,
 }
 
 #[derive(Serialize)]
-struct Objective {
+struct Objective<'a> {
     depth: usize,
-    number: String,
-    title: String,
-    result: Option<String>,
-    status: String,
+    number: &'a str,
+    title: &'a str,
+    result: Option<&'a str>,
+    status: &'static str,
     light: &'static str,
-    actions: Vec<Action>,
+    actions: Vec<Action<'a>>,
 }
 
 fn names(list: &[mandate_engine::reports::Named]) -> String {
@@ -106,30 +108,30 @@ pub(crate) fn write(
         .filter(|(_, o)| o.tally.tasks > 0)
         .map(|(depth, o)| Objective {
             depth,
-            number: o.objective.number.clone(),
-            title: o.objective.title.clone(),
-            result: o.objective.result.clone(),
-            status: labels.status(o.status).to_owned(),
+            number: &o.objective.number,
+            title: &o.objective.title,
+            result: o.objective.result.as_deref(),
+            status: labels.status(o.status),
             light: o.status.light(),
             actions: o
                 .actions
                 .iter()
                 .map(|a| Action {
-                    number: a.action.number.clone(),
-                    text: a.action.text.clone(),
-                    deadline: a.action.deadline.clone(),
-                    lead: a.lead.as_ref().map_or(String::new(), |l| l.code.clone()),
+                    number: &a.action.number,
+                    text: &a.action.text,
+                    deadline: &a.action.deadline,
+                    lead: a.lead.as_ref().map(|l| l.code.as_str()),
                     responsible: names(&a.responsible),
                     partners: names(&a.partners),
-                    status: labels.status(a.status).to_owned(),
+                    status: labels.status(a.status),
                     light: a.status.light(),
                     indicators: a
                         .indicators
                         .iter()
                         .map(|i| Indicator {
-                            name: i.name.clone(),
-                            unit: i.unit.clone().unwrap_or_default(),
-                            target: i.target.clone().unwrap_or_default(),
+                            name: &i.name,
+                            unit: i.unit.as_deref(),
+                            target: i.target.as_deref(),
                             value: labels.value(i.value),
                             known: i.value.is_some(),
                         })
@@ -138,10 +140,10 @@ pub(crate) fn write(
                         .narratives
                         .iter()
                         .map(|n| Narrative {
-                            institution: n.institution.code.clone(),
+                            institution: &n.institution.code,
                             period_end: labels.date(n.period_end),
-                            text: n.text.clone(),
-                            evidence: n.evidence.clone(),
+                            text: &n.text,
+                            evidence: &n.evidence,
                         })
                         .collect(),
                 })
@@ -181,6 +183,7 @@ pub(crate) fn write(
                 evidence => labels.evidence,
             },
             plan => report.plan.title.as_str(),
+        plan_titles_itself => labels.titles_itself(&report.plan.title),
             owner => report.owner.name.as_str(),
             period => labels.period(&report.period),
             from => labels.date(report.period.start),

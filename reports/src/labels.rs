@@ -44,6 +44,7 @@ pub struct Labels {
     pub declined_count: &'static str,
     pub reason: &'static str,
     pub indicator: &'static str,
+    pub indicators: &'static str,
     pub unit: &'static str,
     pub target: &'static str,
     pub value: &'static str,
@@ -113,6 +114,7 @@ const RO: Labels = Labels {
     declined_count: "Total refuzate",
     reason: "Motiv",
     indicator: "Indicator",
+    indicators: "Indicatori",
     unit: "Unitate",
     target: "Țintă",
     value: "Valoare raportată",
@@ -192,6 +194,7 @@ const EN: Labels = Labels {
     declined_count: "Declined in all",
     reason: "Reason",
     indicator: "Indicator",
+    indicators: "Indicators",
     unit: "Unit",
     target: "Target",
     value: "Reported value",
@@ -271,6 +274,7 @@ const PL: Labels = Labels {
     declined_count: "Razem odrzucone",
     reason: "Powód",
     indicator: "Wskaźnik",
+    indicators: "Wskaźniki",
     unit: "Jednostka",
     target: "Wartość docelowa",
     value: "Wartość zgłoszona",
@@ -404,6 +408,14 @@ impl Labels {
         text.replace('.', &self.decimal.to_string())
     }
 
+    /// Whether a plan's title already is a report's title ("INFORMACJA DOTYCZĄCA REALIZACJI
+    /// PLANU …"), so that a document does not say it twice.
+    pub fn titles_itself(&self, plan_title: &str) -> bool {
+        plan_title
+            .to_lowercase()
+            .starts_with(&self.title.to_lowercase())
+    }
+
     /// A reported value, or the word for unknown.
     pub fn value(&self, value: Option<f64>) -> String {
         value.map_or_else(|| self.unknown.to_owned(), |n| self.number(n))
@@ -430,6 +442,8 @@ mod tests {
         assert_eq!(labels("ro").state("signed_off"), "Aprobată");
         assert_eq!(labels("ro").state("custom"), "custom");
         assert_eq!(labels("xx").status(Status::Late), "Late");
+        assert!(labels("pl").titles_itself("INFORMACJA DOTYCZĄCA REALIZACJI PLANU DZIAŁANIA"));
+        assert!(!labels("ro").titles_itself("Plan național de acțiune"));
     }
 
     #[test]

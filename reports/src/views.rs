@@ -228,7 +228,7 @@ pub fn tasks<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
 /// One row per indicator of an action in the period, its value beside its target.
 pub fn indicators<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     View {
-        name: l.indicator,
+        name: l.indicators,
         header: headers(&[
             l.number,
             l.indicator,

@@ -356,7 +356,7 @@ async fn totals_match_what_was_fired_and_every_document_shows_them(db: TestDb) {
 
     // XLSX: the values in their cells, real numbers and dates.
     let xlsx = document(&report, Format::Xlsx);
-    let indicators = sheet(&xlsx, "Indicator");
+    let indicators = sheet(&xlsx, "Indicatori");
     assert_eq!(text(indicators.get((0, 4))), "Valoare raportată");
     let row = |name: &str| {
         indicators
