@@ -44,7 +44,7 @@ pub(crate) fn write(
     let lines: [(&str, String); 5] = [
         (labels.title, report.plan.title.clone()),
         (labels.coordinator, report.owner.name.clone()),
-        (labels.period_end, period),
+        (labels.period, period),
         (labels.status, labels.status(report.status).to_owned()),
         (
             labels.generated,

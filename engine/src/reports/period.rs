@@ -83,23 +83,21 @@ impl ReportPeriod {
             return span(PeriodKind::Year(year), 1, 12);
         };
         let upper = part.to_ascii_uppercase();
-        let (letter, number) = upper.split_at(upper.len().min(1));
-        match (letter, number.parse::<u8>()) {
-            ("S" | "H", Ok(n @ 1..=2)) => {
+        let mut chars = upper.chars();
+        let letter = chars.next();
+        match (letter, chars.as_str().parse::<u8>()) {
+            (Some('S' | 'H'), Ok(n @ 1..=2)) => {
                 span(PeriodKind::Half(year, n), u32::from(n - 1) * 6 + 1, 6)
             }
-            ("Q", Ok(n @ 1..=4)) => span(PeriodKind::Quarter(year, n), u32::from(n - 1) * 3 + 1, 3),
-            ("S" | "H", _) => Err(fail(&format!("`{part}`: a half-year is 1 or 2"))),
-            ("Q", _) => Err(fail(&format!("`{part}`: a quarter is 1 to 4"))),
+            (Some('Q'), Ok(n @ 1..=4)) => {
+                span(PeriodKind::Quarter(year, n), u32::from(n - 1) * 3 + 1, 3)
+            }
+            (Some('S' | 'H'), _) => Err(fail(&format!("`{part}`: a half-year is 1 or 2"))),
+            (Some('Q'), _) => Err(fail(&format!("`{part}`: a quarter is 1 to 4"))),
             _ => Err(fail(&format!(
                 "`{part}` is not a half-year (S1, H2) or a quarter (Q1..Q4)"
             ))),
         }
-    }
-
-    /// Whether the days `start..=end` meet this period.
-    pub fn overlaps(&self, start: NaiveDate, end: NaiveDate) -> bool {
-        start <= self.end && end >= self.start
     }
 }
 
@@ -173,6 +171,8 @@ mod tests {
             ("2021-Q5", "a quarter is 1 to 4"),
             ("2021-Q", "a quarter is 1 to 4"),
             ("2021-X1", "is not a half-year"),
+            ("2021-é1", "is not a half-year"),
+            ("2021-", "is not a half-year"),
             ("2021-06-30..2021-01-01", "ends before it starts"),
             ("2021-02-30..2021-03-01", "`2021-02-30` is not a date"),
             ("2021-01-01..", "`` is not a date"),
@@ -187,11 +187,31 @@ mod tests {
         }
     }
 
-    #[test]
-    fn overlap_includes_both_ends() {
-        let p = ReportPeriod::parse("2021-S1").unwrap();
-        assert!(p.overlaps(d(2020, 7, 1), d(2021, 1, 1)));
-        assert!(p.overlaps(d(2021, 6, 30), d(2022, 1, 1)));
-        assert!(!p.overlaps(d(2021, 7, 1), d(2021, 12, 31)));
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_or_refused_without_panicking(text in "[0-9]{0,5}-?[SHQsq\\PC]?[0-9]{0,3}|\\PC{0,40}") {
+            let _ = ReportPeriod::parse(&text);
+        }
+
+        #[test]
+        fn a_period_reads_back_as_it_is_written(
+            year in 1900i32..2999,
+            kind in 0u8..3,
+            n in 1u8..5,
+            days in 0u64..800,
+        ) {
+            let text = match kind {
+                0 => format!("{year}-S{}", 1 + n % 2),
+                1 => format!("{year}-Q{n}"),
+                _ => {
+                    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+                    format!("{start}..{}", start + chrono::Days::new(days))
+                }
+            };
+            let period = ReportPeriod::parse(&text).unwrap();
+            proptest::prop_assert_eq!(period.to_string(), text.clone());
+            proptest::prop_assert_eq!(ReportPeriod::parse(&period.to_string()).unwrap(), period);
+            proptest::prop_assert!(period.start <= period.end);
+        }
     }
 }
