@@ -322,6 +322,10 @@ async fn totals_match_what_was_fired_and_every_document_shows_them(db: TestDb) {
     let actions_with_work: std::collections::BTreeSet<i64> =
         tasks.iter().map(|t| t.action_id).collect();
     assert_eq!(report.tally.actions, actions_with_work.len() as u64);
+    let periods_with_work: std::collections::BTreeSet<i64> =
+        tasks.iter().map(|t| t.period_id).collect();
+    assert_eq!(report.tally.periods, periods_with_work.len() as u64);
+    assert_eq!(report.tally.periods_complete, 0, "no period was approved");
 
     let (_, a) = report
         .actions()
@@ -341,6 +345,11 @@ async fn totals_match_what_was_fired_and_every_document_shows_them(db: TestDb) {
     assert_eq!(value(MATERIALS).value, None, "a text is not a number");
     assert_eq!(value(MATERIALS).texts, vec!["câteva sute".to_owned()]);
     assert_eq!(a.narratives.len(), 2);
+    assert_eq!(
+        a.status,
+        mandate_engine::status::Status::Late,
+        "work due in 2021 and still open on 1 March 2022"
+    );
     let declined_line = a
         .tasks
         .iter()
@@ -388,6 +397,22 @@ async fn totals_match_what_was_fired_and_every_document_shows_them(db: TestDb) {
     assert_eq!(number(summary.get((total, column("Total refuzate")))), 1.0);
     assert_eq!(number(summary.get((total, column("Refuzată")))), 1.0);
     assert_eq!(number(summary.get((total, column("Aprobată")))), 1.0);
+
+    // Every table's sheet has its header row frozen and filters on.
+    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx.clone())).expect("a ZIP archive");
+    for index in 2..=9 {
+        let mut xml = String::new();
+        archive
+            .by_name(&format!("xl/worksheets/sheet{index}.xml"))
+            .expect("a sheet per table")
+            .read_to_string(&mut xml)
+            .expect("UTF-8");
+        assert!(
+            xml.contains(r#"ySplit="1""#) && xml.contains(r#"state="frozen""#),
+            "sheet {index}: frozen header"
+        );
+        assert!(xml.contains("<autoFilter ref="), "sheet {index}: filters");
+    }
 
     let task_sheet = sheet(&xlsx, "Sarcini");
     assert_eq!(task_sheet.height(), tasks.len() + 1);
