@@ -115,15 +115,7 @@ pub(crate) fn write(
             )
     };
     docx = docx
-        .add_paragraph(
-            paragraph(format!(
-                "{} ({} – {})",
-                labels.period(&report.period),
-                labels.date(report.period.start),
-                labels.date(report.period.end)
-            ))
-            .align(AlignmentType::Center),
-        )
+        .add_paragraph(paragraph(labels.for_period(&report.period)).align(AlignmentType::Center))
         .add_paragraph(paragraph(format!(
             "{}: {}. {}: {}.",
             labels.coordinator,

@@ -74,6 +74,8 @@ pub struct Labels {
     year: &'static str,
     half: &'static str,
     quarter: &'static str,
+    /// "for the period {start} to {end}", as a report's title says it.
+    for_period: &'static str,
     /// How a date is written: a chrono format.
     pub date_format: &'static str,
     /// The decimal separator.
@@ -157,6 +159,7 @@ const RO: Labels = Labels {
     year: "anul {y}",
     half: "semestrul {n} {y}",
     quarter: "trimestrul {n} {y}",
+    for_period: "pentru perioada {start} – {end}",
     date_format: "%d.%m.%Y",
     decimal: ',',
 };
@@ -238,6 +241,7 @@ const EN: Labels = Labels {
     year: "{y}",
     half: "half-year {n} of {y}",
     quarter: "quarter {n} of {y}",
+    for_period: "for the period {start} to {end}",
     date_format: "%Y-%m-%d",
     decimal: '.',
 };
@@ -319,6 +323,7 @@ const PL: Labels = Labels {
     year: "rok {y}",
     half: "{r} półrocze {y}",
     quarter: "{r} kwartał {y}",
+    for_period: "na okres od {start} roku do {end} roku",
     date_format: "%d.%m.%Y",
     decimal: ',',
 };
@@ -402,6 +407,28 @@ impl Labels {
         }
     }
 
+    /// The period with its days: "semestrul 1 2021 (01.01.2021 – 30.06.2021)".
+    pub fn period_span(&self, period: &ReportPeriod) -> String {
+        let days = format!("{} – {}", self.date(period.start), self.date(period.end));
+        match period.kind {
+            PeriodKind::Range => days,
+            _ => format!("{} ({days})", self.period(period)),
+        }
+    }
+
+    /// The period as a report's title gives it: "na okres od 01.01.2024 roku do 30.06.2024 roku
+    /// (I półrocze 2024)".
+    pub fn for_period(&self, period: &ReportPeriod) -> String {
+        let line = self
+            .for_period
+            .replace("{start}", &self.date(period.start))
+            .replace("{end}", &self.date(period.end));
+        match period.kind {
+            PeriodKind::Range => line,
+            _ => format!("{line} ({})", self.period(period)),
+        }
+    }
+
     /// A number as the language writes it: whole numbers without decimals, others with two.
     pub fn number(&self, n: f64) -> String {
         let text = if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -440,6 +467,18 @@ mod tests {
         assert_eq!(labels("pl").period(&quarter), "III kwartał 2021");
         assert_eq!(labels("en").period(&quarter), "quarter 3 of 2021");
         assert_eq!(labels("pl").period(&range), "01.01.2024 – 30.06.2024");
+        assert_eq!(
+            labels("pl").for_period(&ReportPeriod::parse("2024-H1").expect("period")),
+            "na okres od 01.01.2024 roku do 30.06.2024 roku (I półrocze 2024)"
+        );
+        assert_eq!(
+            labels("ro").period_span(&half),
+            "semestrul 1 2021 (01.01.2021 – 30.06.2021)"
+        );
+        assert_eq!(
+            labels("en").for_period(&range),
+            "for the period 2024-01-01 to 2024-06-30"
+        );
         assert_eq!(labels("ro").number(2.5), "2,50");
         assert_eq!(labels("en").number(12.0), "12");
         assert_eq!(labels("pl").value(None), "nieznana");

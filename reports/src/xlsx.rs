@@ -35,12 +35,7 @@ pub(crate) fn write(
 
     let cover = workbook.add_worksheet();
     cover.set_name(sheet_name(labels.title))?;
-    let period = format!(
-        "{} ({} – {})",
-        labels.period(&report.period),
-        labels.date(report.period.start),
-        labels.date(report.period.end)
-    );
+    let period = labels.period_span(&report.period);
     let lines: [(&str, String); 5] = [
         (labels.title, report.plan.title.clone()),
         (labels.coordinator, report.owner.name.clone()),
