@@ -197,7 +197,7 @@ pub(crate) fn write(
                         ))
                         .bold(),
                 );
-                p = p.add_run(Run::new().add_text(n.text.clone()));
+                p = p.add_run(Run::new().add_text(views::excerpt(&n.text, views::EXCERPT_CHARS)));
                 for link in &n.evidence {
                     p = p.add_run(Run::new().add_text(" ")).add_hyperlink(
                         Hyperlink::new(link.clone(), HyperlinkType::External)

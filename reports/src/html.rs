@@ -59,7 +59,7 @@ struct Indicator<'a> {
 struct Narrative<'a> {
     institution: &'a str,
     period_end: String,
-    text: &'a str,
+    text: std::borrow::Cow<'a, str>,
     evidence: &'a [String],
 }
 
@@ -142,7 +142,7 @@ pub(crate) fn write(
                         .map(|n| Narrative {
                             institution: &n.institution.code,
                             period_end: labels.date(n.period_end),
-                            text: &n.text,
+                            text: views::excerpt(&n.text, views::EXCERPT_CHARS),
                             evidence: &n.evidence,
                         })
                         .collect(),

@@ -28,6 +28,25 @@ impl Cell {
     }
 }
 
+/// How much of a narrative the documents meant for reading (DOCX, HTML) quote; the workbook keeps
+/// it whole.
+pub const EXCERPT_CHARS: usize = 1200;
+
+/// `text` cut after at most `max` characters, at the end of a word, with an ellipsis when cut.
+pub fn excerpt(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => {
+            let cut = &text[..end];
+            let cut = cut
+                .rfind(char::is_whitespace)
+                .map_or(cut, |space| &cut[..space]);
+            format!("{}…", cut.trim_end()).into()
+        }
+    }
+}
+
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
@@ -370,4 +389,17 @@ pub fn all<'a>(report: &'a MonitoringReport, l: &'a Labels) -> [View<'a>; 8] {
         declined(report, l),
         plan_indicators(report, l),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_excerpt_ends_at_a_word_with_an_ellipsis() {
+        assert_eq!(excerpt("  Campanie în școli  ", 40), "Campanie în școli");
+        assert_eq!(excerpt("Campanie în școli din Iași", 15), "Campanie în…");
+        assert_eq!(excerpt("Ąęśćżźół", 3), "Ąęś…");
+        assert_eq!(excerpt("", 3), "");
+    }
 }
