@@ -37,9 +37,6 @@ use crate::reads::views::{local_date, zone_of};
 use crate::status::{self, Status};
 use crate::tasks::lifecycle::{ActorRole, Lifecycle};
 
-/// How many ids one batched lookup takes.
-const BATCH: usize = 500;
-
 /// An institution as the report names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
@@ -224,6 +221,17 @@ fn add_value(into: &mut IndicatorValue, value: &Value) {
     }
 }
 
+/// `rows` grouped by the first of `key`, each group in the order of the second.
+fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> (i64, i64)) -> HashMap<i64, Vec<T>> {
+    let mut rows = rows;
+    rows.sort_by_key(|r| key(r));
+    let mut groups: HashMap<i64, Vec<T>> = HashMap::new();
+    for r in rows {
+        groups.entry(key(&r).0).or_default().push(r);
+    }
+    groups
+}
+
 fn empty_value(name: String, unit: Option<String>, target: Option<String>) -> IndicatorValue {
     IndicatorValue {
         name,
@@ -327,63 +335,44 @@ impl Engine {
             .into_iter()
             .filter(|a| action_ids.contains(&a.id));
 
-        let mut assignments: HashMap<i64, Vec<assignment::Model>> = HashMap::new();
-        let mut indicators: HashMap<i64, Vec<indicator::Model>> = HashMap::new();
         let ids: Vec<i64> = action_ids.iter().copied().collect();
-        for chunk in ids.chunks(BATCH) {
-            for a in assignment::Entity::find()
-                .filter(assignment::Column::ActionId.is_in(chunk.iter().copied()))
-                .filter(assignment::Entity::readable_by(actor))
-                .order_by_asc(assignment::Column::Id)
-                .all(db)
-                .await?
-            {
-                assignments.entry(a.action_id).or_default().push(a);
-            }
-            for i in indicator::Entity::find()
-                .filter(indicator::Column::ActionId.is_in(chunk.iter().copied()))
-                .filter(indicator::Entity::readable_by(actor))
-                .order_by_asc(indicator::Column::Position)
-                .all(db)
-                .await?
-            {
-                indicators.entry(i.action_id).or_default().push(i);
-            }
-        }
+        let mut assignments = group(
+            self.readable_rows::<assignment::Entity>(actor, assignment::Column::ActionId, &ids)
+                .await?,
+            |a| (a.action_id, a.id),
+        );
+        let mut indicators = group(
+            self.readable_rows::<indicator::Entity>(actor, indicator::Column::ActionId, &ids)
+                .await?,
+            |i| (i.action_id, i64::from(i.position)),
+        );
 
         // The latest report of each task, and why declined tasks were declined.
-        let mut latest: HashMap<i64, report::Model> = HashMap::new();
-        let mut reasons: HashMap<i64, String> = HashMap::new();
         let task_ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+        let mut latest: HashMap<i64, report::Model> = HashMap::new();
+        for (task_id, reports) in group(
+            self.readable_rows::<report::Entity>(actor, report::Column::TaskId, &task_ids)
+                .await?,
+            |r| (r.task_id, r.id),
+        ) {
+            if let Some(last) = reports.into_iter().last() {
+                latest.insert(task_id, last);
+            }
+        }
         let declined_ids: Vec<i64> = tasks
             .iter()
             .filter(|t| declined.contains(&t.state))
             .map(|t| t.id)
             .collect();
-        for chunk in task_ids.chunks(BATCH) {
-            for r in report::Entity::find()
-                .filter(report::Column::TaskId.is_in(chunk.iter().copied()))
-                .filter(report::Entity::readable_by(actor))
-                .order_by_asc(report::Column::Id)
-                .all(db)
-                .await?
+        let mut reasons: HashMap<i64, String> = HashMap::new();
+        for e in self
+            .readable_rows::<event::Entity>(actor, event::Column::TaskId, &declined_ids)
+            .await?
+        {
+            if let (Some(task_id), Some(comment)) = (e.task_id, e.comment)
+                && e.to_state.as_ref().is_some_and(|s| declined.contains(s))
             {
-                latest.insert(r.task_id, r);
-            }
-        }
-        for chunk in declined_ids.chunks(BATCH) {
-            for e in event::Entity::find()
-                .filter(event::Column::TaskId.is_in(chunk.iter().copied()))
-                .filter(event::Entity::readable_by(actor))
-                .order_by_asc(event::Column::Id)
-                .all(db)
-                .await?
-            {
-                if let (Some(task_id), Some(comment)) = (e.task_id, e.comment)
-                    && e.to_state.as_ref().is_some_and(|s| declined.contains(s))
-                {
-                    reasons.insert(task_id, comment);
-                }
+                reasons.insert(task_id, comment);
             }
         }
 
