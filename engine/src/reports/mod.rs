@@ -281,12 +281,6 @@ impl Engine {
                 )
             })
             .collect();
-        let named = |id: i64| {
-            institutions.get(&id).cloned().unwrap_or_else(|| Named {
-                code: id.to_string(),
-                name: id.to_string(),
-            })
-        };
 
         let objectives = objective::Entity::find()
             .filter(objective::Column::PlanId.eq(plan.id))
@@ -377,136 +371,52 @@ impl Engine {
         }
 
         let mut plan_values: HashMap<String, IndicatorValue> = HashMap::new();
-        let plan_indicators_rows = performance_indicator::Entity::find()
+        let plan_indicator_rows = performance_indicator::Entity::find()
             .filter(performance_indicator::Column::PlanId.eq(plan.id))
             .order_by_asc(performance_indicator::Column::Position)
             .all(db)
             .await?;
-        for p in &plan_indicators_rows {
+        for p in &plan_indicator_rows {
             plan_values.insert(
                 p.name.clone(),
                 empty_value(p.name.clone(), None, Some(p.target.clone())),
             );
         }
 
-        let mut tasks_of: HashMap<i64, Vec<task::Model>> = HashMap::new();
-        for t in tasks {
-            tasks_of.entry(t.action_id).or_default().push(t);
-        }
+        let mut tasks_of = group(tasks, |t| (t.action_id, t.id));
+        let mut assembly = Assembly {
+            lifecycle: &lifecycle,
+            declined: &declined,
+            periods: &periods,
+            institutions: &institutions,
+            now,
+            today,
+            zone,
+            latest,
+            reasons,
+            plan_values,
+        };
         let mut reports_by_objective: HashMap<i64, Vec<ActionReport>> = HashMap::new();
         for a in actions {
-            let mine = tasks_of.remove(&a.id).unwrap_or_default();
-            let assigned = assignments.remove(&a.id).unwrap_or_default();
-            let who = |role: &str| -> Vec<Named> {
-                assigned
-                    .iter()
-                    .filter(|x| x.role == role)
-                    .map(|x| named(x.institution_id))
-                    .collect()
-            };
-            let mut values: Vec<IndicatorValue> = indicators
-                .remove(&a.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|i| empty_value(i.name, i.unit, i.target))
-                .collect();
-            let mut tally = Tally {
-                actions: 1,
-                ..Tally::default()
-            };
-            let mut by_period: BTreeMap<i64, Vec<Status>> = BTreeMap::new();
-            let mut lines = Vec::with_capacity(mine.len());
-            let mut narratives = Vec::new();
-            for t in &mine {
-                let Some(p) = periods.get(&t.period_id) else {
-                    continue;
-                };
-                let task_status = status::of_task(t, &lifecycle, p.start_date, today, now);
-                by_period.entry(p.id).or_default().push(task_status);
-                let line = TaskLine {
-                    institution: named(t.institution_id),
-                    role: t.role.clone(),
-                    period_start: p.start_date,
-                    period_end: p.end_date,
-                    due: local_date(t.due_at, zone),
-                    state: t.state.clone(),
-                    status: task_status,
-                    overdue: task_status == Status::Late,
-                    declined: declined.contains(&t.state),
-                    reason: reasons.remove(&t.id),
-                };
-                tally.tasks += 1;
-                *tally.by_state.entry(t.state.clone()).or_default() += 1;
-                tally.overdue += u64::from(line.overdue);
-                tally.declined += u64::from(line.declined);
-                if let Some(r) = latest.remove(&t.id) {
-                    if let Some(given) = r.indicator_values.as_object() {
-                        for (name, value) in given {
-                            if let Some(v) = values.iter_mut().find(|v| &v.name == name) {
-                                add_value(v, value);
-                            }
-                            if let Some(v) = plan_values.get_mut(name) {
-                                add_value(v, value);
-                            }
-                        }
-                    }
-                    let evidence: Vec<String> = r
-                        .evidence
-                        .as_array()
-                        .map(|links| {
-                            links
-                                .iter()
-                                .filter_map(|l| l.as_str().map(str::to_owned))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    if !r.narrative.trim().is_empty() || !evidence.is_empty() {
-                        narratives.push(Narrative {
-                            institution: line.institution.clone(),
-                            period_end: p.end_date,
-                            submitted_at: r.submitted_at,
-                            text: r.narrative,
-                            evidence,
-                        });
-                    }
-                }
-                lines.push(line);
-            }
-            tally.periods = by_period.len() as u64;
-            tally.periods_complete = by_period
-                .keys()
-                .filter(|id| periods.get(id).is_some_and(|p| p.approved_at.is_some()))
-                .count() as u64;
-            let status = status::of_group(by_period.into_iter().map(|(id, statuses)| {
-                let approved = periods.get(&id).is_some_and(|p| p.approved_at.is_some());
-                status::of_period(approved, statuses)
-            }));
-            let lead = assigned
-                .iter()
-                .find(|x| x.lead)
-                .map(|x| named(x.institution_id));
+            let report = assembly.action(
+                tasks_of.remove(&a.id).unwrap_or_default(),
+                assignments.remove(&a.id).unwrap_or_default(),
+                indicators.remove(&a.id).unwrap_or_default(),
+                a,
+            );
             reports_by_objective
-                .entry(a.objective_id)
+                .entry(report.action.objective_id)
                 .or_default()
-                .push(ActionReport {
-                    lead,
-                    responsible: who("responsible"),
-                    partners: who("partner"),
-                    status,
-                    tasks: lines,
-                    indicators: values,
-                    narratives,
-                    tally,
-                    action: a,
-                });
+                .push(report);
         }
+        let mut plan_values = assembly.plan_values;
 
         let tree = tree_of(&objectives, None, &mut reports_by_objective);
         let mut tally = Tally::default();
         for o in &tree {
             tally.add(&o.tally);
         }
-        let plan_indicators = plan_indicators_rows
+        let plan_indicators = plan_indicator_rows
             .into_iter()
             .map(|indicator| PlanIndicator {
                 value: plan_values.remove(&indicator.name).unwrap_or_else(|| {
@@ -516,7 +426,7 @@ impl Engine {
             })
             .collect();
         Ok(MonitoringReport {
-            owner: named(plan.owner_id),
+            owner: named(&institutions, plan.owner_id),
             status: status::of_group(tree.iter().map(|o| o.status)),
             plan,
             period: *period,
@@ -525,6 +435,144 @@ impl Engine {
             plan_indicators,
             tally,
         })
+    }
+}
+
+/// The institution `id` as the report names it (its id, should it have vanished).
+fn named(institutions: &HashMap<i64, Named>, id: i64) -> Named {
+    institutions.get(&id).cloned().unwrap_or_else(|| Named {
+        code: id.to_string(),
+        name: id.to_string(),
+    })
+}
+
+/// What the report's actions are made from, read once for the whole plan; each action takes its
+/// tasks' reports and reasons out of it.
+struct Assembly<'a> {
+    lifecycle: &'a Lifecycle,
+    declined: &'a HashSet<String>,
+    periods: &'a HashMap<i64, reporting_period::Model>,
+    institutions: &'a HashMap<i64, Named>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    zone: chrono_tz::Tz,
+    /// The latest report of each task.
+    latest: HashMap<i64, report::Model>,
+    /// Why each declined task was declined.
+    reasons: HashMap<i64, String>,
+    /// The plan-level indicators by name, summing what the reports give under their names.
+    plan_values: HashMap<String, IndicatorValue>,
+}
+
+impl Assembly<'_> {
+    /// Action `a` with its tasks in the period, its assignments and its indicators.
+    fn action(
+        &mut self,
+        tasks: Vec<task::Model>,
+        assigned: Vec<assignment::Model>,
+        indicators: Vec<indicator::Model>,
+        a: action::Model,
+    ) -> ActionReport {
+        let mut values: Vec<IndicatorValue> = indicators
+            .into_iter()
+            .map(|i| empty_value(i.name, i.unit, i.target))
+            .collect();
+        let mut tally = Tally {
+            actions: 1,
+            ..Tally::default()
+        };
+        let mut by_period: BTreeMap<i64, Vec<Status>> = BTreeMap::new();
+        let mut lines = Vec::with_capacity(tasks.len());
+        let mut narratives = Vec::new();
+        for t in &tasks {
+            let Some(p) = self.periods.get(&t.period_id) else {
+                continue;
+            };
+            let task_status =
+                status::of_task(t, self.lifecycle, p.start_date, self.today, self.now);
+            by_period.entry(p.id).or_default().push(task_status);
+            let line = TaskLine {
+                institution: named(self.institutions, t.institution_id),
+                role: t.role.clone(),
+                period_start: p.start_date,
+                period_end: p.end_date,
+                due: local_date(t.due_at, self.zone),
+                state: t.state.clone(),
+                status: task_status,
+                overdue: task_status == Status::Late,
+                declined: self.declined.contains(&t.state),
+                reason: self.reasons.remove(&t.id),
+            };
+            tally.tasks += 1;
+            *tally.by_state.entry(t.state.clone()).or_default() += 1;
+            tally.overdue += u64::from(line.overdue);
+            tally.declined += u64::from(line.declined);
+            if let Some(r) = self.latest.remove(&t.id) {
+                if let Some(given) = r.indicator_values.as_object() {
+                    for (name, value) in given {
+                        if let Some(v) = values.iter_mut().find(|v| &v.name == name) {
+                            add_value(v, value);
+                        }
+                        if let Some(v) = self.plan_values.get_mut(name) {
+                            add_value(v, value);
+                        }
+                    }
+                }
+                let evidence: Vec<String> = r
+                    .evidence
+                    .as_array()
+                    .map(|links| {
+                        links
+                            .iter()
+                            .filter_map(|l| l.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !r.narrative.trim().is_empty() || !evidence.is_empty() {
+                    narratives.push(Narrative {
+                        institution: line.institution.clone(),
+                        period_end: p.end_date,
+                        submitted_at: r.submitted_at,
+                        text: r.narrative,
+                        evidence,
+                    });
+                }
+            }
+            lines.push(line);
+        }
+        let approved = |id: &i64| {
+            self.periods
+                .get(id)
+                .is_some_and(|p| p.approved_at.is_some())
+        };
+        tally.periods = by_period.len() as u64;
+        tally.periods_complete = by_period.keys().filter(|id| approved(id)).count() as u64;
+        let status = status::of_group(
+            by_period
+                .into_iter()
+                .map(|(id, statuses)| status::of_period(approved(&id), statuses)),
+        );
+        let who = |role: &str| -> Vec<Named> {
+            assigned
+                .iter()
+                .filter(|x| x.role == role)
+                .map(|x| named(self.institutions, x.institution_id))
+                .collect()
+        };
+        ActionReport {
+            lead: assigned
+                .iter()
+                .find(|x| x.lead)
+                .map(|x| named(self.institutions, x.institution_id)),
+            responsible: who("responsible"),
+            partners: who("partner"),
+            status,
+            tasks: lines,
+            indicators: values,
+            narratives,
+            tally,
+            action: a,
+        }
     }
 }
 
