@@ -84,6 +84,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a plan's monitoring report for a period as XLSX, DOCX, HTML or CSV.
+    Report(commands::report::ReportArgs),
     /// Serve the GraphQL API (and GraphiQL) over HTTP until Ctrl-C or SIGTERM.
     Serve(commands::serve::ServeArgs),
     /// Run one reminder pass as of an instant (e.g. 2021-06-25T08:00:00+03:00), then send.
@@ -192,6 +194,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         ),
         Command::Serve(args) => commands::serve::run(&config, args).await,
+        Command::Report(args) => commands::report::run(&config, args).await,
         Command::Tick { at, no_send, mail } => {
             commands::mail::tick(&config, &at, !no_send, &mail).await
         }

@@ -13,6 +13,7 @@ on_both_databases!(
     a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder,
     demo_loads_every_seed_plan_and_status_shows_them,
     serve_answers_with_a_cli_token_and_stops_on_sigterm,
+    report_writes_every_format_in_the_plan_language,
 );
 
 fn mandate(db: &TestDb, args: &[&str]) -> Output {
@@ -176,6 +177,69 @@ async fn a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder(db: TestDb) {
     // Validating again with the folder: the plan is fine.
     let out = mandate(&db, &["--lifecycles", &folder, "validate", &path]);
     assert!(out.status.success(), "{}", stdout(&out));
+
+async fn report_writes_every_format_in_the_plan_language(db: TestDb) {
+    let plan = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/workflows/plans/lubartow-rejon-3-2024.yaml"
+    );
+    let out = mandate(&db, &["import", plan]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let code = "lubartow-rejon-3-2024";
+    for format in ["xlsx", "docx", "html", "csv"] {
+        let file = dir.path().join(format!("report.{format}"));
+        let file = file.display().to_string();
+        // The format comes from the file's extension.
+        let out = mandate(
+            &db,
+            &["report", "--plan", code, "--period", "2024-H1", "-o", &file],
+        );
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&file).expect("the report file");
+        match format {
+            "xlsx" | "docx" => assert!(bytes.starts_with(b"PK"), "{format} is a ZIP archive"),
+            "html" => {
+                let html = String::from_utf8(bytes).expect("UTF-8");
+                assert!(html.contains(r#"<html lang="pl">"#), "{html}");
+                assert!(html.contains("Informacja dotycząca realizacji planu"));
+            }
+            _ => assert!(
+                bytes.starts_with("Cel,Nr,Podmiot,Rola".as_bytes()),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            ),
+        }
+    }
+    let out = mandate(
+        &db,
+        &[
+            "report", "--plan", code, "--period", "2024-Q1", "--format", "csv", "-o", "-",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).lines().count(), 7, "a header and six tasks");
+    let out = mandate(
+        &db,
+        &[
+            "report", "--plan", code, "--period", "2030", "--format", "csv", "-o", "-",
+        ],
+    );
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no work of plan lubartow-rejon-3-2024 falls in 2030"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 async fn demo_loads_every_seed_plan_and_status_shows_them(db: TestDb) {
@@ -462,6 +526,7 @@ fn every_bad_input_ends_in_one_clear_error_line() {
     std::fs::create_dir(&folder).expect("folder");
     let folder = folder.display().to_string();
     let missing = at("missing.yaml");
+    let report = at("report.csv");
     let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to occupy");
     let busy = busy.local_addr().expect("address").to_string();
     let nowhere = at("no-such-folder/x.db");
@@ -661,6 +726,38 @@ fn every_bad_input_ends_in_one_clear_error_line() {
             vec!["--reminder-policies", &missing, "status"],
         ),
         ("a port already taken", vec!["serve", "--listen", &busy]),
+        (
+            "a report for a quarter that does not exist",
+            vec![
+                "report", "--plan", "p", "--period", "2021-Q5", "-o", &report,
+            ],
+        ),
+        (
+            "a report for a backwards range",
+            vec![
+                "report",
+                "--plan",
+                "p",
+                "--period",
+                "2021-06-30..2021-01-01",
+                "-o",
+                &report,
+            ],
+        ),
+        (
+            "a report in an unknown format",
+            vec![
+                "report", "--plan", "p", "--period", "2021", "--format", "pdf", "-o", &report,
+            ],
+        ),
+        (
+            "a report to a file whose extension names no format",
+            vec!["report", "--plan", "p", "--period", "2021", "-o", &missing],
+        ),
+        (
+            "a report of a plan that does not exist",
+            vec!["report", "--plan", "p", "--period", "2021", "-o", &report],
+        ),
         (
             "a bad schedule",
             vec![

@@ -12,6 +12,8 @@
 //!   the scheduler, the sender, and the signed links in e-mails; `mail`: transports and templates;
 //! - `i18n`: the words of pages and e-mails in each language (Fluent catalogues in `locales/`),
 //!   dates and numbers as each language writes them;
+//! - `reports`: the monitoring report of a plan over a period (the documents are written by the
+//!   `mandate-reports` crate);
 //! - `deadline`: the wording of deadlines and the periods it means; `status`: the status rule;
 //! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
@@ -38,6 +40,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod plans;
 pub mod reads;
+pub mod reports;
 pub mod sign_in;
 pub mod status;
 pub mod tasks;

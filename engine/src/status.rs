@@ -13,7 +13,8 @@
 //!
 //! A group of tasks (an action, an objective, a plan) takes the worst of its tasks, in the order
 //! late, at risk, on track, not started, done; closed tasks do not count, and a group of none is
-//! not started.
+//! not started. An action period the coordinator approved is done, whatever its partners' tasks
+//! ([`of_period`]); an action takes the worst of its periods.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -104,6 +105,16 @@ pub fn of_group(statuses: impl IntoIterator<Item = Status>) -> Status {
     }
 }
 
+/// The status of one action period: done once the coordinator approved it, else the worst of its
+/// tasks' statuses.
+pub fn of_period(approved: bool, statuses: impl IntoIterator<Item = Status>) -> Status {
+    if approved {
+        Status::Done
+    } else {
+        of_group(statuses)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +177,8 @@ mod tests {
         assert_eq!(of_group([NotStarted, NotStarted]), NotStarted);
         assert_eq!(of_group([Closed]), NotStarted);
         assert_eq!(of_group([]), NotStarted);
+        assert_eq!(of_period(true, [Late, AtRisk]), Done);
+        assert_eq!(of_period(false, [Late, Done]), Late);
         assert_eq!(Late.light(), "red");
         assert_eq!(AtRisk.light(), "amber");
         assert_eq!(Done.light(), "green");

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod demo;
 pub mod mail;
 pub mod plans;
+pub mod report;
 pub mod serve;
 pub mod status;
 

@@ -3,6 +3,7 @@
 mod engine;
 mod graphql;
 mod reminders;
+mod report;
 mod server;
 mod smtp_sink;
 mod web;
@@ -75,6 +76,19 @@ pub enum Target {
         #[arg(long, default_value_t = 400)]
         requests: usize,
     },
+    /// Build a plan's monitoring report and write it in each format (XLSX, DOCX, HTML, CSV) on a
+    /// database of the bench's own holding the demo: time per step and peak memory.
+    Report {
+        /// The plan's code.
+        #[arg(long, default_value = "pna-trafic-2021-2022")]
+        plan: String,
+        /// The period, as `mandate report` takes it.
+        #[arg(long, default_value = "2021")]
+        period: String,
+        /// How many times each format is made.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 const PATH: [&str; 4] = ["acknowledge", "start", "submit", "approve"];
@@ -105,6 +119,7 @@ pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
             let own = own_database(config, "web").await?;
             web::run(&own, tasks.max(1), clients.max(1), requests.max(1)).await
         }
+        Target::Report { plan, period, runs } => report::run(config, &plan, &period, runs).await,
     }
 }
 

@@ -182,8 +182,8 @@ impl Engine {
             .map(|i| (i.id, i))
             .collect();
 
-        // A period the coordinator approved is done, whatever its partners' tasks; any other
-        // period takes the worst of its tasks; an action, the worst of its periods.
+        // A period takes its status from the rule (approved, or the worst of its tasks); an
+        // action, the worst of its periods.
         let approved: std::collections::HashSet<i64> = periods
             .iter()
             .filter(|p| p.approved_at.is_some())
@@ -204,11 +204,7 @@ impl Engine {
         }
         let mut by_action: HashMap<i64, Vec<Status>> = HashMap::new();
         for ((action_id, period_id), statuses) in by_period {
-            let status = if approved.contains(&period_id) {
-                Status::Done
-            } else {
-                status::of_group(statuses)
-            };
+            let status = status::of_period(approved.contains(&period_id), statuses);
             by_action.entry(action_id).or_default().push(status);
         }
         let rows: Vec<ActionRow> = actions

@@ -1,0 +1,260 @@
+//! DOCX in the shape of an implementation report ("Informacja dotycząca realizacji planu"):
+//! the title, the period "from … to …", then numbered sections — the objectives and their
+//! expected results, the progress of each objective's actions (a table, then what the reports
+//! say with their evidence links), the partner institutions and their part, the plan's
+//! evaluation criteria, the summary, and the overdue and declined work.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Write};
+
+use docx_rs::{
+    AlignmentType, Docx, Hyperlink, HyperlinkType, Paragraph, Run, Style, StyleType, Table,
+    TableCell, TableRow,
+};
+use mandate_engine::reports::{ActionReport, MonitoringReport};
+
+use crate::ReportError;
+use crate::labels::Labels;
+use crate::views::{self, View};
+
+/// Paragraph style ids, as Word names its own.
+const TITLE: &str = "Title";
+const HEADING_1: &str = "Heading1";
+const HEADING_2: &str = "Heading2";
+
+fn styles(docx: Docx) -> Docx {
+    docx.add_style(
+        Style::new(TITLE, StyleType::Paragraph)
+            .name("Title")
+            .bold()
+            .size(32)
+            .align(AlignmentType::Center),
+    )
+    .add_style(
+        Style::new(HEADING_1, StyleType::Paragraph)
+            .name("heading 1")
+            .bold()
+            .size(28)
+            .outline_lvl(0),
+    )
+    .add_style(
+        Style::new(HEADING_2, StyleType::Paragraph)
+            .name("heading 2")
+            .bold()
+            .size(24)
+            .outline_lvl(1),
+    )
+}
+
+fn paragraph(text: impl Into<String>) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(text))
+}
+
+fn styled(style: &str, text: impl Into<String>) -> Paragraph {
+    paragraph(text).style(style)
+}
+
+fn cell(text: impl Into<String>, bold: bool) -> TableCell {
+    let run = Run::new().add_text(text);
+    TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+}
+
+fn table(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Table {
+    let mut all = vec![TableRow::new(
+        header.iter().map(|h| cell(h.clone(), true)).collect(),
+    )];
+    all.extend(rows.map(|r| TableRow::new(r.into_iter().map(|c| cell(c, false)).collect())));
+    Table::new(all)
+}
+
+fn view_table(view: View<'_>, labels: &Labels) -> Table {
+    table(
+        &view.header,
+        view.rows
+            .map(|cells| cells.iter().map(|c| c.text(labels)).collect()),
+    )
+}
+
+fn indicators_text(action: &ActionReport, labels: &Labels) -> String {
+    action
+        .indicators
+        .iter()
+        .map(|i| {
+            let target = i
+                .target
+                .as_deref()
+                .map_or(String::new(), |t| format!(" / {}: {t}", labels.target));
+            format!("{}: {}{target}", i.name, labels.value(i.value))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn codes(names: &[mandate_engine::reports::Named]) -> String {
+    names
+        .iter()
+        .map(|n| n.code.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn write(
+    report: &MonitoringReport,
+    labels: &Labels,
+    out: &mut impl Write,
+) -> Result<(), ReportError> {
+    let mut docx = if labels.titles_itself(&report.plan.title) {
+        styles(Docx::new()).add_paragraph(styled(TITLE, report.plan.title.clone()))
+    } else {
+        styles(Docx::new())
+            .add_paragraph(styled(TITLE, labels.title.to_uppercase()))
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(report.plan.title.clone()).bold())
+                    .align(AlignmentType::Center),
+            )
+    };
+    docx = docx
+        .add_paragraph(paragraph(labels.for_period(&report.period)).align(AlignmentType::Center))
+        .add_paragraph(paragraph(format!(
+            "{}: {}. {}: {}.",
+            labels.coordinator,
+            report.owner.name,
+            labels.generated,
+            labels.date(report.generated_at.date_naive())
+        )));
+    if report.is_empty() {
+        docx = docx.add_paragraph(paragraph(labels.empty));
+        return pack(docx, out);
+    }
+
+    let mut section = 0;
+    let mut heading = |docx: Docx, text: &str| {
+        section += 1;
+        docx.add_paragraph(styled(HEADING_1, format!("{section}. {text}")))
+    };
+
+    docx = heading(docx, labels.objectives);
+    for (_, o) in report.objectives_flat() {
+        if o.tally.tasks == 0 {
+            continue;
+        }
+        docx = docx.add_paragraph(paragraph(format!(
+            "{} {} — {}",
+            o.objective.number,
+            o.objective.title,
+            labels.status(o.status)
+        )));
+        if let Some(result) = &o.objective.result {
+            docx = docx.add_paragraph(paragraph(format!("{}: {result}", labels.result)));
+        }
+    }
+
+    docx = heading(docx, labels.progress);
+    for (_, o) in report.objectives_flat() {
+        if o.actions.is_empty() {
+            continue;
+        }
+        docx = docx.add_paragraph(styled(
+            HEADING_2,
+            format!("{} {}", o.objective.number, o.objective.title),
+        ));
+        let header: Vec<String> = [
+            labels.number,
+            labels.action,
+            labels.deadline,
+            labels.responsible,
+            labels.partners,
+            labels.status,
+            labels.indicator,
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        docx = docx.add_table(table(
+            &header,
+            o.actions.iter().map(|a| {
+                vec![
+                    a.action.number.clone(),
+                    a.action.text.clone(),
+                    a.action.deadline.clone(),
+                    codes(&a.responsible),
+                    codes(&a.partners),
+                    labels.status(a.status).to_owned(),
+                    indicators_text(a, labels),
+                ]
+            }),
+        ));
+        for a in &o.actions {
+            for n in &a.narratives {
+                let mut p = Paragraph::new().add_run(
+                    Run::new()
+                        .add_text(format!(
+                            "{} — {} ({}): ",
+                            a.action.number,
+                            n.institution.code,
+                            labels.date(n.period_end)
+                        ))
+                        .bold(),
+                );
+                p = p.add_run(Run::new().add_text(views::excerpt(&n.text, views::EXCERPT_CHARS)));
+                for link in &n.evidence {
+                    p = p.add_run(Run::new().add_text(" ")).add_hyperlink(
+                        Hyperlink::new(link.clone(), HyperlinkType::External)
+                            .add_run(Run::new().add_text(link.clone())),
+                    );
+                }
+                docx = docx.add_paragraph(p);
+            }
+        }
+    }
+
+    docx = heading(docx, labels.partners_section);
+    let mut partners: BTreeMap<&str, (&str, Vec<String>)> = BTreeMap::new();
+    for (_, a) in report.actions() {
+        for t in a.tasks.iter().filter(|t| t.role == "partner") {
+            partners
+                .entry(t.institution.code.as_str())
+                .or_insert((t.institution.name.as_str(), Vec::new()))
+                .1
+                .push(format!(
+                    "{} ({}, {})",
+                    a.action.number,
+                    labels.date(t.period_end),
+                    labels.state(&t.state)
+                ));
+        }
+    }
+    docx = docx.add_table(table(
+        &[
+            labels.institution.to_owned(),
+            labels.tasks.to_owned(),
+            labels.actions.to_owned(),
+        ],
+        partners.into_iter().map(|(code, (name, parts))| {
+            vec![
+                format!("{code} — {name}"),
+                parts.len().to_string(),
+                parts.join("; "),
+            ]
+        }),
+    ));
+
+    docx = heading(docx, labels.plan_indicators);
+    docx = docx.add_table(view_table(views::plan_indicators(report, labels), labels));
+    docx = heading(docx, labels.summary);
+    docx = docx.add_table(view_table(views::summary(report, labels), labels));
+    docx = heading(docx, labels.overdue_work);
+    docx = docx.add_table(view_table(views::overdue(report, labels), labels));
+    docx = heading(docx, labels.declined_work);
+    docx = docx.add_table(view_table(views::declined(report, labels), labels));
+    pack(docx, out)
+}
+
+fn pack(docx: Docx, out: &mut impl Write) -> Result<(), ReportError> {
+    let mut buffer = Cursor::new(Vec::new());
+    docx.pack(&mut buffer)
+        .map_err(|e| ReportError::Docx(e.to_string()))?;
+    out.write_all(buffer.get_ref())?;
+    Ok(())
+}
