@@ -177,6 +177,7 @@ async fn a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder(db: TestDb) {
     // Validating again with the folder: the plan is fine.
     let out = mandate(&db, &["--lifecycles", &folder, "validate", &path]);
     assert!(out.status.success(), "{}", stdout(&out));
+}
 
 async fn report_writes_every_format_in_the_plan_language(db: TestDb) {
     let plan = concat!(

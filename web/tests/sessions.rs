@@ -34,7 +34,6 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use support::{Fixture, TestDb};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tracing::instrument::WithSubscriber;
 
 on_both_databases!(
     a_page_without_a_session_goes_through_sign_in_and_back,
@@ -76,13 +75,8 @@ impl Drop for Site {
 }
 
 /// Serves `engine`'s web and GraphQL routes on a free port; links and cookies are made for
-/// `public_url` (the served address when `None`). With `logs`, every request is answered with
-/// it as the default log subscriber (the server's tasks run on other threads than the test).
-async fn serve(
-    engine: &Engine,
-    public_url: Option<&str>,
-    logs: Option<tracing::Dispatch>,
-) -> (String, oneshot::Sender<()>) {
+/// `public_url` (the served address when `None`).
+async fn serve(engine: &Engine, public_url: Option<&str>) -> (String, oneshot::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let web = mandate_web::router(
@@ -93,16 +87,9 @@ async fn serve(
         },
     )
     .expect("web routes");
-    let mut router = mandate_graphql::router(engine.clone(), &ServerConfig::default())
+    let router = mandate_graphql::router(engine.clone(), &ServerConfig::default())
         .expect("GraphQL routes")
         .merge(web);
-    if let Some(logs) = logs {
-        router = router.layer(axum::middleware::from_fn(
-            move |request: axum::extract::Request, next: axum::middleware::Next| {
-                next.run(request).with_subscriber(logs.clone())
-            },
-        ));
-    }
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(mandate_graphql::serve(listener, router, async {
         stopped.await.ok();
@@ -233,11 +220,6 @@ fn inputs(body: &str, name: &str) -> Vec<String> {
 
 impl Site {
     async fn new(db: TestDb) -> Self {
-        Self::logged_to(db, None).await
-    }
-
-    /// A site whose server logs to `logs`.
-    async fn logged_to(db: TestDb, logs: Option<tracing::Dispatch>) -> Self {
         let f = Fixture::new(&db).await;
         let operator = Actor::operator();
         for (email, name) in [(EMAIL, "Ofițer IGPR"), (NO_PASSWORD, "Coleg IGPR")] {
@@ -258,7 +240,7 @@ impl Site {
             .set_password(&operator, EMAIL, PASSWORD)
             .await
             .expect("password set");
-        let (base, stop) = serve(&f.engine, None, logs).await;
+        let (base, stop) = serve(&f.engine, None).await;
         Self {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -275,7 +257,7 @@ impl Site {
 
     /// The same engine served once more, with `public_url` as its public address.
     async fn also_served_for(&mut self, public_url: &str) -> String {
-        let (base, stop) = serve(&self.f.engine, Some(public_url), None).await;
+        let (base, stop) = serve(&self.f.engine, Some(public_url)).await;
         self.stops.push(stop);
         base
     }
@@ -846,6 +828,24 @@ async fn sessions_end_idle_after_seven_days_forged_or_signed_out(db: TestDb) {
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
 
+/// Everything this test program logs, from TRACE up, from every thread. The capture is the
+/// process's global subscriber, set once: a subscriber scoped to a test's threads and requests
+/// missed events at random, as callsites cache what the subscribers of the moment want.
+fn captured_logs() -> Capture {
+    static LOGS: std::sync::OnceLock<Capture> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Capture::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+        logs
+    })
+    .clone()
+}
+
 impl Capture {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
@@ -1077,19 +1077,11 @@ async fn forms_sent_from_another_site_are_refused_and_a_new_sign_in_ends_the_old
 }
 
 async fn passwords_are_neither_logged_nor_stored(db: TestDb) {
-    let logs = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    // The test's thread and the server's requests log there, everything from TRACE up.
-    let dispatch = tracing::Dispatch::new(subscriber);
-    let _default = tracing::dispatcher::set_default(&dispatch);
+    let logs = captured_logs();
     let url = db.url.clone();
 
     // The password is set, tried wrong, then right; sessions are used and ended.
-    let site = Site::logged_to(db, Some(dispatch.clone())).await;
+    let site = Site::new(db).await;
     let wrong = site
         .post(
             "/sign-in",

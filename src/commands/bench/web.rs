@@ -539,37 +539,42 @@ fn pick(ids: &[i64], n: usize) -> anyhow::Result<i64> {
 }
 
 /// A member's first visit to the inbox: the page and everything it loads (styles, scripts,
-/// images), summed; any resource on another host is reported, and fails the bench.
+/// images), summed as sent over the wire to a browser (which accepts gzip) and as written; any
+/// resource on another host is reported, and fails the bench.
 async fn weigh_first_visit(
     client: &reqwest::Client,
     base: &str,
     cookie: &str,
 ) -> anyhow::Result<()> {
-    let get = |path: String| {
+    let get = |path: String, encoding: &'static str| {
         client
             .get(format!("{base}{path}"))
             .header(reqwest::header::COOKIE, format!("mandate_session={cookie}"))
+            .header(reqwest::header::ACCEPT_ENCODING, encoding)
             .send()
     };
-    let html = get("/".into()).await?.text().await?;
-    let mut total = html.len();
-    let mut foreign = Vec::new();
+    let html = get("/".into(), "identity").await?.text().await?;
     let resources = resources(&html);
-    for url in &resources {
-        if url.starts_with("//") || url.contains("://") {
-            foreign.push(url.clone());
+    let (mut sent, mut written) = (0, 0);
+    let mut foreign = Vec::new();
+    for path in std::iter::once(&"/".to_owned()).chain(&resources) {
+        if path.starts_with("//") || path.contains("://") {
+            foreign.push(path.clone());
             continue;
         }
-        let answer = get(url.clone()).await?;
-        if !answer.status().is_success() {
-            bail!("the inbox loads {url}, which answers {}", answer.status());
+        for (encoding, total) in [("gzip", &mut sent), ("identity", &mut written)] {
+            let answer = get(path.clone(), encoding).await?;
+            if !answer.status().is_success() {
+                bail!("the inbox loads {path}, which answers {}", answer.status());
+            }
+            *total += answer.bytes().await?.len();
         }
-        total += answer.bytes().await?.len();
     }
     println!(
-        "weight   first visit of the inbox: {:.1} KiB in {} requests (target under {} KiB), \
-         requests to other hosts: {}",
-        total as f64 / 1024.0,
+        "weight   first visit of the inbox: {:.1} KiB sent ({:.1} KiB uncompressed) in {} requests \
+         (target under {} KiB), requests to other hosts: {}",
+        sent as f64 / 1024.0,
+        written as f64 / 1024.0,
         1 + resources.len() - foreign.len(),
         PAGE_WEIGHT_TARGET / 1024,
         if foreign.is_empty() {
