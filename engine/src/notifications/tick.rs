@@ -96,7 +96,12 @@ impl Engine {
     #[tracing::instrument(skip_all, fields(at = %at))]
     pub async fn tick(&self, at: DateTime<Utc>) -> Result<TickSummary> {
         let mut plans = HashMap::new();
-        for plan in plan::Entity::find().all(self.db()).await? {
+        // Archived plans are done with: nothing more is sent for them.
+        for plan in plan::Entity::find()
+            .filter(plan::Column::ArchivedAt.is_null())
+            .all(self.db())
+            .await?
+        {
             let policy = self.reminder_policy(plan.reminder_policy.as_deref())?;
             let initial = self.lifecycle(&plan.lifecycle)?.initial.clone();
             plans.insert(plan.id, (plan, policy, initial));

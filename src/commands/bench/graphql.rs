@@ -59,10 +59,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
         rate / engine_rate
     );
     report_peak_memory("the server", peak);
-    plan::Entity::delete_many()
-        .filter(plan::Column::Code.eq(plan_code))
-        .exec(engine.connection_for_benchmarks())
-        .await?;
+    engine.purge_plan_destroying_history(&plan_code).await?;
     Ok(())
 }
 

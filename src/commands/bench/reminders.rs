@@ -131,10 +131,7 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
         mandate_rate / bare_rate
     );
     report_peak_memory("this process (tick and sender)", peak_memory_kib(None));
-    plan::Entity::delete_many()
-        .filter(plan::Column::Code.eq(code))
-        .exec(engine.connection_for_benchmarks())
-        .await?;
+    engine.purge_plan_destroying_history(&code).await?;
     Ok(())
 }
 
