@@ -40,8 +40,11 @@ pub async fn run(
             return;
         }
         if scheduled {
-            let at = engine.now();
-            match engine.tick(at).await {
+            // As of the cron instant itself, which every replica on the schedule names alike:
+            // the first to get there runs the pass, the others skip it.
+            match engine.tick(next).await {
+                // The pass logged why it skipped.
+                Ok(summary) if summary.skipped => {}
                 Ok(summary) => {
                     tracing::info!(tasks = summary.tasks, written = summary.written, "tick");
                 }
