@@ -9,8 +9,7 @@ use anyhow::{Context, bail};
 use mandate_engine::Engine;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
-use mandate_engine::entity::{plan, task};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use mandate_engine::entity::task;
 use serde_json::{Value, json};
 
 use super::server::Server;
