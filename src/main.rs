@@ -62,6 +62,12 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Archive a plan: it stays, with its whole audit trail, and no more reminders are sent for
+    /// it (plans are never deleted).
+    Archive {
+        /// The plan's code.
+        code: String,
+    },
     /// Turn a deadline wording ("anual", "primul semestru 2021", "II kwartał 2024") into periods,
     /// or read one counted in days ("30 de zile de la înregistrare") and its due date.
     Deadline {
@@ -108,6 +114,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: commands::accounts::TokenCommand,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: commands::audit::AuditCommand,
     },
     /// Measure the engine's throughput and latency.
     Bench {
@@ -176,6 +187,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status => commands::status::run(&config).await,
         Command::Validate { files } => commands::plans::validate(&config, &files),
         Command::Import { file, dry_run } => commands::plans::import(&config, &file, dry_run).await,
+        Command::Archive { code } => commands::plans::archive(&config, &code).await,
         Command::Deadline {
             wording,
             plan_period,
@@ -200,6 +212,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command } => commands::accounts::user(&config, command).await,
         Command::Token { command } => commands::accounts::token(&config, command).await,
+        Command::Audit { command } => commands::audit::run(&config, command).await,
         Command::Bench { target } => commands::bench::run(&config, target).await,
     }
 }

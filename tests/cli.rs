@@ -14,6 +14,7 @@ on_both_databases!(
     demo_loads_every_seed_plan_and_status_shows_them,
     serve_answers_with_a_cli_token_and_stops_on_sigterm,
     report_writes_every_format_in_the_plan_language,
+    audit_verify_finds_an_edited_event_and_archive_keeps_the_plan,
 );
 
 fn mandate(db: &TestDb, args: &[&str]) -> Output {
@@ -113,6 +114,68 @@ objectives:
         deadline: "semestrial"
         responsible: ["ANITP"]
 "#;
+
+async fn audit_verify_finds_an_edited_event_and_archive_keeps_the_plan(db: TestDb) {
+    use mandate_engine::entity::event;
+    use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+
+    let plan = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/workflows/plans/pna-trafic-2021-2022.yaml"
+    );
+    let out = mandate(&db, &["import", plan]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let out = mandate(&db, &["archive", "pna-trafic-2021-2022"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("plan pna-trafic-2021-2022 archived at "));
+    let out = mandate(&db, &["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = event::Entity::find()
+        .order_by_asc(event::Column::Id)
+        .all(&db.db)
+        .await
+        .expect("events");
+    assert!(
+        stdout(&out).starts_with(&format!("OK: {} events in 1 plans", events.len())),
+        "{}",
+        stdout(&out)
+    );
+
+    let edited = &events[events.len() / 2];
+    db.db
+        .execute_unprepared(&format!(
+            "UPDATE events SET actor = 'someone else' WHERE id = {}",
+            edited.id
+        ))
+        .await
+        .expect("edit an event");
+    let out = mandate(&db, &["audit", "verify", "--plan", "pna-trafic-2021-2022"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: the audit trail of plan `pna-trafic-2021-2022` is broken at event {}: its \
+             content hashes to",
+            edited.id
+        )),
+        "{stderr}"
+    );
+    let out = mandate(&db, &["audit", "verify", "--plan", "no-such-plan"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no-such-plan"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
 
 async fn a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder(db: TestDb) {
     use mandate_engine::entity::{plan, task};

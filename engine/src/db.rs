@@ -4,9 +4,13 @@ use std::time::Duration;
 
 use mandate_migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx::sqlite::SqliteJournalMode,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait, sqlx::sqlite::SqliteJournalMode,
 };
+
+/// The PostgreSQL advisory lock a scheduler pass holds (the bytes of "mandtick").
+const SCHEDULER_LOCK: i64 = 0x6d61_6e64_7469_636b;
 
 /// The database used when none is configured: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://mandate.db?mode=rwc";
@@ -47,4 +51,25 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     };
     db.begin_with_options(options).await
+}
+
+/// Takes the scheduler's lock until `txn` ends, unless another transaction holds it; returns
+/// whether it was taken. On PostgreSQL a transaction-level advisory lock, so that of several
+/// replicas on one database one runs a pass while the others skip it; on SQLite the write lock
+/// that [`begin_write`] took already orders every writer, so passes queue and it is always had.
+pub(crate) async fn try_lock_scheduler(txn: &DatabaseTransaction) -> Result<bool, DbErr> {
+    if txn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(true);
+    }
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock($1) AS locked",
+            [SCHEDULER_LOCK.into()],
+        ))
+        .await?;
+    match row {
+        Some(row) => row.try_get("", "locked"),
+        None => Ok(false),
+    }
 }

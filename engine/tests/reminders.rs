@@ -20,6 +20,7 @@ on_both_databases!(
     a_year_of_daily_ticks_writes_each_reminder_once,
     the_anti_trafficking_plan_over_its_two_years,
     concurrent_ticks_write_nothing_twice,
+    replicas_on_one_database_tick_one_at_a_time,
     a_plan_follows_the_policy_it_names,
 );
 
@@ -275,6 +276,76 @@ async fn concurrent_ticks_write_nothing_twice(db: TestDb) {
         notification::Entity::find().all(&f.db).await.unwrap().len(),
         before
     );
+}
+
+/// Three engines, each with its own pool as a replica has, tick the anti-trafficking plan at
+/// the same instant: one runs the pass and the two others skip it, whether they find it running
+/// (PostgreSQL's advisory lock; on SQLite they queue on the write lock) or done. Each reminder is
+/// written once.
+async fn replicas_on_one_database_tick_one_at_a_time(db: TestDb) {
+    use mandate_engine::domain::{Actor, EmailAddress};
+    use mandate_engine::tasks::lifecycle::Lifecycles;
+    use mandate_engine::{Engine, ManualClock, db as database, plans::plan_file};
+
+    let at = Utc.with_ymd_and_hms(2021, 7, 20, 7, 0, 0).unwrap();
+    let replica = |conn| {
+        Engine::new(
+            conn,
+            std::sync::Arc::new(ManualClock::new(at)),
+            Lifecycles::builtin().unwrap(),
+        )
+    };
+    let first = replica(db.db.clone());
+    let source = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
+    let draft = plan_file::parse(source, "pna.yaml", None, first.lifecycles()).unwrap();
+    let operator = Actor::operator();
+    first.import_plan(&operator, &draft, false).await.unwrap();
+    for i in institution::Entity::find().all(&db.db).await.unwrap() {
+        let address =
+            EmailAddress::parse(&format!("{}@example.ro", i.code.to_lowercase())).unwrap();
+        first
+            .set_institution_emails(&operator, &i.code, &[address])
+            .await
+            .unwrap();
+    }
+    let mut replicas = Vec::new();
+    for _ in 0..3 {
+        let conn = database::connect(&db.url).await.unwrap();
+        conn.ping().await.unwrap();
+        replicas.push(replica(conn));
+    }
+    let before = notification::Entity::find()
+        .all(&db.db)
+        .await
+        .unwrap()
+        .len();
+    let (a, b, c) = tokio::join!(
+        replicas[0].tick(at),
+        replicas[1].tick(at),
+        replicas[2].tick(at)
+    );
+    let summaries = [a, b, c].map(|r| r.expect("tick"));
+    let skipped = summaries.iter().filter(|s| s.skipped).count();
+    assert_eq!(skipped, 2, "{summaries:?}");
+    assert!(
+        summaries
+            .iter()
+            .filter(|s| s.skipped)
+            .all(|s| s.written == 0 && s.tasks == 0)
+    );
+    let written: u64 = summaries.iter().map(|s| s.written).sum();
+    assert!(written > 100, "{summaries:?}");
+    let rows = notification::Entity::find()
+        .all(&db.db)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows, before + written as usize);
+    // The pass as of that instant is done; a later one finds nothing new owed.
+    let again = first.tick(at).await.unwrap();
+    assert!(again.skipped);
+    let later = first.tick(at + chrono::Duration::minutes(1)).await.unwrap();
+    assert_eq!((later.skipped, later.written), (false, 0));
 }
 
 /// The bundled anti-trafficking plan, ticked every day of 2021–2022 with some tasks acknowledged

@@ -2,6 +2,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod audit_chain;
+
 mod m20261123_000001_institutions_and_users;
 mod m20261123_000002_plans;
 mod m20261123_000003_tasks;
@@ -10,6 +12,7 @@ mod m20261123_000005_notifications;
 mod m20261123_000006_invitations;
 mod m20261201_000007_web_sign_in;
 mod m20261201_000008_password_attempts;
+mod m20261201_000010_audit_chain;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -26,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_invitations::Migration),
             Box::new(m20261201_000007_web_sign_in::Migration),
             Box::new(m20261201_000008_password_attempts::Migration),
+            Box::new(m20261201_000010_audit_chain::Migration),
         ]
     }
 }

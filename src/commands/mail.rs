@@ -182,12 +182,20 @@ pub async fn tick(config: &Config, at: &str, send: bool, mail: &MailArgs) -> any
     };
     let engine = config.engine_at(at).await?;
     let summary = engine.tick(at).await?;
-    println!(
-        "tick at {at} in {}: {} open tasks looked at, {} new notifications",
-        config.database_name(),
-        summary.tasks,
-        summary.written
-    );
+    if summary.skipped {
+        println!(
+            "tick at {at} in {}: skipped (another replica is running a pass, or the pass as of \
+             this instant ran already)",
+            config.database_name()
+        );
+    } else {
+        println!(
+            "tick at {at} in {}: {} open tasks looked at, {} new notifications",
+            config.database_name(),
+            summary.tasks,
+            summary.written
+        );
+    }
     if summary.unreachable > 0 {
         println!(
             "warning: {} task(s) are owed a reminder but their institution has no e-mail address",

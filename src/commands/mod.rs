@@ -1,6 +1,7 @@
 //! One module per command; shared start-up here.
 
 pub mod accounts;
+pub mod audit;
 pub mod bench;
 pub mod demo;
 pub mod mail;

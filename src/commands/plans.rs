@@ -42,6 +42,23 @@ pub fn validate(config: &Config, files: &[PathBuf]) -> anyhow::Result<()> {
 
 /// Validates, then writes the plan in one transaction (or rolls back with `--dry-run`).
 /// The file is read and checked before the database is opened: a wrong file leaves no trace.
+/// `mandate archive CODE`: archives a plan, which keeps it and its audit trail.
+pub async fn archive(config: &Config, code: &str) -> anyhow::Result<()> {
+    let engine = config.engine().await?;
+    let plan = match engine.archive_plan(&Actor::operator(), code).await {
+        Ok(plan) => plan,
+        Err(e) => return Err(config.in_database(&engine, e).await),
+    };
+    if let Some(at) = plan.archived_at {
+        println!(
+            "plan {code} archived at {} in {}: it and its history stay; no more reminders are sent",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            config.database_name()
+        );
+    }
+    Ok(())
+}
+
 pub async fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Result<()> {
     let draft = match plan_file::load(file, &config.lifecycles()?) {
         Ok(draft) => draft,

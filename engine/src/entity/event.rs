@@ -2,7 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
-/// An append-only audit event.
+/// An append-only audit event, chained by hash to the previous event of its plan
+/// (`mandate_migrations::audit_chain` has the format).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "events")]
 pub struct Model {
@@ -19,6 +20,10 @@ pub struct Model {
     pub comment: Option<String>,
     pub payload: Json,
     pub at: DateTimeUtc,
+    /// The hash of the plan's previous event, or the genesis value for its first.
+    pub prev_hash: String,
+    /// SHA-256 (hex) of `prev_hash` and this event's content.
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,9 @@ pub struct Model {
     pub reminder_policy: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the plan was archived; plans are archived, never deleted, so that their audit trail
+    /// stays.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

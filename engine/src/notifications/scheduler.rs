@@ -40,11 +40,14 @@ pub async fn run(
             return;
         }
         if scheduled {
-            let at = engine.now();
+            // As of the cron instant itself, which every replica on the schedule names alike:
+            // the first to get there runs the pass, the others skip it.
             let started = Instant::now();
-            let ticked = engine.tick(at).await;
+            let ticked = engine.tick(next).await;
             crate::metrics::tick_done(started.elapsed(), ticked.is_err());
             match ticked {
+                // The pass logged why it skipped.
+                Ok(summary) if summary.skipped => {}
                 Ok(summary) => {
                     tracing::info!(tasks = summary.tasks, written = summary.written, "tick");
                 }

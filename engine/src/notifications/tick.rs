@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{Kind, NewNotification, addresses, enqueue};
 use crate::engine::Engine;
-use crate::entity::{institution, plan, task};
+use crate::entity::{institution, plan, setting, task};
 use crate::error::Result;
 use crate::notifications::reminders::policy::InstitutionSettings;
 use crate::notifications::reminders::{
@@ -28,7 +29,13 @@ pub struct TickSummary {
     pub written: u64,
     /// Tasks owed a reminder whose institution has no e-mail address.
     pub unreachable: u64,
+    /// Another replica was running a pass, or the pass as of the same instant had run already:
+    /// this one looked at nothing and wrote nothing.
+    pub skipped: bool,
 }
+
+/// The setting that holds the instant of the last pass (RFC 3339).
+const LAST_PASS: &str = "scheduler.last_pass";
 
 /// What a pass reads once: plans, institutions, policies.
 struct World {
@@ -91,18 +98,46 @@ impl World {
 
 impl Engine {
     /// One scheduler pass as of `at`: computes every reminder due and not yet in the outbox and
-    /// writes it there. Running it again at the same instant, or on another replica, writes
-    /// nothing more.
+    /// writes it there, in one transaction that holds the scheduler's lock. A pass skips (and
+    /// says so in its summary) when another replica's pass is running (PostgreSQL; on SQLite
+    /// passes queue on the write lock) or when the pass as of the same instant has run already,
+    /// so that replicas woken by the same cron instant run it once. A pass as of another
+    /// instant writes only what is not in the outbox yet.
     #[tracing::instrument(skip_all, fields(at = %at))]
     pub async fn tick(&self, at: DateTime<Utc>) -> Result<TickSummary> {
+        let own = self.own_notification_settings().await?;
+        // One pass at a time over the whole database, whichever replica runs it: the pass is one
+        // transaction holding the scheduler's lock.
+        let txn = crate::db::begin_write(self.db()).await?;
+        let stamp = at.to_rfc3339();
+        let skip = if crate::db::try_lock_scheduler(&txn).await? {
+            let last = setting::Entity::find_by_id(LAST_PASS).one(&txn).await?;
+            last.is_some_and(|s| s.value == stamp)
+                .then_some("the pass as of this instant already ran")
+        } else {
+            Some("another replica is running one")
+        };
+        if let Some(reason) = skip {
+            txn.rollback().await?;
+            tracing::info!(reason, "tick skipped");
+            return Ok(TickSummary {
+                skipped: true,
+                ..TickSummary::default()
+            });
+        }
         let mut plans = HashMap::new();
-        for plan in plan::Entity::find().all(self.db()).await? {
+        // Archived plans are done with: nothing more is sent for them.
+        for plan in plan::Entity::find()
+            .filter(plan::Column::ArchivedAt.is_null())
+            .all(&txn)
+            .await?
+        {
             let policy = self.reminder_policy(plan.reminder_policy.as_deref())?;
             let initial = self.lifecycle(&plan.lifecycle)?.initial.clone();
             plans.insert(plan.id, (plan, policy, initial));
         }
         let institutions = institution::Entity::find()
-            .all(self.db())
+            .all(&txn)
             .await?
             .into_iter()
             .map(|i| (i.id, i))
@@ -110,7 +145,7 @@ impl Engine {
         let world = World {
             plans,
             institutions,
-            own: self.own_notification_settings().await?,
+            own,
         };
         let mut summary = TickSummary::default();
         let mut digests: BTreeMap<i64, Arc<ReminderPolicy>> = BTreeMap::new();
@@ -121,7 +156,7 @@ impl Engine {
                 .filter(task::Column::Id.gt(after))
                 .order_by_asc(task::Column::Id)
                 .limit(PAGE)
-                .all(self.db())
+                .all(&txn)
                 .await?;
             let Some(last) = page.last() else { break };
             after = last.id;
@@ -166,7 +201,7 @@ impl Engine {
                     }
                 }
             }
-            summary.written += enqueue(self.db(), at, &batch).await?;
+            summary.written += enqueue(&txn, at, &batch).await?;
         }
         // One digest a day per institution that chose it and has something to tell.
         let mut batch = Vec::new();
@@ -185,7 +220,19 @@ impl Engine {
                 batch.extend(world.to_institution(id, Kind::Digest, None, slot));
             }
         }
-        summary.written += enqueue(self.db(), at, &batch).await?;
+        summary.written += enqueue(&txn, at, &batch).await?;
+        setting::Entity::insert(setting::ActiveModel {
+            name: Set(LAST_PASS.to_owned()),
+            value: Set(stamp),
+        })
+        .on_conflict(
+            OnConflict::column(setting::Column::Name)
+                .update_column(setting::Column::Value)
+                .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
+        txn.commit().await?;
         Ok(summary)
     }
 }

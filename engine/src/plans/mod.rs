@@ -221,6 +221,40 @@ impl Engine {
         Ok(plan)
     }
 
+    /// Archives the plan `code` (admins, or a coordinator of its owner): the plan stays, with its
+    /// whole audit trail, and the scheduler writes no more reminders for it. Plans are archived,
+    /// never deleted. Archiving an archived plan changes nothing.
+    pub async fn archive_plan(&self, actor: &Actor, code: &str) -> Result<plan::Model> {
+        let txn = crate::db::begin_write(self.db()).await?;
+        let found = plan::Entity::find()
+            .filter(plan::Column::Code.eq(code))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::not_found("plan", code))?;
+        if !actor.coordinates(found.owner_id) {
+            return Err(Error::Forbidden(format!(
+                "{} may not archive plan {code}",
+                actor.name
+            )));
+        }
+        if found.archived_at.is_some() {
+            return Ok(found);
+        }
+        let now = self.now();
+        let mut archived: plan::ActiveModel = found.into();
+        archived.archived_at = Set(Some(now));
+        let archived = archived.update(&txn).await?;
+        audit::append(
+            &txn,
+            actor,
+            now,
+            NewEvent::on_plan(archived.id, "plan_archived"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(archived)
+    }
+
     /// Creates an objective in a plan the actor coordinates.
     pub async fn create_objective(
         &self,

@@ -1,6 +1,7 @@
 //! Test databases: a fresh SQLite file or a fresh PostgreSQL database per test.
 #![allow(dead_code)]
 
+pub mod history;
 pub mod isolation;
 
 use std::sync::Arc;

@@ -9,8 +9,7 @@ use anyhow::{Context, bail};
 use mandate_engine::Engine;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
-use mandate_engine::entity::{plan, task};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use mandate_engine::entity::task;
 use serde_json::{Value, json};
 
 use super::server::Server;
@@ -59,10 +58,7 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
         rate / engine_rate
     );
     report_peak_memory("the server", peak);
-    plan::Entity::delete_many()
-        .filter(plan::Column::Code.eq(plan_code))
-        .exec(engine.connection_for_benchmarks())
-        .await?;
+    engine.purge_plan_destroying_history(&plan_code).await?;
     Ok(())
 }
 

@@ -7,11 +7,11 @@ use anyhow::Context;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use futures_util::StreamExt;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use mandate_engine::entity::{plan, reporting_period, task};
+use mandate_engine::entity::{reporting_period, task};
 use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
 use mandate_engine::notifications::{SendSummary, Sender};
 use mandate_engine::plans::{self, NewAction};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
 
 use super::{backend, bench_plan, peak_memory_kib, report_peak_memory, smtp_sink};
 use crate::commands::Config;
@@ -131,10 +131,7 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
         mandate_rate / bare_rate
     );
     report_peak_memory("this process (tick and sender)", peak_memory_kib(None));
-    plan::Entity::delete_many()
-        .filter(plan::Column::Code.eq(code))
-        .exec(engine.connection_for_benchmarks())
-        .await?;
+    engine.purge_plan_destroying_history(&code).await?;
     Ok(())
 }
 

@@ -146,10 +146,16 @@ async fn fill(engine: &Engine, tasks: usize) -> anyhow::Result<usize> {
     }
     if held > 0 {
         println!("setup    the bench database holds {held} tasks, not {wanted}: rebuilding");
-        plan::Entity::delete_many()
+        let codes: Vec<String> = plan::Entity::find()
+            .select_only()
+            .column(plan::Column::Code)
             .filter(plan::Column::Code.starts_with(PLAN_PREFIX))
-            .exec(db)
+            .into_tuple()
+            .all(db)
             .await?;
+        for code in codes {
+            engine.purge_plan_destroying_history(&code).await?;
+        }
         let left = task::Entity::find().count(db).await?;
         if left > 0 {
             bail!(
