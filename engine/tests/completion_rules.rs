@@ -85,11 +85,28 @@ async fn sign_off(f: &Fixture, period: &reporting_period::Model, inst: &institut
     assert_eq!(t.state, "signed_off");
 }
 
+/// Where `period` stands, read alone and in one batch with every period of the plan: the two
+/// reads must agree (the batch serves GraphQL's `ReportingPeriod.complete`).
 async fn completion(f: &Fixture, period: &reporting_period::Model) -> PeriodCompletion {
-    f.engine
+    let alone = f
+        .engine
         .period_completion(&f.admin, period.id)
         .await
-        .expect("completion")
+        .expect("completion");
+    let all: Vec<i64> = periods(f).await.iter().map(|p| p.id).collect();
+    assert!(all.len() > 1, "a batch of one proves little: {all:?}");
+    let batch = f
+        .engine
+        .periods_completion(&f.admin, &all)
+        .await
+        .expect("completions");
+    assert_eq!(batch.len(), all.len());
+    assert_eq!(
+        batch.get(&period.id),
+        Some(&alone),
+        "batch and single read disagree"
+    );
+    alone
 }
 
 /// The coordinator's approval of the period is refused while the rule does not hold.

@@ -71,6 +71,18 @@ by_parent!(PeriodsOfAction, reporting_period, ActionId, action_id);
 by_parent!(ReportsOfTask, report, TaskId, task_id);
 by_parent!(TasksOfAction, task, ActionId, action_id);
 
+/// Loads where reporting periods stand against their completion rule, by period id.
+pub(crate) struct PeriodCompletions(Engine, Actor);
+
+impl Loader<i64> for PeriodCompletions {
+    type Value = mandate_engine::tasks::PeriodCompletion;
+    type Error = Arc<Error>;
+
+    async fn load(&self, ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        Ok(self.0.periods_completion(&self.1, ids).await?)
+    }
+}
+
 /// The loaders of one request.
 pub(crate) struct Loaders {
     pub institutions: DataLoader<Institutions>,
@@ -84,6 +96,7 @@ pub(crate) struct Loaders {
     pub action_periods: DataLoader<PeriodsOfAction>,
     pub reports: DataLoader<ReportsOfTask>,
     pub action_tasks: DataLoader<TasksOfAction>,
+    pub period_completions: DataLoader<PeriodCompletions>,
 }
 
 impl Loaders {
@@ -105,6 +118,7 @@ impl Loaders {
             action_periods: make(PeriodsOfAction(e.clone(), a.clone())),
             reports: make(ReportsOfTask(e.clone(), a.clone())),
             action_tasks: make(TasksOfAction(e.clone(), a.clone())),
+            period_completions: make(PeriodCompletions(e.clone(), a.clone())),
         }
     }
 }

@@ -35,6 +35,17 @@ pub async fn completion_of<C: ConnectionTrait>(
         .filter(task::Column::PeriodId.eq(period.id))
         .all(db)
         .await?;
+    Ok(decide(lifecycle, period, &assignments, &tasks))
+}
+
+/// Where `period` stands, from its action's `assignments` and the period's `tasks` (all of
+/// them, whoever reads: the rule counts every responsible institution).
+pub(crate) fn decide(
+    lifecycle: &Lifecycle,
+    period: &reporting_period::Model,
+    assignments: &[assignment::Model],
+    tasks: &[task::Model],
+) -> PeriodCompletion {
     let signed = |institution: i64| {
         tasks.iter().any(|t| {
             t.institution_id == institution && t.state == lifecycle.completion.signed_off_state
@@ -68,11 +79,11 @@ pub async fn completion_of<C: ConnectionTrait>(
         }
     };
     let approved = period.approved_at.is_some();
-    Ok(PeriodCompletion {
+    PeriodCompletion {
         signed_off,
         waiting_for,
         rule_met,
         approved,
         complete: rule_met && (approved || !lifecycle.completion.coordinator_approval),
-    })
+    }
 }

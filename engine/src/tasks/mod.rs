@@ -7,6 +7,7 @@ pub(crate) mod cancel;
 mod completion;
 pub mod lifecycle;
 
+pub(crate) use completion::decide as decide_completion;
 pub use completion::{PeriodCompletion, completion_of};
 
 use std::collections::BTreeMap;

@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use mandate_engine::entity::{action, assignment, reporting_period, sign_off};
 
-use crate::context::{actor, engine, loaders};
-use crate::error::{IntoGql, loaded, loaded_list};
+use crate::context::loaders;
+use crate::error::{loaded, loaded_list};
 use crate::id::{Kind, encode};
 use crate::types::{Institution, Plan, Task};
 
@@ -141,11 +141,9 @@ impl ReportingPeriod {
     /// Every responsible institution signed off and, where the lifecycle asks, the coordinator
     /// approved.
     async fn complete(&self, ctx: &Context<'_>) -> Result<bool> {
-        Ok(engine(ctx)
-            .period_completion(actor(ctx)?, self.0.id)
-            .await
-            .gql()?
-            .complete)
+        let id = self.0.id;
+        let found = loaders(ctx).period_completions.load_one(id).await;
+        Ok(loaded(found, "reporting period", id)?.complete)
     }
     async fn action(&self, ctx: &Context<'_>) -> Result<Action> {
         let id = self.0.action_id;
