@@ -6,14 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use mandate_engine::Engine;
-use mandate_engine::accounts::NewUser;
-use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use mandate_engine::domain::{Actor, UserRole};
 use mandate_engine::entity::task;
 use serde_json::{Value, json};
 
 use super::server::Server;
-use super::{PATH, backend, drive, make_plan, report_peak_memory};
+use super::{PATH, backend, bench_user, drive, make_plan, report_peak_memory};
 use crate::commands::Config;
 
 /// The mutation of each step of `PATH`, in order.
@@ -32,12 +30,12 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     );
     let engine = config.engine().await?;
     let (plan_code, plan_tasks) = make_plan(&engine, "bench-graphql", tasks).await?;
-    let coordinator = token(&engine, "BENCH-0", UserRole::Coordinator).await?;
+    let (_, coordinator) = bench_user(&engine, "BENCH-0", UserRole::Coordinator).await?;
     let institutions: BTreeSet<i64> = plan_tasks.iter().map(|t| t.institution_id).collect();
     let mut members = BTreeMap::new();
     for id in institutions {
         let code = engine.institution_by_id(&Actor::operator(), id).await?.code;
-        members.insert(id, token(&engine, &code, UserRole::Member).await?);
+        members.insert(id, bench_user(&engine, &code, UserRole::Member).await?.1);
     }
     let tokens = Arc::new((coordinator, members));
 
@@ -60,29 +58,6 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     report_peak_memory("the server", peak);
     engine.purge_plan_destroying_history(&plan_code).await?;
     Ok(())
-}
-
-/// A token for the bench user of `institution` with `role`, created on first use.
-async fn token(engine: &Engine, institution: &str, role: UserRole) -> anyhow::Result<String> {
-    let operator = Actor::operator();
-    let email = format!(
-        "bench-{}-{role}@mandate.example",
-        institution.to_lowercase()
-    );
-    if engine.user_by_email(&email).await.is_err() {
-        let new = NewUser {
-            email: EmailAddress::parse(&email)?,
-            name: format!("Bench {role} {institution}"),
-            role,
-            institution: Some(InstitutionCode::parse(institution)?),
-        };
-        engine.create_user(&operator, new).await?;
-    }
-    let expires = engine.now() + chrono::Duration::hours(12);
-    Ok(engine
-        .issue_token(&operator, &email, Some(expires), Some("bench".into()))
-        .await?
-        .token)
 }
 
 /// One task through acknowledge → start → submit → approve over HTTP; the latency of each.

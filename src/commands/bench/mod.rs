@@ -16,9 +16,10 @@ use anyhow::Context;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use clap::Subcommand;
 use mandate_engine::Engine;
+use mandate_engine::accounts::NewUser;
 use mandate_engine::deadline::Period;
-use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode};
-use mandate_engine::entity::{objective, plan, task};
+use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use mandate_engine::entity::{objective, plan, task, user};
 use mandate_engine::plans::{
     self, Assignment, InstitutionDefaults, InstitutionWrite, NewAction, NewInstitution,
     NewObjective, NewPlan,
@@ -200,9 +201,9 @@ impl Run {
     }
 }
 
-/// The peak resident set of process `pid` (this process without one) in KiB, from Linux's
-/// `/proc`; `None` elsewhere.
-fn peak_memory_kib(pid: Option<u32>) -> Option<u64> {
+/// `field` of Linux's `/proc/PID/status` (this process without a `pid`) in KiB: `VmRSS` the
+/// resident set, `VmHWM` its peak; `None` elsewhere.
+fn memory_kib(pid: Option<u32>, field: &str) -> Option<u64> {
     let path = match pid {
         Some(pid) => format!("/proc/{pid}/status"),
         None => "/proc/self/status".to_owned(),
@@ -210,8 +211,13 @@ fn peak_memory_kib(pid: Option<u32>) -> Option<u64> {
     std::fs::read_to_string(path)
         .ok()?
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// The peak resident set of process `pid` (this process without one) in KiB.
+fn peak_memory_kib(pid: Option<u32>) -> Option<u64> {
+    memory_kib(pid, "VmHWM")
 }
 
 /// The `memory` line of a bench: the peak resident set of the process that did the work.
@@ -277,20 +283,17 @@ where
     })
 }
 
-/// Institutions `BENCH-0`… (`with_addresses`: one e-mail address each) and a plan owned by
-/// `BENCH-0` over `period`, with one objective: what every bench builds on.
-pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
+/// Institutions `BENCH-0`… (`with_addresses`: one e-mail address each), created or found;
+/// their ids in order.
+pub(super) async fn bench_institutions<C: sea_orm::ConnectionTrait>(
     db: &C,
-    code: &str,
     now: chrono::DateTime<Utc>,
     count: usize,
     with_addresses: bool,
-    period: (NaiveDate, NaiveDate),
-) -> anyhow::Result<(Vec<i64>, plan::Model, objective::Model)> {
-    let tz = chrono_tz::Europe::Bucharest;
+) -> anyhow::Result<Vec<i64>> {
     let defaults = InstitutionDefaults {
         language: "ro".into(),
-        time_zone: tz,
+        time_zone: chrono_tz::Europe::Bucharest,
     };
     let mut institutions = Vec::with_capacity(count);
     for i in 0..count {
@@ -312,6 +315,50 @@ pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
         let write = InstitutionWrite::prepare(db, now, &new, &defaults).await?;
         institutions.push(write.save(db).await?.id);
     }
+    Ok(institutions)
+}
+
+/// The bench user of `institution` with `role` (created on first use) and an API token of it,
+/// valid 12 hours.
+pub(super) async fn bench_user(
+    engine: &Engine,
+    institution: &str,
+    role: UserRole,
+) -> anyhow::Result<(user::Model, String)> {
+    let operator = Actor::operator();
+    let email = format!(
+        "{}-{role}@mandate-bench.invalid",
+        institution.to_lowercase()
+    );
+    if engine.user_by_email(&email).await.is_err() {
+        let new = NewUser {
+            email: EmailAddress::parse(&email)?,
+            name: format!("Bench {role} {institution}"),
+            role,
+            institution: Some(InstitutionCode::parse(institution)?),
+        };
+        engine.create_user(&operator, new).await?;
+    }
+    let expires = engine.now() + chrono::Duration::hours(12);
+    let token = engine
+        .issue_token(&operator, &email, Some(expires), Some("bench".into()))
+        .await?
+        .token;
+    Ok((engine.user_by_email(&email).await?, token))
+}
+
+/// [`bench_institutions`] and a plan owned by `BENCH-0` over `period`, with one objective: what
+/// every bench builds on.
+pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    code: &str,
+    now: chrono::DateTime<Utc>,
+    count: usize,
+    with_addresses: bool,
+    period: (NaiveDate, NaiveDate),
+) -> anyhow::Result<(Vec<i64>, plan::Model, objective::Model)> {
+    let tz = chrono_tz::Europe::Bucharest;
+    let institutions = bench_institutions(db, now, count, with_addresses).await?;
     let plan = plans::insert_plan(
         db,
         &Actor::operator(),

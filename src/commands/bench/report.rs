@@ -10,17 +10,8 @@ use mandate_engine::reports::ReportPeriod;
 use mandate_engine::{Actor, demo};
 use mandate_reports::Format;
 
-use super::backend;
+use super::{backend, memory_kib};
 use crate::commands::Config;
-
-/// A line of `/proc/self/status` in KiB (Linux), e.g. `VmHWM` (peak) or `VmRSS` (now).
-fn status_kib(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-}
 
 /// Starts a new peak: the kernel sets `VmHWM` back to the present resident size (Linux).
 fn reset_peak() -> bool {
@@ -70,7 +61,7 @@ pub async fn run(config: &Config, plan: &str, period: &str, runs: usize) -> anyh
         "format", "tasks", "read ms", "write ms", "bytes", "peak MiB (+)"
     );
     for format in Format::ALL {
-        let before = status_kib("VmRSS").unwrap_or(0);
+        let before = memory_kib(None, "VmRSS").unwrap_or(0);
         reset_peak();
         let (mut reads, mut writes) = (Vec::new(), Vec::new());
         let (mut bytes, mut tasks) = (0, 0);
@@ -86,7 +77,7 @@ pub async fn run(config: &Config, plan: &str, period: &str, runs: usize) -> anyh
             tasks = report.tally.tasks;
         }
         let peak = if peaks {
-            status_kib("VmHWM").map_or("?".to_owned(), |p| {
+            memory_kib(None, "VmHWM").map_or("?".to_owned(), |p| {
                 format!("{:.1} (+{:.1})", mib(p), mib(p.saturating_sub(before)))
             })
         } else {

@@ -10,14 +10,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use chrono::{Days, TimeZone, Utc};
 use mandate_engine::Engine;
-use mandate_engine::accounts::NewUser;
 use mandate_engine::deadline::Period;
-use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
+use mandate_engine::domain::{Actor, InstitutionCode, UserRole};
 use mandate_engine::entity::{plan, task};
-use mandate_engine::plans::{
-    self, Assignment, InstitutionDefaults, InstitutionWrite, NewAction, NewIndicator,
-    NewInstitution, NewObjective, NewPlan,
-};
+use mandate_engine::plans::{self, Assignment, NewAction, NewIndicator, NewObjective, NewPlan};
 use sea_orm::{
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
@@ -25,7 +21,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::server::Server;
-use super::{backend, percentile, report_peak_memory};
+use super::{backend, bench_institutions, bench_user, percentile, report_peak_memory};
 use crate::commands::Config;
 
 /// Institutions taking part in the bench's plans.
@@ -165,7 +161,12 @@ async fn fill(engine: &Engine, tasks: usize) -> anyhow::Result<usize> {
         }
     }
     let now = engine.now();
-    let institutions = institutions(engine).await?;
+    let institutions = {
+        let txn = db.begin().await?;
+        let ids = bench_institutions(&txn, now, INSTITUTIONS, true).await?;
+        txn.commit().await?;
+        ids
+    };
     let lifecycle = engine.lifecycle("default")?;
     let actor = Actor::operator();
     let tz = chrono_tz::Europe::Bucharest;
@@ -258,34 +259,6 @@ async fn fill(engine: &Engine, tasks: usize) -> anyhow::Result<usize> {
     Ok(created)
 }
 
-/// Institutions `BENCH-0`…`BENCH-99`, created or found; their ids in order.
-async fn institutions(engine: &Engine) -> anyhow::Result<Vec<i64>> {
-    let db = engine.connection_for_benchmarks();
-    let now = engine.now();
-    let defaults = InstitutionDefaults {
-        language: "ro".into(),
-        time_zone: chrono_tz::Europe::Bucharest,
-    };
-    let txn = db.begin().await?;
-    let mut ids = Vec::with_capacity(INSTITUTIONS);
-    for i in 0..INSTITUTIONS {
-        let new = NewInstitution {
-            code: InstitutionCode::parse(&format!("BENCH-{i}"))?,
-            name: Some(format!("Inspectoratul de test {i}")),
-            parent: None,
-            emails: Some(vec![EmailAddress::parse(&format!(
-                "bench-{i}@mandate-bench.invalid"
-            ))?]),
-            language: None,
-            time_zone: None,
-        };
-        let write = InstitutionWrite::prepare(&txn, now, &new, &defaults).await?;
-        ids.push(write.save(&txn).await?.id);
-    }
-    txn.commit().await?;
-    Ok(ids)
-}
-
 /// The bench's readers: a member of each of the first institutions taking part and the plans'
 /// coordinator, each with a web session and an API token.
 async fn readers(engine: &Engine) -> anyhow::Result<Readers> {
@@ -334,38 +307,14 @@ async fn readers(engine: &Engine) -> anyhow::Result<Readers> {
     })
 }
 
-/// A session cookie and an API token for the bench user of `institution` with `role`, the user
-/// created on first use.
+/// A session cookie and an API token of the bench user of `institution` with `role`.
 async fn reader(
     engine: &Engine,
     institution: &str,
     role: UserRole,
 ) -> anyhow::Result<(String, String)> {
-    let operator = Actor::operator();
-    let email = format!(
-        "{}-{role}@mandate-bench.invalid",
-        institution.to_lowercase()
-    );
-    let user = match engine.user_by_email(&email).await {
-        Ok(user) => user,
-        Err(_) => {
-            let new = NewUser {
-                email: EmailAddress::parse(&email)?,
-                name: format!("Bench {role} {institution}"),
-                role,
-                institution: Some(InstitutionCode::parse(institution)?),
-            };
-            engine.create_user(&operator, new).await?;
-            engine.user_by_email(&email).await?
-        }
-    };
-    let session = engine.start_session(&user).await?;
-    let expires = engine.now() + chrono::Duration::hours(12);
-    let token = engine
-        .issue_token(&operator, &email, Some(expires), Some("bench".into()))
-        .await?
-        .token;
-    Ok((session.cookie, token))
+    let (user, token) = bench_user(engine, institution, role).await?;
+    Ok((engine.start_session(&user).await?.cookie, token))
 }
 
 /// Latencies and answer sizes of one page's run.
