@@ -30,15 +30,20 @@ pub async fn refuse_cross_origin(
     if !changes_state || same_origin(request.headers(), host.as_deref()) {
         return next.run(request).await;
     }
-    tracing::warn!(path = %request.uri().path(), "request from another site refused");
+    // The route template, never the path: paths carry sign-in tokens.
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |m| m.as_str());
+    tracing::warn!(route, "request from another site refused");
     let lang = crate::session::browser_language(request.headers());
-    render::page(
+    render::message_in(
         &state,
         None,
         lang,
         StatusCode::FORBIDDEN,
-        "message.html",
-        serde_json::json!({ "title": "error-csrf-title", "body": "error-csrf-body" }),
+        "error-csrf-title",
+        "error-csrf-body",
     )
 }
 

@@ -102,16 +102,13 @@ async fn time_limit(State(state): State<AppState>, request: Request, next: Next)
                 limit_seconds = state.config.request_timeout.as_secs_f64(),
                 "a page took too long and was stopped"
             );
-            render::page(
+            render::message_in(
                 &state,
                 None,
                 language,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "message.html",
-                serde_json::json!({
-                    "title": "error-timeout-title",
-                    "body": "error-timeout-body",
-                }),
+                "error-timeout-title",
+                "error-timeout-body",
             )
         }
     }

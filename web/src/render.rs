@@ -132,7 +132,8 @@ pub fn page(
     }
 }
 
-/// A page that only says something: a title and a text, by catalogue key.
+/// A page that only says something: a title and a text, by catalogue key, in the language of
+/// the signed-in person (English without one).
 pub fn message(
     state: &AppState,
     session: Option<&WebSession>,
@@ -141,10 +142,22 @@ pub fn message(
     body: &str,
 ) -> Response {
     let lang = session.map_or("en", |s| s.language.as_str()).to_owned();
+    message_in(state, session, &lang, status, title, body)
+}
+
+/// [`message`] in `lang` (for a page answered before, or without, a session).
+pub fn message_in(
+    state: &AppState,
+    session: Option<&WebSession>,
+    lang: &str,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+) -> Response {
     page(
         state,
         session,
-        &lang,
+        lang,
         status,
         "message.html",
         json!({ "title": title, "body": body }),
@@ -179,12 +192,5 @@ pub fn failure(
             )
         }
     };
-    page(
-        state,
-        session,
-        lang,
-        status,
-        "message.html",
-        json!({ "title": title, "body": body }),
-    )
+    message_in(state, session, lang, status, title, body)
 }

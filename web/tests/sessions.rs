@@ -1009,6 +1009,7 @@ async fn password_guessing_stops_after_five_failures_per_address(db: TestDb) {
 /// this site, or from a program that sends no origin, goes through. Signing in again from a
 /// browser ends the session it held.
 async fn forms_sent_from_another_site_are_refused_and_a_new_sign_in_ends_the_old(db: TestDb) {
+    let logs = captured_logs();
     let site = Site::new(db).await;
     let host = site.base.trim_start_matches("http://").to_owned();
     let sign_in = format!(
@@ -1046,6 +1047,21 @@ async fn forms_sent_from_another_site_are_refused_and_a_new_sign_in_ends_the_old
         assert_eq!(refused.status, 403, "{headers:?}: {refused:?}");
         assert!(refused.set_cookies.is_empty(), "{headers:?}: {refused:?}");
     }
+    // A forged link confirmation is refused too, and its path (a token) is not logged.
+    let forged_link = post(
+        "/sign-in/Quokka9Forged2Token",
+        String::new(),
+        vec![("sec-fetch-site", "cross-site".to_owned())],
+        None,
+    )
+    .await;
+    assert_eq!(forged_link.status, 403, "{forged_link:?}");
+    let logged = logs.text();
+    assert!(
+        logged.contains("request from another site refused"),
+        "{logged}"
+    );
+    assert!(!logged.contains("Quokka9Forged2Token"), "{logged}");
     for headers in [
         vec![],
         vec![("origin", format!("http://{host}"))],
