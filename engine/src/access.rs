@@ -19,7 +19,8 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
 use crate::domain::{Actor, UserRole};
 use crate::entity::{
-    action, assignment, event, indicator, institution, notification, objective, plan, report,
+    action, assignment, event, indicator, indicator_value, institution, notification, objective,
+    performance_indicator, plan, report,
     reporting_period, sign_off, task,
 };
 
@@ -306,6 +307,28 @@ impl Readable for reporting_period::Entity {
 impl Readable for indicator::Entity {
     fn readable_by(actor: &Actor) -> Condition {
         among::<action::Entity>(actor, indicator::Column::ActionId, action::Column::Id)
+    }
+}
+
+/// The performance indicators of readable plans.
+impl Readable for performance_indicator::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        among::<plan::Entity>(
+            actor,
+            performance_indicator::Column::PlanId,
+            plan::Column::Id,
+        )
+    }
+}
+
+/// The values of readable performance indicators.
+impl Readable for indicator_value::Entity {
+    fn readable_by(actor: &Actor) -> Condition {
+        among::<performance_indicator::Entity>(
+            actor,
+            indicator_value::Column::PerformanceIndicatorId,
+            performance_indicator::Column::Id,
+        )
     }
 }
 

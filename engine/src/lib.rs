@@ -14,6 +14,7 @@
 //!   dates and numbers as each language writes them;
 //! - `reports`: the monitoring report of a plan over a period (the documents are written by the
 //!   `mandate-reports` crate);
+//! - `results`: indicators' definitions and their evaluation against targets;
 //! - `deadline`: the wording of deadlines and the periods it means; `status`: the status rule;
 //! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
@@ -41,6 +42,7 @@ pub mod notifications;
 pub mod plans;
 pub mod reads;
 pub mod reports;
+pub mod results;
 pub mod sign_in;
 pub mod status;
 pub mod tasks;

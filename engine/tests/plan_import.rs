@@ -415,7 +415,92 @@ async fn every_seed_plan_imports(db: TestDb) {
         .await
         .expect("indicators");
     assert_eq!(pis.len(), 1);
-    assert_eq!(pis[0].target, "-50%");
+    let criterion = &pis[0];
+    assert_eq!(criterion.target, "-50%");
+    assert_eq!(
+        (
+            criterion.unit.as_deref(),
+            criterion.direction.as_str(),
+            criterion.baseline_period.as_deref(),
+            criterion.reporting.as_deref(),
+        ),
+        (Some("count"), "down", Some("previous"), Some("miesięcznie"))
+    );
+    let officer = mandate_engine::entity::institution::Entity::find()
+        .filter(mandate_engine::entity::institution::Column::Code.eq("DZIELNICOWY-R3"))
+        .one(&db.db)
+        .await
+        .expect("institution")
+        .expect("the district officer");
+    assert_eq!(criterion.responsible_id, Some(officer.id));
+}
+
+/// Every field of an indicator's definition is checked, each problem at its own line.
+#[test]
+fn indicator_definitions_are_checked_field_by_field() {
+    let yaml = r#"plan:
+  code: "test-plan"
+  title: "Plan"
+  owner: "ANITP"
+  period: 2024-01-01..2024-12-31
+  time_zone: Europe/Bucharest
+  language: ro
+institutions:
+  - code: "ANITP"
+    name: "Agenţia Naţională împotriva Traficului de Persoane"
+objectives:
+  - number: "1"
+    title: "Prevenire"
+    actions:
+      - number: "1.1"
+        text: "Campanii"
+        deadline: "anual"
+        responsible: ["ANITP"]
+        indicators:
+          - name: "Număr de campanii"
+            unit: persoane
+            target: "cât mai multe"
+          - name: "Procent de beneficiari"
+            unit: percent
+            target: "≥80%"
+            direction: down
+performance_indicators:
+  - name: "Petiții"
+    target: "-2%"
+    reporting: "cândva"
+  - name: "Infracționalitate"
+    baseline: {period: 2023}
+    target: "la același nivel"
+    aggregation: median
+"#;
+    let problems = plan_file::parse(
+        yaml,
+        "bad.yaml",
+        None,
+        &Lifecycles::builtin().expect("lifecycles"),
+    )
+    .expect_err("mistakes");
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let at = |needle: &str| {
+        problems
+            .iter()
+            .find(|p| p.message.contains(needle))
+            .unwrap_or_else(|| panic!("no problem mentions {needle:?} in:\n{}", shown.join("\n")))
+            .line
+    };
+    assert_eq!(at("unknown unit `persoane`"), 21);
+    assert_eq!(at("cannot read the target `cât mai multe`"), 22);
+    assert_eq!(at("`direction: down` contradicts the target `≥80%`"), 26);
+    assert_eq!(at("the target `-2%` is a change from a baseline"), 28);
+    assert_eq!(at("reporting of performance indicator `Petiții`"), 30);
+    assert_eq!(at("unknown aggregation `median`"), 34);
+    assert_eq!(at("`la același nivel` keeps a level"), 31);
+    assert!(
+        problems.iter().all(|p| p.message.contains("indicator")),
+        "each problem names its indicator:\n{}",
+        shown.join("\n")
+    );
+    assert_eq!(problems.len(), 7, "{}", shown.join("\n"));
 }
 
 #[test]

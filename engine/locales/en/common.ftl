@@ -8,3 +8,19 @@ state-submitted = submitted
 state-signed_off = signed off
 state-declined = declined
 state-cancelled = cancelled
+
+## Indicators: what their values say of their targets.
+indicator-up = { $actual } of { $target } ({ $progress })
+indicator-at-least = { $actual } (target: at least { $target })
+indicator-at-most = { $actual } (target: at most { $target })
+indicator-change = { $actual } against { $baseline } before ({ $change }; { $wanted } wanted, so { $target })
+indicator-no-target = { $actual } (no target)
+indicator-no-baseline = { $actual } (no baseline to compare with)
+indicator-no-values = no value given yet
+indicator-met = met
+indicator-not_met = not met
+indicator-unknown = not yet known
+indicator-given = { $reported } of { $expected ->
+        [one] { $expected } value
+       *[other] { $expected } values
+    } given

@@ -8,3 +8,19 @@ state-submitted = przekazane
 state-signed_off = zatwierdzone
 state-declined = odrzucone
 state-cancelled = anulowane
+
+## Wskaźniki: co ich wartości mówią o celach.
+indicator-up = { $actual } z { $target } ({ $progress })
+indicator-at-least = { $actual } (cel: co najmniej { $target })
+indicator-at-most = { $actual } (cel: najwyżej { $target })
+indicator-change = { $actual } wobec { $baseline } poprzednio ({ $change }; zakładano { $wanted }, czyli { $target })
+indicator-no-target = { $actual } (bez celu)
+indicator-no-baseline = { $actual } (brak wartości odniesienia)
+indicator-no-values = nie podano jeszcze wartości
+indicator-met = osiągnięty
+indicator-not_met = nieosiągnięty
+indicator-unknown = jeszcze nieznany
+indicator-given = podano { $reported } z { $expected ->
+        [one] { $expected } wartości
+       *[other] { $expected } wartości
+    }

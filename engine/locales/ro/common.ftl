@@ -8,3 +8,20 @@ state-submitted = transmisă
 state-signed_off = aprobată
 state-declined = refuzată
 state-cancelled = anulată
+
+## Indicatori: ce spun valorile lor despre ținte.
+indicator-up = { $actual } din { $target } ({ $progress })
+indicator-at-least = { $actual } (țintă: cel puțin { $target })
+indicator-at-most = { $actual } (țintă: cel mult { $target })
+indicator-change = { $actual } față de { $baseline } anterior ({ $change }; se urmărea { $wanted }, adică { $target })
+indicator-no-target = { $actual } (fără țintă)
+indicator-no-baseline = { $actual } (fără o valoare de referință)
+indicator-no-values = nicio valoare raportată încă
+indicator-met = atins
+indicator-not_met = neatins
+indicator-unknown = încă necunoscut
+indicator-given = { $reported } din { $expected ->
+        [one] { $expected } valoare raportată
+        [few] { $expected } valori raportate
+       *[other] { $expected } de valori raportate
+    }

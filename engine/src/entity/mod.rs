@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod assignment;
 pub mod event;
 pub mod indicator;
+pub mod indicator_value;
 pub mod institution;
 pub mod invitation;
 pub mod notification;

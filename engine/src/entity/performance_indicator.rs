@@ -2,7 +2,10 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A plan-level performance indicator or evaluation criterion.
+use crate::results::spec::WrittenSpec;
+
+/// A plan-level performance indicator or evaluation criterion, whose values are entered per
+/// reporting period (`indicator_values`).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "performance_indicators")]
 pub struct Model {
@@ -11,9 +14,33 @@ pub struct Model {
     pub plan_id: i64,
     pub position: i32,
     pub name: String,
-    pub baseline: Option<String>,
+    /// The target in its canonical form; empty when the plan states none.
     pub target: String,
+    /// What the plan compares with, as written ("vs 2023").
     pub comparison: Option<String>,
+    pub baseline_value: Option<f64>,
+    pub baseline_period: Option<String>,
+    pub direction: String,
+    pub aggregation: Option<String>,
+    pub unit: Option<String>,
+    /// The deadline wording of the periods values are entered for (none: yearly).
+    pub reporting: Option<String>,
+    /// The institution that enters the values, besides the plan's coordinators.
+    pub responsible_id: Option<i64>,
+}
+
+impl Model {
+    /// The definition as stored, for [`crate::results::spec::IndicatorSpec`].
+    pub fn written(&self) -> WrittenSpec<'_> {
+        WrittenSpec {
+            unit: self.unit.as_deref(),
+            baseline_value: self.baseline_value,
+            baseline_period: self.baseline_period.as_deref(),
+            target: Some(self.target.as_str()).filter(|t| !t.is_empty()),
+            direction: Some(&self.direction),
+            aggregation: self.aggregation.as_deref(),
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

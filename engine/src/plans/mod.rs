@@ -27,6 +27,7 @@ use crate::domain::{Actor, InstitutionCode};
 use crate::engine::Engine;
 use crate::entity::{action, indicator, objective, plan};
 use crate::error::{Error, Result};
+use crate::results::IndicatorSpec;
 
 pub use assignment::{Assigned, Assignment, AssignmentChange, MAX_ASSIGNED, assign};
 pub use institutions::{InstitutionChange, InstitutionDefaults, InstitutionWrite, NewInstitution};
@@ -60,11 +61,44 @@ pub struct NewObjective {
 }
 
 /// A monitoring indicator of an action.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewIndicator {
     pub name: String,
-    pub unit: Option<String>,
+    pub spec: IndicatorSpec,
+}
+
+impl NewIndicator {
+    /// Whether `stored` is this indicator, as written.
+    pub fn is_stored_as(&self, stored: &indicator::Model) -> bool {
+        stored.name == self.name && IndicatorSpec::stored(&stored.written()) == self.spec
+    }
+}
+
+/// The columns that store `spec`, always explicit (the unit's default aggregation written out).
+pub(crate) struct SpecColumns {
+    pub unit: String,
     pub target: Option<String>,
+    pub baseline_value: Option<f64>,
+    pub baseline_period: Option<String>,
+    pub direction: String,
+    pub aggregation: String,
+}
+
+impl From<&IndicatorSpec> for SpecColumns {
+    fn from(spec: &IndicatorSpec) -> Self {
+        Self {
+            unit: spec.unit.as_str().to_owned(),
+            target: spec.target.map(|t| t.to_string()),
+            baseline_value: spec.baseline.as_ref().and_then(|b| b.value),
+            baseline_period: spec
+                .baseline
+                .as_ref()
+                .and_then(|b| b.period.as_ref())
+                .map(ToString::to_string),
+            direction: spec.direction.as_str().to_owned(),
+            aggregation: spec.aggregation.as_str().to_owned(),
+        }
+    }
 }
 
 /// An action to create under an objective.
@@ -168,12 +202,17 @@ pub async fn replace_indicators<C: ConnectionTrait>(
         .exec(db)
         .await?;
     for (position, ind) in (0i32..).zip(indicators) {
+        let columns = SpecColumns::from(&ind.spec);
         indicator::ActiveModel {
             action_id: Set(action_id),
             position: Set(position),
             name: Set(ind.name.clone()),
-            unit: Set(ind.unit.clone()),
-            target: Set(ind.target.clone()),
+            unit: Set(Some(columns.unit)),
+            target: Set(columns.target),
+            baseline_value: Set(columns.baseline_value),
+            baseline_period: Set(columns.baseline_period),
+            direction: Set(columns.direction),
+            aggregation: Set(Some(columns.aggregation)),
             ..Default::default()
         }
         .insert(db)

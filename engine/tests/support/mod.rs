@@ -272,8 +272,7 @@ impl Fixture {
                     funding: vec!["Buget ANITP".into()],
                     indicators: vec![NewIndicator {
                         name: "Număr de campanii".into(),
-                        unit: None,
-                        target: None,
+                        spec: Default::default(),
                     }],
                 },
             )

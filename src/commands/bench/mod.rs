@@ -432,8 +432,7 @@ async fn make_plan(
                 funding: Vec::new(),
                 indicators: vec![plans::NewIndicator {
                     name: "Număr de acțiuni".into(),
-                    unit: None,
-                    target: None,
+                    spec: Default::default(),
                 }],
             },
         )

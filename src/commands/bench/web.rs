@@ -14,6 +14,7 @@ use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, InstitutionCode, UserRole};
 use mandate_engine::entity::{plan, task};
 use mandate_engine::plans::{self, Assignment, NewAction, NewIndicator, NewObjective, NewPlan};
+use mandate_engine::results::{IndicatorSpec, Target};
 use sea_orm::{
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
@@ -225,8 +226,10 @@ async fn fill(engine: &Engine, tasks: usize) -> anyhow::Result<usize> {
                     funding: Vec::new(),
                     indicators: vec![NewIndicator {
                         name: "Număr de sesiuni".into(),
-                        unit: Some("sesiuni".into()),
-                        target: Some("20".into()),
+                        spec: IndicatorSpec {
+                            target: Some(Target::Value(20.0)),
+                            ..IndicatorSpec::default()
+                        },
                     }],
                 },
             )

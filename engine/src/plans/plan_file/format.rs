@@ -112,21 +112,80 @@ pub struct RawAction {
     pub funding: Vec<String>,
 }
 
-/// A monitoring indicator of an action.
+/// A monitoring indicator of an action. Its definition is read by
+/// `crate::results::spec` (units `count`/`percent`/`number`, targets such as `200`, `≥80%`,
+/// `-50%`, directions `up`/`down`, aggregations `sum`/`latest`/`average`/`max`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicator {
     pub name: Option<Spanned<String>>,
-    pub unit: Option<String>,
-    pub target: Option<RawText>,
+    pub unit: Option<Spanned<String>>,
+    pub baseline: Option<Spanned<RawBaseline>>,
+    pub target: Option<Spanned<RawText>>,
+    pub direction: Option<Spanned<String>>,
+    pub aggregation: Option<Spanned<String>>,
 }
 
-/// A plan-level performance indicator.
+/// A baseline: a value, or a value and the period it was measured in (`previous`, `2023`),
+/// or only the period, whose entered values then make it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawBaseline {
+    Value(f64),
+    Described {
+        value: Option<f64>,
+        period: Option<RawText>,
+    },
+}
+
+/// A plan-level performance indicator: an indicator whose values are entered per reporting
+/// period (`reporting:`, deadline wording, yearly when left out) by the plan's coordinators or
+/// its `responsible:` institution.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPerformanceIndicator {
     pub name: Option<Spanned<String>>,
-    pub baseline: Option<RawText>,
+    pub unit: Option<Spanned<String>>,
+    pub baseline: Option<Spanned<RawBaseline>>,
     pub target: Option<Spanned<RawText>>,
+    pub direction: Option<Spanned<String>>,
+    pub aggregation: Option<Spanned<String>>,
     pub comparison: Option<String>,
+    pub reporting: Option<Spanned<String>>,
+    pub responsible: Option<Spanned<String>>,
+}
+
+/// The fields of an indicator's definition, as both kinds of indicator write them.
+pub struct RawDefinition<'a> {
+    pub unit: &'a Option<Spanned<String>>,
+    pub baseline: &'a Option<Spanned<RawBaseline>>,
+    pub target: &'a Option<Spanned<RawText>>,
+    pub direction: &'a Option<Spanned<String>>,
+    pub aggregation: &'a Option<Spanned<String>>,
+}
+
+impl RawIndicator {
+    /// Its definition's fields.
+    pub fn definition(&self) -> RawDefinition<'_> {
+        RawDefinition {
+            unit: &self.unit,
+            baseline: &self.baseline,
+            target: &self.target,
+            direction: &self.direction,
+            aggregation: &self.aggregation,
+        }
+    }
+}
+
+impl RawPerformanceIndicator {
+    /// Its definition's fields.
+    pub fn definition(&self) -> RawDefinition<'_> {
+        RawDefinition {
+            unit: &self.unit,
+            baseline: &self.baseline,
+            target: &self.target,
+            direction: &self.direction,
+            aggregation: &self.aggregation,
+        }
+    }
 }

@@ -15,7 +15,9 @@ use crate::domain::{Actor, UserRole};
 use crate::engine::Engine;
 use crate::entity::{action, indicator, institution, objective, performance_indicator, plan, task};
 use crate::error::{Error, Result};
-use crate::plans::{self, Assignment, InstitutionChange, InstitutionDefaults, InstitutionWrite};
+use crate::plans::{
+    self, Assignment, InstitutionChange, InstitutionDefaults, InstitutionWrite, SpecColumns,
+};
 use crate::tasks::lifecycle::Lifecycle;
 
 /// What an import did (or, in a dry run, would do) to one kind of record.
@@ -291,10 +293,25 @@ impl Engine {
                     ..Default::default()
                 },
             };
+            let columns = SpecColumns::from(&pi.spec);
+            let responsible = match &pi.responsible {
+                None => None,
+                Some(code) => Some(
+                    *institution_ids
+                        .get(code)
+                        .ok_or_else(|| Error::not_found("institution", code))?,
+                ),
+            };
             model.name.set_ne(pi.name.clone());
-            model.baseline.set_ne(pi.baseline.clone());
-            model.target.set_ne(pi.target.clone().unwrap_or_default());
+            model.unit.set_ne(Some(columns.unit));
+            model.target.set_ne(columns.target.unwrap_or_default());
+            model.baseline_value.set_ne(columns.baseline_value);
+            model.baseline_period.set_ne(columns.baseline_period);
+            model.direction.set_ne(columns.direction);
+            model.aggregation.set_ne(Some(columns.aggregation));
             model.comparison.set_ne(pi.comparison.clone());
+            model.reporting.set_ne(pi.reporting.clone());
+            model.responsible_id.set_ne(responsible);
             let (_, outcome) = save(&txn, model, existed).await?;
             summary.count("performance indicators", outcome);
         }
@@ -372,7 +389,7 @@ impl Engine {
             && indicators
                 .iter()
                 .zip(&a.indicators)
-                .all(|(i, n)| i.name == n.name && i.unit == n.unit && i.target == n.target);
+                .all(|(i, n)| n.is_stored_as(i));
         if !same {
             plans::replace_indicators(txn, saved.id, &a.indicators).await?;
         }

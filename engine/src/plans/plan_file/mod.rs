@@ -15,6 +15,7 @@ pub use validate::MAX_TASKS_PER_PLAN;
 
 use crate::deadline::Period;
 use crate::plans::{NewIndicator, NewInstitution, NewPlan};
+use crate::results::IndicatorSpec;
 use crate::tasks::lifecycle::Lifecycles;
 
 /// An objective ready to write; `parent` is the number of its general objective.
@@ -43,12 +44,15 @@ pub struct ActionDraft {
 }
 
 /// A plan-level performance indicator ready to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerformanceIndicatorDraft {
     pub name: String,
-    pub baseline: Option<String>,
-    pub target: Option<String>,
+    pub spec: IndicatorSpec,
     pub comparison: Option<String>,
+    /// The deadline wording of its reporting periods (none: yearly).
+    pub reporting: Option<String>,
+    /// The code of the institution entering its values, besides the coordinators.
+    pub responsible: Option<String>,
 }
 
 /// Where something is written in a plan file (or the institutions file it names).

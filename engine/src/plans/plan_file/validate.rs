@@ -6,13 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono_tz::Tz;
 use serde_saphyr::{Location, Spanned};
 
-use super::format::{RawAction, RawFile, RawInstitution, RawLead, RawObjective, RawText};
+use super::format::{
+    RawAction, RawBaseline, RawDefinition, RawFile, RawInstitution, RawLead, RawObjective,
+};
 use super::recover::UNREADABLE;
 use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanDraft, Problem};
 use crate::deadline::{self, PlanPeriod};
 use crate::domain::{EmailAddress, InstitutionCode};
 use crate::i18n::Language;
 use crate::plans::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
+use crate::results::spec::{Field, IndicatorSpec, WrittenSpec};
 use crate::tasks::lifecycle::Lifecycles;
 use crate::text::{did_you_mean, fold};
 
@@ -408,13 +411,54 @@ pub fn check(
         let name = c
             .required(&pi.value.name, &pi.referenced, "performance indicator name")
             .map(|n| n.value.clone());
-        let target = pi.value.target.as_ref().map(|t| t.value.text());
-        if let Some(name) = name {
+        let label = name.clone().unwrap_or_default();
+        let spec = check_definition(
+            &mut c,
+            &pi.referenced,
+            &format!("performance indicator `{label}`"),
+            &pi.value.definition(),
+        );
+        let reporting = pi.value.reporting.as_ref().filter(|r| readable(r));
+        if let (Some(wording), Some(period), Some(tz)) = (reporting, context.period, context.tz)
+            && let Err(e) = deadline::parse(&wording.value, period, tz, None)
+        {
+            c.at(
+                &wording.referenced,
+                format!("reporting of performance indicator `{label}`: {e}"),
+            );
+        }
+        let responsible = match pi.value.responsible.as_ref().filter(|r| readable(r)) {
+            None => None,
+            Some(r) => match directory.resolve(&r.value) {
+                Ok(codes) if codes.len() == 1 => codes.into_iter().next(),
+                Ok(codes) => {
+                    c.at(
+                        &r.referenced,
+                        format!(
+                            "performance indicator `{label}` names {} institutions as responsible \
+                             ({}): name one",
+                            codes.len(),
+                            codes.join(", ")
+                        ),
+                    );
+                    None
+                }
+                Err(message) => {
+                    c.at(
+                        &r.referenced,
+                        format!("responsible of performance indicator `{label}`: {message}"),
+                    );
+                    None
+                }
+            },
+        };
+        if let (Some(name), Some(spec)) = (name, spec) {
             performance_indicators.push(PerformanceIndicatorDraft {
                 name,
-                baseline: pi.value.baseline.as_ref().map(RawText::text),
-                target,
+                spec,
                 comparison: pi.value.comparison.clone(),
+                reporting: reporting.map(|r| r.value.trim().to_owned()),
+                responsible,
             });
         }
     }
@@ -598,15 +642,20 @@ fn check_action(
 
     let mut indicators = Vec::new();
     for ind in &a.indicators {
-        if let Some(name) = c.required(
+        let name = c.required(
             &ind.value.name,
             &ind.referenced,
             &format!("indicator name in action {label}"),
-        ) {
+        );
+        let what = format!(
+            "indicator `{}` of action {label}",
+            name.map(|n| n.value.as_str()).unwrap_or_default()
+        );
+        let spec = check_definition(c, &ind.referenced, &what, &ind.value.definition());
+        if let (Some(name), Some(spec)) = (name, spec) {
             indicators.push(NewIndicator {
                 name: name.value.clone(),
-                unit: ind.value.unit.clone(),
-                target: ind.value.target.as_ref().map(RawText::text),
+                spec,
             });
         }
     }
@@ -749,4 +798,44 @@ fn check_action(
         partners: partners?,
         periods: periods?,
     })
+}
+
+/// The definition of the indicator written at `at` (named `what` in problems), each problem at
+/// the field it is about.
+fn check_definition(
+    c: &mut Checker,
+    at: &Location,
+    what: &str,
+    raw: &RawDefinition<'_>,
+) -> Option<IndicatorSpec> {
+    let (baseline_value, baseline_period) = match raw.baseline.as_ref().map(|b| &b.value) {
+        None => (None, None),
+        Some(RawBaseline::Value(v)) => (Some(*v), None),
+        Some(RawBaseline::Described { value, period }) => (*value, period.as_ref().map(|p| p.text())),
+    };
+    let target = raw.target.as_ref().map(|t| t.value.text());
+    let written = WrittenSpec {
+        unit: raw.unit.as_ref().map(|u| u.value.as_str()),
+        baseline_value,
+        baseline_period: baseline_period.as_deref(),
+        target: target.as_deref(),
+        direction: raw.direction.as_ref().map(|d| d.value.as_str()),
+        aggregation: raw.aggregation.as_ref().map(|a| a.value.as_str()),
+    };
+    match IndicatorSpec::parse(&written) {
+        Ok(spec) => Some(spec),
+        Err(problems) => {
+            for (field, message) in problems {
+                let place = match field {
+                    Field::Unit => raw.unit.as_ref().map(|f| f.referenced),
+                    Field::Baseline => raw.baseline.as_ref().map(|f| f.referenced),
+                    Field::Target => raw.target.as_ref().map(|f| f.referenced),
+                    Field::Direction => raw.direction.as_ref().map(|f| f.referenced),
+                    Field::Aggregation => raw.aggregation.as_ref().map(|f| f.referenced),
+                };
+                c.at(&place.unwrap_or(*at), format!("{what}: {message}"));
+            }
+            None
+        }
+    }
 }
