@@ -20,8 +20,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait};
 use crate::domain::{Actor, UserRole};
 use crate::entity::{
     action, assignment, event, indicator, indicator_value, institution, notification, objective,
-    performance_indicator, plan, report,
-    reporting_period, sign_off, task,
+    performance_indicator, plan, report, reporting_period, sign_off, task,
 };
 
 /// How far an actor's reading reaches.

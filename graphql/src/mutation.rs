@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{EmailAddress, InstitutionCode};
 use mandate_engine::notifications::reminders::policy::InstitutionSettings;
 use mandate_engine::plans::AssignmentChange;
 use mandate_engine::plans::plan_file;
+use mandate_engine::results::IndicatorEntry;
 use mandate_engine::tasks::{Fire, ReportInput};
 use serde_json::Value;
 
@@ -16,8 +17,8 @@ use crate::context::{actor, engine};
 use crate::error::{IntoGql, invalid, to_gql};
 use crate::id::{self, Kind};
 use crate::types::{
-    Action, Delivery, ImportResult, IssuedToken, NotificationSettings, ReportingPeriod, Role, Task,
-    Token, User,
+    Action, Delivery, ImportResult, IssuedToken, NotificationSettings, PerformanceIndicator,
+    ReportingPeriod, Role, Task, Token, User,
 };
 
 /// One indicator's value in a report.
@@ -177,6 +178,49 @@ impl Mutation {
         };
         self.fire(ctx, task_fire(&id, version, "submit")?.report(report))
             .await
+    }
+
+    /// A coordinator of the plan, or a member of the indicator's responsible institution,
+    /// enters the value of a plan-level indicator for one of its periods (see
+    /// `PerformanceIndicator.periods`), replacing the value entered before. The value must fit
+    /// the indicator's unit.
+    async fn enter_indicator_value(
+        &self,
+        ctx: &Context<'_>,
+        indicator_id: ID,
+        period_start: NaiveDate,
+        period_end: NaiveDate,
+        value: f64,
+    ) -> Result<PerformanceIndicator> {
+        let actor = actor(ctx)?;
+        let engine = engine(ctx);
+        let id = id::decode(&indicator_id, Kind::PerformanceIndicator, "indicatorId")?;
+        engine
+            .enter_indicator_value(
+                actor,
+                IndicatorEntry {
+                    indicator_id: id,
+                    period_start,
+                    period_end,
+                    value,
+                },
+            )
+            .await
+            .gql()?;
+        let plan = engine.plan_of_indicator(actor, id).await.gql()?;
+        engine
+            .plan_indicator_entries(actor, &plan)
+            .await
+            .gql()?
+            .into_iter()
+            .find(|e| e.indicator.id == id)
+            .map(PerformanceIndicator)
+            .ok_or_else(|| {
+                to_gql(mandate_engine::Error::not_found(
+                    "performance indicator",
+                    id,
+                ))
+            })
     }
 
     /// The coordinator (or, for a partner's task, the lead institution) signs the report off.

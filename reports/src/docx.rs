@@ -11,6 +11,7 @@ use docx_rs::{
     AlignmentType, Docx, Hyperlink, HyperlinkType, Paragraph, Run, Style, StyleType, Table,
     TableCell, TableRow,
 };
+use mandate_engine::i18n::Language;
 use mandate_engine::reports::{ActionReport, MonitoringReport};
 
 use crate::ReportError;
@@ -76,16 +77,11 @@ fn view_table(view: View<'_>, labels: &Labels) -> Table {
 }
 
 fn indicators_text(action: &ActionReport, labels: &Labels) -> String {
+    let language = Language::or_fallback(labels.lang);
     action
         .indicators
         .iter()
-        .map(|i| {
-            let target = i
-                .target
-                .as_deref()
-                .map_or(String::new(), |t| format!(" / {}: {t}", labels.target));
-            format!("{}: {}{target}", i.name, labels.value(i.value))
-        })
+        .map(|i| format!("{}: {}", i.name, i.explanation(language)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use mandate_engine::i18n::Language;
 use mandate_engine::reports::MonitoringReport;
 use minijinja::Environment;
 use serde::Serialize;
@@ -49,10 +50,10 @@ impl TableData {
 #[derive(Serialize)]
 struct Indicator<'a> {
     name: &'a str,
-    unit: Option<&'a str>,
-    target: Option<&'a str>,
-    value: String,
-    known: bool,
+    /// What the engine makes of its values: "142 of 200 (71 %): not met".
+    explanation: String,
+    /// `met`, `not_met` or `unknown`.
+    verdict: &'static str,
 }
 
 #[derive(Serialize)]
@@ -130,10 +131,8 @@ pub(crate) fn write(
                         .iter()
                         .map(|i| Indicator {
                             name: &i.name,
-                            unit: i.unit.as_deref(),
-                            target: i.target.as_deref(),
-                            value: labels.value(i.value),
-                            known: i.value.is_some(),
+                            explanation: i.explanation(Language::or_fallback(labels.lang)),
+                            verdict: i.evaluation.verdict.as_str(),
                         })
                         .collect(),
                     narratives: a

@@ -3,6 +3,7 @@
 //! the report once per table and never holds a second copy of it.
 
 use chrono::NaiveDate;
+use mandate_engine::i18n::{Language, t};
 use mandate_engine::reports::{ActionReport, MonitoringReport, Named, Tally, TaskLine};
 
 use crate::labels::Labels;
@@ -244,29 +245,32 @@ pub fn tasks<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     }
 }
 
-/// One row per indicator of an action in the period, its value beside its target.
+/// One row per indicator of an action in the period: its value beside its target, and what the
+/// engine makes of them.
 pub fn indicators<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
+    let language = Language::or_fallback(l.lang);
+    let mut header = headers(&[
+        l.number,
+        l.indicator,
+        l.target,
+        l.value,
+        l.reports_count,
+        l.text_values,
+    ]);
+    header.push(t(language, "indicator-evaluation", &[]));
     View {
         name: l.indicators,
-        header: headers(&[
-            l.number,
-            l.indicator,
-            l.unit,
-            l.target,
-            l.value,
-            l.reports_count,
-            l.text_values,
-        ]),
+        header,
         rows: Box::new(report.actions().flat_map(move |(_, a)| {
             a.indicators.iter().map(move |i| {
                 vec![
                     text(a.action.number.clone()),
                     text(i.name.clone()),
-                    text(i.unit.clone().unwrap_or_default()),
-                    text(i.target.clone().unwrap_or_default()),
-                    i.value.map_or(Cell::Unknown, Cell::Number),
-                    count(i.reports),
+                    text(i.target_text(language).unwrap_or_default()),
+                    i.evaluation.actual.map_or(Cell::Unknown, Cell::Number),
+                    count(i.evaluation.reported as u64),
                     text(i.texts.join("; ")),
+                    text(i.explanation(language)),
                 ]
             })
         })),
@@ -352,26 +356,34 @@ pub fn declined<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     }
 }
 
-/// The plan's performance indicators with their criterion and what was reported of them.
+/// The plan's performance indicators with their criterion, their entered values and their
+/// evaluation.
 pub fn plan_indicators<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
+    let language = Language::or_fallback(l.lang);
+    let mut header = headers(&[
+        l.indicator,
+        l.baseline,
+        l.target,
+        l.comparison,
+        l.value,
+        l.reports_count,
+    ]);
+    header.push(t(language, "indicator-evaluation", &[]));
     View {
         name: l.plan_indicators,
-        header: headers(&[
-            l.indicator,
-            l.baseline,
-            l.target,
-            l.comparison,
-            l.value,
-            l.reports_count,
-        ]),
-        rows: Box::new(report.plan_indicators.iter().map(|p| {
+        header,
+        rows: Box::new(report.plan_indicators.iter().map(move |p| {
             vec![
                 text(p.indicator.name.clone()),
-                text(p.indicator.baseline.clone().unwrap_or_default()),
-                text(p.indicator.target.clone()),
+                text(p.value.spec.baseline_text(language).unwrap_or_default()),
+                text(p.value.target_text(language).unwrap_or_default()),
                 text(p.indicator.comparison.clone().unwrap_or_default()),
-                p.value.value.map_or(Cell::Unknown, Cell::Number),
-                count(p.value.reports),
+                p.value
+                    .evaluation
+                    .actual
+                    .map_or(Cell::Unknown, Cell::Number),
+                count(p.value.evaluation.reported as u64),
+                text(p.value.explanation(language)),
             ]
         })),
     }

@@ -65,6 +65,10 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/language", post(pages::sign_in::choose_language))
         .route("/plans", get(pages::plans::list))
         .route("/plans/{id}", get(pages::plans::show))
+        .route(
+            "/plans/{id}/indicators/{indicator}",
+            post(pages::plans::enter_value),
+        )
         .route("/actions/{id}", get(pages::actions::show))
         .route("/actions/{id}/assign", post(pages::actions::assign))
         .route(

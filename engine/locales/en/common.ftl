@@ -17,6 +17,8 @@ indicator-change = { $actual } against { $baseline } before ({ $change }; { $wan
 indicator-no-target = { $actual } (no target)
 indicator-no-baseline = { $actual } (no baseline to compare with)
 indicator-no-values = no value given yet
+indicator-in-words = described in the reports
+indicator-evaluation = Evaluation
 indicator-met = met
 indicator-not_met = not met
 indicator-unknown = not yet known
@@ -24,3 +26,6 @@ indicator-given = { $reported } of { $expected ->
         [one] { $expected } value
        *[other] { $expected } values
     } given
+indicator-target-change = { $change } vs { $against }
+indicator-target-same = the level of { $against }
+indicator-baseline-previous = the previous period

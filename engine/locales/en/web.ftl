@@ -49,6 +49,8 @@ error-timeout-title = The server took too long
 error-timeout-body = The server did not answer in time and stopped the request. Open the page again to see whether your change was saved, and repeat it if it was not.
 error-required = Required.
 error-number = Enter a number, for example 12 or 12.5.
+error-count = Enter a whole number, 0 or more.
+error-percent = Enter a percentage between 0 and 100.
 
 ## Counts and dates
 tasks-count = { $count ->
@@ -298,3 +300,11 @@ event-plan_created = Plan created
 event-plan_imported = Plan imported
 event-assigned = Institutions assigned
 event-period_approved = Period approved
+
+## Plan-level indicators
+plan-indicators = Performance indicators
+baseline = baseline
+value = Value
+enter-value = Enter the value
+error-period = Choose one of the indicator's periods.
+done-indicator = The value is entered.

@@ -17,6 +17,8 @@ indicator-change = { $actual } wobec { $baseline } poprzednio ({ $change }; zak�
 indicator-no-target = { $actual } (bez celu)
 indicator-no-baseline = { $actual } (brak wartości odniesienia)
 indicator-no-values = nie podano jeszcze wartości
+indicator-in-words = opisany w sprawozdaniach
+indicator-evaluation = Ocena
 indicator-met = osiągnięty
 indicator-not_met = nieosiągnięty
 indicator-unknown = jeszcze nieznany
@@ -24,3 +26,6 @@ indicator-given = podano { $reported } z { $expected ->
         [one] { $expected } wartości
        *[other] { $expected } wartości
     }
+indicator-target-change = { $change } w porównaniu z { $against }
+indicator-target-same = poziom z { $against }
+indicator-baseline-previous = poprzednim okresem

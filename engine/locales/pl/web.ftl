@@ -51,6 +51,8 @@ error-timeout-title = Przekroczono czas odpowiedzi
 error-timeout-body = Serwer nie odpowiedział na czas i przerwał żądanie. Prosimy ponownie otworzyć stronę, aby sprawdzić, czy zmiana została zapisana, i powtórzyć ją, jeśli nie została.
 error-required = Pole wymagane.
 error-number = Należy podać liczbę, np. 12 lub 12,5.
+error-count = Należy podać liczbę całkowitą, 0 lub więcej.
+error-percent = Należy podać procent od 0 do 100.
 
 ## Liczby i daty
 tasks-count = { $count ->
@@ -317,3 +319,11 @@ event-plan_created = Utworzenie planu
 event-plan_imported = Import planu
 event-assigned = Przypisanie instytucji
 event-period_approved = Zatwierdzenie okresu
+
+## Plan-level indicators
+plan-indicators = Wskaźniki realizacji
+baseline = wartość bazowa
+value = Wartość
+enter-value = Wprowadź wartość
+error-period = Należy wybrać jeden z okresów wskaźnika.
+done-indicator = Wartość została wprowadzona.

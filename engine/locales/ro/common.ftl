@@ -17,6 +17,8 @@ indicator-change = { $actual } față de { $baseline } anterior ({ $change }; se
 indicator-no-target = { $actual } (fără țintă)
 indicator-no-baseline = { $actual } (fără o valoare de referință)
 indicator-no-values = nicio valoare raportată încă
+indicator-in-words = descris în rapoarte
+indicator-evaluation = Evaluare
 indicator-met = atins
 indicator-not_met = neatins
 indicator-unknown = încă necunoscut
@@ -25,3 +27,6 @@ indicator-given = { $reported } din { $expected ->
         [few] { $expected } valori raportate
        *[other] { $expected } de valori raportate
     }
+indicator-target-change = { $change } față de { $against }
+indicator-target-same = nivelul din { $against }
+indicator-baseline-previous = perioada anterioară

@@ -50,6 +50,8 @@ error-timeout-title = Serverul a răspuns prea târziu
 error-timeout-body = Serverul nu a răspuns la timp și a oprit cererea. Deschideți din nou pagina pentru a vedea dacă modificarea a fost salvată și repetați-o dacă nu a fost.
 error-required = Câmp obligatoriu.
 error-number = Introduceți un număr, de exemplu 12 sau 12,5.
+error-count = Introduceți un număr întreg, 0 sau mai mare.
+error-percent = Introduceți un procent între 0 și 100.
 
 ## Numere și date
 tasks-count = { $count ->
@@ -308,3 +310,11 @@ event-plan_created = Crearea planului
 event-plan_imported = Importul planului
 event-assigned = Desemnarea instituțiilor
 event-period_approved = Aprobarea perioadei
+
+## Plan-level indicators
+plan-indicators = Indicatori de performanță
+baseline = valoare de referință
+value = Valoare
+enter-value = Înregistrați valoarea
+error-period = Alegeți una dintre perioadele indicatorului.
+done-indicator = Valoarea a fost înregistrată.

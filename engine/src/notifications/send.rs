@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Language;
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
 use crate::plans::action_and_plan;
+use crate::results::IndicatorSpec;
 use crate::tasks::lifecycle::Lifecycle;
 
 /// Everything the sender needs.
@@ -371,7 +372,11 @@ impl Engine {
             .all(self.db())
             .await?
             .into_iter()
-            .map(|i| json!({ "name": i.name, "target": i.target, "unit": i.unit }))
+            .map(|i| {
+                let target = IndicatorSpec::stored(&i.written())
+                    .target_text(Language::or_fallback(&institution.language));
+                json!({ "name": i.name, "target": target })
+            })
             .collect();
         let reason = if kind == Kind::Returned {
             event::Entity::find()

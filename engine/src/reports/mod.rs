@@ -29,11 +29,13 @@ use crate::access::{Readable, action_scope, plan_scope, task_scope};
 use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{
-    action, assignment, event, indicator, institution, objective, performance_indicator, plan,
-    report, reporting_period, task,
+    action, assignment, event, indicator, indicator_value, institution, objective,
+    performance_indicator, plan, report, reporting_period, task,
 };
 use crate::error::{Error, Result};
+use crate::i18n::Language;
 use crate::reads::views::{local_date, zone_of};
+use crate::results::{Evaluation, IndicatorSpec, Observation, entry_periods, evaluate};
 use crate::status::{self, Status};
 use crate::tasks::lifecycle::{ActorRole, Lifecycle};
 
@@ -62,18 +64,28 @@ pub struct TaskLine {
     pub reason: Option<String>,
 }
 
-/// An indicator of an action (or of the plan) beside the values reported in the period.
+/// An indicator of an action (or of the plan) with what its values in the period say.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorValue {
     pub name: String,
-    pub unit: Option<String>,
-    pub target: Option<String>,
-    /// The sum of the numbers reported; `None` when no report gave one (unknown, not zero).
-    pub value: Option<f64>,
-    /// Reports that gave a number.
-    pub reports: u64,
-    /// Values given as text, as written.
+    pub spec: IndicatorSpec,
+    /// Its values in the period against its target: `actual` is `None` when no value is known
+    /// (unknown, not zero); `reported` of `expected` values were given.
+    pub evaluation: Evaluation,
+    /// Values given in words (indicators described in words), as written.
     pub texts: Vec<String>,
+}
+
+impl IndicatorValue {
+    /// Its target as people read it ("≥ 200", "-50 % vs the previous period").
+    pub fn target_text(&self, language: Language) -> Option<String> {
+        self.spec.target_text(language)
+    }
+
+    /// Its evaluation in words ("142 of 200 (71 %): not met").
+    pub fn explanation(&self, language: Language) -> String {
+        self.evaluation.explain(&self.spec, language)
+    }
 }
 
 /// What an institution wrote in its latest report of a period.
@@ -137,11 +149,10 @@ pub struct ObjectiveReport {
     pub tally: Tally,
 }
 
-/// A plan-level performance indicator with what the period's reports say of it.
+/// A plan-level performance indicator with what its entered values say of it in the period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanIndicator {
     pub indicator: performance_indicator::Model,
-    /// Numbers reported under the indicator's name in the period (unknown when none).
     pub value: IndicatorValue,
 }
 
@@ -206,21 +217,6 @@ fn declined_states(lifecycle: &Lifecycle) -> HashSet<String> {
 }
 
 /// Adds the numbers and texts of `values` under `name` to `into`.
-fn add_value(into: &mut IndicatorValue, value: &Value) {
-    match value {
-        Value::Number(n) => {
-            if let Some(n) = n.as_f64() {
-                into.value = Some(into.value.unwrap_or(0.0) + n);
-                into.reports += 1;
-            }
-        }
-        Value::Null => {}
-        Value::String(s) if s.trim().is_empty() => {}
-        Value::String(s) => into.texts.push(s.clone()),
-        other => into.texts.push(other.to_string()),
-    }
-}
-
 /// `rows` grouped by the first of `key`, each group in the order of the second.
 fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> (i64, i64)) -> HashMap<i64, Vec<T>> {
     let mut rows = rows;
@@ -230,17 +226,6 @@ fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> (i64, i64)) -> HashMap<i64, Vec<T>
         groups.entry(key(&r).0).or_default().push(r);
     }
     groups
-}
-
-fn empty_value(name: String, unit: Option<String>, target: Option<String>) -> IndicatorValue {
-    IndicatorValue {
-        name,
-        unit,
-        target,
-        value: None,
-        reports: 0,
-        texts: Vec::new(),
-    }
 }
 
 impl Engine {
@@ -370,18 +355,21 @@ impl Engine {
             }
         }
 
-        let mut plan_values: HashMap<String, IndicatorValue> = HashMap::new();
         let plan_indicator_rows = performance_indicator::Entity::find()
             .filter(performance_indicator::Column::PlanId.eq(plan.id))
+            .filter(performance_indicator::Entity::readable_by(actor))
             .order_by_asc(performance_indicator::Column::Position)
             .all(db)
             .await?;
-        for p in &plan_indicator_rows {
-            plan_values.insert(
-                p.name.clone(),
-                empty_value(p.name.clone(), None, Some(p.target.clone())),
-            );
-        }
+        let mut entered = group(
+            self.readable_rows::<indicator_value::Entity>(
+                actor,
+                indicator_value::Column::PerformanceIndicatorId,
+                &plan_indicator_rows.iter().map(|p| p.id).collect::<Vec<_>>(),
+            )
+            .await?,
+            |v| (v.performance_indicator_id, v.id),
+        );
 
         let mut tasks_of = group(tasks, |t| (t.action_id, t.id));
         let mut assembly = Assembly {
@@ -394,7 +382,7 @@ impl Engine {
             zone,
             latest,
             reasons,
-            plan_values,
+            window: (period.start, period.end),
         };
         let mut reports_by_objective: HashMap<i64, Vec<ActionReport>> = HashMap::new();
         for a in actions {
@@ -409,7 +397,6 @@ impl Engine {
                 .or_default()
                 .push(report);
         }
-        let mut plan_values = assembly.plan_values;
 
         let tree = tree_of(&objectives, None, &mut reports_by_objective);
         let mut tally = Tally::default();
@@ -419,9 +406,13 @@ impl Engine {
         let plan_indicators = plan_indicator_rows
             .into_iter()
             .map(|indicator| PlanIndicator {
-                value: plan_values.remove(&indicator.name).unwrap_or_else(|| {
-                    empty_value(indicator.name.clone(), None, Some(indicator.target.clone()))
-                }),
+                value: plan_indicator_value(
+                    &plan,
+                    &indicator,
+                    entered.remove(&indicator.id).unwrap_or_default(),
+                    (period.start, period.end),
+                    today,
+                ),
                 indicator,
             })
             .collect();
@@ -460,8 +451,8 @@ struct Assembly<'a> {
     latest: HashMap<i64, report::Model>,
     /// Why each declined task was declined.
     reasons: HashMap<i64, String>,
-    /// The plan-level indicators by name, summing what the reports give under their names.
-    plan_values: HashMap<String, IndicatorValue>,
+    /// The report's period, over which indicators are evaluated.
+    window: (NaiveDate, NaiveDate),
 }
 
 impl Assembly<'_> {
@@ -473,10 +464,12 @@ impl Assembly<'_> {
         indicators: Vec<indicator::Model>,
         a: action::Model,
     ) -> ActionReport {
-        let mut values: Vec<IndicatorValue> = indicators
-            .into_iter()
-            .map(|i| empty_value(i.name, i.unit, i.target))
+        let specs: Vec<(String, IndicatorSpec)> = indicators
+            .iter()
+            .map(|i| (i.name.clone(), IndicatorSpec::stored(&i.written())))
             .collect();
+        let mut observed: Vec<Vec<Observation>> = vec![Vec::new(); specs.len()];
+        let mut texts: Vec<Vec<String>> = vec![Vec::new(); specs.len()];
         let mut tally = Tally {
             actions: 1,
             ..Tally::default()
@@ -507,17 +500,25 @@ impl Assembly<'_> {
             *tally.by_state.entry(t.state.clone()).or_default() += 1;
             tally.overdue += u64::from(line.overdue);
             tally.declined += u64::from(line.declined);
-            if let Some(r) = self.latest.remove(&t.id) {
-                if let Some(given) = r.indicator_values.as_object() {
-                    for (name, value) in given {
-                        if let Some(v) = values.iter_mut().find(|v| &v.name == name) {
-                            add_value(v, value);
-                        }
-                        if let Some(v) = self.plan_values.get_mut(name) {
-                            add_value(v, value);
-                        }
+            let report = self.latest.remove(&t.id);
+            if task_status != Status::Closed {
+                let given = report.as_ref().and_then(|r| r.indicator_values.as_object());
+                for (i, (name, _)) in specs.iter().enumerate() {
+                    let value = given.and_then(|g| g.get(name));
+                    if let Some(Value::String(text)) = value
+                        && !text.trim().is_empty()
+                    {
+                        texts[i].push(text.clone());
                     }
+                    observed[i].push(Observation {
+                        period_start: p.start_date,
+                        period_end: p.end_date,
+                        institution_id: t.institution_id,
+                        value: value.and_then(Value::as_f64),
+                    });
                 }
+            }
+            if let Some(r) = report {
                 let evidence: Vec<String> = r
                     .evidence
                     .as_array()
@@ -568,11 +569,55 @@ impl Assembly<'_> {
             partners: who("partner"),
             status,
             tasks: lines,
-            indicators: values,
+            indicators: specs
+                .into_iter()
+                .zip(observed.into_iter().zip(texts))
+                .map(|((name, spec), (observed, texts))| IndicatorValue {
+                    evaluation: evaluate(&spec, &observed, self.window, self.today),
+                    name,
+                    spec,
+                    texts,
+                })
+                .collect(),
             narratives,
             tally,
             action: a,
         }
+    }
+}
+
+/// Plan-level `indicator` over `window`: a value expected for each of its periods (unknown until
+/// entered), from the institution its values belong to.
+pub(crate) fn plan_indicator_value(
+    plan: &plan::Model,
+    indicator: &performance_indicator::Model,
+    entered: Vec<indicator_value::Model>,
+    window: (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> IndicatorValue {
+    let institution_id = indicator.responsible_id.unwrap_or(plan.owner_id);
+    let observed: Vec<Observation> = entry_periods(plan, indicator)
+        .into_iter()
+        .map(|(start, end)| Observation {
+            period_start: start,
+            period_end: end,
+            institution_id,
+            value: entered
+                .iter()
+                .find(|v| {
+                    v.period_start == start
+                        && v.period_end == end
+                        && v.institution_id == institution_id
+                })
+                .map(|v| v.value),
+        })
+        .collect();
+    let spec = IndicatorSpec::stored(&indicator.written());
+    IndicatorValue {
+        name: indicator.name.clone(),
+        evaluation: evaluate(&spec, &observed, window, today),
+        spec,
+        texts: Vec::new(),
     }
 }
 

@@ -66,14 +66,17 @@ pub fn evaluate(
     today: NaiveDate,
 ) -> Evaluation {
     let now = combine(spec, observations, window);
-    let baseline = spec.baseline.as_ref().and_then(|b| match (b.value, &b.period) {
-        (Some(v), _) => Some(v),
-        (None, Some(period)) => {
-            let before = combine(spec, observations, period.range(window));
-            before.actual.filter(|_| before.reported == before.expected)
-        }
-        (None, None) => None,
-    });
+    let baseline = spec
+        .baseline
+        .as_ref()
+        .and_then(|b| match (b.value, &b.period) {
+            (Some(v), _) => Some(v),
+            (None, Some(period)) => {
+                let before = combine(spec, observations, period.range(window));
+                before.actual.filter(|_| before.reported == before.expected)
+            }
+            (None, None) => None,
+        });
     let target = match spec.target {
         Some(Target::Value(v)) => Some(v),
         Some(Target::Change(c)) => baseline.map(|b| b * (1.0 + c / 100.0)),
@@ -94,7 +97,11 @@ pub fn evaluate(
                 && (spec.unit == Unit::Count || now.never_negative);
             let reached = spec.direction.reaches(actual, target);
             if complete {
-                if reached { Verdict::Met } else { Verdict::NotMet }
+                if reached {
+                    Verdict::Met
+                } else {
+                    Verdict::NotMet
+                }
             } else if only_grows && spec.direction == Direction::Up && reached {
                 Verdict::Met
             } else if only_grows && spec.direction == Direction::Down && !reached {
@@ -182,6 +189,9 @@ impl Evaluation {
                 shown
             }
         };
+        if spec.unit == Unit::Text {
+            return t(language, "indicator-in-words", &[]);
+        }
         let Some(actual) = self.actual else {
             return t(language, "indicator-no-values", &[]);
         };
@@ -217,7 +227,11 @@ impl Evaluation {
         let mut words = format!(
             "{}: {}",
             t(language, key, &args),
-            t(language, &format!("indicator-{}", self.verdict.as_str()), &[])
+            t(
+                language,
+                &format!("indicator-{}", self.verdict.as_str()),
+                &[]
+            )
         );
         if self.reported < self.expected {
             words.push_str(", ");
@@ -330,7 +344,10 @@ mod tests {
             YEAR_2021,
             after_2021(),
         );
-        assert_eq!((e.actual, e.progress, e.verdict), (None, None, Verdict::Unknown));
+        assert_eq!(
+            (e.actual, e.progress, e.verdict),
+            (None, None, Verdict::Unknown)
+        );
     }
 
     #[test]
@@ -377,7 +394,10 @@ mod tests {
         let s = spec(written(Some("latest")));
         let e = evaluate(
             &s,
-            &[half((2021, 6, 30), 1, Some(70.0)), half((2021, 12, 31), 1, None)],
+            &[
+                half((2021, 6, 30), 1, Some(70.0)),
+                half((2021, 12, 31), 1, None),
+            ],
             YEAR_2021,
             after_2021(),
         );
@@ -406,7 +426,12 @@ mod tests {
             .zip(1..)
             .map(|(v, q)| quarter(2023, q, Some(v)))
             .collect();
-        values.extend(in_2024.into_iter().zip(1..).map(|(v, q)| quarter(2024, q, v)));
+        values.extend(
+            in_2024
+                .into_iter()
+                .zip(1..)
+                .map(|(v, q)| quarter(2024, q, v)),
+        );
         evaluate(
             &criterion,
             &values,
@@ -424,7 +449,10 @@ mod tests {
         assert_eq!(met.progress, Some(1.0));
 
         let not_met = lubartow([Some(6.0), Some(5.0), Some(4.0), Some(6.0)]);
-        assert_eq!((not_met.actual, not_met.verdict), (Some(21.0), Verdict::NotMet));
+        assert_eq!(
+            (not_met.actual, not_met.verdict),
+            (Some(21.0), Verdict::NotMet)
+        );
         let words = not_met.explain(
             &spec(WrittenSpec {
                 target: Some("-50%"),
@@ -433,7 +461,10 @@ mod tests {
             }),
             Language::Pl,
         );
-        assert!(words.contains("21") && words.contains("40") && words.contains("-47,5 %"), "{words}");
+        assert!(
+            words.contains("21") && words.contains("40") && words.contains("-47,5 %"),
+            "{words}"
+        );
 
         // A quarter not counted yet: unknown, though the three others are few.
         let open = lubartow([Some(1.0), Some(1.0), Some(1.0), None]);
@@ -452,7 +483,10 @@ mod tests {
         });
         let values = [half((2021, 12, 31), 1, Some(98.0))];
         let e = evaluate(&petitions, &values, YEAR_2021, after_2021());
-        assert_eq!((e.baseline, e.target, e.verdict), (None, None, Verdict::Unknown));
+        assert_eq!(
+            (e.baseline, e.target, e.verdict),
+            (None, None, Verdict::Unknown)
+        );
 
         let given = spec(WrittenSpec {
             target: Some("-2%"),
@@ -472,7 +506,14 @@ mod tests {
             baseline_value: Some(1200.0),
             ..Default::default()
         });
-        let at = |v| evaluate(&crimes, &[half((2021, 12, 31), 1, Some(v))], YEAR_2021, after_2021());
+        let at = |v| {
+            evaluate(
+                &crimes,
+                &[half((2021, 12, 31), 1, Some(v))],
+                YEAR_2021,
+                after_2021(),
+            )
+        };
         assert_eq!(at(1200.0).verdict, Verdict::Met);
         assert_eq!(at(1201.0).verdict, Verdict::NotMet);
         assert_eq!(at(1000.0).progress, None);

@@ -8,6 +8,8 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::i18n::{self, Arg, Language, t};
+
 /// What an indicator's values count, which decides the values a report may give it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
@@ -17,19 +19,41 @@ pub enum Unit {
     Percent,
     /// Any other quantity (minutes, lei, kilometres).
     Number,
+    /// A qualitative indicator ("Ghid elaborat"): its values are texts, never evaluated.
+    Text,
 }
 
 impl Unit {
-    /// The unit a plan file names: `count`, `percent` (or `%`), `number`; none is `count`, the
-    /// unit of nearly every indicator in the seed plans ("Număr de …", "Liczba …").
+    /// The unit a plan file names: `count`, `percent` (or `%`), `number` or `text`; none is
+    /// `count`.
     pub fn parse(written: Option<&str>) -> Result<Self, String> {
         match written.map(str::trim) {
             None | Some("") | Some("count") => Ok(Self::Count),
             Some("percent") | Some("%") => Ok(Self::Percent),
             Some("number") => Ok(Self::Number),
+            Some("text") => Ok(Self::Text),
             Some(other) => Err(format!(
-                "unknown unit `{other}`: write `count`, `percent` or `number`"
+                "unknown unit `{other}`: write `count`, `percent`, `number` or `text`"
             )),
+        }
+    }
+
+    /// The unit an indicator's name implies, for plans that state none (Word tables never do):
+    /// "Număr de …", "Nr. …", "Liczba …", "Number of …" count; "Procent …", "Odsetek …", "… %"
+    /// are percentages; anything else ("Ghid elaborat") is described in words.
+    pub fn infer(name: &str) -> Self {
+        let lower = name.trim().to_lowercase();
+        let starts = |words: &[&str]| words.iter().any(|w| lower.starts_with(w));
+        if starts(&[
+            "număr", "numar", "nr.", "nr ", "liczba", "ilość", "ilosc", "number", "no. of",
+        ]) {
+            Self::Count
+        } else if starts(&["procent", "odsetek", "percentage", "share of", "rata "])
+            || lower.contains('%')
+        {
+            Self::Percent
+        } else {
+            Self::Text
         }
     }
 
@@ -39,6 +63,7 @@ impl Unit {
             Self::Count => "count",
             Self::Percent => "percent",
             Self::Number => "number",
+            Self::Text => "text",
         }
     }
 
@@ -54,6 +79,9 @@ impl Unit {
             Self::Percent if !(0.0..=100.0).contains(&value) => {
                 Err(format!("a percentage is between 0 and 100, not {value}"))
             }
+            Self::Text => Err(format!(
+                "the indicator is described in words, not by a number such as {value}"
+            )),
             _ => Ok(value),
         }
     }
@@ -63,7 +91,7 @@ impl Unit {
         match self {
             Self::Count => Aggregation::Sum,
             Self::Percent => Aggregation::Average,
-            Self::Number => Aggregation::Latest,
+            Self::Number | Self::Text => Aggregation::Latest,
         }
     }
 }
@@ -170,7 +198,10 @@ impl Target {
     pub fn parse(written: &str) -> Result<(Self, Option<Direction>), String> {
         let text = written.trim();
         let folded = text.to_lowercase();
-        if SAME_LEVEL.iter().any(|s| folded.trim_end_matches(['.', ';']) == *s) {
+        if SAME_LEVEL
+            .iter()
+            .any(|s| folded.trim_end_matches(['.', ';']) == *s)
+        {
             return Ok((Self::Change(0.0), None));
         }
         let (implied, rest) = if let Some(r) = strip_any(text, &["≥", ">="]) {
@@ -227,8 +258,8 @@ fn strip_any<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
     prefixes.iter().find_map(|p| text.strip_prefix(p))
 }
 
-/// A number as plans write it: `80`, `-2`, `−50` (a minus sign), `1 500`, `12,5`.
-fn parse_number(text: &str) -> Option<f64> {
+/// A number as plans and forms write it: `80`, `-2`, `−50` (a minus sign), `1 500`, `12,5`.
+pub fn parse_number(text: &str) -> Option<f64> {
     let cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -504,9 +535,112 @@ impl IndicatorSpec {
     }
 }
 
+impl IndicatorSpec {
+    /// The target as people read it: "≥ 200", "≤ 10 %", "-50 % vs the previous period", "the
+    /// same level as 2023"; `None` without a target.
+    pub fn target_text(&self, language: Language) -> Option<String> {
+        let suffix = if self.unit == Unit::Percent { " %" } else { "" };
+        let text = match self.target? {
+            Target::Value(v) => {
+                let sign = match self.direction {
+                    Direction::Up => "≥",
+                    Direction::Down => "≤",
+                };
+                format!("{sign} {}{suffix}", i18n::number(language, v))
+            }
+            Target::Change(change) => {
+                let against = self.baseline_text(language).unwrap_or_default();
+                if change == 0.0 {
+                    t(
+                        language,
+                        "indicator-target-same",
+                        &[("against", Arg::Text(against))],
+                    )
+                } else {
+                    let sign = if change > 0.0 { "+" } else { "" };
+                    t(
+                        language,
+                        "indicator-target-change",
+                        &[
+                            (
+                                "change",
+                                Arg::Text(format!("{sign}{} %", i18n::number(language, change))),
+                            ),
+                            ("against", Arg::Text(against)),
+                        ],
+                    )
+                }
+            }
+        };
+        Some(text)
+    }
+
+    /// The baseline as people read it: "120 (2023)", "the previous period", "2023".
+    pub fn baseline_text(&self, language: Language) -> Option<String> {
+        let baseline = self.baseline.as_ref()?;
+        let period = baseline.period.as_ref().map(|p| match p {
+            BaselinePeriod::Previous => t(language, "indicator-baseline-previous", &[]),
+            BaselinePeriod::Range { start, end }
+                if start.ordinal() == 1
+                    && end.year() == start.year()
+                    && end.month() == 12
+                    && end.day() == 31 =>
+            {
+                start.year().to_string()
+            }
+            BaselinePeriod::Range { start, end } => {
+                format!(
+                    "{} – {}",
+                    i18n::date(language, *start),
+                    i18n::date(language, *end)
+                )
+            }
+        });
+        Some(match (baseline.value, period) {
+            (Some(v), Some(p)) => format!("{} ({p})", i18n::number(language, v)),
+            (Some(v), None) => i18n::number(language, v),
+            (None, Some(p)) => p,
+            (None, None) => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_read_in_each_language() {
+        let lubartow = IndicatorSpec::parse(&WrittenSpec {
+            target: Some("-50%"),
+            baseline_period: Some("previous"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            lubartow.target_text(Language::Pl).unwrap(),
+            "-50 % w porównaniu z poprzednim okresem"
+        );
+        let crimes = IndicatorSpec::parse(&WrittenSpec {
+            target: Some("la același nivel"),
+            direction: Some("down"),
+            baseline_period: Some("2023"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            crimes.target_text(Language::Ro).unwrap(),
+            "nivelul din 2023"
+        );
+        let calls = IndicatorSpec::parse(&WrittenSpec {
+            unit: Some("percent"),
+            target: Some("≥80%"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(calls.target_text(Language::En).unwrap(), "≥ 80 %");
+        assert_eq!(IndicatorSpec::default().target_text(Language::En), None);
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -560,7 +694,12 @@ mod tests {
         assert!(Unit::Percent.check(100.5).unwrap_err().contains("100.5"));
         assert_eq!(Unit::Number.check(-3.5), Ok(-3.5));
         assert!(Unit::Number.check(f64::NAN).is_err());
-        assert!(Unit::parse(Some("persoane")).unwrap_err().contains("persoane"));
+        assert!(
+            Unit::parse(Some("persoane"))
+                .unwrap_err()
+                .contains("persoane")
+        );
+        assert!(Unit::Text.check(1.0).is_err());
     }
 
     #[test]
@@ -612,6 +751,25 @@ mod tests {
         .unwrap_err();
         let fields: Vec<Field> = problems.iter().map(|p| p.0).collect();
         assert_eq!(fields, [Field::Aggregation, Field::Target]);
+    }
+
+    #[test]
+    fn units_follow_the_names_when_the_plan_states_none() {
+        let cases = [
+            (
+                "Număr de acțiuni/campanii de informare derulate",
+                Unit::Count,
+            ),
+            ("Nr. de beneficiari", Unit::Count),
+            ("Liczba interwencji", Unit::Count),
+            ("Procentul intervențiilor sub 10 minute", Unit::Percent),
+            ("Intervenții în maximum 10 minute (%)", Unit::Percent),
+            ("Ghid elaborat și diseminat", Unit::Text),
+            ("Raport anual", Unit::Text),
+        ];
+        for (name, unit) in cases {
+            assert_eq!(Unit::infer(name), unit, "{name}");
+        }
     }
 
     #[test]

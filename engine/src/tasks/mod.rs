@@ -30,6 +30,8 @@ use crate::notifications::{self, Kind};
 use crate::plans::{
     action_and_plan, assignments_of, readable_action_and_plan, require_coordinator,
 };
+use crate::results::spec::parse_number;
+use crate::results::{IndicatorSpec, Unit};
 use crate::tasks::lifecycle::{ActorRole, Requirement};
 use crate::text::at_most;
 
@@ -47,7 +49,8 @@ pub const MAX_INDICATOR_TEXT_CHARS: usize = 2_000;
 /// A report submitted with a task.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportInput {
-    /// Indicator name → value (a number or a text).
+    /// Indicator name → value: a number that fits the indicator's unit (or its text, as a form
+    /// sends it), or a text for an indicator described in words.
     pub indicator_values: BTreeMap<String, Value>,
     pub narrative: String,
     /// Links to evidence (http or https).
@@ -152,7 +155,7 @@ async fn check_report<C: ConnectionTrait>(
     db: &C,
     action_id: i64,
     report: &ReportInput,
-) -> Result<()> {
+) -> Result<BTreeMap<String, Value>> {
     if report.narrative.trim().is_empty() {
         return Err(Error::validation("report.narrative", "must not be empty"));
     }
@@ -171,37 +174,25 @@ async fn check_report<C: ConnectionTrait>(
             ),
         ));
     }
-    let names: Vec<String> = indicator::Entity::find()
+    let indicators: Vec<indicator::Model> = indicator::Entity::find()
         .filter(indicator::Column::ActionId.eq(action_id))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|i| i.name)
-        .collect();
+        .await?;
+    let mut values = BTreeMap::new();
     for (name, value) in &report.indicator_values {
-        if !names.contains(name) {
+        let field = format!("report.indicatorValues.{name}");
+        let Some(found) = indicators.iter().find(|i| &i.name == name) else {
+            let names: Vec<&str> = indicators.iter().map(|i| i.name.as_str()).collect();
             return Err(Error::validation(
-                format!("report.indicatorValues.{name}"),
+                field,
                 format!(
                     "the action has no indicator `{name}` (indicators: {})",
                     names.join("; ")
                 ),
             ));
-        }
-        if !(value.is_number() || value.is_string()) {
-            return Err(Error::validation(
-                format!("report.indicatorValues.{name}"),
-                format!("must be a number or a text, not {value}"),
-            ));
-        }
-        if let Some(text) = value.as_str() {
-            at_most(
-                format!("report.indicatorValues.{name}"),
-                "an indicator's value",
-                text,
-                MAX_INDICATOR_TEXT_CHARS,
-            )?;
-        }
+        };
+        let unit = IndicatorSpec::stored(&found.written()).unit;
+        values.insert(name.clone(), typed_value(&field, unit, value)?);
     }
     for (i, link) in report.evidence.iter().enumerate() {
         at_most(
@@ -219,7 +210,45 @@ async fn check_report<C: ConnectionTrait>(
             ));
         }
     }
-    Ok(())
+    Ok(values)
+}
+
+/// A report's value of an indicator measured in `unit`: a number that fits it (a form's text
+/// such as `12` or `12,5` read as one), or, for an indicator described in words, a text.
+fn typed_value(field: &str, unit: Unit, value: &Value) -> Result<Value> {
+    if unit == Unit::Text {
+        return match value {
+            Value::String(text) => {
+                at_most(
+                    field,
+                    "an indicator's value",
+                    text,
+                    MAX_INDICATOR_TEXT_CHARS,
+                )?;
+                Ok(Value::String(text.clone()))
+            }
+            Value::Number(n) => Ok(Value::String(n.to_string())),
+            other => Err(Error::validation(
+                field,
+                format!("must be a text, not {other}"),
+            )),
+        };
+    }
+    let number = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(text) => parse_number(text),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        Error::validation(
+            field,
+            format!("must be a number ({}), not {value}", unit.as_str()),
+        )
+    })?;
+    let checked = unit
+        .check(number)
+        .map_err(|message| Error::validation(field, message))?;
+    Ok(json!(checked))
 }
 
 impl Engine {
@@ -297,6 +326,7 @@ impl Engine {
         if let Some(reason) = &fire.reason {
             at_most("reason", "a reason", reason, MAX_COMMENT_CHARS)?;
         }
+        let mut checked = None;
         match transition.requires {
             Some(Requirement::Reason) => {
                 required_text(&fire.reason, "reason")?;
@@ -306,7 +336,7 @@ impl Engine {
                     .report
                     .as_ref()
                     .ok_or_else(|| Error::validation("report", "a report is required"))?;
-                check_report(txn, action.id, report).await?;
+                checked = Some(check_report(txn, action.id, report).await?);
             }
             None => {}
         }
@@ -335,9 +365,13 @@ impl Engine {
         }
         let mut payload = json!({ "version": task.version + 1 });
         if let Some(report) = &fire.report {
+            let values = match checked {
+                Some(values) => values,
+                None => check_report(txn, action.id, report).await?,
+            };
             let stored = report::ActiveModel {
                 task_id: Set(task.id),
-                indicator_values: Set(json!(report.indicator_values)),
+                indicator_values: Set(json!(values)),
                 narrative: Set(report.narrative.clone()),
                 evidence: Set(json!(report.evidence)),
                 submitted_by: Set(actor.name.clone()),

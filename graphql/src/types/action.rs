@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use mandate_engine::entity::{action, assignment, reporting_period, sign_off};
+use mandate_engine::results::IndicatorSpec;
 
 use crate::context::loaders;
 use crate::error::{loaded, loaded_list};
@@ -15,13 +16,17 @@ const ACTION_TASKS_SHOWN: usize = 500;
 /// An action (activity) of a plan.
 pub(crate) struct Action(pub action::Model);
 
-/// A measure of an action's output, as the plan states it.
+/// A measure of an action's output, as the plan defines it (`Plan.results` evaluates it).
 #[derive(SimpleObject)]
 pub(crate) struct Indicator {
     /// E.g. "Număr de sesiuni realizate".
     name: String,
-    unit: Option<String>,
+    /// `count`, `percent`, `number` or `text`.
+    unit: String,
+    /// The target in its canonical form (`200`, `80`, `-50%`), if any.
     target: Option<String>,
+    /// `up` (more is better) or `down`.
+    direction: String,
 }
 
 #[Object]
@@ -57,9 +62,10 @@ impl Action {
         Ok(loaded_list(found, "indicator", self.0.id)?
             .into_iter()
             .map(|i| Indicator {
+                unit: IndicatorSpec::stored(&i.written()).unit.as_str().to_owned(),
                 name: i.name,
-                unit: i.unit,
                 target: i.target,
+                direction: i.direction,
             })
             .collect())
     }

@@ -6,6 +6,7 @@ mod directory;
 mod event;
 mod notification;
 mod plan;
+mod results;
 mod task;
 
 pub(crate) use action::{Action, ReportingPeriod, SignOff};
@@ -13,4 +14,5 @@ pub(crate) use directory::{Institution, IssuedToken, Role, Token, User};
 pub(crate) use event::{Event, TaskEvent};
 pub(crate) use notification::{Delivery, Notification, NotificationSettings};
 pub(crate) use plan::{ImportResult, Plan};
+pub(crate) use results::PerformanceIndicator;
 pub(crate) use task::Task;

@@ -3,13 +3,16 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use mandate_engine::entity::{objective, plan};
+use mandate_engine::i18n::Language;
 use mandate_engine::plans::plan_file::ImportSummary;
 use mandate_engine::reads;
+use mandate_engine::reports::ReportPeriod;
 
 use crate::context::{actor, engine, loaders};
-use crate::error::{IntoGql, loaded};
+use crate::error::{IntoGql, invalid, loaded};
 use crate::id::{Kind, encode};
-use crate::types::{Action, Institution};
+use crate::types::results::{IndicatorResult, PlanResults};
+use crate::types::{Action, Institution, PerformanceIndicator};
 
 /// An action plan: objectives, actions, and who does what by when.
 pub(crate) struct Plan(pub plan::Model);
@@ -66,6 +69,65 @@ impl Plan {
             .await
             .gql()?;
         Ok(Progress(found))
+    }
+    /// Every indicator over `period` (a year `2021`, a half `2021-S1`, a quarter `2021-Q3`, or
+    /// `2021-03-01..2021-05-31`): the actions' indicators from their tasks' latest reports, the
+    /// plan's from the values entered, counting what the viewer may read; explained in
+    /// `language` (`ro`, `en`, `pl`; the plan's by default).
+    #[graphql(complexity = 200)]
+    async fn results(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+        language: Option<String>,
+    ) -> Result<PlanResults> {
+        let language = match language {
+            None => Language::or_fallback(&self.0.language),
+            Some(code) => Language::parse(&code).ok_or_else(|| {
+                invalid(
+                    "language",
+                    format!("unknown language `{code}`: {}", Language::codes()),
+                )
+            })?,
+        };
+        let period = ReportPeriod::parse(&period).map_err(|e| invalid("period", e.to_string()))?;
+        let report = engine(ctx)
+            .monitoring_report(actor(ctx)?, &self.0.code, &period)
+            .await
+            .gql()?;
+        let indicators = report
+            .actions()
+            .flat_map(|(_, a)| {
+                a.indicators.iter().map(|i| IndicatorResult {
+                    action_number: Some(a.action.number.clone()),
+                    value: i.clone(),
+                    language,
+                })
+            })
+            .collect();
+        let plan_indicators = report
+            .plan_indicators
+            .into_iter()
+            .map(|p| IndicatorResult {
+                action_number: None,
+                value: p.value,
+                language,
+            })
+            .collect();
+        Ok(PlanResults {
+            indicators,
+            plan_indicators,
+        })
+    }
+    /// The plan-level performance indicators, with the periods their values are entered for
+    /// and the values entered.
+    #[graphql(complexity = 20)]
+    async fn performance_indicators(&self, ctx: &Context<'_>) -> Result<Vec<PerformanceIndicator>> {
+        let found = engine(ctx)
+            .plan_indicator_entries(actor(ctx)?, &self.0)
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(PerformanceIndicator).collect())
     }
 }
 

@@ -1,18 +1,26 @@
 //! The plans (`GET /plans`) and one plan (`GET /plans/{id}`): its objective tree with a status
-//! light per objective and action, complete action periods, overdue work by institution and
-//! indicator values against their targets.
+//! light per objective and action, complete action periods, overdue work by institution,
+//! indicators evaluated against their targets, and the entry of plan-level indicators' values
+//! (`POST /plans/{id}/indicators/{indicator}`).
 
-use axum::extract::{Path, State};
+use axum::Form;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use mandate_engine::Error;
+use mandate_engine::i18n::{self, Language, t};
 use mandate_engine::reads::Progress;
 use mandate_engine::reads::views::{ActionRow, ObjectiveNode};
+use mandate_engine::results::IndicatorEntry;
+use mandate_engine::results::spec::parse_number;
+use mandate_engine::sign_in::WebSession;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::render;
 use crate::session::Viewer;
+use crate::{AppState, csrf};
 
 fn progress(p: &Progress) -> Value {
     json!({
@@ -82,45 +90,169 @@ pub async fn show(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
     Path(id): Path<String>,
+    Query(query): Query<PlanQuery>,
 ) -> Response {
-    let lang = viewer.language.clone();
     let Ok(id) = id.parse::<i64>() else {
+        let lang = viewer.language.clone();
         return render::failure(&state, Some(&viewer), &lang, &Error::not_found("plan", id));
     };
-    match state.engine.plan_view(&viewer.actor, id).await {
-        Ok(view) => render::page(
+    render_plan(
+        &state,
+        &viewer,
+        id,
+        StatusCode::OK,
+        json!({ "done": query.done }),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PlanQuery {
+    /// What was just done, for the confirmation line.
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The entry of a plan-level indicator's value.
+#[derive(Debug, Deserialize)]
+pub struct EntryForm {
+    csrf: String,
+    /// `start..end`, one of the indicator's periods.
+    period: String,
+    value: String,
+}
+
+/// `POST /plans/{id}/indicators/{indicator}`: a coordinator or the responsible institution
+/// enters a plan-level indicator's value for a period. A refused value is shown beside the
+/// form and nothing is written.
+pub async fn enter_value(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path((id, indicator)): Path<(String, String)>,
+    Form(form): Form<EntryForm>,
+) -> Response {
+    if let Err(refused) = csrf::check(&state, &viewer, &form.csrf) {
+        return refused;
+    }
+    let lang = viewer.language.clone();
+    let (Ok(id), Ok(indicator)) = (id.parse::<i64>(), indicator.parse::<i64>()) else {
+        return render::failure(&state, Some(&viewer), &lang, &Error::not_found("plan", id));
+    };
+    let period = form.period.split_once("..").and_then(|(a, b)| {
+        Some((
+            NaiveDate::parse_from_str(a, "%Y-%m-%d").ok()?,
+            NaiveDate::parse_from_str(b, "%Y-%m-%d").ok()?,
+        ))
+    });
+    let refused = |message: String| json!({ "entry_error": { "indicator": indicator, "message": message, "value": form.value } });
+    let (Some((start, end)), Some(value)) = (period, parse_number(&form.value)) else {
+        let key = if period.is_none() {
+            "error-period"
+        } else {
+            "error-number"
+        };
+        let message = t(Language::or_fallback(&lang), key, &[]);
+        return render_plan(
             &state,
-            Some(&viewer),
-            &lang,
-            StatusCode::OK,
-            "plan.html",
-            json!({
-                "plan": {
-                    "id": view.plan.id,
-                    "code": view.plan.code,
-                    "title": view.plan.title,
-                    "start": view.plan.period_start.to_string(),
-                    "end": view.plan.period_end.to_string(),
-                    "status": view.status.as_str(),
-                    "light": view.status.light(),
-                },
-                "progress": progress(&view.progress),
-                "objectives": view.objectives.iter().map(objective).collect::<Vec<_>>(),
-                "overdue_by_institution": view.overdue_by_institution.iter().map(|(i, n)| json!({
-                    "code": i.code, "name": i.name, "count": n,
-                })).collect::<Vec<_>>(),
-                "indicators": view.indicators.iter().map(|i| json!({
-                    "action": i.action_number,
-                    "name": i.name,
-                    "unit": i.unit,
-                    "target": i.target,
-                    "actual": i.actual,
-                    "reports": i.reports,
-                })).collect::<Vec<_>>(),
-                "coordinates": view.coordinates,
-                "statuses": ["done", "on_track", "at_risk", "late", "not_started"],
-            }),
-        ),
+            &viewer,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused(message),
+        )
+        .await;
+    };
+    let entry = IndicatorEntry {
+        indicator_id: indicator,
+        period_start: start,
+        period_end: end,
+        value,
+    };
+    match state
+        .engine
+        .enter_indicator_value(&viewer.actor, entry)
+        .await
+    {
+        Ok(_) => {
+            Redirect::to(&format!("/plans/{id}?done=indicator#pi-{indicator}")).into_response()
+        }
+        Err(Error::Validation { message, .. }) => {
+            render_plan(
+                &state,
+                &viewer,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refused(message),
+            )
+            .await
+        }
         Err(e) => render::failure(&state, Some(&viewer), &lang, &e),
     }
+}
+
+/// The plan page of plan `id`, with `extra` in its context.
+async fn render_plan(
+    state: &AppState,
+    viewer: &WebSession,
+    id: i64,
+    status: StatusCode,
+    extra: Value,
+) -> Response {
+    let lang = viewer.language.clone();
+    let language = Language::or_fallback(&lang);
+    let view = match state.engine.plan_view(&viewer.actor, id).await {
+        Ok(view) => view,
+        Err(e) => return render::failure(state, Some(viewer), &lang, &e),
+    };
+    let mut context = json!({
+        "plan": {
+            "id": view.plan.id,
+            "code": view.plan.code,
+            "title": view.plan.title,
+            "start": view.plan.period_start.to_string(),
+            "end": view.plan.period_end.to_string(),
+            "status": view.status.as_str(),
+            "light": view.status.light(),
+        },
+        "progress": progress(&view.progress),
+        "objectives": view.objectives.iter().map(objective).collect::<Vec<_>>(),
+        "overdue_by_institution": view.overdue_by_institution.iter().map(|(i, n)| json!({
+            "code": i.code, "name": i.name, "count": n,
+        })).collect::<Vec<_>>(),
+        // The indicators with something to say: a value given, or a target.
+        "indicators": view
+            .indicators
+            .iter()
+            .filter(|i| i.value.evaluation.actual.is_some() || i.value.spec.target.is_some())
+            .map(|i| json!({
+                "action": i.action_number,
+                "name": i.value.name,
+                "actual": i.value.evaluation.actual,
+                "target": i.value.target_text(language),
+                "verdict": i.value.evaluation.verdict.as_str(),
+                "explanation": i.value.explanation(language),
+            }))
+            .collect::<Vec<_>>(),
+        "plan_indicators": view.plan_indicators.iter().map(|(value, entries)| json!({
+            "id": entries.indicator.id,
+            "name": value.name,
+            "target": value.target_text(language),
+            "baseline": value.spec.baseline_text(language),
+            "verdict": value.evaluation.verdict.as_str(),
+            "explanation": value.explanation(language),
+            "may_enter": entries.may_enter,
+            "periods": entries.periods.iter().map(|(start, end)| json!({
+                "key": format!("{start}..{end}"),
+                "label": format!("{} – {}", i18n::date(language, *start), i18n::date(language, *end)),
+                "value": entries.values.iter()
+                    .find(|v| v.period_start == *start && v.period_end == *end)
+                    .map(|v| i18n::number(language, v.value)),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "coordinates": view.coordinates,
+        "statuses": ["done", "on_track", "at_risk", "late", "not_started"],
+    });
+    if let (Some(all), Some(extra)) = (context.as_object_mut(), extra.as_object()) {
+        all.extend(extra.clone());
+    }
+    render::page(state, Some(viewer), &lang, status, "plan.html", context)
 }

@@ -11,7 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
 use mandate_engine::entity::indicator;
+use mandate_engine::i18n::Language;
 use mandate_engine::reads::views::TaskView;
+use mandate_engine::results::spec::parse_number;
+use mandate_engine::results::{IndicatorSpec, Unit};
 use mandate_engine::sign_in::WebSession;
 use mandate_engine::tasks::lifecycle::Requirement;
 use mandate_engine::tasks::{Fire, ReportInput};
@@ -22,49 +25,9 @@ use crate::render;
 use crate::session::Viewer;
 use crate::{AppState, csrf};
 
-/// Words that start the names of indicators counted in numbers ("Număr de sesiuni", "Liczba
-/// interwencji", "Number of campaigns", "Procent…").
-const COUNT_WORDS: [&str; 9] = [
-    "număr",
-    "numărul",
-    "nr",
-    "number",
-    "liczba",
-    "ilość",
-    "procent",
-    "percentage",
-    "%",
-];
-
-/// Whether an indicator's values are numbers: it has a unit, a numeric target, or a name that
-/// counts.
-pub fn numeric(indicator: &indicator::Model) -> bool {
-    let first_word = indicator
-        .name
-        .split(|c: char| c.is_whitespace() || c == '.')
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
-    indicator
-        .unit
-        .as_deref()
-        .is_some_and(|u| !u.trim().is_empty())
-        || indicator
-            .target
-            .as_deref()
-            .is_some_and(|t| parse_number(t).is_some())
-        || COUNT_WORDS.contains(&first_word.as_str())
-}
-
-/// A number as people type it: `12`, `12.5`, `12,5`, `1 200`.
-fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+/// What an indicator's values are measured in.
+fn unit_of(indicator: &indicator::Model) -> Unit {
+    IndicatorSpec::stored(&indicator.written()).unit
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -107,9 +70,8 @@ fn context(view: &TaskView, lang: &str) -> Value {
         "indicators": view.indicators.iter().map(|i| json!({
             "position": i.position,
             "name": i.name,
-            "unit": i.unit,
-            "target": i.target,
-            "numeric": numeric(i),
+            "target": IndicatorSpec::stored(&i.written()).target_text(Language::or_fallback(lang)),
+            "numeric": unit_of(i) != Unit::Text,
         })).collect::<Vec<_>>(),
         "period": { "start": view.period.start_date.to_string(), "end": view.period.end_date.to_string() },
         "participants": view.participants.iter().map(|p| json!({
@@ -216,12 +178,19 @@ fn report_from(
         if written.is_empty() {
             continue;
         }
-        if numeric(i) {
-            match parse_number(written) {
-                Some(n) => {
+        let unit = unit_of(i);
+        if unit != Unit::Text {
+            match parse_number(written).map(|n| (n, unit.check(n))) {
+                Some((n, Ok(_))) => {
                     values.insert(i.name.clone(), json!(n));
                 }
-                None => {
+                Some((_, Err(_))) if unit == Unit::Count => {
+                    errors.insert(field, "error-count".to_owned());
+                }
+                Some((_, Err(_))) if unit == Unit::Percent => {
+                    errors.insert(field, "error-percent".to_owned());
+                }
+                _ => {
                     errors.insert(field, "error-number".to_owned());
                 }
             }

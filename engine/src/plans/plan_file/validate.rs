@@ -15,7 +15,7 @@ use crate::deadline::{self, PlanPeriod};
 use crate::domain::{EmailAddress, InstitutionCode};
 use crate::i18n::Language;
 use crate::plans::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
-use crate::results::spec::{Field, IndicatorSpec, WrittenSpec};
+use crate::results::spec::{Field, IndicatorSpec, Unit, WrittenSpec};
 use crate::tasks::lifecycle::Lifecycles;
 use crate::text::{did_you_mean, fold};
 
@@ -417,6 +417,7 @@ pub fn check(
             &pi.referenced,
             &format!("performance indicator `{label}`"),
             &pi.value.definition(),
+            Some(Unit::infer(&label).as_str()),
         );
         let reporting = pi.value.reporting.as_ref().filter(|r| readable(r));
         if let (Some(wording), Some(period), Some(tz)) = (reporting, context.period, context.tz)
@@ -651,7 +652,8 @@ fn check_action(
             "indicator `{}` of action {label}",
             name.map(|n| n.value.as_str()).unwrap_or_default()
         );
-        let spec = check_definition(c, &ind.referenced, &what, &ind.value.definition());
+        let inferred = name.map(|n| Unit::infer(&n.value).as_str());
+        let spec = check_definition(c, &ind.referenced, &what, &ind.value.definition(), inferred);
         if let (Some(name), Some(spec)) = (name, spec) {
             indicators.push(NewIndicator {
                 name: name.value.clone(),
@@ -801,21 +803,24 @@ fn check_action(
 }
 
 /// The definition of the indicator written at `at` (named `what` in problems), each problem at
-/// the field it is about.
+/// the field it is about; `inferred` is the unit when none is written.
 fn check_definition(
     c: &mut Checker,
     at: &Location,
     what: &str,
     raw: &RawDefinition<'_>,
+    inferred: Option<&str>,
 ) -> Option<IndicatorSpec> {
     let (baseline_value, baseline_period) = match raw.baseline.as_ref().map(|b| &b.value) {
         None => (None, None),
         Some(RawBaseline::Value(v)) => (Some(*v), None),
-        Some(RawBaseline::Described { value, period }) => (*value, period.as_ref().map(|p| p.text())),
+        Some(RawBaseline::Described { value, period }) => {
+            (*value, period.as_ref().map(|p| p.text()))
+        }
     };
     let target = raw.target.as_ref().map(|t| t.value.text());
     let written = WrittenSpec {
-        unit: raw.unit.as_ref().map(|u| u.value.as_str()),
+        unit: raw.unit.as_ref().map(|u| u.value.as_str()).or(inferred),
         baseline_value,
         baseline_period: baseline_period.as_deref(),
         target: target.as_deref(),

@@ -15,6 +15,8 @@ use crate::entity::{
 };
 use crate::error::Result;
 use crate::reads::Progress;
+use crate::reports::{IndicatorValue, plan_indicator_value};
+use crate::results::{IndicatorSpec, Observation, PlanIndicatorEntries, evaluate};
 use crate::status::{self, Status};
 use crate::tasks::lifecycle::Lifecycle;
 
@@ -51,12 +53,8 @@ pub struct ObjectiveNode {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorTotal {
     pub action_number: String,
-    pub name: String,
-    pub unit: Option<String>,
-    pub target: Option<String>,
-    pub actual: f64,
-    /// Signed-off reports that gave a value.
-    pub reports: u64,
+    /// The indicator evaluated over the plan's period, as the monitoring report does.
+    pub value: IndicatorValue,
 }
 
 /// Everything the plan page shows.
@@ -69,12 +67,15 @@ pub struct PlanView {
     /// Institutions with overdue tasks, most first.
     pub overdue_by_institution: Vec<(institution::Model, u64)>,
     pub indicators: Vec<IndicatorTotal>,
+    /// The plan-level indicators evaluated over the plan's period, with their entries.
+    pub plan_indicators: Vec<(IndicatorValue, PlanIndicatorEntries)>,
     /// The viewer coordinates the plan.
     pub coordinates: bool,
 }
 
 /// What the status rule needs of a task, and where it belongs.
 struct Rated {
+    task_id: i64,
     action_id: i64,
     period_id: i64,
     institution_id: i64,
@@ -115,6 +116,7 @@ impl Engine {
         Ok(tasks
             .iter()
             .map(|t| Rated {
+                task_id: t.id,
                 action_id: t.action_id,
                 period_id: t.period_id,
                 institution_id: t.institution_id,
@@ -235,8 +237,20 @@ impl Engine {
         overdue_by_institution.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(&b.0.code)));
 
         let indicators = self
-            .indicator_totals(actor, &plan, &lifecycle, &rows)
+            .indicator_totals(&plan, &rated, &periods, &rows)
             .await?;
+        let today = local_date(self.now(), zone_of(&plan));
+        let window = (plan.period_start, plan.period_end);
+        let plan_indicators = self
+            .plan_indicator_entries(actor, &plan)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let value =
+                    plan_indicator_value(&plan, &e.indicator, e.values.clone(), window, today);
+                (value, e)
+            })
+            .collect();
         Ok(PlanView {
             status: status::of_group(rows.iter().map(|r| r.status)),
             coordinates: actor.coordinates(plan.owner_id),
@@ -245,16 +259,18 @@ impl Engine {
             objectives: tree,
             overdue_by_institution,
             indicators,
+            plan_indicators,
         })
     }
 
-    /// For each indicator of the plan's actions: the sum of the numbers in the latest report of
-    /// each signed-off task `actor` may read.
+    /// Each indicator of the plan's actions evaluated over the plan's period from the latest
+    /// report of each task the viewer may read (`rated`), closed tasks left out: the monitoring
+    /// report's rule.
     async fn indicator_totals(
         &self,
-        actor: &Actor,
         plan: &plan::Model,
-        lifecycle: &Lifecycle,
+        rated: &[Rated],
+        periods: &[reporting_period::Model],
         rows: &[ActionRow],
     ) -> Result<Vec<IndicatorTotal>> {
         let db = self.db();
@@ -265,17 +281,14 @@ impl Engine {
             .order_by_asc(indicator::Column::Position)
             .all(db)
             .await?;
-        let signed = task::Entity::find()
-            .filter(task::Column::PlanId.eq(plan.id))
-            .filter(task::Column::State.eq(lifecycle.completion.signed_off_state.as_str()))
-            .filter(task_scope(actor))
-            .all(db)
-            .await?;
-        let action_of: HashMap<i64, i64> = signed.iter().map(|t| (t.id, t.action_id)).collect();
+        let counted: Vec<&Rated> = rated
+            .iter()
+            .filter(|r| r.status != Status::Closed)
+            .collect();
         let mut latest: HashMap<i64, report::Model> = HashMap::new();
-        for chunk in signed.chunks(500) {
+        for chunk in counted.chunks(500) {
             for r in report::Entity::find()
-                .filter(report::Column::TaskId.is_in(chunk.iter().map(|t| t.id)))
+                .filter(report::Column::TaskId.is_in(chunk.iter().map(|t| t.task_id)))
                 .order_by_asc(report::Column::Id)
                 .all(db)
                 .await?
@@ -283,36 +296,46 @@ impl Engine {
                 latest.insert(r.task_id, r);
             }
         }
-        let mut totals: HashMap<(i64, String), (f64, u64)> = HashMap::new();
-        for (task_id, r) in &latest {
-            let Some(&action_id) = action_of.get(task_id) else {
-                continue;
-            };
-            if let Some(values) = r.indicator_values.as_object() {
-                for (name, value) in values {
-                    if let Some(n) = value.as_f64() {
-                        let entry = totals.entry((action_id, name.clone())).or_default();
-                        entry.0 += n;
-                        entry.1 += 1;
-                    }
-                }
-            }
-        }
+        let period_of: HashMap<i64, &reporting_period::Model> =
+            periods.iter().map(|p| (p.id, p)).collect();
         let number_of: HashMap<i64, &str> = rows
             .iter()
             .map(|r| (r.action.id, r.action.number.as_str()))
             .collect();
+        let today = local_date(self.now(), zone_of(plan));
+        let window = (plan.period_start, plan.period_end);
         Ok(indicators
             .into_iter()
             .filter_map(|i| {
-                let (actual, reports) = totals.get(&(i.action_id, i.name.clone())).copied()?;
+                let spec = IndicatorSpec::stored(&i.written());
+                let mut texts = Vec::new();
+                let observed: Vec<Observation> = counted
+                    .iter()
+                    .filter(|t| t.action_id == i.action_id)
+                    .filter_map(|t| {
+                        let period = period_of.get(&t.period_id)?;
+                        let given = latest
+                            .get(&t.task_id)
+                            .and_then(|r| r.indicator_values.get(&i.name));
+                        if let Some(serde_json::Value::String(text)) = given {
+                            texts.push(text.clone());
+                        }
+                        Some(Observation {
+                            period_start: period.start_date,
+                            period_end: period.end_date,
+                            institution_id: t.institution_id,
+                            value: given.and_then(serde_json::Value::as_f64),
+                        })
+                    })
+                    .collect();
                 Some(IndicatorTotal {
                     action_number: number_of.get(&i.action_id)?.to_string(),
-                    name: i.name,
-                    unit: i.unit,
-                    target: i.target,
-                    actual,
-                    reports,
+                    value: IndicatorValue {
+                        evaluation: evaluate(&spec, &observed, window, today),
+                        name: i.name,
+                        spec,
+                        texts,
+                    },
                 })
             })
             .collect())
