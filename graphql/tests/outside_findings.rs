@@ -448,12 +448,12 @@ async fn texts_are_bounded_with_an_error_naming_the_field_and_the_limit(db: Test
     let admin = app
         .token_for("admin@mandate.test", UserRole::Admin, None)
         .await;
-    // A pending task of IGPR's whose action has an indicator.
+    // A pending task of IGPR's whose action has an indicator described in words.
     let answer = app
         .gql(
             &igpr,
             "{ tasks(first: 200, filter: {institution: \"IGPR\"}) { nodes { id version state \
-             action { indicators { name } } period { id } } } }",
+             action { indicators { name unit } } period { id } } } }",
             json!({}),
         )
         .await;
@@ -465,12 +465,16 @@ async fn texts_are_bounded_with_an_error_naming_the_field_and_the_limit(db: Test
             t["state"] == "pending"
                 && t["action"]["indicators"]
                     .as_array()
-                    .is_some_and(|i| !i.is_empty())
+                    .is_some_and(|i| i.iter().any(|i| i["unit"] == "text"))
         })
         .cloned()
-        .unwrap_or_else(|| panic!("a pending IGPR task with indicators: {answer:#}"));
+        .unwrap_or_else(|| panic!("a pending IGPR task with a text indicator: {answer:#}"));
     let id = task["id"].clone();
-    let indicator = task["action"]["indicators"][0]["name"].clone();
+    let indicator = task["action"]["indicators"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["unit"] == "text"))
+        .map(|i| i["name"].clone())
+        .expect("the text indicator");
     let long = |n: usize| "x".repeat(n);
     let version = |answer: &Value, mutation: &str| {
         data(answer)[mutation]["version"]

@@ -868,7 +868,137 @@ async fn a_page_past_the_time_limit_is_stopped_and_says_so(db: TestDb) {
     assert_eq!(answer.status().as_u16(), 303);
 }
 
+/// The Lubartów plan's criterion on its plan page: the district officer enters a month's count
+/// through the form; a refused value is shown beside the form and nothing is written; the
+/// housing co-operative, a partner, sees the values but no form and may not post one.
+async fn plan_level_values_are_entered_on_the_plan_page(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let lifecycles = mandate_engine::tasks::lifecycle::Lifecycles::builtin().expect("lifecycles");
+    let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../workflows/plans/lubartow-rejon-3-2024.yaml");
+    let draft = plan_file::load(&file, &lifecycles).expect("the seed plan loads");
+    f.engine
+        .import_plan(&Actor::operator(), &draft, false)
+        .await
+        .expect("import");
+    let plan = f
+        .engine
+        .plans(&Actor::operator())
+        .await
+        .expect("plans")
+        .into_iter()
+        .find(|p| p.code == "lubartow-rejon-3-2024")
+        .expect("the plan");
+    let indicator = f
+        .engine
+        .plan_indicator_entries(&Actor::operator(), &plan)
+        .await
+        .expect("indicators")[0]
+        .indicator
+        .id;
+    let web = Web::start(&f.engine).await;
+    let officer = signed_in(
+        &f.engine,
+        "dzielnicowy@lubartow.pl",
+        UserRole::Member,
+        Some("DZIELNICOWY-R3"),
+    )
+    .await;
+    let path = format!("/plans/{}", plan.id);
+    let action = format!("/plans/{}/indicators/{indicator}", plan.id);
+    let page = web.get(&officer, &path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("action=\"{action}\"")),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+
+    let sent = web
+        .post_form(
+            &officer,
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("period", "2024-01-01..2024-01-31"),
+                ("value", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let entries = |actor: Actor| {
+        let engine = f.engine.clone();
+        let plan = plan.clone();
+        async move {
+            engine
+                .plan_indicator_entries(&actor, &plan)
+                .await
+                .expect("entries")[0]
+                .values
+                .iter()
+                .map(|v| (v.period_start.to_string(), v.value))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        entries(Actor::operator()).await,
+        [("2024-01-01".to_owned(), 7.0)]
+    );
+    let page = web.get(&officer, &format!("{path}?done=indicator")).await;
+    assert!(page.body.contains(r#"id="done""#), "{}", page.body);
+
+    // Words, and a fraction of an offence: refused beside the form, nothing written.
+    for (value, shown) in [("siedem", "aria-invalid=\"true\""), ("2,5", "2.5")] {
+        let refused = web
+            .post_form(
+                &officer,
+                &action,
+                &[
+                    ("csrf", &csrf),
+                    ("period", "2024-02-01..2024-02-29"),
+                    ("value", value),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{value}: {}", refused.body);
+        assert!(refused.body.contains(shown), "{value}: {}", refused.body);
+        assert!(
+            refused.body.contains(&format!("value=\"{value}\"")),
+            "the value stays"
+        );
+    }
+    assert_eq!(entries(Actor::operator()).await.len(), 1);
+
+    // The partner reads the plan, not the form, and its post is refused.
+    let partner = signed_in(
+        &f.engine,
+        "sm@lubartow.pl",
+        UserRole::Member,
+        Some("SM-LUBARTOW"),
+    )
+    .await;
+    let page = web.get(&partner, &path).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains(&action), "no form for the partner");
+    let partner_csrf = page.csrf();
+    let refused = web
+        .post_form(
+            &partner,
+            &action,
+            &[
+                ("csrf", &partner_csrf),
+                ("period", "2024-03-01..2024-03-31"),
+                ("value", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(entries(Actor::operator()).await.len(), 1);
+}
+
 on_both_databases!(
+    plan_level_values_are_entered_on_the_plan_page,
     a_page_past_the_time_limit_is_stopped_and_says_so,
     directory_lists_institutions_and_hides_addresses_from_members,
     import_shows_problems_then_changes_and_imports_on_confirm,

@@ -31,6 +31,7 @@ use crate::notifications::reminders::policy::InstitutionSettings;
 use crate::notifications::reminders::{Calendar, Delivery};
 use crate::plans::AssignmentChange;
 use crate::plans::plan_file::{self, PlanDraft};
+use crate::results::{IndicatorSpec, Unit};
 use crate::tasks::lifecycle::{ActorRole, Lifecycle, Requirement, Transition};
 use crate::tasks::{Fire, ReportInput};
 
@@ -318,7 +319,7 @@ struct PlanFacts {
     coordinator: Actor,
     institutions: HashMap<i64, institution::Model>,
     actions: BTreeMap<i64, action::Model>,
-    indicators: HashMap<i64, Vec<String>>,
+    indicators: HashMap<i64, Vec<(String, Unit)>>,
     assignments: Vec<assignment::Model>,
     periods: HashMap<i64, reporting_period::Model>,
     tasks: Vec<task::Model>,
@@ -617,7 +618,7 @@ impl Player {
             .map(|a| (a.id, a))
             .collect();
         let ids: Vec<i64> = actions.keys().copied().collect();
-        let mut indicators: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut indicators: HashMap<i64, Vec<(String, Unit)>> = HashMap::new();
         for chunk in ids.chunks(500) {
             for i in indicator::Entity::find()
                 .filter(indicator::Column::ActionId.is_in(chunk.iter().copied()))
@@ -625,7 +626,11 @@ impl Player {
                 .all(db)
                 .await?
             {
-                indicators.entry(i.action_id).or_default().push(i.name);
+                let unit = IndicatorSpec::stored(&i.written()).unit;
+                indicators
+                    .entry(i.action_id)
+                    .or_default()
+                    .push((i.name, unit));
             }
         }
         let mut assignments = Vec::new();
@@ -1111,7 +1116,10 @@ fn compose_report(
         .map(|names| {
             names
                 .iter()
-                .map(|name| (name.clone(), texts::indicator_value(name, facts.texts, rng)))
+                .map(|(name, unit)| {
+                    let value = texts::indicator_value(name, *unit, facts.texts, rng);
+                    (name.clone(), value)
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -1,6 +1,7 @@
 //! What the people of the demo write: report narratives, reasons for returning a report or
 //! declining a task, sign-off comments, and plausible indicator values, in the plan's language.
 
+use crate::results::Unit;
 use serde_json::{Value, json};
 
 use super::history::Rng;
@@ -134,19 +135,13 @@ pub(super) fn of(language: &str) -> &'static Texts {
     }
 }
 
-/// Whether an indicator counts something (its value is a number).
-fn counts(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    ["număr", "numărul", "nr.", "liczba", "number"]
-        .iter()
-        .any(|word| lower.starts_with(word))
-}
-
-/// A plausible value for indicator `name`: a count in a range that suits what it counts, or a
-/// word saying how far the work got.
-pub(super) fn indicator_value(name: &str, texts: &Texts, rng: &mut Rng) -> Value {
-    if !counts(name) {
-        return json!(rng.pick(texts.done));
+/// A plausible value for indicator `name` measured in `unit`: a count in a range that suits
+/// what it counts, a share, or a word saying how far the work got.
+pub(super) fn indicator_value(name: &str, unit: Unit, texts: &Texts, rng: &mut Rng) -> Value {
+    match unit {
+        Unit::Text => return json!(rng.pick(texts.done)),
+        Unit::Percent => return json!(rng.range(40, 100)),
+        Unit::Count | Unit::Number => {}
     }
     let lower = name.to_lowercase();
     let has = |stems: &[&str]| stems.iter().any(|s| lower.contains(s));

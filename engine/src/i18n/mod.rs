@@ -311,10 +311,14 @@ mod tests {
 
     /// A value for every argument the catalogue's messages use.
     fn sample_args() -> Vec<(&'static str, Arg)> {
-        const TEXTS: [&str; 16] = [
+        const TEXTS: [&str; 23] = [
             "action",
+            "actual",
+            "against",
             "at",
+            "baseline",
             "by",
+            "change",
             "code",
             "date",
             "due",
@@ -323,14 +327,18 @@ mod tests {
             "inviter",
             "name",
             "plan",
+            "progress",
             "q",
             "state",
+            "target",
             "time",
             "user",
+            "wanted",
             "zone",
         ];
-        const NUMBERS: [&str; 8] = [
-            "count", "days", "done", "minutes", "number", "percent", "size", "total",
+        const NUMBERS: [&str; 10] = [
+            "count", "days", "done", "expected", "minutes", "number", "percent", "reported",
+            "size", "total",
         ];
         let texts = TEXTS.map(|name| (name, Arg::from("x")));
         let numbers = NUMBERS.map(|name| (name, Arg::from(3)));

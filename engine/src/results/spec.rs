@@ -39,7 +39,7 @@ impl Unit {
     }
 
     /// The unit an indicator's name implies, for plans that state none (Word tables never do):
-    /// "Număr de …", "Nr. …", "Liczba …", "Number of …" count; "Procent …", "Odsetek …", "… %"
+    /// "Număr de …", "Nr. …", "Liczba …", "Number of …" count; "Procent …", "Odsetek …", "… (%)"
     /// are percentages; anything else ("Ghid elaborat") is described in words.
     pub fn infer(name: &str) -> Self {
         let lower = name.trim().to_lowercase();
@@ -49,7 +49,8 @@ impl Unit {
         ]) {
             Self::Count
         } else if starts(&["procent", "odsetek", "percentage", "share of", "rata "])
-            || lower.contains('%')
+            || lower.ends_with('%')
+            || lower.ends_with("(%)")
         {
             Self::Percent
         } else {

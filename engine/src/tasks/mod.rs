@@ -240,15 +240,25 @@ fn typed_value(field: &str, unit: Unit, value: &Value) -> Result<Value> {
         _ => None,
     }
     .ok_or_else(|| {
+        let shown = value.to_string();
+        let shown = match shown.char_indices().nth(40) {
+            Some((end, _)) => format!("{}…", &shown[..end]),
+            None => shown,
+        };
         Error::validation(
             field,
-            format!("must be a number ({}), not {value}", unit.as_str()),
+            format!("must be a number ({}), not {shown}", unit.as_str()),
         )
     })?;
     let checked = unit
         .check(number)
         .map_err(|message| Error::validation(field, message))?;
-    Ok(json!(checked))
+    // Whole numbers are stored as such: `12`, not `12.0`.
+    Ok(if checked.fract() == 0.0 && checked.abs() < 1e15 {
+        json!(checked as i64)
+    } else {
+        json!(checked)
+    })
 }
 
 impl Engine {
