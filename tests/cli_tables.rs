@@ -92,13 +92,18 @@ async fn convert_writes_a_plan_file_that_imports_as_the_table_does(db: TestDb) {
     let validated = mandate(&db, &["validate", &output]);
     assert!(validated.status.success(), "{}", stdout(&validated));
     assert!(
-        stdout(&validated).contains("ok — plan `trafic-judet-2024`: 3 objectives, 3 actions, 9 tasks"),
+        stdout(&validated)
+            .contains("ok — plan `trafic-judet-2024`: 3 objectives, 3 actions, 9 tasks"),
         "{}",
         stdout(&validated)
     );
     let dry = mandate(&db, &["import", &table, "--dry-run"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
-    assert!(stdout(&dry).contains("dry run: nothing was written"), "{}", stdout(&dry));
+    assert!(
+        stdout(&dry).contains("dry run: nothing was written"),
+        "{}",
+        stdout(&dry)
+    );
     let imported = mandate(&db, &["import", &output]);
     assert!(imported.status.success(), "{}", stderr(&imported));
     assert!(
@@ -123,7 +128,14 @@ async fn convert_writes_a_plan_file_that_imports_as_the_table_does(db: TestDb) {
 fn convert_reports_problems_at_their_cells_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let table = dir.path().join("plan.csv");
-    std::fs::write(&table, TABLE.replace("Sesiuni în școli,Număr de sesiuni,anual,ME", "Sesiuni în școli,Număr de sesiuni,anual,MEN")).expect("table");
+    std::fs::write(
+        &table,
+        TABLE.replace(
+            "Sesiuni în școli,Număr de sesiuni,anual,ME",
+            "Sesiuni în școli,Număr de sesiuni,anual,MEN",
+        ),
+    )
+    .expect("table");
     let header = dir.path().join("antet.yaml");
     std::fs::write(&header, HEADER).expect("header");
     let output = dir.path().join("plan.yaml");
@@ -144,8 +156,16 @@ fn convert_reports_problems_at_their_cells_and_writes_nothing() {
         "{}:E3: responsible of action 1.1.2: unknown institution `MEN` (did you mean `ME`?)",
         table.display()
     );
-    assert!(stdout(&out).contains(&expected), "missing {expected:?} in:\n{}", stdout(&out));
-    assert!(stderr(&out).contains("1 problem(s), nothing written"), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&expected),
+        "missing {expected:?} in:\n{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("1 problem(s), nothing written"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!output.exists(), "nothing is written");
 
     let not_a_table = Command::new(env!("CARGO_BIN_EXE_mandate"))
@@ -154,5 +174,9 @@ fn convert_reports_problems_at_their_cells_and_writes_nothing() {
         .output()
         .expect("run mandate");
     assert_eq!(not_a_table.status.code(), Some(1));
-    assert!(stderr(&not_a_table).contains("not a plan table"), "{}", stderr(&not_a_table));
+    assert!(
+        stderr(&not_a_table).contains("not a plan table"),
+        "{}",
+        stderr(&not_a_table)
+    );
 }

@@ -23,7 +23,9 @@ on_both_databases!(tables_import_into_the_plan_of_the_yaml_file);
 const PLAN: &str = "pna-trafic-2021-2022.yaml";
 
 fn seed() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../workflows/plans").join(PLAN)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../workflows/plans")
+        .join(PLAN)
 }
 
 fn lifecycles() -> Lifecycles {
@@ -78,8 +80,18 @@ fn rows() -> Vec<Row> {
         serde_saphyr::from_str(&std::fs::read_to_string(seed()).expect("seed")).expect("yaml");
     let mut rows = Vec::new();
     for general in raw["objectives"].as_array().expect("objectives") {
-        for (s, specific) in general["objectives"].as_array().expect("specific").iter().enumerate() {
-            for (a, action) in specific["actions"].as_array().expect("actions").iter().enumerate() {
+        for (s, specific) in general["objectives"]
+            .as_array()
+            .expect("specific")
+            .iter()
+            .enumerate()
+        {
+            for (a, action) in specific["actions"]
+                .as_array()
+                .expect("actions")
+                .iter()
+                .enumerate()
+            {
                 let objective = (a == 0).then(|| {
                     let mut cell = String::new();
                     if s == 0 {
@@ -207,7 +219,10 @@ fn write_docx(rows: &[Row], path: &Path) {
         "Funding",
     ];
     let mut table_rows = vec![TableRow::new(
-        header.iter().map(|h| paragraphs(TableCell::new(), h)).collect(),
+        header
+            .iter()
+            .map(|h| paragraphs(TableCell::new(), h))
+            .collect(),
     )];
     for row in rows {
         let objective = match &row.objective {
@@ -276,7 +291,11 @@ fn write_tables(dir: &Path) -> [PathBuf; 3] {
     let rows = rows();
     assert_eq!(rows.len(), 67, "the plan's 67 actions");
     std::fs::write(dir.join("plan.header.yaml"), header_of_seed()).expect("header");
-    let tables = [dir.join("plan.xlsx"), dir.join("plan.docx"), dir.join("plan.csv")];
+    let tables = [
+        dir.join("plan.xlsx"),
+        dir.join("plan.docx"),
+        dir.join("plan.csv"),
+    ];
     write_xlsx(&rows, &tables[0]);
     write_docx(&rows, &tables[1]);
     write_csv(&rows, &tables[2]);
@@ -293,13 +312,21 @@ fn load_table(path: &Path) -> PlanDraft {
 /// actions (numbers, texts, indicators, deadlines, recurrences, funding, lead, responsible,
 /// partners, reporting periods).
 fn assert_same_plan(table: &PlanDraft, yaml: &PlanDraft, what: &str) {
-    assert_eq!(format!("{:?}", table.plan), format!("{:?}", yaml.plan), "{what}: plan");
+    assert_eq!(
+        format!("{:?}", table.plan),
+        format!("{:?}", yaml.plan),
+        "{what}: plan"
+    );
     assert_eq!(
         format!("{:?}", table.institutions),
         format!("{:?}", yaml.institutions),
         "{what}: institutions"
     );
-    assert_eq!(table.objectives.len(), yaml.objectives.len(), "{what}: objectives");
+    assert_eq!(
+        table.objectives.len(),
+        yaml.objectives.len(),
+        "{what}: objectives"
+    );
     for (t, y) in table.objectives.iter().zip(&yaml.objectives) {
         assert_eq!(t, y, "{what}: objective {}", y.number);
     }
@@ -345,7 +372,10 @@ async fn tables_import_into_the_plan_of_the_yaml_file(db: TestDb) {
         .import_plan(&operator, &drafts[0], false)
         .await
         .expect("import of the xlsx plan");
-    assert_eq!(first.changes, dry.changes, "the dry run said what the import did");
+    assert_eq!(
+        first.changes, dry.changes,
+        "the dry run said what the import did"
+    );
     assert_eq!(first.changes["actions"].created, 67);
     assert_eq!(first.changes["tasks"].created, 520);
     // The YAML file, then the Word and CSV tables, re-imported in place: nothing changes.
@@ -380,10 +410,16 @@ fn small_xlsx(path: &Path, header: &[&str], responsible: &[&str]) {
         .expect("general");
     for (r, who) in (2u32..).zip(responsible) {
         if r == 2 {
-            sheet.write_string(r, 0, "1.1 Informare").expect("objective");
+            sheet
+                .write_string(r, 0, "1.1 Informare")
+                .expect("objective");
         }
-        sheet.write_string(r, 1, format!("Campania {r}")).expect("action");
-        sheet.write_string(r, 2, "Număr de campanii").expect("indicator");
+        sheet
+            .write_string(r, 1, format!("Campania {r}"))
+            .expect("action");
+        sheet
+            .write_string(r, 2, "Număr de campanii")
+            .expect("indicator");
         sheet.write_string(r, 3, "anual").expect("deadline");
         sheet.write_string(r, 4, *who).expect("responsible");
     }
@@ -439,11 +475,25 @@ fn a_mistake_in_a_word_table_names_table_row_and_column() {
 fn a_table_without_a_header_row_names_the_words_looked_for() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("plan.xlsx");
-    small_xlsx(&path, &["Obiectiv", "Ce facem", "Indicatori", "Când", "Cine"], &["ANITP"]);
+    small_xlsx(
+        &path,
+        &["Obiectiv", "Ce facem", "Indicatori", "Când", "Cine"],
+        &["ANITP"],
+    );
     let problems = table::load(&path, None, &lifecycles()).expect_err("a problem");
     let shown = shown(&problems);
-    assert!(shown.starts_with(&format!("{}:0:0: no header row found", path.display())), "{shown}");
-    for word in ["Obiectiv", "Acțiune", "Termen", "Deadline", "Termin realizacji", "Responsabil"] {
+    assert!(
+        shown.starts_with(&format!("{}:0:0: no header row found", path.display())),
+        "{shown}"
+    );
+    for word in [
+        "Obiectiv",
+        "Acțiune",
+        "Termen",
+        "Deadline",
+        "Termin realizacji",
+        "Responsabil",
+    ] {
         assert!(shown.contains(word), "{word} in {shown}");
     }
 }
@@ -457,14 +507,20 @@ fn an_unreadable_table_is_one_problem() {
         let problems = table::load(&path, None, &lifecycles()).expect_err("a problem");
         assert_eq!(problems.len(), 1, "{name}: {}", shown(&problems));
         assert!(
-            problems[0].to_string().starts_with(&format!("{}:0:0: cannot read as a", path.display())),
+            problems[0]
+                .to_string()
+                .starts_with(&format!("{}:0:0: cannot read as a", path.display())),
             "{name}: {}",
             problems[0]
         );
     }
     let missing = dir.path().join("missing.csv");
     let problems = table::load(&missing, None, &lifecycles()).expect_err("a problem");
-    assert!(problems[0].message.starts_with("cannot read"), "{}", problems[0]);
+    assert!(
+        problems[0].message.starts_with("cannot read"),
+        "{}",
+        problems[0]
+    );
 }
 
 #[test]
@@ -477,13 +533,21 @@ fn problems_of_the_header_file_name_its_lines_and_a_missing_one_says_how_to_give
 
     let header = dir.path().join("other.yaml");
     let text = header_of_seed().replace("Europe/Bucharest", "Europe/Nowhere");
-    let line = text.lines().position(|l| l.contains("Europe/Nowhere")).expect("line") + 1;
+    let line = text
+        .lines()
+        .position(|l| l.contains("Europe/Nowhere"))
+        .expect("line")
+        + 1;
     std::fs::write(&header, text).expect("header");
     let problems = table::load(&path, Some(&header), &lifecycles()).expect_err("a problem");
     assert_eq!(problems.len(), 1, "{}", shown(&problems));
     assert_eq!(problems[0].file, header.display().to_string());
     assert_eq!(problems[0].line, line as u64);
-    assert!(problems[0].message.contains("Europe/Nowhere"), "{}", problems[0]);
+    assert!(
+        problems[0].message.contains("Europe/Nowhere"),
+        "{}",
+        problems[0]
+    );
 }
 
 #[test]
@@ -502,7 +566,18 @@ fn an_action_before_any_objective_and_a_specific_objective_without_its_general_o
     let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
     let file = path.display();
     assert_eq!(shown.len(), 3, "{shown:?}");
-    assert!(shown[0].starts_with(&format!("{file}:B2: the action has no objective")), "{shown:?}");
-    assert!(shown[1].starts_with(&format!("{file}:A3: objective 2.1 comes before objective 2")), "{shown:?}");
-    assert!(shown[2].starts_with(&format!("{file}:B3: the action has no objective")), "{shown:?}");
+    assert!(
+        shown[0].starts_with(&format!("{file}:B2: the action has no objective")),
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].starts_with(&format!(
+            "{file}:A3: objective 2.1 comes before objective 2"
+        )),
+        "{shown:?}"
+    );
+    assert!(
+        shown[2].starts_with(&format!("{file}:B3: the action has no objective")),
+        "{shown:?}"
+    );
 }

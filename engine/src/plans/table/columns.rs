@@ -223,9 +223,10 @@ pub fn detect(row: &[Cell]) -> Option<Layout> {
             columns.entry(column).or_insert(i);
         }
     }
-    let has_objective = columns.contains_key(&Column::Objective)
-        || columns.contains_key(&Column::GeneralObjective);
-    (has_objective && REQUIRED.iter().all(|c| columns.contains_key(c))).then_some(Layout { columns })
+    let has_objective =
+        columns.contains_key(&Column::Objective) || columns.contains_key(&Column::GeneralObjective);
+    (has_objective && REQUIRED.iter().all(|c| columns.contains_key(c)))
+        .then_some(Layout { columns })
 }
 
 /// What a header row must hold, for the message when none is found.
@@ -355,7 +356,12 @@ mod tests {
         let cases: [&[&str]; 4] = [
             &["Obiectiv", "Acțiune", "Termen"],
             &["Acțiune", "Termen", "Responsabil"],
-            &["1.1 Creșterea nivelului", "Realizarea", "anual", "MAI prin ANITP"],
+            &[
+                "1.1 Creșterea nivelului",
+                "Realizarea",
+                "anual",
+                "MAI prin ANITP",
+            ],
             &[],
         ];
         for texts in cases {

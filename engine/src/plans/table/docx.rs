@@ -9,8 +9,7 @@ use super::grid::{Cell, CellAt, Table};
 
 /// The tables of a Word document, or a message saying why it cannot be read.
 pub fn read(bytes: &[u8]) -> Result<Vec<Table>, String> {
-    let document =
-        read_docx(bytes).map_err(|e| format!("cannot read as a Word document: {e}"))?;
+    let document = read_docx(bytes).map_err(|e| format!("cannot read as a Word document: {e}"))?;
     let mut tables = Vec::new();
     let mut cells = 0usize;
     for child in &document.document.children {
@@ -34,7 +33,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Table>, String> {
                 };
                 for extra in 0..span {
                     cells_of_row.push(Cell {
-                        text: if extra == 0 { text.clone() } else { String::new() },
+                        text: if extra == 0 {
+                            text.clone()
+                        } else {
+                            String::new()
+                        },
                         at: CellAt::Word {
                             table: number,
                             row: r + 1,
@@ -66,7 +69,9 @@ fn merge_of(cell: &TableCell) -> (usize, bool) {
         .and_then(|s| usize::try_from(s).ok())
         .unwrap_or(1)
         .clamp(1, 64);
-    let continues = property.get("verticalMerge").and_then(serde_json::Value::as_str)
+    let continues = property
+        .get("verticalMerge")
+        .and_then(serde_json::Value::as_str)
         == Some("continue");
     (span, continues)
 }
@@ -81,4 +86,77 @@ fn text_of(cell: &TableCell) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use docx_rs::{Docx, Paragraph, Run, Table as WordTable, TableCell, TableRow, VMergeType};
+
+    use super::*;
+
+    fn cell(text: &str) -> TableCell {
+        TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+    }
+
+    fn texts(table: &Table) -> Vec<Vec<&str>> {
+        table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|c| c.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn merged_cells_carry_down_and_spans_fill_their_first_column() {
+        let rows = vec![
+            TableRow::new(vec![cell("Obiectiv"), cell("Acțiune"), cell("Termen")]),
+            TableRow::new(vec![cell("1 Prevenire").grid_span(3)]),
+            TableRow::new(vec![
+                cell("1.1 Informare").vertical_merge(VMergeType::Restart),
+                cell("Campanii"),
+                cell("anual"),
+            ]),
+            TableRow::new(vec![
+                TableCell::new().vertical_merge(VMergeType::Continue),
+                cell("Sesiuni")
+                    .add_paragraph(Paragraph::new().add_run(Run::new().add_text("în școli"))),
+                cell("2021"),
+            ]),
+        ];
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        Docx::new()
+            .add_table(WordTable::new(vec![TableRow::new(vec![cell("Anexa")])]))
+            .add_table(WordTable::new(rows))
+            .build()
+            .pack(&mut bytes)
+            .expect("pack");
+        let tables = read(bytes.get_ref()).expect("read");
+        assert_eq!(tables.len(), 2);
+        assert_eq!(
+            texts(&tables[1]),
+            [
+                vec!["Obiectiv", "Acțiune", "Termen"],
+                vec!["1 Prevenire", "", ""],
+                vec!["1.1 Informare", "Campanii", "anual"],
+                vec!["1.1 Informare", "Sesiuni\nîn școli", "2021"],
+            ]
+        );
+        assert_eq!(
+            tables[1].rows[3][2].at.to_string(),
+            "table 2, row 4, column 3"
+        );
+        assert_eq!(
+            tables[1].rows[1][2].at.to_string(),
+            "table 2, row 2, column 3"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_no_word_document_is_refused() {
+        let error = read(b"PK not really").expect_err("refused");
+        assert!(
+            error.starts_with("cannot read as a Word document"),
+            "{error}"
+        );
+    }
 }

@@ -9,9 +9,9 @@
 //!   the one above; the row's action belongs to the last objective its cell names.
 //! - A row with objective text and no action only declares objectives.
 
+use super::Problem;
 use super::columns::{self, Column, HEADER_SEARCH_ROWS, Layout};
 use super::grid::{Cell, CellAt, Table};
-use super::Problem;
 use crate::text::fold;
 
 /// A value and the cell it was read from.
@@ -121,12 +121,22 @@ impl Reading<'_> {
 
     fn row(&mut self, layout: &Layout, row: &[Cell]) {
         for column in [Column::GeneralObjective, Column::Objective] {
-            if let Some(cell) = layout.cell(row, column).filter(|c| !c.text.trim().is_empty()) {
+            if let Some(cell) = layout
+                .cell(row, column)
+                .filter(|c| !c.text.trim().is_empty())
+            {
                 self.objectives(cell);
             }
         }
-        let text = |column: Column| layout.cell(row, column).map(|c| c.text.trim()).unwrap_or("");
-        let Some(action) = layout.cell(row, Column::Action).filter(|c| !c.text.trim().is_empty())
+        let text = |column: Column| {
+            layout
+                .cell(row, column)
+                .map(|c| c.text.trim())
+                .unwrap_or("")
+        };
+        let Some(action) = layout
+            .cell(row, Column::Action)
+            .filter(|c| !c.text.trim().is_empty())
         else {
             let data = [
                 Column::Number,
@@ -378,7 +388,10 @@ fn numbered(line: &str) -> Option<(String, &str)> {
                 .split('.')
                 .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
         if is_number {
-            return Some((bare.to_owned(), rest[word_end..].trim_start_matches([' ', '-', '–', ':'])));
+            return Some((
+                bare.to_owned(),
+                rest[word_end..].trim_start_matches([' ', '-', '–', ':']),
+            ));
         }
         if !OBJECTIVE_LABELS.contains(&fold(bare).as_str()) {
             return None;
@@ -492,9 +505,15 @@ mod tests {
     #[test]
     fn objective_lines_give_number_and_title() {
         let cases = [
-            ("1.1 Creșterea nivelului", Some(("1.1", "Creșterea nivelului"))),
+            (
+                "1.1 Creșterea nivelului",
+                Some(("1.1", "Creșterea nivelului")),
+            ),
             ("Obiectiv specific 1.1", Some(("1.1", ""))),
-            ("Obiectiv general nr. 1 Consolidarea", Some(("1", "Consolidarea"))),
+            (
+                "Obiectiv general nr. 1 Consolidarea",
+                Some(("1", "Consolidarea")),
+            ),
             ("2. Prevenire", Some(("2", "Prevenire"))),
             ("Cel szczegółowy 3.2: Edukacja", Some(("3.2", "Edukacja"))),
             ("Objective 4 – Protection", Some(("4", "Protection"))),
@@ -519,7 +538,8 @@ mod tests {
         );
         assert_eq!(responsible, ["MAI prin ANITP"]);
         assert_eq!(partners, ["MAI prin ANITP, IGPF, IGI", "ONG", "ANR", "EIL"]);
-        let (responsible, partners) = institutions("Partnerzy: KPP, Urząd Gminy", Role::Responsible);
+        let (responsible, partners) =
+            institutions("Partnerzy: KPP, Urząd Gminy", Role::Responsible);
         assert!(responsible.is_empty());
         assert_eq!(partners, ["KPP", "Urząd Gminy"]);
         assert_eq!(

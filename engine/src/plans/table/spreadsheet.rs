@@ -7,8 +7,8 @@ use std::path::Path;
 
 use calamine::{Reader, Sheets, open_workbook_auto};
 
-use super::grid::{Cell, CellAt, Table};
 use super::MAX_CELLS;
+use super::grid::{Cell, CellAt, Table};
 
 /// The sheets of a workbook (`.xlsx`, `.ods`), or a message saying why it cannot be read.
 pub fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
@@ -57,7 +57,10 @@ pub fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
                 .map_err(|e| format!("cannot read the merged cells of sheet `{name}`: {e}"))?;
             for region in merged {
                 let (top, column) = (region.start.0 as usize, region.start.1 as usize);
-                let Some(text) = rows.get(top).and_then(|r| r.get(column)).map(|c| c.text.clone())
+                let Some(text) = rows
+                    .get(top)
+                    .and_then(|r| r.get(column))
+                    .map(|c| c.text.clone())
                 else {
                     continue;
                 };
@@ -106,4 +109,52 @@ pub fn read_csv(path: &Path) -> Result<Vec<Table>, String> {
         );
     }
     Ok(vec![Table { rows }])
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_xlsxwriter::{Format, Workbook};
+
+    use super::*;
+
+    #[test]
+    fn merged_cells_carry_down_in_their_first_column_and_cells_keep_their_address() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("plan.xlsx");
+        let mut workbook = Workbook::new();
+        workbook.add_worksheet().set_name("Titlu").expect("name");
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Plan").expect("name");
+        sheet.write_string(2, 1, "Obiectiv").expect("write");
+        sheet
+            .merge_range(3, 1, 5, 2, "1.1 Informare", &Format::new())
+            .expect("merge");
+        sheet.write_string(4, 3, "anual").expect("write");
+        sheet.write_number(5, 3, 2021).expect("write");
+        workbook.save(&path).expect("save");
+
+        let tables = read_workbook(&path).expect("read");
+        assert_eq!(tables.len(), 1, "the empty sheet gives no table");
+        let rows = &tables[0].rows;
+        let text = |row: usize, column: usize| rows[row][column].text.as_str();
+        assert_eq!(text(2, 1), "Obiectiv");
+        for row in 3..=5 {
+            assert_eq!(text(row, 1), "1.1 Informare", "row {row}");
+            assert_eq!(text(row, 2), "", "row {row}: only the first column");
+        }
+        assert_eq!(text(4, 3), "anual");
+        assert_eq!(text(5, 3), "2021");
+        assert_eq!(rows[5][3].at.to_string(), "Plan!D6");
+    }
+
+    #[test]
+    fn csv_cells_keep_their_line_breaks_and_address() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("plan.csv");
+        std::fs::write(&path, "Obiectiv,Acțiune\n\"1 A\n1.1 B\",Campanii\n").expect("write");
+        let tables = read_csv(&path).expect("read");
+        let rows = &tables[0].rows;
+        assert_eq!(rows[1][0].text, "1 A\n1.1 B");
+        assert_eq!(rows[1][1].at.to_string(), "B2");
+    }
 }

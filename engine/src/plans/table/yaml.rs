@@ -28,7 +28,11 @@ impl Written {
     }
 
     fn field(&mut self, indent: usize, key: &str, value: &Sourced<String>) {
-        self.line(indent, &format!("{key}: {}", quoted(&value.value)), Some(&value.at));
+        self.line(
+            indent,
+            &format!("{key}: {}", quoted(&value.value)),
+            Some(&value.at),
+        );
     }
 
     fn list(&mut self, indent: usize, key: &str, values: &Sourced<Vec<String>>) {
@@ -38,7 +42,11 @@ impl Written {
         }
         self.line(indent, &format!("{key}:"), Some(&values.at));
         for value in &values.value {
-            self.line(indent + 2, &format!("- {}", quoted(value)), Some(&values.at));
+            self.line(
+                indent + 2,
+                &format!("- {}", quoted(value)),
+                Some(&values.at),
+            );
         }
     }
 }
@@ -101,7 +109,11 @@ fn objective(written: &mut Written, content: &TableContent, o: &TableObjective, 
 
 fn action(written: &mut Written, a: &TableAction, indent: usize) {
     written.line(indent, &format!("# {}", a.text.at), None);
-    written.line(indent, &format!("- number: {}", quoted(&a.number.value)), Some(&a.number.at));
+    written.line(
+        indent,
+        &format!("- number: {}", quoted(&a.number.value)),
+        Some(&a.number.at),
+    );
     let inner = indent + 2;
     written.field(inner, "text", &a.text);
     if a.indicators.value.is_empty() {
