@@ -70,12 +70,18 @@ pub fn write(header: &str, content: &TableContent, source: &str) -> Written {
     written.line(0, &format!("# objectives and actions from {source}"), None);
     written.line(0, "objectives:", None);
     for general in content.objectives.iter().filter(|o| o.parent.is_none()) {
-        objective(&mut written, content, general, 2);
+        objective(&mut written, content, source, general, 2);
     }
     written
 }
 
-fn objective(written: &mut Written, content: &TableContent, o: &TableObjective, indent: usize) {
+fn objective(
+    written: &mut Written,
+    content: &TableContent,
+    source: &str,
+    o: &TableObjective,
+    indent: usize,
+) {
     let at = Some(&o.at);
     written.line(indent, &format!("- number: {}", quoted(&o.number)), at);
     let inner = indent + 2;
@@ -91,7 +97,7 @@ fn objective(written: &mut Written, content: &TableContent, o: &TableObjective, 
     if !children.is_empty() {
         written.line(inner, "objectives:", at);
         for child in children {
-            objective(written, content, child, inner + 2);
+            objective(written, content, source, child, inner + 2);
         }
     }
     let actions: Vec<&TableAction> = content
@@ -102,13 +108,13 @@ fn objective(written: &mut Written, content: &TableContent, o: &TableObjective, 
     if !actions.is_empty() {
         written.line(inner, "actions:", at);
         for a in actions {
-            action(written, a, inner + 2);
+            action(written, source, a, inner + 2);
         }
     }
 }
 
-fn action(written: &mut Written, a: &TableAction, indent: usize) {
-    written.line(indent, &format!("# {}", a.text.at), None);
+fn action(written: &mut Written, source: &str, a: &TableAction, indent: usize) {
+    written.line(indent, &format!("# {source}:{}", a.text.at), None);
     written.line(
         indent,
         &format!("- number: {}", quoted(&a.number.value)),
