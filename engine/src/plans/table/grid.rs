@@ -36,6 +36,24 @@ impl fmt::Display for CellAt {
     }
 }
 
+impl CellAt {
+    /// The cell of the same row in the 0-based grid column `index`.
+    pub fn in_column(&self, index: usize) -> Self {
+        match self {
+            Self::Sheet { sheet, row, .. } => Self::Sheet {
+                sheet: sheet.clone(),
+                row: *row,
+                column: index,
+            },
+            Self::Word { table, row, .. } => Self::Word {
+                table: *table,
+                row: *row,
+                column: index + 1,
+            },
+        }
+    }
+}
+
 /// The letters of a 0-based spreadsheet column: 0 → `A`, 25 → `Z`, 26 → `AA`.
 pub fn column_letters(column: usize) -> String {
     let mut letters = Vec::new();

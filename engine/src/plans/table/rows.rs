@@ -165,9 +165,13 @@ impl Reading<'_> {
             );
             return;
         };
-        let sourced = |column: Column| {
-            let cell = layout.cell(row, column).unwrap_or(action);
-            (cell.text.as_str(), cell.at.clone())
+        // A column the table lacks is read at the action's cell; a cell a short row lacks, as
+        // empty at its place.
+        let sourced = |column: Column| match (layout.cell(row, column), layout.columns.get(&column))
+        {
+            (Some(cell), _) => (cell.text.as_str(), cell.at.clone()),
+            (None, Some(&index)) => ("", action.at.in_column(index)),
+            (None, None) => ("", action.at.clone()),
         };
         let optional = |column: Column| {
             layout
@@ -546,6 +550,39 @@ mod tests {
             references("ME, MAI prin IGPR , IGPF, ANR"),
             ["ME", "MAI prin IGPR, IGPF, ANR"]
         );
+    }
+
+    #[test]
+    fn a_short_row_leaves_its_missing_cells_empty_at_their_place() {
+        let header = ["Obiectiv", "Acțiune", "Responsabil", "Termen"];
+        let cell = |row: usize, column: usize, text: &str| Cell {
+            text: text.to_owned(),
+            at: CellAt::Sheet {
+                sheet: None,
+                row,
+                column,
+            },
+        };
+        let table = Table {
+            rows: vec![
+                header
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| cell(0, i, h))
+                    .collect(),
+                vec![
+                    cell(1, 0, "1 Prevenire"),
+                    cell(1, 1, "Campanii"),
+                    cell(1, 2, "ANITP"),
+                ],
+            ],
+        };
+        let content = read(&[table], "plan.csv").expect("read");
+        let action = &content.actions[0];
+        assert_eq!(action.deadline.value, "");
+        assert_eq!(action.deadline.at.to_string(), "D2");
+        assert_eq!(action.responsible.value, ["ANITP"]);
+        assert_eq!(action.number.value, "1.1");
     }
 
     #[test]
