@@ -49,6 +49,7 @@ enum Command {
     /// Show every plan with its tasks counted per state, and how many are overdue.
     Status,
     /// Check plan files and print every problem as FILE:LINE:COLUMN: MESSAGE.
+    ///
     /// A plan table (.xlsx, .ods, .csv, .docx) is checked with its header file; its problems are
     /// printed as FILE:CELL: MESSAGE.
     Validate {
@@ -78,6 +79,7 @@ enum Command {
     /// responsible, partners, funding; see docs/plan-tables.md). The plan header and the
     /// institutions cannot come from a table: they are read from a header file, a plan file
     /// with `plan:` and `institutions:` (or `institutions_file:`) and no `objectives:`. The
+    /// header file is TABLE.header.yaml beside the table unless --header names another. The
     /// plan is checked before anything is written; problems name the table cell, e.g.
     /// plan.xlsx:Plan!E7.
     Convert {

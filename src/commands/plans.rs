@@ -69,8 +69,6 @@ pub fn validate(config: &Config, files: &[PathBuf], header: Option<&Path>) -> an
     Ok(())
 }
 
-/// Validates, then writes the plan in one transaction (or rolls back with `--dry-run`).
-/// The file is read and checked before the database is opened: a wrong file leaves no trace.
 /// `mandate archive CODE`: archives a plan, which keeps it and its audit trail.
 pub async fn archive(config: &Config, code: &str) -> anyhow::Result<()> {
     let engine = config.engine().await?;
@@ -88,6 +86,8 @@ pub async fn archive(config: &Config, code: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Validates, then writes the plan in one transaction (or rolls back with `--dry-run`).
+/// The file is read and checked before the database is opened: a wrong file leaves no trace.
 pub async fn import(
     config: &Config,
     file: &Path,
