@@ -49,18 +49,48 @@ enum Command {
     /// Show every plan with its tasks counted per state, and how many are overdue.
     Status,
     /// Check plan files and print every problem as FILE:LINE:COLUMN: MESSAGE.
+    ///
+    /// A plan table (.xlsx, .ods, .csv, .docx) is checked with its header file; its problems are
+    /// printed as FILE:CELL: MESSAGE.
     Validate {
-        /// Plan files (YAML).
+        /// Plan files (YAML) or plan tables.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The header file of the plan tables (default: TABLE.header.yaml beside each table).
+        #[arg(long)]
+        header: Option<PathBuf>,
     },
-    /// Validate a plan file, then write it in one transaction (re-import updates in place).
+    /// Validate a plan file or plan table, then write it in one transaction (re-import updates
+    /// in place).
     Import {
-        /// The plan file (YAML).
+        /// The plan file (YAML) or plan table (.xlsx, .ods, .csv, .docx).
         file: PathBuf,
+        /// The header file of a plan table (default: TABLE.header.yaml beside it).
+        #[arg(long)]
+        header: Option<PathBuf>,
         /// Show what would change and write nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Write a plan table (.xlsx, .ods, .csv, .docx) as a plan file, for review.
+    ///
+    /// The table holds objectives and actions, one action a row, under a header row naming its
+    /// columns in Romanian, English or Polish (objective, action, indicators, deadline,
+    /// responsible, partners, funding; see docs/plan-tables.md). The plan header and the
+    /// institutions cannot come from a table: they are read from a header file, a plan file
+    /// with `plan:` and `institutions:` (or `institutions_file:`) and no `objectives:`. The
+    /// header file is TABLE.header.yaml beside the table unless --header names another. The
+    /// plan is checked before anything is written; problems name the table cell, e.g.
+    /// plan.xlsx:Plan!E7.
+    Convert {
+        /// The plan table.
+        table: PathBuf,
+        /// The header file (default: TABLE.header.yaml beside the table).
+        #[arg(long)]
+        header: Option<PathBuf>,
+        /// Where to write the plan file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Archive a plan: it stays, with its whole audit trail, and no more reminders are sent for
     /// it (plans are never deleted).
@@ -185,8 +215,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => commands::migrate(&config).await,
         Command::Demo => commands::demo::run(&config).await,
         Command::Status => commands::status::run(&config).await,
-        Command::Validate { files } => commands::plans::validate(&config, &files),
-        Command::Import { file, dry_run } => commands::plans::import(&config, &file, dry_run).await,
+        Command::Validate { files, header } => {
+            commands::plans::validate(&config, &files, header.as_deref())
+        }
+        Command::Import {
+            file,
+            header,
+            dry_run,
+        } => commands::plans::import(&config, &file, header.as_deref(), dry_run).await,
+        Command::Convert {
+            table,
+            header,
+            output,
+        } => commands::plans::convert(&config, &table, header.as_deref(), output.as_deref()),
         Command::Archive { code } => commands::plans::archive(&config, &code).await,
         Command::Deadline {
             wording,

@@ -102,12 +102,15 @@ pub enum LinkError {
     Moot,
 }
 
-/// One mistake in a submitted file, located.
+/// One mistake in a submitted file, located: by line and column in a text file, by cell in a
+/// table (`plan.xlsx:Plan!C14`, `plan.docx:table 2, row 14, column 4`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,
     pub line: u64,
     pub column: u64,
+    /// The cell of a table the problem is in (then `line` and `column` are 0).
+    pub cell: Option<String>,
     pub message: String,
 }
 
@@ -118,6 +121,18 @@ impl Problem {
             file: file.to_owned(),
             line,
             column,
+            cell: None,
+            message,
+        }
+    }
+
+    /// A problem in the cell `cell` of the table `file`.
+    pub fn in_cell(file: &str, cell: impl fmt::Display, message: String) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            cell: Some(cell.to_string()),
             message,
         }
     }
@@ -125,11 +140,14 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        match &self.cell {
+            Some(cell) => write!(f, "{}:{}: {}", self.file, cell, self.message),
+            None => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            ),
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! `mandate validate`, `mandate import` and `mandate deadline`: plans as files.
+//! `mandate validate`, `mandate import`, `mandate convert` and `mandate deadline`: plans as
+//! files and as tables.
 
 use std::path::{Path, PathBuf};
 
@@ -8,16 +9,44 @@ use chrono_tz::Tz;
 use mandate_engine::deadline::{self, DeadlineError, PlanPeriod, RelativeDeadline};
 use mandate_engine::domain::Actor;
 use mandate_engine::notifications::reminders::Calendar;
-use mandate_engine::plans::plan_file::{self, ImportSummary};
+use mandate_engine::plans::plan_file::{self, ImportSummary, PlanDraft, Problem};
+use mandate_engine::plans::table;
+use mandate_engine::tasks::lifecycle::Lifecycles;
 
 use super::Config;
 
-/// Checks every file; prints every problem as `file:line:column: message`.
-pub fn validate(config: &Config, files: &[PathBuf]) -> anyhow::Result<()> {
+/// A plan file, or a plan table with its header file (`header`, or the default one beside it).
+fn load(
+    file: &Path,
+    header: Option<&Path>,
+    lifecycles: &Lifecycles,
+) -> Result<PlanDraft, Vec<Problem>> {
+    if table::is_table(file) {
+        table::load(file, header, lifecycles).map(|t| t.draft)
+    } else {
+        plan_file::load(file, lifecycles)
+    }
+}
+
+/// Prints every problem and fails, saying that `what` was not done.
+fn refuse(file: &Path, problems: &[Problem], what: &str) -> anyhow::Error {
+    for p in problems {
+        println!("{p}");
+    }
+    anyhow::anyhow!(
+        "{}: {} problem(s), nothing {what}",
+        file.display(),
+        problems.len()
+    )
+}
+
+/// Checks every file; prints every problem as `file:line:column: message` (`file:cell: message`
+/// for a table).
+pub fn validate(config: &Config, files: &[PathBuf], header: Option<&Path>) -> anyhow::Result<()> {
     let lifecycles = config.lifecycles()?;
     let mut failed = 0;
     for file in files {
-        match plan_file::load(file, &lifecycles) {
+        match load(file, header, &lifecycles) {
             Ok(draft) => println!(
                 "{}: ok — plan `{}`: {} objectives, {} actions, {} tasks",
                 file.display(),
@@ -40,8 +69,6 @@ pub fn validate(config: &Config, files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Validates, then writes the plan in one transaction (or rolls back with `--dry-run`).
-/// The file is read and checked before the database is opened: a wrong file leaves no trace.
 /// `mandate archive CODE`: archives a plan, which keeps it and its audit trail.
 pub async fn archive(config: &Config, code: &str) -> anyhow::Result<()> {
     let engine = config.engine().await?;
@@ -59,20 +86,16 @@ pub async fn archive(config: &Config, code: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Result<()> {
-    let draft = match plan_file::load(file, &config.lifecycles()?) {
-        Ok(draft) => draft,
-        Err(problems) => {
-            for p in &problems {
-                println!("{p}");
-            }
-            bail!(
-                "{}: {} problem(s), nothing imported",
-                file.display(),
-                problems.len()
-            );
-        }
-    };
+/// Validates, then writes the plan in one transaction (or rolls back with `--dry-run`).
+/// The file is read and checked before the database is opened: a wrong file leaves no trace.
+pub async fn import(
+    config: &Config,
+    file: &Path,
+    header: Option<&Path>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let draft =
+        load(file, header, &config.lifecycles()?).map_err(|p| refuse(file, &p, "imported"))?;
     let engine = config.engine().await?;
     let summary = match engine
         .import_plan(&Actor::operator(), &draft, dry_run)
@@ -82,6 +105,40 @@ pub async fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
         Err(e) => return Err(config.in_database(&engine, e).await),
     };
     print_summary(&summary, &config.database_name());
+    Ok(())
+}
+
+/// Reads and checks a plan table, then writes the plan file it makes to `output` (or standard
+/// output). Nothing is written when the plan has a problem.
+pub fn convert(
+    config: &Config,
+    file: &Path,
+    header: Option<&Path>,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    if !table::is_table(file) {
+        bail!(
+            "{}: not a plan table: the extension must be one of {}",
+            file.display(),
+            table::TABLE_EXTENSIONS.join(", ")
+        );
+    }
+    let converted = table::load(file, header, &config.lifecycles()?)
+        .map_err(|p| refuse(file, &p, "written"))?;
+    match output {
+        Some(path) => {
+            std::fs::write(path, &converted.yaml)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "wrote {}: plan `{}`, {} objectives, {} actions",
+                path.display(),
+                converted.draft.plan.code,
+                converted.draft.objectives.len(),
+                converted.draft.actions.len()
+            );
+        }
+        None => print!("{}", converted.yaml),
+    }
     Ok(())
 }
 

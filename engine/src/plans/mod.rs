@@ -9,12 +9,14 @@
 //! - `institutions`: the directory every plan shares, changed only by who manages an institution;
 //! - this module: plans, objectives, actions and their indicators, and who coordinates a plan;
 //! - `assignment`: who takes part in an action (the lead, the responsible institutions, partners);
-//! - `periods`: reporting periods, and the task each assigned institution gets in each.
+//! - `periods`: reporting periods, and the task each assigned institution gets in each;
+//! - [`table`]: plans kept as spreadsheets and Word tables, read as plan files.
 
 mod assignment;
 mod institutions;
 mod periods;
 pub mod plan_file;
+pub mod table;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
