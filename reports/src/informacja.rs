@@ -29,7 +29,7 @@ pub(crate) fn applies(report: &MonitoringReport) -> bool {
         && PRIORITY.iter().any(|words| title.contains(words))
 }
 
-/// A bullet of the form: "term – text".
+/// A bulleted paragraph, as the form writes its lists.
 fn bullet(text: String) -> Paragraph {
     paragraph(format!("· {text}"))
 }

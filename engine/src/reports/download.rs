@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use hmac::Mac;
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 
 use super::ReportPeriod;
@@ -121,7 +122,6 @@ impl Engine {
     }
 
     async fn user_by_id(&self, id: i64) -> Result<Option<user::Model>> {
-        use sea_orm::EntityTrait;
         Ok(user::Entity::find_by_id(id).one(self.db()).await?)
     }
 }
