@@ -3,6 +3,7 @@
 //! this crate translates between GraphQL and engine calls and maps engine errors to codes.
 
 mod context;
+mod downloads;
 mod error;
 mod graphiql;
 mod id;

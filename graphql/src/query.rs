@@ -4,8 +4,11 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use mandate_engine::notifications::Kind as NotificationKind;
 use mandate_engine::reads::{EventFilter, NotificationFilter, TaskCursor, TaskFilter};
+use mandate_engine::reports::ReportPeriod;
+use mandate_reports::Format;
 
 use crate::context::{actor, engine, viewer};
+use crate::downloads::{self, ReportDownload, ReportFormat};
 use crate::error::{IntoGql, invalid};
 use crate::id::{self, Kind};
 use crate::page::{EventConnection, NotificationConnection, TaskConnection, page_size};
@@ -79,6 +82,28 @@ impl Query {
     async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
         let found = engine(ctx).plans(actor(ctx)?).await.gql()?;
         Ok(found.into_iter().map(Plan).collect())
+    }
+
+    /// A link to download the monitoring report of plan `plan` (its code) over `period` (a year
+    /// `2021`, a half-year `2021-S1`, a quarter `2021-Q3` or dates `2021-01-01..2021-06-30`) as
+    /// `format`, read as the viewer; it works for 15 minutes.
+    async fn monitoring_report_url(
+        &self,
+        ctx: &Context<'_>,
+        plan: String,
+        period: String,
+        format: ReportFormat,
+    ) -> Result<ReportDownload> {
+        let user = &viewer(ctx)?.user;
+        let period = ReportPeriod::parse(&period).map_err(|e| invalid("period", e.to_string()))?;
+        let link = engine(ctx)
+            .report_download_link(user, &plan, &period, Format::from(format).extension())
+            .await
+            .gql()?;
+        Ok(ReportDownload {
+            url: downloads::path(&link.token),
+            expires_at: link.expires_at,
+        })
     }
 
     async fn plan(&self, ctx: &Context<'_>, id: ID) -> Result<Plan> {

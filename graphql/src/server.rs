@@ -1,8 +1,10 @@
 //! The HTTP server: `POST /graphql` (bearer token required), GraphiQL on `GET /graphql`,
 //! subscriptions over WebSocket on `/graphql/ws` (`graphql-transport-ws`; the token goes in the
-//! `connection_init` payload or the upgrade request's header), `/healthz` and `/readyz`.
+//! `connection_init` payload or the upgrade request's header), `/healthz` and `/readyz`, and
+//! `/reports/{token}`, the monitoring reports' download links (see [`crate::downloads`]).
 //! Limits (body size, time, depth, complexity) are tower layers and schema settings, and every
-//! refusal is a GraphQL-shaped JSON error, never a bare 500. Request ids, log spans and request
+//! refusal is a GraphQL-shaped JSON error, never a bare 500 (a download link that is not good
+//! answers a bare status, saying nothing of why). Request ids, log spans and request
 //! metrics are layers `mandate serve` puts on these routes and the web application's together.
 
 use std::future::Future;
@@ -28,7 +30,7 @@ use crate::context::Viewer;
 use crate::limits::{Bounded, OpenSubscriptions};
 use crate::loaders::Loaders;
 use crate::schema::{MandateSchema, SchemaOptions, build_schema};
-use crate::{graphiql, links};
+use crate::{downloads, graphiql, links};
 
 /// How the server is set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +75,7 @@ pub fn router(engine: Engine, config: &ServerConfig) -> Result<Router, String> {
         .route("/readyz", get(readyz))
         .route("/ack/{token}", get(links::show).post(links::confirm))
         .route("/notifications/{code}", get(links::settings))
+        .route("/reports/{token}", get(downloads::download))
         .route(
             "/invitation/{token}",
             get(links::show_invitation).post(links::accept_invitation),

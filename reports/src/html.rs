@@ -1,29 +1,29 @@
 //! HTML: one printable page (a print stylesheet in the page, nothing loaded from elsewhere) in
-//! the plan's language, rendered with minijinja from `templates/report.html`.
+//! the plan's language, rendered with minijinja from `templates/report.html`, its charts inline
+//! as SVG.
 
 use std::io::Write;
 
-use mandate_engine::i18n::Language;
 use mandate_engine::reports::MonitoringReport;
 use minijinja::Environment;
 use serde::Serialize;
 
-use crate::ReportError;
 use crate::labels::Labels;
 use crate::views::{self, View};
+use crate::{ReportError, charts};
 
 const TEMPLATE: &str = include_str!("../templates/report.html");
 
 /// A table as the template shows it: the header and the rows as text.
 #[derive(Serialize)]
-struct TableData {
-    title: &'static str,
+struct TableData<'a> {
+    title: &'a str,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
-impl TableData {
-    fn of(view: View<'_>, labels: &Labels) -> Self {
+impl<'a> TableData<'a> {
+    fn of(view: View<'a>, labels: &Labels) -> Self {
         let rows = view
             .rows
             .map(|cells| {
@@ -72,7 +72,7 @@ struct Action<'a> {
     lead: Option<&'a str>,
     responsible: String,
     partners: String,
-    status: &'static str,
+    status: &'a str,
     light: &'static str,
     indicators: Vec<Indicator<'a>>,
     narratives: Vec<Narrative<'a>>,
@@ -84,7 +84,7 @@ struct Objective<'a> {
     number: &'a str,
     title: &'a str,
     result: Option<&'a str>,
-    status: &'static str,
+    status: &'a str,
     light: &'static str,
     actions: Vec<Action<'a>>,
 }
@@ -96,9 +96,9 @@ fn names(list: &[mandate_engine::reports::Named]) -> String {
         .join(", ")
 }
 
-pub(crate) fn write(
-    report: &MonitoringReport,
-    labels: &Labels,
+pub(crate) fn write<'a>(
+    report: &'a MonitoringReport,
+    labels: &'a Labels,
     out: &mut impl Write,
 ) -> Result<(), ReportError> {
     let mut env = Environment::new();
@@ -131,7 +131,7 @@ pub(crate) fn write(
                         .iter()
                         .map(|i| Indicator {
                             name: &i.name,
-                            explanation: i.explanation(Language::or_fallback(labels.lang)),
+                            explanation: i.explanation(labels.language),
                             verdict: i.evaluation.verdict.as_str(),
                         })
                         .collect(),
@@ -155,31 +155,40 @@ pub(crate) fn write(
         TableData::of(views::declined(report, labels), labels),
         TableData::of(views::plan_indicators(report, labels), labels),
     ];
+    let charts = if report.is_empty() {
+        Vec::new()
+    } else {
+        vec![
+            charts::progress_svg(report, labels)?,
+            charts::overdue_svg(report, labels)?,
+        ]
+    };
     let html = env
         .get_template("report.html")?
         .render(minijinja::context! {
             l => minijinja::context! {
                 lang => labels.lang,
-                title => labels.title,
-                coordinator => labels.coordinator,
-                generated => labels.generated,
-                empty => labels.empty,
-                objectives => labels.objectives,
-                progress => labels.progress,
-                result => labels.result,
-                number => labels.number,
-                action => labels.action,
-                deadline => labels.deadline,
-                lead => labels.lead,
-                responsible => labels.responsible,
-                partners => labels.partners,
-                status => labels.status,
-                indicator => labels.indicator,
-                unit => labels.unit,
-                target => labels.target,
-                value => labels.value,
-                reports => labels.reports,
-                evidence => labels.evidence,
+                title => &labels.title,
+                coordinator => &labels.coordinator,
+                generated => &labels.generated,
+                empty => &labels.empty,
+                objectives => &labels.objectives,
+                progress => &labels.progress,
+                result => &labels.result,
+                number => &labels.number,
+                action => &labels.action,
+                deadline => &labels.deadline,
+                lead => &labels.lead,
+                responsible => &labels.responsible,
+                partners => &labels.partners,
+                status => &labels.status,
+                indicator => &labels.indicator,
+                unit => &labels.unit,
+                target => &labels.target,
+                value => &labels.value,
+                reports => &labels.reports,
+                evidence => &labels.evidence,
+                charts => &labels.charts,
             },
             plan => report.plan.title.as_str(),
         plan_titles_itself => labels.titles_itself(&report.plan.title),
@@ -192,6 +201,8 @@ pub(crate) fn write(
             empty => report.is_empty(),
             objectives => minijinja::value::Serde(&objectives),
             tables => minijinja::value::Serde(&tables),
+            scope => labels.scope(report.tally.actions, report.tally.tasks),
+            charts => charts,
         })?;
     out.write_all(html.as_bytes())?;
     Ok(())

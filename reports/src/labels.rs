@@ -1,348 +1,212 @@
-//! The report's words in Romanian, English and Polish: a small table of its own until they move
-//! into the message catalogue with the other texts of the application.
+//! The report's words in the plan's language, from the message catalogue
+//! (`engine/locales/{ro,en,pl}/reports.ftl`), read once per language; and how each language
+//! writes the report's dates, numbers and periods.
+
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+use mandate_engine::i18n::{self, Arg, Language};
 use mandate_engine::reports::{PeriodKind, ReportPeriod};
 use mandate_engine::status::Status;
 
 /// Every word a report document uses, in one language.
 #[derive(Debug)]
 pub struct Labels {
-    /// The `lang` attribute of the HTML document.
+    /// The language, whose code is the `lang` attribute of the HTML document.
+    pub language: Language,
     pub lang: &'static str,
-    pub title: &'static str,
-    pub coordinator: &'static str,
-    pub generated: &'static str,
-    pub empty: &'static str,
-    pub objectives: &'static str,
-    pub progress: &'static str,
-    pub partners_section: &'static str,
-    pub plan_indicators: &'static str,
-    pub summary: &'static str,
-    pub overdue_work: &'static str,
-    pub declined_work: &'static str,
-    pub reports: &'static str,
-    pub no_actions: &'static str,
-    pub objective: &'static str,
-    pub result: &'static str,
-    pub action: &'static str,
-    pub number: &'static str,
-    pub deadline: &'static str,
-    pub lead: &'static str,
-    pub responsible: &'static str,
-    pub partners: &'static str,
-    pub status: &'static str,
-    pub institution: &'static str,
-    pub role: &'static str,
-    pub period: &'static str,
-    pub period_start: &'static str,
-    pub period_end: &'static str,
-    pub due: &'static str,
-    pub state: &'static str,
-    pub overdue: &'static str,
-    pub declined: &'static str,
+    pub title: String,
+    pub coordinator: String,
+    pub generated: String,
+    pub empty: String,
+    pub objectives: String,
+    pub progress: String,
+    pub partners_section: String,
+    pub plan_indicators: String,
+    pub summary: String,
+    pub overdue_work: String,
+    pub declined_work: String,
+    pub reports: String,
+    pub objective: String,
+    pub result: String,
+    pub action: String,
+    pub number: String,
+    pub deadline: String,
+    pub lead: String,
+    pub responsible: String,
+    pub partners: String,
+    pub status: String,
+    pub institution: String,
+    pub role: String,
+    pub period: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub due: String,
+    pub state: String,
+    pub overdue: String,
+    pub declined: String,
     /// The column of declined tasks in the summary, beside the columns of each state.
-    pub declined_count: &'static str,
-    pub reason: &'static str,
-    pub indicator: &'static str,
-    pub indicators: &'static str,
-    pub unit: &'static str,
-    pub target: &'static str,
-    pub value: &'static str,
-    pub reports_count: &'static str,
-    pub text_values: &'static str,
-    pub narrative: &'static str,
-    pub evidence: &'static str,
-    pub submitted: &'static str,
-    pub tasks: &'static str,
-    pub actions: &'static str,
-    pub periods: &'static str,
-    pub periods_complete: &'static str,
-    pub total: &'static str,
-    pub unknown: &'static str,
-    pub baseline: &'static str,
-    pub comparison: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub role_responsible: &'static str,
-    pub role_partner: &'static str,
+    pub declined_count: String,
+    pub reason: String,
+    pub indicator: String,
+    pub indicators: String,
+    pub unit: String,
+    pub target: String,
+    pub value: String,
+    pub reports_count: String,
+    pub text_values: String,
+    pub narrative: String,
+    pub evidence: String,
+    pub submitted: String,
+    pub tasks: String,
+    pub actions: String,
+    pub periods: String,
+    pub periods_complete: String,
+    pub total: String,
+    pub unknown: String,
+    pub baseline: String,
+    pub comparison: String,
+    pub yes: String,
+    pub no: String,
+    pub role_responsible: String,
+    pub role_partner: String,
+    pub charts: String,
+    pub chart_progress: String,
+    pub chart_overdue: String,
+    pub chart_month: String,
+    pub informacja_threat: String,
+    pub informacja_goal: String,
+    pub informacja_criterion: String,
+    pub informacja_actions: String,
+    pub informacja_partners: String,
+    pub informacja_community: String,
+    pub informacja_not_recorded: String,
+    pub informacja_narratives: String,
     /// done, on track, at risk, late, not started, closed.
-    statuses: [&'static str; 6],
+    statuses: [String; 6],
     /// pending, acknowledged, in progress, submitted, signed off, declined, cancelled.
-    states: [&'static str; 7],
-    /// "year", "half", "quarter" patterns: `{y}` the year, `{n}` the number, `{r}` in roman.
-    year: &'static str,
-    half: &'static str,
-    quarter: &'static str,
-    /// "for the period {start} to {end}", as a report's title says it.
-    for_period: &'static str,
-    /// How a date is written: a chrono format.
-    pub date_format: &'static str,
-    /// The decimal separator.
-    decimal: char,
+    states: [String; 7],
 }
 
-const RO: Labels = Labels {
-    lang: "ro",
-    title: "Raport de monitorizare a implementării planului",
-    coordinator: "Coordonator",
-    generated: "Generat la",
-    empty: "Nicio activitate a planului nu se încadrează în această perioadă.",
-    objectives: "Obiective și rezultate așteptate",
-    progress: "Stadiul realizării acțiunilor",
-    partners_section: "Instituții partenere",
-    plan_indicators: "Indicatori de performanță ai planului",
-    summary: "Sinteză",
-    overdue_work: "Activități cu termen depășit",
-    declined_work: "Activități refuzate",
-    reports: "Rapoarte",
-    no_actions: "Nicio acțiune în această perioadă.",
-    objective: "Obiectiv",
-    result: "Rezultat",
-    action: "Acțiune",
-    number: "Nr.",
-    deadline: "Termen",
-    lead: "Instituție coordonatoare",
-    responsible: "Instituții responsabile",
-    partners: "Instituții partenere",
-    status: "Stadiu",
-    institution: "Instituție",
-    role: "Rol",
-    period: "Perioada",
-    period_start: "Început perioadă",
-    period_end: "Sfârșit perioadă",
-    due: "Scadență",
-    state: "Stare",
-    overdue: "Termen depășit",
-    declined: "Refuzată",
-    declined_count: "Total refuzate",
-    reason: "Motiv",
-    indicator: "Indicator",
-    indicators: "Indicatori",
-    unit: "Unitate",
-    target: "Țintă",
-    value: "Valoare raportată",
-    reports_count: "Rapoarte cu valoare",
-    text_values: "Valori descriptive",
-    narrative: "Descriere",
-    evidence: "Dovezi",
-    submitted: "Transmis la",
-    tasks: "Sarcini",
-    actions: "Acțiuni",
-    periods: "Perioade",
-    periods_complete: "Perioade finalizate",
-    total: "Total",
-    unknown: "necunoscut",
-    baseline: "Valoare de referință",
-    comparison: "Comparație",
-    yes: "da",
-    no: "nu",
-    role_responsible: "responsabilă",
-    role_partner: "parteneră",
-    statuses: [
-        "Realizat",
-        "În grafic",
-        "La risc",
-        "Întârziat",
-        "Neînceput",
-        "Închis",
-    ],
-    states: [
-        "În așteptare",
-        "Confirmată",
-        "În lucru",
-        "Transmisă",
-        "Aprobată",
-        "Refuzată",
-        "Anulată",
-    ],
-    year: "anul {y}",
-    half: "semestrul {n} {y}",
-    quarter: "trimestrul {n} {y}",
-    for_period: "pentru perioada {start} – {end}",
-    date_format: "%d.%m.%Y",
-    decimal: ',',
-};
+/// The lifecycle states of the default lifecycle, in its order (as `Labels::states`).
+const STATES: [&str; 7] = [
+    "pending",
+    "acknowledged",
+    "in_progress",
+    "submitted",
+    "signed_off",
+    "declined",
+    "cancelled",
+];
 
-const EN: Labels = Labels {
-    lang: "en",
-    title: "Monitoring report on the implementation of the plan",
-    coordinator: "Coordinator",
-    generated: "Generated on",
-    empty: "No work of the plan falls in this period.",
-    objectives: "Objectives and expected results",
-    progress: "Progress of the actions",
-    partners_section: "Partner institutions",
-    plan_indicators: "Performance indicators of the plan",
-    summary: "Summary",
-    overdue_work: "Overdue work",
-    declined_work: "Declined work",
-    reports: "Reports",
-    no_actions: "No action in this period.",
-    objective: "Objective",
-    result: "Result",
-    action: "Action",
-    number: "No.",
-    deadline: "Deadline",
-    lead: "Lead institution",
-    responsible: "Responsible institutions",
-    partners: "Partner institutions",
-    status: "Status",
-    institution: "Institution",
-    role: "Role",
-    period: "Period",
-    period_start: "Period start",
-    period_end: "Period end",
-    due: "Due",
-    state: "State",
-    overdue: "Overdue",
-    declined: "Declined",
-    declined_count: "Declined in all",
-    reason: "Reason",
-    indicator: "Indicator",
-    indicators: "Indicators",
-    unit: "Unit",
-    target: "Target",
-    value: "Reported value",
-    reports_count: "Reports with a value",
-    text_values: "Values in words",
-    narrative: "Narrative",
-    evidence: "Evidence",
-    submitted: "Submitted",
-    tasks: "Tasks",
-    actions: "Actions",
-    periods: "Periods",
-    periods_complete: "Periods complete",
-    total: "Total",
-    unknown: "unknown",
-    baseline: "Baseline",
-    comparison: "Comparison",
-    yes: "yes",
-    no: "no",
-    role_responsible: "responsible",
-    role_partner: "partner",
-    statuses: [
-        "Done",
-        "On track",
-        "At risk",
-        "Late",
-        "Not started",
-        "Closed",
-    ],
-    states: [
-        "Pending",
-        "Acknowledged",
-        "In progress",
-        "Submitted",
-        "Signed off",
-        "Declined",
-        "Cancelled",
-    ],
-    year: "{y}",
-    half: "half-year {n} of {y}",
-    quarter: "quarter {n} of {y}",
-    for_period: "for the period {start} to {end}",
-    date_format: "%Y-%m-%d",
-    decimal: '.',
-};
-
-const PL: Labels = Labels {
-    lang: "pl",
-    title: "Informacja dotycząca realizacji planu",
-    coordinator: "Koordynator",
-    generated: "Wygenerowano",
-    empty: "W tym okresie nie przypadają żadne zadania planu.",
-    objectives: "Zakładany cel do osiągnięcia",
-    progress: "Realizacja działań",
-    partners_section: "Podmioty współpracujące",
-    plan_indicators: "Kryterium oceny osiągniętego celu",
-    summary: "Podsumowanie",
-    overdue_work: "Zadania po terminie",
-    declined_work: "Zadania odrzucone",
-    reports: "Sprawozdania",
-    no_actions: "Brak działań w tym okresie.",
-    objective: "Cel",
-    result: "Rezultat",
-    action: "Działanie",
-    number: "Nr",
-    deadline: "Termin realizacji",
-    lead: "Podmiot wiodący",
-    responsible: "Odpowiedzialni",
-    partners: "Podmioty współpracujące",
-    status: "Ocena",
-    institution: "Podmiot",
-    role: "Rola",
-    period: "Okres",
-    period_start: "Początek okresu",
-    period_end: "Koniec okresu",
-    due: "Termin",
-    state: "Stan",
-    overdue: "Po terminie",
-    declined: "Odrzucone",
-    declined_count: "Razem odrzucone",
-    reason: "Powód",
-    indicator: "Wskaźnik",
-    indicators: "Wskaźniki",
-    unit: "Jednostka",
-    target: "Wartość docelowa",
-    value: "Wartość zgłoszona",
-    reports_count: "Sprawozdania z wartością",
-    text_values: "Wartości opisowe",
-    narrative: "Opis",
-    evidence: "Dowody",
-    submitted: "Złożono",
-    tasks: "Zadania",
-    actions: "Działania",
-    periods: "Okresy",
-    periods_complete: "Okresy zakończone",
-    total: "Razem",
-    unknown: "nieznana",
-    baseline: "Wartość bazowa",
-    comparison: "Porównanie",
-    yes: "tak",
-    no: "nie",
-    role_responsible: "odpowiedzialny",
-    role_partner: "współpracujący",
-    statuses: [
-        "Zrealizowane",
-        "Zgodnie z planem",
-        "Zagrożone",
-        "Opóźnione",
-        "Nierozpoczęte",
-        "Zamknięte",
-    ],
-    states: [
-        "Oczekuje",
-        "Przyjęte",
-        "W toku",
-        "Przekazane",
-        "Zatwierdzone",
-        "Odrzucone",
-        "Anulowane",
-    ],
-    year: "rok {y}",
-    half: "{r} półrocze {y}",
-    quarter: "{r} kwartał {y}",
-    for_period: "na okres od {start} roku do {end} roku",
-    date_format: "%d.%m.%Y",
-    decimal: ',',
-};
+static LABELS: LazyLock<[Labels; 3]> = LazyLock::new(|| Language::ALL.map(Labels::read));
 
 /// The words for `language` (`ro`, `en` or `pl`; any other is English).
 pub fn labels(language: &str) -> &'static Labels {
-    match language {
-        "ro" => &RO,
-        "pl" => &PL,
-        _ => &EN,
-    }
+    let language = Language::or_fallback(language);
+    let index = Language::ALL
+        .iter()
+        .position(|l| *l == language)
+        .unwrap_or_default();
+    &LABELS[index]
 }
 
 const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
 
 impl Labels {
+    /// The words of `language`, read from the catalogue.
+    fn read(language: Language) -> Self {
+        let word = |key: &str| i18n::t(language, &format!("report-{key}"), &[]);
+        Self {
+            language,
+            lang: language.code(),
+            title: word("title"),
+            coordinator: word("coordinator"),
+            generated: word("generated"),
+            empty: word("empty"),
+            objectives: word("objectives"),
+            progress: word("progress"),
+            partners_section: word("partners-section"),
+            plan_indicators: word("plan-indicators"),
+            summary: word("summary"),
+            overdue_work: word("overdue-work"),
+            declined_work: word("declined-work"),
+            reports: word("reports"),
+            objective: word("objective"),
+            result: word("result"),
+            action: word("action"),
+            number: word("number"),
+            deadline: word("deadline"),
+            lead: word("lead"),
+            responsible: word("responsible"),
+            partners: word("partners"),
+            status: word("status"),
+            institution: word("institution"),
+            role: word("role"),
+            period: word("period"),
+            period_start: word("period-start"),
+            period_end: word("period-end"),
+            due: word("due"),
+            state: word("state"),
+            overdue: word("overdue"),
+            declined: word("declined"),
+            declined_count: word("declined-count"),
+            reason: word("reason"),
+            indicator: word("indicator"),
+            indicators: word("indicators"),
+            unit: word("unit"),
+            target: word("target"),
+            value: word("value"),
+            reports_count: word("reports-count"),
+            text_values: word("text-values"),
+            narrative: word("narrative"),
+            evidence: word("evidence"),
+            submitted: word("submitted"),
+            tasks: word("tasks"),
+            actions: word("actions"),
+            periods: word("periods"),
+            periods_complete: word("periods-complete"),
+            total: word("total"),
+            unknown: word("unknown"),
+            baseline: word("baseline"),
+            comparison: word("comparison"),
+            yes: word("yes"),
+            no: word("no"),
+            role_responsible: word("role-responsible"),
+            role_partner: word("role-partner"),
+            charts: word("charts"),
+            chart_progress: word("chart-progress"),
+            chart_overdue: word("chart-overdue"),
+            chart_month: word("chart-month"),
+            informacja_threat: word("informacja-threat"),
+            informacja_goal: word("informacja-goal"),
+            informacja_criterion: word("informacja-criterion"),
+            informacja_actions: word("informacja-actions"),
+            informacja_partners: word("informacja-partners"),
+            informacja_community: word("informacja-community"),
+            informacja_not_recorded: word("informacja-not-recorded"),
+            informacja_narratives: word("informacja-narratives"),
+            statuses: [
+                "done",
+                "on-track",
+                "at-risk",
+                "late",
+                "not-started",
+                "closed",
+            ]
+            .map(|s| word(&format!("status-{s}"))),
+            states: STATES.map(|s| word(&format!("state-{}", s.replace('_', "-")))),
+        }
+    }
+
+    /// The message `key` of the report's catalogue with `args`.
+    fn message(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        i18n::t(self.language, &format!("report-{key}"), args)
+    }
+
     /// The name of a status.
-    pub fn status(&self, status: Status) -> &'static str {
-        self.statuses[match status {
+    pub fn status(&self, status: Status) -> &str {
+        &self.statuses[match status {
             Status::Done => 0,
             Status::OnTrack => 1,
             Status::AtRisk => 2,
@@ -353,56 +217,73 @@ impl Labels {
     }
 
     /// The name of a lifecycle state of the default lifecycle; another state as it is named.
-    pub fn state<'a>(&self, state: &'a str) -> &'a str {
-        const KEYS: [&str; 7] = [
-            "pending",
-            "acknowledged",
-            "in_progress",
-            "submitted",
-            "signed_off",
-            "declined",
-            "cancelled",
-        ];
-        KEYS.iter()
+    pub fn state<'a>(&'a self, state: &'a str) -> &'a str {
+        STATES
+            .iter()
             .position(|k| *k == state)
-            .map_or(state, |i| self.states[i])
+            .map_or(state, |i| &self.states[i])
     }
 
     /// The name of an assignment role.
-    pub fn role<'a>(&self, role: &'a str) -> &'a str {
+    pub fn role<'a>(&'a self, role: &'a str) -> &'a str {
         match role {
-            "responsible" => self.role_responsible,
-            "partner" => self.role_partner,
+            "responsible" => &self.role_responsible,
+            "partner" => &self.role_partner,
             other => other,
         }
     }
 
-    /// A date as the language writes it.
+    /// A date as the report writes it: `31.12.2021` in Romanian and Polish, `2021-12-31` in
+    /// English.
     pub fn date(&self, date: NaiveDate) -> String {
-        date.format(self.date_format).to_string()
+        match self.language {
+            Language::En => date.format("%Y-%m-%d"),
+            Language::Ro | Language::Pl => date.format("%d.%m.%Y"),
+        }
+        .to_string()
     }
 
     /// Yes or no.
-    pub fn yes_no(&self, yes: bool) -> &'static str {
-        if yes { self.yes } else { self.no }
+    pub fn yes_no(&self, yes: bool) -> &str {
+        if yes { &self.yes } else { &self.no }
+    }
+
+    /// `count` tasks, in the language's plural form: "22 de sarcini", "5 zadań".
+    pub fn tasks_count(&self, count: u64) -> String {
+        self.message("tasks-count", &[("count", Arg::Number(count as f64))])
+    }
+
+    /// How much work the period holds: "3 actions with 12 tasks in this period."
+    pub fn scope(&self, actions: u64, tasks: u64) -> String {
+        self.message(
+            "scope",
+            &[
+                ("actions", Arg::Number(actions as f64)),
+                ("tasks", Arg::Number(tasks as f64)),
+            ],
+        )
     }
 
     /// The period as a title names it: "semestrul 1 2021", "I półrocze 2021", "01.01.2021 –
     /// 30.06.2021".
     pub fn period(&self, period: &ReportPeriod) -> String {
-        let fill = |pattern: &str, y: i32, n: u8| {
-            pattern
-                .replace("{y}", &y.to_string())
-                .replace("{n}", &n.to_string())
-                .replace(
-                    "{r}",
-                    ROMAN.get(usize::from(n).saturating_sub(1)).unwrap_or(&""),
-                )
+        let fill = |key: &str, year: i32, n: u8| {
+            self.message(
+                key,
+                &[
+                    ("year", Arg::Text(year.to_string())),
+                    ("number", Arg::Text(n.to_string())),
+                    (
+                        "roman",
+                        Arg::from(*ROMAN.get(usize::from(n).saturating_sub(1)).unwrap_or(&"")),
+                    ),
+                ],
+            )
         };
         match period.kind {
-            PeriodKind::Year(y) => fill(self.year, y, 0),
-            PeriodKind::Half(y, n) => fill(self.half, y, n),
-            PeriodKind::Quarter(y, n) => fill(self.quarter, y, n),
+            PeriodKind::Year(y) => fill("period-year", y, 0),
+            PeriodKind::Half(y, n) => fill("period-half", y, n),
+            PeriodKind::Quarter(y, n) => fill("period-quarter", y, n),
             PeriodKind::Range => format!("{} – {}", self.date(period.start), self.date(period.end)),
         }
     }
@@ -419,10 +300,13 @@ impl Labels {
     /// The period as a report's title gives it: "na okres od 01.01.2024 roku do 30.06.2024 roku
     /// (I półrocze 2024)".
     pub fn for_period(&self, period: &ReportPeriod) -> String {
-        let line = self
-            .for_period
-            .replace("{start}", &self.date(period.start))
-            .replace("{end}", &self.date(period.end));
+        let line = self.message(
+            "period-for-period",
+            &[
+                ("start", Arg::Text(self.date(period.start))),
+                ("end", Arg::Text(self.date(period.end))),
+            ],
+        );
         match period.kind {
             PeriodKind::Range => line,
             _ => format!("{line} ({})", self.period(period)),
@@ -436,7 +320,10 @@ impl Labels {
         } else {
             format!("{n:.2}")
         };
-        text.replace('.', &self.decimal.to_string())
+        match self.language {
+            Language::En => text,
+            Language::Ro | Language::Pl => text.replace('.', ","),
+        }
     }
 
     /// Whether a plan's title already is a report's title ("INFORMACJA DOTYCZĄCA REALIZACJI
@@ -449,7 +336,7 @@ impl Labels {
 
     /// A reported value, or the word for unknown.
     pub fn value(&self, value: Option<f64>) -> String {
-        value.map_or_else(|| self.unknown.to_owned(), |n| self.number(n))
+        value.map_or_else(|| self.unknown.clone(), |n| self.number(n))
     }
 }
 
@@ -490,6 +377,49 @@ mod tests {
     }
 
     #[test]
+    fn counts_take_each_language_s_plural_forms() {
+        let cases = [
+            (
+                "ro",
+                [(1, "1 sarcină"), (3, "3 sarcini"), (20, "20 de sarcini")],
+            ),
+            ("en", [(1, "1 task"), (3, "3 tasks"), (20, "20 tasks")]),
+            ("pl", [(1, "1 zadanie"), (3, "3 zadania"), (25, "25 zadań")]),
+        ];
+        for (language, expected) in cases {
+            for (n, words) in expected {
+                assert_eq!(labels(language).tasks_count(n), words, "{language} {n}");
+            }
+        }
+        assert_eq!(
+            labels("pl").scope(5, 22),
+            "5 działań i 22 zadania w tym okresie."
+        );
+        assert_eq!(
+            labels("ro").scope(1, 21),
+            "O acțiune cu 21 de sarcini în această perioadă."
+        );
+        assert_eq!(
+            labels("en").scope(1, 1),
+            "One action with one task in this period."
+        );
+    }
+
+    #[test]
+    fn every_word_is_in_the_catalogue() {
+        for language in ["ro", "en", "pl"] {
+            let l = labels(language);
+            // A word missing from the catalogue would be its key.
+            let words = [&l.title, &l.charts, &l.informacja_threat, &l.unknown];
+            for word in words {
+                assert!(!word.starts_with("report-"), "{language}: {word}");
+            }
+            assert!(!l.status(Status::OnTrack).starts_with("report-"));
+        }
+        assert_eq!(labels("pl").informacja_goal, "Zakładany cel do osiągnięcia");
+    }
+
+    #[test]
     fn the_summary_columns_have_distinct_names() {
         for language in ["ro", "en", "pl"] {
             let l = labels(language);
@@ -502,9 +432,19 @@ mod tests {
                 "declined",
                 "cancelled",
             ];
-            let mut names: Vec<&str> = vec![l.number, l.objective, l.status, l.actions, l.tasks];
+            let mut names: Vec<&str> = [&l.number, &l.objective, &l.status, &l.actions, &l.tasks]
+                .map(String::as_str)
+                .to_vec();
             names.extend(states.iter().map(|s| l.state(s)));
-            names.extend([l.overdue, l.declined_count, l.periods, l.periods_complete]);
+            names.extend(
+                [
+                    &l.overdue,
+                    &l.declined_count,
+                    &l.periods,
+                    &l.periods_complete,
+                ]
+                .map(String::as_str),
+            );
             let mut unique = names.clone();
             unique.sort_unstable();
             unique.dedup();

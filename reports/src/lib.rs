@@ -3,9 +3,11 @@
 //! written from the engine's read model ([`mandate_engine::reports::MonitoringReport`]) in the
 //! plan's language.
 
+pub mod charts;
 mod csv;
 mod docx;
 mod html;
+mod informacja;
 pub mod labels;
 pub mod views;
 mod xlsx;
@@ -14,7 +16,7 @@ use std::fmt;
 use std::io::Write;
 use std::str::FromStr;
 
-use mandate_engine::reports::MonitoringReport;
+use mandate_engine::reports::{MonitoringReport, ReportPeriod};
 
 /// A document format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,34 @@ impl Format {
             Format::Csv => "csv",
         }
     }
+
+    /// The media type an HTTP answer gives the document.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Html => "text/html; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// The document's file name: `PLAN-period.ext`, any character other than an ASCII letter, digit,
+/// `-`, `_` or `.` made `_` (so that it can stand in a header unquoted by anything else).
+pub fn file_name(plan_code: &str, period: &ReportPeriod, format: Format) -> String {
+    let name: String = format!("{plan_code}-{period}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{name}.{}", format.extension())
 }
 
 impl fmt::Display for Format {
@@ -66,6 +96,8 @@ pub enum ReportError {
     Docx(String),
     #[error("cannot render the HTML report: {0}")]
     Html(#[from] minijinja::Error),
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
     #[error("cannot write the CSV table: {0}")]
     Csv(#[from] ::csv::Error),
     #[error("cannot write the report: {0}")]
@@ -84,5 +116,24 @@ pub fn write(
         Format::Docx => docx::write(report, labels, out),
         Format::Html => html::write(report, labels, out),
         Format::Csv => csv::write(report, labels, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_to_safe_characters() {
+        let year = ReportPeriod::parse("2021").expect("period");
+        let range = ReportPeriod::parse("2024-01-01..2024-06-30").expect("period");
+        assert_eq!(
+            file_name("pna-trafic-2021-2022", &year, Format::Xlsx),
+            "pna-trafic-2021-2022-2021.xlsx"
+        );
+        assert_eq!(
+            file_name("plan \"x\"/ł", &range, Format::Csv),
+            "plan__x___-2024-01-01..2024-06-30.csv"
+        );
     }
 }

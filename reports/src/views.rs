@@ -3,7 +3,7 @@
 //! the report once per table and never holds a second copy of it.
 
 use chrono::NaiveDate;
-use mandate_engine::i18n::{Language, t};
+use mandate_engine::i18n::t;
 use mandate_engine::reports::{ActionReport, MonitoringReport, Named, Tally, TaskLine};
 
 use crate::labels::Labels;
@@ -24,7 +24,7 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.to_string(),
-            Cell::Unknown => labels.unknown.to_owned(),
+            Cell::Unknown => labels.unknown.clone(),
         }
     }
 }
@@ -58,7 +58,7 @@ fn count(n: u64) -> Cell {
 
 /// A table: its name (a sheet's), its header and its rows.
 pub struct View<'a> {
-    pub name: &'static str,
+    pub name: &'a str,
     pub header: Vec<String>,
     pub rows: Box<dyn Iterator<Item = Vec<Cell>> + 'a>,
 }
@@ -114,15 +114,20 @@ fn tally_cells(tally: &Tally, states: &[String]) -> Vec<Cell> {
 /// and a last row with the plan's totals.
 pub fn summary<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     let states = states(report);
-    let mut header: Vec<String> = [l.number, l.objective, l.status, l.actions, l.tasks]
+    let mut header: Vec<String> = [&l.number, &l.objective, &l.status, &l.actions, &l.tasks]
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
     header.extend(states.iter().map(|s| l.state(s).to_owned()));
     header.extend(
-        [l.overdue, l.declined_count, l.periods, l.periods_complete]
-            .iter()
-            .map(|s| (*s).to_owned()),
+        [
+            &l.overdue,
+            &l.declined_count,
+            &l.periods,
+            &l.periods_complete,
+        ]
+        .iter()
+        .map(|s| (*s).to_owned()),
     );
     let total_states = states.clone();
     let rows = report
@@ -139,7 +144,7 @@ pub fn summary<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
         })
         .chain(std::iter::once_with(move || {
             let mut row = vec![
-                text(l.total),
+                text(&l.total),
                 text(report.plan.title.clone()),
                 text(l.status(report.status)),
             ];
@@ -147,7 +152,7 @@ pub fn summary<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
             row
         }));
     View {
-        name: l.summary,
+        name: &l.summary,
         header,
         rows: Box::new(rows),
     }
@@ -160,21 +165,21 @@ fn headers(names: &[&str]) -> Vec<String> {
 /// One row per action with work in the period.
 pub fn actions<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     View {
-        name: l.actions,
+        name: &l.actions,
         header: headers(&[
-            l.objective,
-            l.number,
-            l.action,
-            l.deadline,
-            l.lead,
-            l.responsible,
-            l.partners,
-            l.status,
-            l.periods,
-            l.periods_complete,
-            l.tasks,
-            l.overdue,
-            l.declined,
+            &l.objective,
+            &l.number,
+            &l.action,
+            &l.deadline,
+            &l.lead,
+            &l.responsible,
+            &l.partners,
+            &l.status,
+            &l.periods,
+            &l.periods_complete,
+            &l.tasks,
+            &l.overdue,
+            &l.declined,
         ]),
         rows: Box::new(report.actions().map(move |(o, a)| {
             vec![
@@ -211,20 +216,20 @@ fn task_rows<'a>(
 /// One row per task in the period.
 pub fn tasks<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     View {
-        name: l.tasks,
+        name: &l.tasks,
         header: headers(&[
-            l.objective,
-            l.number,
-            l.institution,
-            l.role,
-            l.period_start,
-            l.period_end,
-            l.due,
-            l.state,
-            l.status,
-            l.overdue,
-            l.declined,
-            l.reason,
+            &l.objective,
+            &l.number,
+            &l.institution,
+            &l.role,
+            &l.period_start,
+            &l.period_end,
+            &l.due,
+            &l.state,
+            &l.status,
+            &l.overdue,
+            &l.declined,
+            &l.reason,
         ]),
         rows: Box::new(task_rows(report, |_| true).map(move |(a, t, objective)| {
             vec![
@@ -248,18 +253,18 @@ pub fn tasks<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
 /// One row per indicator of an action in the period: its value beside its target, and what the
 /// engine makes of them.
 pub fn indicators<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
-    let language = Language::or_fallback(l.lang);
+    let language = l.language;
     let mut header = headers(&[
-        l.number,
-        l.indicator,
-        l.target,
-        l.value,
-        l.reports_count,
-        l.text_values,
+        &l.number,
+        &l.indicator,
+        &l.target,
+        &l.value,
+        &l.reports_count,
+        &l.text_values,
     ]);
     header.push(t(language, "indicator-evaluation", &[]));
     View {
-        name: l.indicators,
+        name: &l.indicators,
         header,
         rows: Box::new(report.actions().flat_map(move |(_, a)| {
             a.indicators.iter().map(move |i| {
@@ -280,14 +285,14 @@ pub fn indicators<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
 /// One row per report: the narrative and the evidence links.
 pub fn reports<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     View {
-        name: l.reports,
+        name: &l.reports,
         header: headers(&[
-            l.number,
-            l.institution,
-            l.period_end,
-            l.submitted,
-            l.narrative,
-            l.evidence,
+            &l.number,
+            &l.institution,
+            &l.period_end,
+            &l.submitted,
+            &l.narrative,
+            &l.evidence,
         ]),
         rows: Box::new(report.actions().flat_map(|(_, a)| {
             a.narratives.iter().map(move |n| {
@@ -307,15 +312,15 @@ pub fn reports<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
 /// The tasks the status rule finds late.
 pub fn overdue<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     View {
-        name: l.overdue_work,
+        name: &l.overdue_work,
         header: headers(&[
-            l.number,
-            l.action,
-            l.institution,
-            l.role,
-            l.period_end,
-            l.due,
-            l.state,
+            &l.number,
+            &l.action,
+            &l.institution,
+            &l.role,
+            &l.period_end,
+            &l.due,
+            &l.state,
         ]),
         rows: Box::new(task_rows(report, |t| t.overdue).map(move |(a, t, _)| {
             vec![
@@ -334,14 +339,14 @@ pub fn overdue<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
 /// The tasks their institutions declined, with the reason given.
 pub fn declined<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
     View {
-        name: l.declined_work,
+        name: &l.declined_work,
         header: headers(&[
-            l.number,
-            l.action,
-            l.institution,
-            l.role,
-            l.period_end,
-            l.reason,
+            &l.number,
+            &l.action,
+            &l.institution,
+            &l.role,
+            &l.period_end,
+            &l.reason,
         ]),
         rows: Box::new(task_rows(report, |t| t.declined).map(move |(a, t, _)| {
             vec![
@@ -359,18 +364,18 @@ pub fn declined<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
 /// The plan's performance indicators with their criterion, their entered values and their
 /// evaluation.
 pub fn plan_indicators<'a>(report: &'a MonitoringReport, l: &'a Labels) -> View<'a> {
-    let language = Language::or_fallback(l.lang);
+    let language = l.language;
     let mut header = headers(&[
-        l.indicator,
-        l.baseline,
-        l.target,
-        l.comparison,
-        l.value,
-        l.reports_count,
+        &l.indicator,
+        &l.baseline,
+        &l.target,
+        &l.comparison,
+        &l.value,
+        &l.reports_count,
     ]);
     header.push(t(language, "indicator-evaluation", &[]));
     View {
-        name: l.plan_indicators,
+        name: &l.plan_indicators,
         header,
         rows: Box::new(report.plan_indicators.iter().map(move |p| {
             vec![

@@ -19,6 +19,7 @@ use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_engine::{Actor, Engine, ManualClock, UserRole};
 use mandate_reports::Format;
+use mandate_reports::charts::{self, PROGRESS_COLOURS, PROGRESS_STATUSES};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use support::TestDb;
@@ -27,6 +28,8 @@ on_both_databases!(
     totals_match_what_was_fired_and_every_document_shows_them,
     an_empty_period_says_so,
     a_member_reads_only_its_own_part,
+    the_charts_draw_what_the_report_counts,
+    a_priority_action_plan_reports_in_its_own_form,
 );
 
 const PLAN: &str = "pna-trafic-2021-2022";
@@ -50,11 +53,16 @@ struct World {
 }
 
 async fn world(db: &TestDb) -> World {
+    world_of(db, PLAN).await
+}
+
+/// The plan `code` of `workflows/plans` imported, the clock at 2021-02-01.
+async fn world_of(db: &TestDb, code: &str) -> World {
     let clock = ManualClock::new(at(2021, 2, 1));
     let lifecycles = Lifecycles::builtin().expect("lifecycles");
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../workflows/plans")
-        .join(format!("{PLAN}.yaml"));
+        .join(format!("{code}.yaml"));
     let draft = plan_file::load(&path, &lifecycles).unwrap_or_else(|problems| {
         panic!(
             "{}",
@@ -71,7 +79,7 @@ async fn world(db: &TestDb) -> World {
         .await
         .expect("import");
     let plan = plan::Entity::find()
-        .filter(plan::Column::Code.eq(PLAN))
+        .filter(plan::Column::Code.eq(code))
         .one(&db.db)
         .await
         .expect("db")
@@ -578,4 +586,231 @@ async fn a_member_reads_only_its_own_part(db: TestDb) {
         refused,
         Err(mandate_engine::Error::NotFound { .. })
     ));
+}
+
+/// The `(x, height)` of the bars of each status colour, left to right.
+fn bars(svg: &roxmltree::Document) -> Vec<Vec<(f64, f64)>> {
+    let colours = PROGRESS_COLOURS.map(|(r, g, b)| format!("#{r:02X}{g:02X}{b:02X}"));
+    let mut bars = vec![Vec::new(); colours.len()];
+    for rect in svg.descendants().filter(|n| n.has_tag_name("rect")) {
+        let fill = rect.attribute("fill").unwrap_or_default().to_uppercase();
+        if let Some(k) = colours.iter().position(|c| *c == fill) {
+            let number = |name| {
+                rect.attribute(name)
+                    .and_then(|v: &str| v.parse::<f64>().ok())
+            };
+            bars[k].push((number("x").expect("x"), number("height").expect("height")));
+        }
+    }
+    for b in &mut bars {
+        b.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    bars
+}
+
+async fn the_charts_draw_what_the_report_counts(db: TestDb) {
+    let w = world(&db).await;
+    let partners = partner_tasks(&db, &w, 2021).await;
+    // One partner's work signed off in June, one declined in March; the rest stays open.
+    w.clock.set(at(2021, 3, 10));
+    let declined = fire(
+        &w,
+        &member(partners[1].institution_id),
+        partners[1].clone(),
+        Fire::new(partners[1].id, partners[1].version, "decline").reason(DECLINE_REASON),
+    )
+    .await;
+    w.clock.set(at(2021, 6, 1));
+    let submitted = work_and_submit(&w, partners[0].clone(), values(&[])).await;
+    fire(
+        &w,
+        &w.coordinator,
+        submitted.clone(),
+        Fire::new(submitted.id, submitted.version, "approve"),
+    )
+    .await;
+    w.clock.set(at(2021, 11, 15));
+    let period = ReportPeriod::parse("2021").expect("period");
+    let report = w
+        .engine
+        .monitoring_report(&w.coordinator, PLAN, &period)
+        .await
+        .expect("report");
+
+    // Per general objective, its tasks by status, counted here from the task lines.
+    let progress = charts::progress(&report);
+    let general: Vec<&str> = report
+        .objectives
+        .iter()
+        .filter(|o| o.tally.tasks > 0)
+        .map(|o| o.objective.number.as_str())
+        .collect();
+    assert_eq!(
+        progress
+            .iter()
+            .map(|p| p.number.as_str())
+            .collect::<Vec<_>>(),
+        general
+    );
+    for p in &progress {
+        for (k, status) in PROGRESS_STATUSES.iter().enumerate() {
+            let counted = report
+                .actions()
+                .filter(|(_, a)| a.action.number.split('.').next() == Some(p.number.as_str()))
+                .flat_map(|(_, a)| &a.tasks)
+                .filter(|t| t.status == *status)
+                .count() as u64;
+            assert_eq!(p.counts[k], counted, "objective {} {status:?}", p.number);
+        }
+    }
+    let shown: u64 = progress.iter().flat_map(|p| p.counts).sum();
+    let closed = report
+        .actions()
+        .flat_map(|(_, a)| &a.tasks)
+        .filter(|t| t.status == mandate_engine::status::Status::Closed)
+        .count() as u64;
+    assert_eq!(shown + closed, report.tally.tasks);
+
+    // The bar chart: well-formed, an objective's label once, its bars as tall as its counts.
+    let svg = charts::progress_svg(&report, mandate_reports::labels::labels("ro")).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    for p in &progress {
+        let labels = doc
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("text") && n.text().map(str::trim) == Some(p.number.as_str())
+            })
+            .count();
+        assert_eq!(labels, 1, "objective {}'s label", p.number);
+    }
+    let drawn = bars(&doc);
+    let max = progress
+        .iter()
+        .flat_map(|p| p.counts)
+        .max()
+        .expect("counts") as f64;
+    let tallest = drawn.iter().flatten().map(|b| b.1).fold(0.0, f64::max);
+    for (k, status_bars) in drawn.iter().enumerate() {
+        let heights: Vec<u64> = status_bars
+            .iter()
+            .filter(|b| b.1 > 0.5)
+            .map(|b| (b.1 / tallest * max).round() as u64)
+            .collect();
+        let counts: Vec<u64> = progress
+            .iter()
+            .map(|p| p.counts[k])
+            .filter(|n| *n > 0)
+            .collect();
+        assert_eq!(heights, counts, "{:?}", PROGRESS_STATUSES[k]);
+    }
+
+    // Overdue at each month end up to the report's day, counted here from the tables.
+    let series = charts::overdue_series(&report);
+    assert_eq!(series.len(), 10, "January to October 2021");
+    let tz = chrono_tz::Europe::Bucharest;
+    let tasks = tasks_meeting_2021(&db, w.plan.id).await;
+    for (day, n) in &series {
+        let expected = tasks
+            .iter()
+            .filter(|t| {
+                t.due_at.with_timezone(&tz).date_naive() < *day
+                    && (t.open || t.updated_at.with_timezone(&tz).date_naive() > *day)
+            })
+            .count() as u64;
+        assert_eq!(*n, expected, "{day}");
+    }
+    let declined_on = declined.updated_at.with_timezone(&tz).date_naive();
+    assert_eq!(
+        declined_on,
+        NaiveDate::from_ymd_opt(2021, 3, 10).expect("date")
+    );
+    let svg = charts::overdue_svg(&report, mandate_reports::labels::labels("ro")).expect("svg");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let line = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("polyline")
+                && n.attribute("stroke")
+                    .is_some_and(|c| c.eq_ignore_ascii_case("#C62828"))
+        })
+        .expect("the line");
+    assert_eq!(
+        line.attribute("points")
+            .unwrap_or_default()
+            .split_whitespace()
+            .count(),
+        series.len()
+    );
+
+    // Inline in the HTML report, nothing to run.
+    let html = String::from_utf8(document(&report, Format::Html)).expect("UTF-8");
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(!html.contains("<script"));
+    assert!(html.contains("Grafice"));
+}
+
+async fn a_priority_action_plan_reports_in_its_own_form(db: TestDb) {
+    let code = "lubartow-rejon-3-2024";
+    let w = world_of(&db, code).await;
+    let period = ReportPeriod::parse("2024-H1").expect("period");
+    let report = w
+        .engine
+        .monitoring_report(&Actor::operator(), code, &period)
+        .await
+        .expect("report");
+    let xml = docx_xml(&document(&report, Format::Docx));
+    let paragraphs: Vec<&str> = xml.split("</w:p>").collect();
+    let headings: Vec<&str> = paragraphs
+        .iter()
+        .filter(|p| p.contains(r#"w:val="Heading1""#))
+        .copied()
+        .collect();
+    let sections = [
+        "1. Charakterystyka zdiagnozowanego zagrożenia w rejonie służbowym:",
+        "2. Zakładany cel do osiągnięcia:",
+        "3. Podjęte działania wraz z terminami realizacji poszczególnych etapów/zadań:",
+        "4. Podmioty współpracujące w realizacji działania priorytetowego",
+        "5. Sposób przekazania społeczności rejonu informacji o działaniu priorytetowym:",
+    ];
+    for (i, section) in sections.iter().enumerate() {
+        assert!(
+            headings.get(i).is_some_and(|h| h.contains(section)),
+            "section {}: {section}",
+            i + 1
+        );
+    }
+    let after = |heading: &str, text: &str| {
+        let at = paragraphs
+            .iter()
+            .position(|p| p.contains(heading))
+            .unwrap_or_else(|| panic!("{heading}"));
+        paragraphs[at..].iter().any(|p| p.contains(text))
+    };
+    assert!(after(
+        sections[1],
+        "Zwiększenie poziomu poczucia bezpieczeństwa"
+    ));
+    assert!(after(sections[1], "zmniejszenie o 50 procent"));
+    assert!(after(sections[2], "styczeń – czerwiec 2024 roku – "));
+    assert!(after(sections[2], "marzec- czerwiec 2024 roku – "));
+    assert!(after(
+        sections[3],
+        "SM-LUBARTOW — Spółdzielnia Mieszkaniowa w Lubartowie"
+    ));
+    assert!(after(sections[4], "Plan nie zawiera tych informacji."));
+
+    // Another plan keeps the generic form.
+    let other = world(&db).await;
+    let report = other
+        .engine
+        .monitoring_report(
+            &Actor::operator(),
+            PLAN,
+            &ReportPeriod::parse("2021").expect("period"),
+        )
+        .await
+        .expect("report");
+    let xml = docx_xml(&document(&report, Format::Docx));
+    assert!(!xml.contains("Charakterystyka"));
+    assert!(xml.contains("1. Obiective și rezultate așteptate"));
 }

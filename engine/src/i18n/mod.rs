@@ -1,6 +1,7 @@
 //! The words of Mandate's pages and e-mails: one Fluent catalogue per language,
 //! `engine/locales/{ro,en,pl}/` (`common.ftl` for words both use, `web.ftl` for the pages,
-//! `mail.ftl` for the e-mails and the pages their links open), embedded at build time, with CLDR
+//! `mail.ftl` for the e-mails and the pages their links open, `reports.ftl` for the monitoring
+//! reports), embedded at build time, with CLDR
 //! plural rules (Polish: 1 zadanie, 2 zadania, 5 zadań; Romanian: 1 sarcină, 2 sarcini,
 //! 20 de sarcini); dates and numbers as each language writes them (`date`, `number`); and the
 //! same words in templates (`add_to`: `t(key, …)`, `| date`, `| number`).
@@ -274,7 +275,7 @@ mod tests {
     fn every_key_is_in_every_language() {
         let english = catalogue(Language::En);
         let names: Vec<&str> = english.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["common.ftl", "mail.ftl", "web.ftl"]);
+        assert_eq!(names, ["common.ftl", "mail.ftl", "reports.ftl", "web.ftl"]);
         let all: Vec<&String> = english.iter().flat_map(|(_, ids)| ids).collect();
         let mut unique = all.clone();
         unique.sort();
@@ -311,7 +312,7 @@ mod tests {
 
     /// A value for every argument the catalogue's messages use.
     fn sample_args() -> Vec<(&'static str, Arg)> {
-        const TEXTS: [&str; 23] = [
+        const TEXTS: [&str; 27] = [
             "action",
             "actual",
             "against",
@@ -322,6 +323,7 @@ mod tests {
             "code",
             "date",
             "due",
+            "end",
             "expires",
             "institution",
             "inviter",
@@ -329,16 +331,19 @@ mod tests {
             "plan",
             "progress",
             "q",
+            "roman",
+            "start",
             "state",
             "target",
             "time",
             "user",
             "wanted",
+            "year",
             "zone",
         ];
-        const NUMBERS: [&str; 10] = [
-            "count", "days", "done", "expected", "minutes", "number", "percent", "reported",
-            "size", "total",
+        const NUMBERS: [&str; 12] = [
+            "actions", "count", "days", "done", "expected", "minutes", "number", "percent",
+            "reported", "size", "tasks", "total",
         ];
         let texts = TEXTS.map(|name| (name, Arg::from("x")));
         let numbers = NUMBERS.map(|name| (name, Arg::from(3)));

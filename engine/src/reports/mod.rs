@@ -14,8 +14,10 @@
 //!
 //! The report is built once, in plan order, from one read of each table: it holds the plan once.
 
+mod download;
 mod period;
 
+pub use download::{DOWNLOAD_LIFETIME_MINUTES, Download, DownloadLink};
 pub use period::{PeriodError, PeriodKind, ReportPeriod};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -62,6 +64,9 @@ pub struct TaskLine {
     pub declined: bool,
     /// The comment of the transition that closed a declined task.
     pub reason: Option<String>,
+    /// The day (in the plan's time zone) the task reached a terminal state (signed off, declined,
+    /// cancelled): its last change, since a closed task changes no more. `None` while open.
+    pub closed_on: Option<NaiveDate>,
 }
 
 /// An indicator of an action (or of the plan) with what its values in the period say.
@@ -229,6 +234,16 @@ fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> (i64, i64)) -> HashMap<i64, Vec<T>
 }
 
 impl Engine {
+    /// Plan `code` if `actor` may read it (`NotFound` otherwise, so that nothing tells it exists).
+    pub async fn readable_plan(&self, actor: &Actor, code: &str) -> Result<plan::Model> {
+        plan::Entity::find()
+            .filter(plan::Column::Code.eq(code))
+            .filter(plan_scope(actor))
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("plan", code))
+    }
+
     /// The monitoring report of plan `code` over `period`, counting only what `actor` may read
     /// (`NotFound` when it may not read the plan). A period with no work gives an empty report
     /// ([`MonitoringReport::is_empty`]), not an error.
@@ -240,12 +255,7 @@ impl Engine {
         period: &ReportPeriod,
     ) -> Result<MonitoringReport> {
         let db = self.db();
-        let plan = plan::Entity::find()
-            .filter(plan::Column::Code.eq(code))
-            .filter(plan_scope(actor))
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::not_found("plan", code))?;
+        let plan = self.readable_plan(actor, code).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let declined = declined_states(&lifecycle);
         let now = self.now();
@@ -495,6 +505,7 @@ impl Assembly<'_> {
                 overdue: task_status == Status::Late,
                 declined: self.declined.contains(&t.state),
                 reason: self.reasons.remove(&t.id),
+                closed_on: (!t.open).then(|| local_date(t.updated_at, self.zone)),
             };
             tally.tasks += 1;
             *tally.by_state.entry(t.state.clone()).or_default() += 1;

@@ -6,6 +6,7 @@ mod reminders;
 mod report;
 mod server;
 mod smtp_sink;
+mod synthetic;
 mod web;
 
 use std::collections::VecDeque;
@@ -78,7 +79,8 @@ pub enum Target {
         requests: usize,
     },
     /// Build a plan's monitoring report and write it in each format (XLSX, DOCX, HTML, CSV) on a
-    /// database of the bench's own holding the demo: time per step and peak memory.
+    /// database of the bench's own holding the demo, then a synthetic plan's of N tasks: time per
+    /// step and peak memory.
     Report {
         /// The plan's code.
         #[arg(long, default_value = "pna-trafic-2021-2022")]
@@ -89,6 +91,12 @@ pub enum Target {
         /// How many times each format is made.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// The tasks of the synthetic plan measured next (0: none).
+        #[arg(long, default_value_t = 100_000)]
+        synthetic_tasks: usize,
+        /// How many times each format is made for the synthetic plan.
+        #[arg(long, default_value_t = 1)]
+        synthetic_runs: usize,
     },
 }
 
@@ -120,7 +128,23 @@ pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
             let own = own_database(config, "web").await?;
             web::run(&own, tasks.max(1), clients.max(1), requests.max(1)).await
         }
-        Target::Report { plan, period, runs } => report::run(config, &plan, &period, runs).await,
+        Target::Report {
+            plan,
+            period,
+            runs,
+            synthetic_tasks,
+            synthetic_runs,
+        } => {
+            report::run(
+                config,
+                &plan,
+                &period,
+                runs,
+                synthetic_tasks,
+                synthetic_runs,
+            )
+            .await
+        }
     }
 }
 

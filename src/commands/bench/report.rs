@@ -1,16 +1,17 @@
 //! `mandate bench report`: the monitoring report of a plan built and written in each format, with
 //! the time of each step and the process's peak memory while it ran, on a database of the bench's
-//! own holding the demo (the seed plans and their history up to the demo's start).
+//! own holding the demo (the seed plans and their history up to the demo's start); then the same
+//! for a synthetic plan of N tasks over the period's year ([`synthetic`]), made on the first run.
 
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use mandate_engine::reports::ReportPeriod;
-use mandate_engine::{Actor, demo};
+use mandate_engine::{Actor, Engine, demo};
 use mandate_reports::Format;
 
-use super::{backend, memory_kib};
+use super::{backend, memory_kib, synthetic};
 use crate::commands::Config;
 
 /// Starts a new peak: the kernel sets `VmHWM` back to the present resident size (Linux).
@@ -27,16 +28,22 @@ fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
-pub async fn run(config: &Config, plan: &str, period: &str, runs: usize) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    plan: &str,
+    period: &str,
+    runs: usize,
+    synthetic_tasks: usize,
+    synthetic_runs: usize,
+) -> anyhow::Result<()> {
     let period = ReportPeriod::parse(period)?;
     let own = super::own_database(config, "report").await?;
     let start: DateTime<Utc> = DateTime::parse_from_rfc3339(demo::DEFAULT_START)
         .context("the demo's start")?
         .with_timezone(&Utc);
     let engine = own.engine_at(start).await?;
-    let operator = Actor::operator();
     if !engine
-        .plans(&operator)
+        .plans(&Actor::operator())
         .await?
         .iter()
         .any(|p| p.code == plan)
@@ -51,10 +58,34 @@ pub async fn run(config: &Config, plan: &str, period: &str, runs: usize) -> anyh
         );
     }
     println!(
-        "mandate bench report: plan {plan}, period {period}, {runs} runs per format, {} ({})",
+        "mandate bench report: {} ({})",
         backend(config),
         own.database_name()
     );
+    measure(&engine, plan, &period, runs).await?;
+    if synthetic_tasks > 0 {
+        let began = Instant::now();
+        let code = synthetic::plan_of(&engine, synthetic_tasks, period.start.year()).await?;
+        println!(
+            "setup    synthetic plan {code} ready in {:.1} s",
+            began.elapsed().as_secs_f64()
+        );
+        measure(&engine, &code, &period, synthetic_runs).await?;
+    }
+    println!("read: the report built by the engine; write: the document made in memory; medians");
+    Ok(())
+}
+
+/// Builds the report of `plan` over `period` and writes it in each format, `runs` times each: a
+/// line per format with the median times, the document's size and the peak memory.
+async fn measure(
+    engine: &Engine,
+    plan: &str,
+    period: &ReportPeriod,
+    runs: usize,
+) -> anyhow::Result<()> {
+    let operator = Actor::operator();
+    println!("plan {plan}, period {period}, {runs} run(s) per format");
     let peaks = reset_peak();
     println!(
         "{:<6} {:>8} {:>10} {:>10} {:>11} {:>14}",
@@ -67,7 +98,7 @@ pub async fn run(config: &Config, plan: &str, period: &str, runs: usize) -> anyh
         let (mut bytes, mut tasks) = (0, 0);
         for _ in 0..runs.max(1) {
             let began = Instant::now();
-            let report = engine.monitoring_report(&operator, plan, &period).await?;
+            let report = engine.monitoring_report(&operator, plan, period).await?;
             reads.push(began.elapsed());
             let began = Instant::now();
             let mut out = Vec::new();
@@ -93,6 +124,5 @@ pub async fn run(config: &Config, plan: &str, period: &str, runs: usize) -> anyh
             peak
         );
     }
-    println!("read: the report built by the engine; write: the document made in memory; medians");
     Ok(())
 }
