@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{local_date, zone_of};
+use super::zone_of;
 use crate::access::{action_scope, task_scope};
 use crate::domain::Actor;
 use crate::engine::Engine;
@@ -15,7 +15,7 @@ use crate::entity::{
 };
 use crate::error::Result;
 use crate::reads::Progress;
-use crate::status::{self, Status};
+use crate::status::{Moment, Rating, Reason, Status, StatusPolicy};
 use crate::tasks::lifecycle::Lifecycle;
 
 /// A plan in the list of plans.
@@ -24,6 +24,7 @@ pub struct PlanSummary {
     pub plan: plan::Model,
     pub progress: Progress,
     pub status: Status,
+    pub reason: Reason,
 }
 
 /// One action of the plan page.
@@ -31,6 +32,7 @@ pub struct PlanSummary {
 pub struct ActionRow {
     pub action: action::Model,
     pub status: Status,
+    pub reason: Reason,
     /// Its lead institution's code.
     pub lead: Option<String>,
     pub periods: u64,
@@ -43,6 +45,7 @@ pub struct ActionRow {
 pub struct ObjectiveNode {
     pub objective: objective::Model,
     pub status: Status,
+    pub reason: Reason,
     pub children: Vec<ObjectiveNode>,
     pub actions: Vec<ActionRow>,
 }
@@ -64,6 +67,7 @@ pub struct IndicatorTotal {
 pub struct PlanView {
     pub plan: plan::Model,
     pub status: Status,
+    pub reason: Reason,
     pub progress: Progress,
     pub objectives: Vec<ObjectiveNode>,
     /// Institutions with overdue tasks, most first.
@@ -73,12 +77,32 @@ pub struct PlanView {
     pub coordinates: bool,
 }
 
+impl ActionRow {
+    /// Its status and reason, as a member of its objective.
+    pub fn rating(&self) -> Rating {
+        Rating {
+            status: self.status,
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+impl ObjectiveNode {
+    /// Its status and reason, as a member of its parent or plan.
+    pub fn rating(&self) -> Rating {
+        Rating {
+            status: self.status,
+            reason: self.reason.clone(),
+        }
+    }
+}
+
 /// What the status rule needs of a task, and where it belongs.
 struct Rated {
     action_id: i64,
     period_id: i64,
     institution_id: i64,
-    status: Status,
+    rating: Rating,
 }
 
 impl Engine {
@@ -88,6 +112,7 @@ impl Engine {
         actor: &Actor,
         plan: &plan::Model,
         lifecycle: &Lifecycle,
+        policy: &StatusPolicy,
     ) -> Result<Vec<Rated>> {
         let db = self.db();
         let tasks = task::Entity::find()
@@ -110,20 +135,22 @@ impl Engine {
             .into_iter()
             .map(|p| (p.id, p.start_date))
             .collect();
-        let now = self.now();
-        let today = local_date(now, zone_of(plan));
+        let at = Moment {
+            now: self.now(),
+            zone: zone_of(plan),
+        };
+        let today = at.today();
         Ok(tasks
             .iter()
             .map(|t| Rated {
                 action_id: t.action_id,
                 period_id: t.period_id,
                 institution_id: t.institution_id,
-                status: status::of_task(
+                rating: policy.of_task(
                     t,
                     lifecycle,
                     starts.get(&t.period_id).copied().unwrap_or(today),
-                    today,
-                    now,
+                    at,
                 ),
             })
             .collect())
@@ -139,6 +166,7 @@ impl Engine {
                 plan: view.plan,
                 progress: view.progress,
                 status: view.status,
+                reason: view.reason,
             });
         }
         Ok(summaries)
@@ -149,7 +177,8 @@ impl Engine {
         let plan = self.plan(actor, id).await?;
         let db = self.db();
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
-        let rated = self.rated_tasks(actor, &plan, &lifecycle).await?;
+        let policy = self.status_policy()?;
+        let rated = self.rated_tasks(actor, &plan, &lifecycle, &policy).await?;
         let progress = self.progress(actor, &plan, None).await?;
         let objectives = objective::Entity::find()
             .filter(objective::Column::PlanId.eq(plan.id))
@@ -189,31 +218,34 @@ impl Engine {
             .filter(|p| p.approved_at.is_some())
             .map(|p| p.id)
             .collect();
-        let mut by_period: HashMap<(i64, i64), Vec<Status>> = HashMap::new();
+        let mut by_period: HashMap<(i64, i64), Vec<&Rating>> = HashMap::new();
         let mut overdue: BTreeMap<i64, u64> = BTreeMap::new();
         let mut overdue_of_action: HashMap<i64, u64> = HashMap::new();
         for r in &rated {
             by_period
                 .entry((r.action_id, r.period_id))
                 .or_default()
-                .push(r.status);
-            if r.status == Status::Late {
+                .push(&r.rating);
+            if r.rating.status == Status::Late {
                 *overdue.entry(r.institution_id).or_default() += 1;
                 *overdue_of_action.entry(r.action_id).or_default() += 1;
             }
         }
-        let mut by_action: HashMap<i64, Vec<Status>> = HashMap::new();
-        for ((action_id, period_id), statuses) in by_period {
-            let status = status::of_period(approved.contains(&period_id), statuses);
-            by_action.entry(action_id).or_default().push(status);
+        let mut by_action: HashMap<i64, Vec<Rating>> = HashMap::new();
+        for ((action_id, period_id), tasks) in by_period {
+            let rating = policy.of_period(approved.contains(&period_id), tasks);
+            by_action.entry(action_id).or_default().push(rating);
         }
         let rows: Vec<ActionRow> = actions
             .into_iter()
             .map(|a| {
                 let mine: Vec<&reporting_period::Model> =
                     periods.iter().filter(|p| p.action_id == a.id).collect();
+                let Rating { status, reason } =
+                    policy.of_action(by_action.get(&a.id).into_iter().flatten(), None);
                 ActionRow {
-                    status: status::of_group(by_action.get(&a.id).cloned().unwrap_or_default()),
+                    status,
+                    reason,
                     lead: leads
                         .get(&a.id)
                         .and_then(|id| institutions.get(id))
@@ -226,7 +258,7 @@ impl Engine {
                 }
             })
             .collect();
-        let tree = tree_of(&objectives, None, &rows);
+        let tree = tree_of(&policy, &objectives, None, &rows);
 
         let mut overdue_by_institution: Vec<(institution::Model, u64)> = overdue
             .into_iter()
@@ -237,8 +269,11 @@ impl Engine {
         let indicators = self
             .indicator_totals(actor, &plan, &lifecycle, &rows)
             .await?;
+        let Rating { status, reason } =
+            policy.of_group(&rows.iter().map(ActionRow::rating).collect::<Vec<_>>());
         Ok(PlanView {
-            status: status::of_group(rows.iter().map(|r| r.status)),
+            status,
+            reason,
             coordinates: actor.coordinates(plan.owner_id),
             plan,
             progress,
@@ -321,6 +356,7 @@ impl Engine {
 
 /// The objectives under `parent` (top-level for `None`), each with its children and actions.
 fn tree_of(
+    policy: &StatusPolicy,
     objectives: &[objective::Model],
     parent: Option<i64>,
     rows: &[ActionRow],
@@ -329,21 +365,22 @@ fn tree_of(
         .iter()
         .filter(|o| o.parent_id == parent)
         .map(|o| {
-            let children = tree_of(objectives, Some(o.id), rows);
+            let children = tree_of(policy, objectives, Some(o.id), rows);
             let actions: Vec<ActionRow> = rows
                 .iter()
                 .filter(|r| r.action.objective_id == o.id)
                 .cloned()
                 .collect();
-            let status = status::of_group(
-                actions
-                    .iter()
-                    .map(|a| a.status)
-                    .chain(children.iter().map(|c| c.status)),
-            );
+            let members: Vec<Rating> = actions
+                .iter()
+                .map(ActionRow::rating)
+                .chain(children.iter().map(ObjectiveNode::rating))
+                .collect();
+            let Rating { status, reason } = policy.of_group(&members);
             ObjectiveNode {
                 objective: o.clone(),
                 status,
+                reason,
                 children,
                 actions,
             }
