@@ -65,6 +65,9 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/language", post(pages::sign_in::choose_language))
         .route("/plans", get(pages::plans::list))
         .route("/plans/{id}", get(pages::plans::show))
+        .route("/plans/{id}/public", post(pages::plans::set_public))
+        .route("/public/plans/{code}", get(pages::public::show))
+        .route("/reports/{id}/public", post(pages::task::set_report_public))
         .route("/actions/{id}", get(pages::actions::show))
         .route("/actions/{id}/assign", post(pages::actions::assign))
         .route(

@@ -15,6 +15,7 @@ mod assignment;
 mod institutions;
 mod periods;
 pub mod plan_file;
+mod publication;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -31,6 +32,7 @@ use crate::error::{Error, Result};
 pub use assignment::{Assigned, Assignment, AssignmentChange, MAX_ASSIGNED, assign};
 pub use institutions::{InstitutionChange, InstitutionDefaults, InstitutionWrite, NewInstitution};
 pub use periods::{open_periods, withdraw_periods};
+pub(crate) use publication::set_plan_public;
 
 pub(crate) use assignment::assignments_of;
 pub(crate) use institutions::institution_by_code;

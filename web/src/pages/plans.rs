@@ -2,17 +2,19 @@
 //! light per objective and action, complete action periods, overdue work by institution and
 //! indicator values against their targets.
 
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
+use mandate_engine::i18n::Language;
 use mandate_engine::reads::Progress;
 use mandate_engine::reads::views::{ActionRow, ObjectiveNode};
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::render;
 use crate::session::Viewer;
+use crate::{AppState, csrf};
 
 fn progress(p: &Progress) -> Value {
     json!({
@@ -25,7 +27,7 @@ fn progress(p: &Progress) -> Value {
     })
 }
 
-fn action_row(a: &ActionRow) -> Value {
+fn action_row(a: &ActionRow, lang: Language) -> Value {
     json!({
         "id": a.action.id,
         "number": a.action.number,
@@ -33,6 +35,7 @@ fn action_row(a: &ActionRow) -> Value {
         "deadline": a.action.deadline,
         "status": a.status.as_str(),
         "light": a.status.light(),
+        "reason": a.reason.text(lang),
         "lead": a.lead,
         "periods": a.periods,
         "periods_complete": a.periods_complete,
@@ -40,14 +43,15 @@ fn action_row(a: &ActionRow) -> Value {
     })
 }
 
-fn objective(o: &ObjectiveNode) -> Value {
+fn objective(o: &ObjectiveNode, lang: Language) -> Value {
     json!({
         "number": o.objective.number,
         "title": o.objective.title,
         "status": o.status.as_str(),
         "light": o.status.light(),
-        "children": o.children.iter().map(objective).collect::<Vec<_>>(),
-        "actions": o.actions.iter().map(action_row).collect::<Vec<_>>(),
+        "reason": o.reason.text(lang),
+        "children": o.children.iter().map(|c| objective(c, lang)).collect::<Vec<_>>(),
+        "actions": o.actions.iter().map(|a| action_row(a, lang)).collect::<Vec<_>>(),
     })
 }
 
@@ -69,6 +73,7 @@ pub async fn list(State(state): State<AppState>, Viewer(viewer): Viewer) -> Resp
                     "end": p.plan.period_end.to_string(),
                     "status": p.status.as_str(),
                     "light": p.status.light(),
+                    "reason": p.reason.text(Language::or_fallback(&viewer.language)),
                     "progress": progress(&p.progress),
                 })).collect::<Vec<_>>(),
             }),
@@ -84,6 +89,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let lang = viewer.language.clone();
+    let language = Language::or_fallback(&lang);
     let Ok(id) = id.parse::<i64>() else {
         return render::failure(&state, Some(&viewer), &lang, &Error::not_found("plan", id));
     };
@@ -103,9 +109,11 @@ pub async fn show(
                     "end": view.plan.period_end.to_string(),
                     "status": view.status.as_str(),
                     "light": view.status.light(),
+                    "reason": view.reason.text(language),
+                    "public": view.plan.public,
                 },
                 "progress": progress(&view.progress),
-                "objectives": view.objectives.iter().map(objective).collect::<Vec<_>>(),
+                "objectives": view.objectives.iter().map(|o| objective(o, language)).collect::<Vec<_>>(),
                 "overdue_by_institution": view.overdue_by_institution.iter().map(|(i, n)| json!({
                     "code": i.code, "name": i.name, "count": n,
                 })).collect::<Vec<_>>(),
@@ -122,5 +130,41 @@ pub async fn show(
             }),
         ),
         Err(e) => render::failure(&state, Some(&viewer), &lang, &e),
+    }
+}
+
+/// The coordinator's switch of the plan's public progress page: `public` is `true` or `false`.
+#[derive(Debug, serde::Deserialize)]
+pub struct PublicForm {
+    csrf: String,
+    public: bool,
+}
+
+/// `POST /plans/{id}/public`: publishes the plan's progress at `/public/plans/{code}`, or
+/// withdraws it.
+pub async fn set_public(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<PublicForm>,
+) -> Response {
+    if let Err(refused) = csrf::check(&state, &viewer, &form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return render::failure(
+            &state,
+            Some(&viewer),
+            &viewer.language,
+            &Error::not_found("plan", id),
+        );
+    };
+    match state
+        .engine
+        .set_plan_public(&viewer.actor, id, form.public)
+        .await
+    {
+        Ok(plan) => Redirect::to(&format!("/plans/{}#public", plan.id)).into_response(),
+        Err(e) => render::failure(&state, Some(&viewer), &viewer.language, &e),
     }
 }

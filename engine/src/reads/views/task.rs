@@ -48,6 +48,8 @@ pub struct TaskView {
     pub status: Status,
     /// Why the status is what it is.
     pub reason: Reason,
+    /// The viewer coordinates the plan (and may publish the reports' narratives).
+    pub coordinates: bool,
 }
 
 impl Engine {
@@ -135,6 +137,7 @@ impl Engine {
         let rating = self
             .status_policy()?
             .of_task(&task, &lifecycle, period.start_date, at);
+        let coordinates = actor.coordinates(plan.owner_id);
         Ok(TaskView {
             task,
             institution,
@@ -150,6 +153,7 @@ impl Engine {
             transitions,
             status: rating.status,
             reason: rating.reason,
+            coordinates,
         })
     }
 }
