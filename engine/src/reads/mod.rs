@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod plans;
 pub mod progress;
 pub mod public;
+pub mod status;
 pub mod tasks;
 pub mod views;
 
