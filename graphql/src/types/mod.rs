@@ -6,6 +6,7 @@ mod directory;
 mod event;
 mod notification;
 mod plan;
+mod status;
 mod task;
 
 pub(crate) use action::{Action, ReportingPeriod, SignOff};
