@@ -102,14 +102,14 @@ const PAGE_HEADERS: [(header::HeaderName, &str); 3] = [
     ),
 ];
 
-/// `template` rendered with the frame and `context`, or the page saying it did not render.
+/// `template` rendered with the frame and `context`; `None` (logged) when it did not render.
 pub fn html(
     state: &AppState,
     session: Option<&WebSession>,
     lang: &str,
     template: &str,
     context: serde_json::Value,
-) -> Result<String, Response> {
+) -> Option<String> {
     let mut all = frame(state, session, lang);
     if let (Some(all), Some(extra)) = (all.as_object_mut(), context.as_object()) {
         for (k, v) in extra {
@@ -120,14 +120,17 @@ pub fn html(
         .templates
         .get_template(template)
         .and_then(|t| t.render(Value::from(Serde(&all))))
-        .map_err(|e| {
-            tracing::error!(template, error = %e, "a page did not render");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Html("<!DOCTYPE html><title>Mandate</title><p>Internal error.</p>"),
-            )
-                .into_response()
-        })
+        .map_err(|e| tracing::error!(template, error = %e, "a page did not render"))
+        .ok()
+}
+
+/// The answer when a page did not render.
+pub fn not_rendered() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html("<!DOCTYPE html><title>Mandate</title><p>Internal error.</p>"),
+    )
+        .into_response()
 }
 
 /// `html` as a page with the usual headers and `cache_control`.
@@ -152,8 +155,8 @@ pub fn page(
     context: serde_json::Value,
 ) -> Response {
     match html(state, session, lang, template, context) {
-        Ok(html) => with_headers(status, "no-store", html),
-        Err(failed) => failed,
+        Some(html) => with_headers(status, "no-store", html),
+        None => not_rendered(),
     }
 }
 

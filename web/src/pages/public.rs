@@ -112,8 +112,8 @@ pub async fn show(
         "public_plan.html",
         context(&plan),
     ) {
-        Ok(html) => html,
-        Err(failed) => return failed,
+        Some(html) => html,
+        None => return render::not_rendered(),
     };
     let tag = etag(&html);
     let mut response = if still_fresh(&headers, &tag) {
