@@ -311,7 +311,7 @@ mod tests {
 
     /// A value for every argument the catalogue's messages use.
     fn sample_args() -> Vec<(&'static str, Arg)> {
-        const TEXTS: [&str; 16] = [
+        const TEXTS: [&str; 17] = [
             "action",
             "at",
             "by",
@@ -324,6 +324,7 @@ mod tests {
             "name",
             "plan",
             "q",
+            "start",
             "state",
             "time",
             "user",
