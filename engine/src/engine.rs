@@ -10,6 +10,7 @@ use crate::clock::Clock;
 use crate::demo::DemoInfo;
 use crate::error::{Error, Result};
 use crate::notifications::reminders::{DEFAULT_POLICY, ReminderPolicies, ReminderPolicy};
+use crate::status::StatusPolicy;
 use crate::tasks::TaskEvent;
 use crate::tasks::lifecycle::{Lifecycle, Lifecycles};
 
@@ -82,6 +83,12 @@ impl Engine {
         }
         ReminderPolicy::builtin()
             .map_err(|e| Error::internal(format!("the built-in reminder policy: {e}")))
+    }
+
+    /// The status rule's policy (`workflows/policies/status.yaml`, built in).
+    pub fn status_policy(&self) -> Result<Arc<StatusPolicy>> {
+        StatusPolicy::builtin()
+            .map_err(|e| Error::internal(format!("the built-in status policy: {e}")))
     }
 
     /// The database connection, for the engine's own work. Everything outside the engine reads

@@ -1,33 +1,28 @@
-//! The status rule: one place that says whether a task, an action or an objective is done, on
-//! track, at risk, late or not started. The web pages (lights, legend), GraphQL and reports all
-//! read it from here.
+//! The status rule: one place that says whether a task, an action period, an action, an
+//! objective or a plan is done, on track, at risk, late or not started, and why. Its thresholds
+//! and order are data, `workflows/policies/status.yaml` ([`StatusPolicy`]), which documents the
+//! rule in full. The web pages (lights and their reasons), GraphQL, the reports and the public
+//! page all read it from here.
 //!
-//! A task is
-//! - **done** when it is in its lifecycle's signed-off state;
-//! - **closed** when it ended otherwise (declined, cancelled);
-//! - **late** when it is open and its due instant has passed;
-//! - **at risk** when it is open and due within [`AT_RISK_DAYS`] days, or still waits to be
-//!   acknowledged;
-//! - **not started** when its reporting period has not begun yet;
-//! - **on track** otherwise.
-//!
-//! A group of tasks (an action, an objective, a plan) takes the worst of its tasks, in the order
-//! late, at risk, on track, not started, done; closed tasks do not count, and a group of none is
-//! not started. An action period the coordinator approved is done, whatever its partners' tasks
-//! ([`of_period`]); an action takes the worst of its periods.
+//! Every status comes with its [`Reason`], a catalogue key and arguments ("late: due 30.06.2021,
+//! 12 days ago"). A group takes the worst of its members in the policy's order, and the reason of
+//! that member.
+
+mod policy;
+mod reason;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+pub use policy::{IndicatorsBehind, StatusPolicy};
+pub use reason::{Reason, ReasonArg};
 
 use crate::entity::task;
 use crate::tasks::lifecycle::Lifecycle;
 
-/// Open tasks due within this many days are at risk.
-pub const AT_RISK_DAYS: i64 = 7;
-
 /// Where a task or a group of tasks stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
-    // Ordered from the least to the most pressing: a group takes its maximum.
     Closed,
     Done,
     NotStarted,
@@ -37,6 +32,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 6] = [
+        Status::Closed,
+        Status::Done,
+        Status::NotStarted,
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::Late,
+    ];
+
     /// The stored and displayed key: `done`, `on_track`, `at_risk`, `late`, `not_started`,
     /// `closed`.
     pub fn as_str(self) -> &'static str {
@@ -50,6 +55,11 @@ impl Status {
         }
     }
 
+    /// The status whose key is `key`.
+    pub fn parse(key: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|s| s.as_str() == key)
+    }
+
     /// The light that shows it: `green`, `amber`, `red` or `grey`.
     pub fn light(self) -> &'static str {
         match self {
@@ -61,127 +71,164 @@ impl Status {
     }
 }
 
-/// The status of `task` at `now`, whose reporting period starts on `period_start` (in the plan's
-/// calendar) and `today` is the plan's date at `now`.
-pub fn of_task(
-    task: &task::Model,
-    lifecycle: &Lifecycle,
-    period_start: NaiveDate,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Status {
-    if task.state == lifecycle.completion.signed_off_state {
-        Status::Done
-    } else if !task.open {
-        Status::Closed
-    } else if task.due_at < now {
-        Status::Late
-    } else if task.state == lifecycle.initial
-        || task.due_at < now + chrono::Duration::days(AT_RISK_DAYS)
-    {
-        if period_start > today && task.state == lifecycle.initial {
-            Status::NotStarted
-        } else {
-            Status::AtRisk
+/// A status with its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rating {
+    pub status: Status,
+    pub reason: Reason,
+}
+
+impl Rating {
+    fn new(status: Status, reason: Reason) -> Self {
+        Self { status, reason }
+    }
+}
+
+/// What indicator evaluation says of an action's indicators, as the status rule takes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndicatorVerdict {
+    /// Whether the targets are met; `None` when it cannot be told yet.
+    pub met: Option<bool>,
+    /// Progress towards the targets (1.0 is the target reached), when it can be measured.
+    pub progress: Option<f64>,
+    /// Whether the indicators are behind where they should be by now.
+    pub behind: bool,
+}
+
+/// The instant a status is taken at, and the plan's zone that gives its days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moment {
+    pub now: DateTime<Utc>,
+    pub zone: Tz,
+}
+
+impl Moment {
+    /// The plan's date of `instant`.
+    pub fn day(&self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.zone).date_naive()
+    }
+
+    /// The plan's date now.
+    pub fn today(&self) -> NaiveDate {
+        self.day(self.now)
+    }
+}
+
+impl StatusPolicy {
+    /// The status of `task` at `at`, whose reporting period starts on `period_start`.
+    pub fn of_task(
+        &self,
+        task: &task::Model,
+        lifecycle: &Lifecycle,
+        period_start: NaiveDate,
+        at: Moment,
+    ) -> Rating {
+        let today = at.today();
+        let due = at.day(task.due_at);
+        let due_reason = |key| {
+            Reason::new(key)
+                .with("due", ReasonArg::Date(due))
+                .with("days", ReasonArg::Count((due - today).num_days().abs()))
+        };
+        if task.state == lifecycle.completion.signed_off_state {
+            return Rating::new(Status::Done, Reason::new("status-reason-signed-off"));
         }
-    } else if period_start > today {
-        Status::NotStarted
-    } else {
-        Status::OnTrack
+        if !task.open {
+            let reason = Reason::new("status-reason-closed")
+                .with("state", ReasonArg::Text(task.state.clone()));
+            return Rating::new(Status::Closed, reason);
+        }
+        if task.due_at < at.now {
+            return Rating::new(Status::Late, due_reason("status-reason-late"));
+        }
+        let pending = task.state == lifecycle.initial;
+        let not_begun = period_start > today;
+        let due_soon = task.due_at < at.now + chrono::Duration::days(self.due_within_days);
+        let waited = (today - at.day(task.created_at).max(period_start))
+            .num_days()
+            .max(0);
+        let waiting = self.unacknowledged && pending && waited >= self.unacknowledged_after_days;
+        let not_started = || {
+            Rating::new(
+                Status::NotStarted,
+                Reason::new("status-reason-not-begun").with("start", ReasonArg::Date(period_start)),
+            )
+        };
+        if (due_soon || waiting) && !(not_begun && pending) {
+            if due_soon {
+                Rating::new(Status::AtRisk, due_reason("status-reason-due-soon"))
+            } else {
+                let reason = Reason::new("status-reason-unacknowledged")
+                    .with("days", ReasonArg::Count(waited));
+                Rating::new(Status::AtRisk, reason)
+            }
+        } else if not_begun {
+            not_started()
+        } else {
+            Rating::new(Status::OnTrack, due_reason("status-reason-on-track"))
+        }
     }
-}
 
-/// The status of a group from its tasks' statuses.
-pub fn of_group(statuses: impl IntoIterator<Item = Status>) -> Status {
-    let counted: Vec<Status> = statuses
-        .into_iter()
-        .filter(|s| *s != Status::Closed)
-        .collect();
-    match counted.iter().max() {
-        None => Status::NotStarted,
-        // Work not yet begun beside work already done: on track.
-        Some(Status::NotStarted) if counted.contains(&Status::Done) => Status::OnTrack,
-        Some(worst) => *worst,
+    /// The status of a group (an action period's tasks, an objective's actions, a plan's
+    /// objectives): the worst of its members in the policy's order, with that member's reason.
+    /// Closed members do not count; a group of none is not started, and one with work done
+    /// beside work not started is on track.
+    pub fn of_group<'a>(&self, members: impl IntoIterator<Item = &'a Rating>) -> Rating {
+        let counted: Vec<&Rating> = members
+            .into_iter()
+            .filter(|r| r.status != Status::Closed)
+            .collect();
+        match counted.iter().min_by_key(|r| self.rank(r.status)) {
+            None => Rating::new(Status::NotStarted, Reason::new("status-reason-nothing-yet")),
+            Some(worst)
+                if worst.status == Status::NotStarted
+                    && counted.iter().any(|r| r.status == Status::Done) =>
+            {
+                Rating::new(Status::OnTrack, Reason::new("status-reason-partly-done"))
+            }
+            Some(worst) => (*worst).clone(),
+        }
     }
-}
 
-/// The status of one action period: done once the coordinator approved it, else the worst of its
-/// tasks' statuses.
-pub fn of_period(approved: bool, statuses: impl IntoIterator<Item = Status>) -> Status {
-    if approved {
-        Status::Done
-    } else {
-        of_group(statuses)
+    /// The status of one action period: done once the coordinator approved it, else the worst
+    /// of its tasks.
+    pub fn of_period<'a>(
+        &self,
+        approved: bool,
+        tasks: impl IntoIterator<Item = &'a Rating>,
+    ) -> Rating {
+        if approved {
+            Rating::new(Status::Done, Reason::new("status-reason-approved"))
+        } else {
+            self.of_group(tasks)
+        }
+    }
+
+    /// The status of an action: the worst of its periods, then what the policy says of
+    /// indicators that are behind, when indicator evaluation gave a verdict.
+    pub fn of_action<'a>(
+        &self,
+        periods: impl IntoIterator<Item = &'a Rating>,
+        indicators: Option<&IndicatorVerdict>,
+    ) -> Rating {
+        let rating = self.of_group(periods);
+        let behind = indicators.filter(|v| v.behind);
+        match (behind, self.indicators_behind) {
+            (Some(verdict), IndicatorsBehind::AtRisk)
+                if rating.status != Status::Done
+                    && self.rank(Status::AtRisk) < self.rank(rating.status) =>
+            {
+                let mut reason = Reason::new("status-reason-indicators-behind");
+                if let Some(p) = verdict.progress {
+                    reason = Reason::new("status-reason-indicators-behind-at")
+                        .with("percent", ReasonArg::Percent((p * 1000.0).round() / 10.0));
+                }
+                Rating::new(Status::AtRisk, reason)
+            }
+            _ => rating,
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn task(state: &str, open: bool, due: DateTime<Utc>) -> task::Model {
-        task::Model {
-            id: 1,
-            plan_id: 1,
-            action_id: 1,
-            period_id: 1,
-            institution_id: 1,
-            role: "responsible".into(),
-            state: state.into(),
-            open,
-            due_at: due,
-            version: 1,
-            created_at: due,
-            updated_at: due,
-        }
-    }
-
-    #[test]
-    fn a_task_is_late_at_risk_on_track_not_started_done_or_closed() {
-        let lifecycles = crate::tasks::lifecycle::Lifecycles::builtin().unwrap();
-        let l = lifecycles.get("default").unwrap();
-        let now = Utc.with_ymd_and_hms(2021, 10, 1, 9, 0, 0).unwrap();
-        let today = NaiveDate::from_ymd_opt(2021, 10, 1).unwrap();
-        let started = NaiveDate::from_ymd_opt(2021, 7, 1).unwrap();
-        let later = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
-        let days = |d: i64| now + chrono::Duration::days(d);
-        let cases = [
-            ("signed_off", false, days(-30), started, Status::Done),
-            ("cancelled", false, days(30), started, Status::Closed),
-            ("declined", false, days(-30), started, Status::Closed),
-            ("in_progress", true, days(-1), started, Status::Late),
-            ("pending", true, days(-1), started, Status::Late),
-            ("in_progress", true, days(3), started, Status::AtRisk),
-            ("pending", true, days(60), started, Status::AtRisk),
-            ("acknowledged", true, days(60), started, Status::OnTrack),
-            ("pending", true, days(200), later, Status::NotStarted),
-            ("acknowledged", true, days(200), later, Status::NotStarted),
-        ];
-        for (state, open, due, start, expected) in cases {
-            assert_eq!(
-                of_task(&task(state, open, due), &l, start, today, now),
-                expected,
-                "{state} due {due}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_group_takes_its_worst_task() {
-        use Status::*;
-        assert_eq!(of_group([Done, OnTrack, AtRisk]), AtRisk);
-        assert_eq!(of_group([Done, Late, AtRisk]), Late);
-        assert_eq!(of_group([Done, Done, Closed]), Done);
-        assert_eq!(of_group([Done, NotStarted]), OnTrack);
-        assert_eq!(of_group([NotStarted, NotStarted]), NotStarted);
-        assert_eq!(of_group([Closed]), NotStarted);
-        assert_eq!(of_group([]), NotStarted);
-        assert_eq!(of_period(true, [Late, AtRisk]), Done);
-        assert_eq!(of_period(false, [Late, Done]), Late);
-        assert_eq!(Late.light(), "red");
-        assert_eq!(AtRisk.light(), "amber");
-        assert_eq!(Done.light(), "green");
-        assert_eq!(NotStarted.light(), "grey");
-    }
-}
+mod tests;

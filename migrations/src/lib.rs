@@ -14,6 +14,7 @@ mod m20261201_000007_web_sign_in;
 mod m20261201_000008_password_attempts;
 mod m20261201_000010_audit_chain;
 mod m20261201_180000_indicator_results;
+mod m20261201_192000_public_progress;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_password_attempts::Migration),
             Box::new(m20261201_000010_audit_chain::Migration),
             Box::new(m20261201_180000_indicator_results::Migration),
+            Box::new(m20261201_192000_public_progress::Migration),
         ]
     }
 }

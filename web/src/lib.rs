@@ -69,6 +69,9 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
             "/plans/{id}/indicators/{indicator}",
             post(pages::plans::enter_value),
         )
+        .route("/plans/{id}/public", post(pages::plans::set_public))
+        .route("/public/plans/{code}", get(pages::public::show))
+        .route("/reports/{id}/public", post(pages::task::set_report_public))
         .route("/actions/{id}", get(pages::actions::show))
         .route("/actions/{id}/assign", post(pages::actions::assign))
         .route(

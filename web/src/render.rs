@@ -37,6 +37,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/sign_offs.html"),
     ),
     ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "public_plan.html",
+        include_str!("../templates/public_plan.html"),
+    ),
 ];
 
 /// The template environment: the templates, and the engine's catalogue (`t(key, …)` for words,
@@ -87,7 +91,61 @@ pub fn frame(state: &AppState, session: Option<&WebSession>, lang: &str) -> serd
     })
 }
 
-/// Renders `template` with the frame and `context`.
+/// The headers every page carries besides its cache policy: no sniffing, no framing, nothing
+/// from another host.
+const PAGE_HEADERS: [(header::HeaderName, &str); 3] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+    ),
+];
+
+/// `template` rendered with the frame and `context`; `None` (logged) when it did not render.
+pub fn html(
+    state: &AppState,
+    session: Option<&WebSession>,
+    lang: &str,
+    template: &str,
+    context: serde_json::Value,
+) -> Option<String> {
+    let mut all = frame(state, session, lang);
+    if let (Some(all), Some(extra)) = (all.as_object_mut(), context.as_object()) {
+        for (k, v) in extra {
+            all.insert(k.clone(), v.clone());
+        }
+    }
+    state
+        .templates
+        .get_template(template)
+        .and_then(|t| t.render(Value::from(Serde(&all))))
+        .map_err(|e| tracing::error!(template, error = %e, "a page did not render"))
+        .ok()
+}
+
+/// The answer when a page did not render.
+pub fn not_rendered() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html("<!DOCTYPE html><title>Mandate</title><p>Internal error.</p>"),
+    )
+        .into_response()
+}
+
+/// `html` as a page with the usual headers and `cache_control`.
+pub fn with_headers(status: StatusCode, cache_control: &str, html: String) -> Response {
+    let mut response =
+        (status, [(header::CACHE_CONTROL, cache_control)], Html(html)).into_response();
+    for (name, value) in PAGE_HEADERS {
+        response
+            .headers_mut()
+            .insert(name, header::HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Renders `template` with the frame and `context`: a page for one person, never cached.
 pub fn page(
     state: &AppState,
     session: Option<&WebSession>,
@@ -96,39 +154,9 @@ pub fn page(
     template: &str,
     context: serde_json::Value,
 ) -> Response {
-    let mut all = frame(state, session, lang);
-    if let (Some(all), Some(extra)) = (all.as_object_mut(), context.as_object()) {
-        for (k, v) in extra {
-            all.insert(k.clone(), v.clone());
-        }
-    }
-    let rendered = state
-        .templates
-        .get_template(template)
-        .and_then(|t| t.render(Value::from(Serde(&all))));
-    match rendered {
-        Ok(html) => (
-            status,
-            [
-                (header::CACHE_CONTROL, "no-store"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-                (header::X_FRAME_OPTIONS, "DENY"),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-                ),
-            ],
-            Html(html),
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(template, error = %e, "a page did not render");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Html("<!DOCTYPE html><title>Mandate</title><p>Internal error.</p>"),
-            )
-                .into_response()
-        }
+    match html(state, session, lang, template, context) {
+        Some(html) => with_headers(status, "no-store", html),
+        None => not_rendered(),
     }
 }
 

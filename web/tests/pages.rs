@@ -997,6 +997,296 @@ async fn plan_level_values_are_entered_on_the_plan_page(db: TestDb) {
     assert_eq!(entries(Actor::operator()).await.len(), 1);
 }
 
+/// A person with a name no page may give away, signed in: its actor and session cookie.
+async fn named_user(
+    engine: &Engine,
+    email: &str,
+    name: &str,
+    role: UserRole,
+    institution: &str,
+) -> (Actor, String) {
+    let user = engine
+        .create_user(
+            &Actor::operator(),
+            NewUser {
+                email: EmailAddress::parse(email).expect("email"),
+                name: name.to_owned(),
+                role,
+                institution: Some(InstitutionCode::parse(institution).expect("code")),
+            },
+        )
+        .await
+        .expect("user");
+    let cookie = engine.start_session(&user).await.expect("session").cookie;
+    let actor = Actor::user(email, role, user.institution_id);
+    (actor, cookie)
+}
+
+/// A GET with no session and these headers: status, headers and body.
+async fn anonymous(
+    web: &Web,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, reqwest::header::HeaderMap, String) {
+    let mut request = web.http.get(format!("{}{path}", web.base));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("GET");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.expect("body"))
+}
+
+/// What the public page must never show: addresses, people, private narratives, private pages.
+fn assert_nothing_private(body: &str) {
+    assert!(
+        !body.contains('@'),
+        "an e-mail address on the public page:\n{body}"
+    );
+    for secret in [
+        "Quillfeather",
+        "Xylander",
+        "xylander",
+        "Zenobia",
+        "PRIVAT-7Q",
+        "/tasks/",
+        "/actions/",
+    ] {
+        assert!(
+            !body.contains(secret),
+            "`{secret}` on the public page:\n{body}"
+        );
+    }
+}
+
+async fn the_public_page_shows_an_opted_in_plan_and_nothing_private(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let web = Web::start(&f.engine).await;
+    let (_, coordinator) = named_user(
+        &f.engine,
+        "zenobia.quillfeather@anitp.ro",
+        "Zenobia Quillfeather",
+        UserRole::Coordinator,
+        "ANITP",
+    )
+    .await;
+    let (member, _) = named_user(
+        &f.engine,
+        "bartholomew.xylander@igpr.ro",
+        "Bartholomew Xylander",
+        UserRole::Member,
+        &f.lead.code,
+    )
+    .await;
+    // The lead reports, with a narrative that is private until the coordinator publishes it.
+    let mut t = f.task_of(&f.lead).await;
+    for transition in ["acknowledge", "start", "submit"] {
+        let mut request = mandate_engine::tasks::Fire::new(t.id, t.version, transition);
+        if transition == "submit" {
+            request = request.report(mandate_engine::tasks::ReportInput {
+                indicator_values: Default::default(),
+                narrative: "PRIVAT-7Q: Bartholomew Xylander a sunat la 0722 000 000.".to_owned(),
+                evidence: Vec::new(),
+            });
+        }
+        t = f.engine.fire(&member, request).await.expect(transition);
+    }
+    let path = "/public/plans/test-plan";
+
+    // Not opted in: the same answer as a plan that does not exist.
+    let (status, _, hidden_body) = anonymous(&web, path, &[]).await;
+    assert_eq!(status, 404);
+    let (status, _, unknown_body) = anonymous(&web, "/public/plans/no-such-plan", &[]).await;
+    assert_eq!((status, &unknown_body), (404, &hidden_body));
+
+    // The coordinator publishes it from the plan page: an event in the audit trail.
+    let plan_page = web
+        .get(&coordinator, &format!("/plans/{}", f.plan.id))
+        .await;
+    assert!(
+        plan_page
+            .body
+            .contains("Progresul acestui plan nu este public."),
+        "{}",
+        plan_page.body
+    );
+    let switch = format!("/plans/{}/public", f.plan.id);
+    assert!(post_forms(&plan_page.body).contains(&switch));
+    let done = web
+        .post_form(
+            &coordinator,
+            &switch,
+            &[("csrf", &plan_page.csrf()), ("public", "true")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let kinds = |events: Vec<mandate_engine::entity::event::Model>| -> Vec<String> {
+        events.into_iter().map(|e| e.kind).collect()
+    };
+    let filter = EventFilter {
+        plan_id: Some(f.plan.id),
+        ..Default::default()
+    };
+    let events = f
+        .engine
+        .events(&f.admin, &filter, None, 100)
+        .await
+        .expect("events");
+    assert!(kinds(events).contains(&"plan_published".to_owned()));
+
+    let (status, headers, body) = anonymous(&web, path, &[("accept-language", "en")]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["cache-control"], "public, max-age=300");
+    assert!(
+        body.contains("<html lang=\"ro\">"),
+        "the plan's language, not the browser's"
+    );
+    for shown in [
+        "Plan de test",
+        "Raport public de progres",
+        "Campanii de informare",
+        "semestrial",
+        "Institution IGPR",
+        "Institution ME",
+        "Institution ONG",
+        "Număr de campanii",
+        "neevaluat încă",
+        "întârziată",
+    ] {
+        assert!(body.contains(shown), "`{shown}` missing from:\n{body}");
+    }
+    assert_nothing_private(&body);
+
+    // The same page again: 304 to a browser that has it.
+    let etag = headers["etag"].to_str().expect("etag").to_owned();
+    let (status, again, empty) = anonymous(&web, path, &[("if-none-match", &etag)]).await;
+    assert_eq!((status, empty.as_str()), (304, ""));
+    assert_eq!(again["etag"].to_str().expect("etag"), etag);
+
+    // The coordinator publishes the narrative from the task page: it shows, nothing else does.
+    let task_page = web.get(&coordinator, &format!("/tasks/{}", t.id)).await;
+    let report = f
+        .engine
+        .task_view(&f.admin, t.id)
+        .await
+        .expect("task")
+        .reports
+        .remove(0);
+    let switch = format!("/reports/{}/public", report.id);
+    assert!(
+        post_forms(&task_page.body).contains(&switch),
+        "{}",
+        task_page.body
+    );
+    let done = web
+        .post_form(
+            &coordinator,
+            &switch,
+            &[("csrf", &task_page.csrf()), ("public", "true")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let (status, headers, body) = anonymous(&web, path, &[("if-none-match", &etag)]).await;
+    assert_eq!(status, 200, "a changed page is sent again");
+    assert_ne!(headers["etag"].to_str().expect("etag"), etag);
+    assert!(body.contains("a sunat la 0722 000 000."), "{body}");
+    let events = f
+        .engine
+        .events(&f.admin, &filter, None, 100)
+        .await
+        .expect("events");
+    assert!(kinds(events).contains(&"report_published".to_owned()));
+
+    // A member may not publish anything.
+    let member_cookie = f
+        .engine
+        .start_session(
+            &f.engine
+                .user_by_email("bartholomew.xylander@igpr.ro")
+                .await
+                .expect("user"),
+        )
+        .await
+        .expect("session")
+        .cookie;
+    let own_page = web.get(&member_cookie, &format!("/tasks/{}", t.id)).await;
+    assert!(!post_forms(&own_page.body).contains(&switch));
+    let refused = web
+        .post_form(
+            &member_cookie,
+            &format!("/plans/{}/public", f.plan.id),
+            &[("csrf", &own_page.csrf()), ("public", "false")],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    // Switched off: gone again.
+    let plan_page = web
+        .get(&coordinator, &format!("/plans/{}", f.plan.id))
+        .await;
+    let done = web
+        .post_form(
+            &coordinator,
+            &format!("/plans/{}/public", f.plan.id),
+            &[("csrf", &plan_page.csrf()), ("public", "false")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let (status, _, body) = anonymous(&web, path, &[]).await;
+    assert_eq!((status, &body), (404, &hidden_body));
+}
+
+async fn a_plan_file_publishes_its_plan_in_its_language(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let web = Web::start(&f.engine).await;
+    let file = GOOD_PLAN
+        .replace(
+            "code: \"web-plan\"",
+            "code: \"web-plan-pl\"\n  public: true",
+        )
+        .replace("language: \"ro\"", "language: \"pl\"");
+    let draft = plan_file::parse(&file, "web-plan-pl.yaml", None, f.engine.lifecycles())
+        .expect("valid plan file");
+    f.engine
+        .import_plan(&f.admin, &draft, false)
+        .await
+        .expect("import");
+    let (status, _, body) = anonymous(
+        &web,
+        "/public/plans/web-plan-pl",
+        &[("accept-language", "ro")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("<html lang=\"pl\">"));
+    for shown in [
+        "Publiczne sprawozdanie z postępu",
+        "Campanii de informare",
+        "Asociația &lt;Noua&gt; &amp; Co",
+    ] {
+        assert!(body.contains(shown), "`{shown}` missing from:\n{body}");
+    }
+    assert_nothing_private(&body);
+    // Imported again without `public:`, it stays published; with `public: false`, it is not.
+    let unsaid = GOOD_PLAN
+        .replace("code: \"web-plan\"", "code: \"web-plan-pl\"")
+        .replace("language: \"ro\"", "language: \"pl\"");
+    for (text, expected) in [
+        (unsaid, 200),
+        (file.replace("public: true", "public: false"), 404),
+    ] {
+        let draft = plan_file::parse(&text, "web-plan-pl.yaml", None, f.engine.lifecycles())
+            .expect("valid plan file");
+        f.engine
+            .import_plan(&f.admin, &draft, false)
+            .await
+            .expect("import");
+        let (status, _, _) = anonymous(&web, "/public/plans/web-plan-pl", &[]).await;
+        assert_eq!(status, expected);
+    }
+}
+
 on_both_databases!(
     plan_level_values_are_entered_on_the_plan_page,
     a_page_past_the_time_limit_is_stopped_and_says_so,
@@ -1005,4 +1295,6 @@ on_both_databases!(
     members_and_auditors_may_not_import,
     a_post_without_the_form_token_is_refused_and_changes_nothing,
     the_audit_trail_filters_pages_and_offers_the_auditor_no_form,
+    the_public_page_shows_an_opted_in_plan_and_nothing_private,
+    a_plan_file_publishes_its_plan_in_its_language,
 );

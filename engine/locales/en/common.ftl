@@ -29,3 +29,23 @@ indicator-given = { $reported } of { $expected ->
 indicator-target-change = { $change } vs { $against }
 indicator-target-same = the level of { $against }
 indicator-baseline-previous = the previous period
+## Why a status is what it is (the status rule, workflows/policies/status.yaml)
+status-reason-signed-off = done: signed off
+status-reason-approved = done: approved by the coordinator
+status-reason-closed = closed: { $state }
+status-reason-late = { $days ->
+    [one] late: due { $due }, { $days } day ago
+   *[other] late: due { $due }, { $days } days ago
+}
+status-reason-due-soon = { $days ->
+    [0] at risk: due { $due }, today
+    [one] at risk: due { $due }, in { $days } day
+   *[other] at risk: due { $due }, in { $days } days
+}
+status-reason-unacknowledged = at risk: waiting for acknowledgement
+status-reason-on-track = on track: due { $due }
+status-reason-not-begun = not started: the period begins { $start }
+status-reason-nothing-yet = not started: nothing to do yet
+status-reason-partly-done = on track: part done, the rest not begun
+status-reason-indicators-behind = at risk: indicators behind
+status-reason-indicators-behind-at = at risk: indicators behind ({ $percent }% of target)

@@ -29,3 +29,23 @@ indicator-given = podano { $reported } z { $expected ->
 indicator-target-change = { $change } w porównaniu z { $against }
 indicator-target-same = poziom z { $against }
 indicator-baseline-previous = poprzednim okresem
+## Dlaczego status jest taki (reguła statusu, workflows/policies/status.yaml)
+status-reason-signed-off = zrealizowane: zatwierdzone
+status-reason-approved = zrealizowane: zatwierdzone przez koordynatora
+status-reason-closed = zamknięte: { $state }
+status-reason-late = { $days ->
+    [one] opóźnione: termin { $due }, { $days } dzień temu
+   *[other] opóźnione: termin { $due }, { $days } dni temu
+}
+status-reason-due-soon = { $days ->
+    [0] zagrożone: termin { $due }, dziś
+    [one] zagrożone: termin { $due }, za { $days } dzień
+   *[other] zagrożone: termin { $due }, za { $days } dni
+}
+status-reason-unacknowledged = zagrożone: oczekuje na przyjęcie
+status-reason-on-track = zgodnie z planem: termin { $due }
+status-reason-not-begun = nierozpoczęte: okres zaczyna się { $start }
+status-reason-nothing-yet = nierozpoczęte: na razie nic do zrobienia
+status-reason-partly-done = zgodnie z planem: część zrealizowana, reszta nierozpoczęta
+status-reason-indicators-behind = zagrożone: wskaźniki poniżej oczekiwań
+status-reason-indicators-behind-at = zagrożone: wskaźniki poniżej oczekiwań ({ $percent }% celu)

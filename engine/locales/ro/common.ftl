@@ -30,3 +30,25 @@ indicator-given = { $reported } din { $expected ->
 indicator-target-change = { $change } față de { $against }
 indicator-target-same = nivelul din { $against }
 indicator-baseline-previous = perioada anterioară
+## De ce are o stare această semnalizare (regula stării, workflows/policies/status.yaml)
+status-reason-signed-off = finalizată: aprobată
+status-reason-approved = finalizată: aprobată de coordonator
+status-reason-closed = închisă: { $state }
+status-reason-late = { $days ->
+    [one] întârziată: termen { $due }, acum { $days } zi
+    [few] întârziată: termen { $due }, acum { $days } zile
+   *[other] întârziată: termen { $due }, acum { $days } de zile
+}
+status-reason-due-soon = { $days ->
+    [0] risc de întârziere: termen { $due }, astăzi
+    [one] risc de întârziere: termen { $due }, peste { $days } zi
+    [few] risc de întârziere: termen { $due }, peste { $days } zile
+   *[other] risc de întârziere: termen { $due }, peste { $days } de zile
+}
+status-reason-unacknowledged = risc de întârziere: se așteaptă luarea la cunoștință
+status-reason-on-track = în grafic: termen { $due }
+status-reason-not-begun = neîncepută: perioada începe la { $start }
+status-reason-nothing-yet = neîncepută: nimic de făcut încă
+status-reason-partly-done = în grafic: o parte finalizată, restul neînceput
+status-reason-indicators-behind = risc de întârziere: indicatorii rămân în urmă
+status-reason-indicators-behind-at = risc de întârziere: indicatorii rămân în urmă ({ $percent }% din țintă)

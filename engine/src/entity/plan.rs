@@ -23,6 +23,8 @@ pub struct Model {
     /// When the plan was archived; plans are archived, never deleted, so that their audit trail
     /// stays.
     pub archived_at: Option<DateTimeUtc>,
+    /// Whether the plan's progress is published at `/public/plans/{code}`.
+    pub public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

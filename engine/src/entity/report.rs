@@ -16,6 +16,8 @@ pub struct Model {
     pub evidence: Json,
     pub submitted_by: String,
     pub submitted_at: DateTimeUtc,
+    /// Whether the coordinator published its narrative on the plan's public page.
+    pub public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

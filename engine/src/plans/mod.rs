@@ -16,6 +16,7 @@ mod assignment;
 mod institutions;
 mod periods;
 pub mod plan_file;
+mod publication;
 pub mod table;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -34,6 +35,7 @@ use crate::results::IndicatorSpec;
 pub use assignment::{Assigned, Assignment, AssignmentChange, MAX_ASSIGNED, assign};
 pub use institutions::{InstitutionChange, InstitutionDefaults, InstitutionWrite, NewInstitution};
 pub use periods::{open_periods, withdraw_periods};
+pub(crate) use publication::set_plan_public;
 
 pub(crate) use assignment::assignments_of;
 pub(crate) use institutions::institution_by_code;

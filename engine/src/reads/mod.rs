@@ -14,7 +14,8 @@
 //! By subject: [`tasks`] (pages of tasks, one task, who may follow whose), [`plans`] (plans,
 //! objectives, actions, periods, completion, sign-offs), [`progress`] (counts per state, for a
 //! plan or an objective, and `mandate status`), [`events`] (the audit trail), [`outbox`] (the
-//! notifications people look at), [`directory`] (institutions), [`Engine::readable_rows`]
+//! notifications people look at), [`directory`] (institutions), [`public`] (the public progress
+//! page of a published plan, read for anyone), [`Engine::readable_rows`]
 //! (batches of any table, for the API's data loaders), and [`views`] (what each web page shows).
 
 pub mod directory;
@@ -22,6 +23,8 @@ pub mod events;
 pub mod outbox;
 pub mod plans;
 pub mod progress;
+pub mod public;
+pub mod status;
 pub mod tasks;
 pub mod views;
 

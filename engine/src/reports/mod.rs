@@ -37,8 +37,8 @@ use crate::entity::{
 use crate::error::{Error, Result};
 use crate::i18n::Language;
 use crate::reads::views::{local_date, zone_of};
-use crate::results::{Evaluation, IndicatorSpec, Observation, entry_periods, evaluate};
-use crate::status::{self, Status};
+use crate::results::{Evaluation, IndicatorSpec, Observation, entry_periods, evaluate, verdict_of};
+use crate::status::{Moment, Rating, Reason, Status, StatusPolicy};
 use crate::tasks::lifecycle::{ActorRole, Lifecycle};
 
 /// An institution as the report names it.
@@ -137,6 +137,8 @@ pub struct ActionReport {
     pub responsible: Vec<Named>,
     pub partners: Vec<Named>,
     pub status: Status,
+    /// Why, by the status rule.
+    pub status_reason: Reason,
     pub tasks: Vec<TaskLine>,
     pub indicators: Vec<IndicatorValue>,
     pub narratives: Vec<Narrative>,
@@ -148,10 +150,22 @@ pub struct ActionReport {
 pub struct ObjectiveReport {
     pub objective: objective::Model,
     pub status: Status,
+    /// Why, by the status rule.
+    pub status_reason: Reason,
     pub actions: Vec<ActionReport>,
     pub children: Vec<ObjectiveReport>,
     /// Its actions and those of the objectives under it.
     pub tally: Tally,
+}
+
+impl ObjectiveReport {
+    /// Its status and reason, as a member of its parent or plan.
+    fn rating(&self) -> Rating {
+        Rating {
+            status: self.status,
+            reason: self.status_reason.clone(),
+        }
+    }
 }
 
 /// A plan-level performance indicator with what its entered values say of it in the period.
@@ -169,6 +183,8 @@ pub struct MonitoringReport {
     pub period: ReportPeriod,
     pub generated_at: DateTime<Utc>,
     pub status: Status,
+    /// Why, by the status rule.
+    pub status_reason: Reason,
     pub objectives: Vec<ObjectiveReport>,
     pub plan_indicators: Vec<PlanIndicator>,
     pub tally: Tally,
@@ -261,6 +277,7 @@ impl Engine {
         let now = self.now();
         let zone = zone_of(&plan);
         let today = local_date(now, zone);
+        let policy = self.status_policy()?;
 
         let institutions: HashMap<i64, Named> = institution::Entity::find()
             .all(db)
@@ -387,8 +404,8 @@ impl Engine {
             declined: &declined,
             periods: &periods,
             institutions: &institutions,
-            now,
-            today,
+            policy: &policy,
+            at: Moment { now, zone },
             zone,
             latest,
             reasons,
@@ -408,7 +425,7 @@ impl Engine {
                 .push(report);
         }
 
-        let tree = tree_of(&objectives, None, &mut reports_by_objective);
+        let tree = tree_of(&policy, &objectives, None, &mut reports_by_objective);
         let mut tally = Tally::default();
         for o in &tree {
             tally.add(&o.tally);
@@ -426,9 +443,12 @@ impl Engine {
                 indicator,
             })
             .collect();
+        let members: Vec<Rating> = tree.iter().map(ObjectiveReport::rating).collect();
+        let Rating { status, reason } = policy.of_group(&members);
         Ok(MonitoringReport {
             owner: named(&institutions, plan.owner_id),
-            status: status::of_group(tree.iter().map(|o| o.status)),
+            status,
+            status_reason: reason,
             plan,
             period: *period,
             generated_at: now,
@@ -454,8 +474,8 @@ struct Assembly<'a> {
     declined: &'a HashSet<String>,
     periods: &'a HashMap<i64, reporting_period::Model>,
     institutions: &'a HashMap<i64, Named>,
-    now: DateTime<Utc>,
-    today: NaiveDate,
+    policy: &'a StatusPolicy,
+    at: Moment,
     zone: chrono_tz::Tz,
     /// The latest report of each task.
     latest: HashMap<i64, report::Model>,
@@ -484,16 +504,18 @@ impl Assembly<'_> {
             actions: 1,
             ..Tally::default()
         };
-        let mut by_period: BTreeMap<i64, Vec<Status>> = BTreeMap::new();
+        let mut by_period: BTreeMap<i64, Vec<Rating>> = BTreeMap::new();
         let mut lines = Vec::with_capacity(tasks.len());
         let mut narratives = Vec::new();
         for t in &tasks {
             let Some(p) = self.periods.get(&t.period_id) else {
                 continue;
             };
-            let task_status =
-                status::of_task(t, self.lifecycle, p.start_date, self.today, self.now);
-            by_period.entry(p.id).or_default().push(task_status);
+            let rating = self
+                .policy
+                .of_task(t, self.lifecycle, p.start_date, self.at);
+            let task_status = rating.status;
+            by_period.entry(p.id).or_default().push(rating);
             let line = TaskLine {
                 institution: named(self.institutions, t.institution_id),
                 role: t.role.clone(),
@@ -559,11 +581,26 @@ impl Assembly<'_> {
         };
         tally.periods = by_period.len() as u64;
         tally.periods_complete = by_period.keys().filter(|id| approved(id)).count() as u64;
-        let status = status::of_group(
-            by_period
-                .into_iter()
-                .map(|(id, statuses)| status::of_period(approved(&id), statuses)),
+        let periods: Vec<Rating> = by_period
+            .iter()
+            .map(|(id, tasks)| self.policy.of_period(approved(id), tasks))
+            .collect();
+        let indicators: Vec<IndicatorValue> = specs
+            .into_iter()
+            .zip(observed.into_iter().zip(texts))
+            .map(|((name, spec), (observed, texts))| IndicatorValue {
+                evaluation: evaluate(&spec, &observed, self.window, self.at.day(self.at.now)),
+                name,
+                spec,
+                texts,
+            })
+            .collect();
+        let verdict = verdict_of(
+            indicators.iter().map(|i| (&i.spec, &i.evaluation)),
+            self.window,
+            self.at.day(self.at.now),
         );
+        let Rating { status, reason } = self.policy.of_action(&periods, verdict.as_ref());
         let who = |role: &str| -> Vec<Named> {
             assigned
                 .iter()
@@ -579,17 +616,9 @@ impl Assembly<'_> {
             responsible: who("responsible"),
             partners: who("partner"),
             status,
+            status_reason: reason,
             tasks: lines,
-            indicators: specs
-                .into_iter()
-                .zip(observed.into_iter().zip(texts))
-                .map(|((name, spec), (observed, texts))| IndicatorValue {
-                    evaluation: evaluate(&spec, &observed, self.window, self.today),
-                    name,
-                    spec,
-                    texts,
-                })
-                .collect(),
+            indicators,
             narratives,
             tally,
             action: a,
@@ -634,6 +663,7 @@ pub(crate) fn plan_indicator_value(
 
 /// The objectives under `parent`, each with its actions (taken from `actions`) and children.
 fn tree_of(
+    policy: &StatusPolicy,
     objectives: &[objective::Model],
     parent: Option<i64>,
     actions: &mut HashMap<i64, Vec<ActionReport>>,
@@ -642,7 +672,7 @@ fn tree_of(
         .iter()
         .filter(|o| o.parent_id == parent)
         .map(|o| {
-            let children = tree_of(objectives, Some(o.id), actions);
+            let children = tree_of(policy, objectives, Some(o.id), actions);
             let mine = actions.remove(&o.id).unwrap_or_default();
             let mut tally = Tally::default();
             for a in &mine {
@@ -651,17 +681,24 @@ fn tree_of(
             for c in &children {
                 tally.add(&c.tally);
             }
-            let status = status::of_group(
-                mine.iter().map(|a| a.status).chain(
+            let members: Vec<Rating> = mine
+                .iter()
+                .map(|a| Rating {
+                    status: a.status,
+                    reason: a.status_reason.clone(),
+                })
+                .chain(
                     children
                         .iter()
                         .filter(|c| c.tally.tasks > 0)
-                        .map(|c| c.status),
-                ),
-            );
+                        .map(ObjectiveReport::rating),
+                )
+                .collect();
+            let Rating { status, reason } = policy.of_group(&members);
             ObjectiveReport {
                 objective: o.clone(),
                 status,
+                status_reason: reason,
                 actions: mine,
                 children,
                 tally,

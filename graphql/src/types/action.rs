@@ -5,9 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mandate_engine::entity::{action, assignment, reporting_period, sign_off};
 use mandate_engine::results::IndicatorSpec;
 
-use crate::context::loaders;
+use crate::context::{actor, engine, loaders};
+use crate::error::IntoGql;
 use crate::error::{loaded, loaded_list};
 use crate::id::{Kind, encode};
+use crate::types::status::{self, StatusReason};
 use crate::types::{Institution, Plan, Task};
 
 /// The most tasks `Action.tasks` lists.
@@ -33,6 +35,25 @@ pub(crate) struct Indicator {
 impl Action {
     async fn id(&self) -> ID {
         encode(Kind::Action, self.0.id)
+    }
+    /// Where it stands by the status rule: `done`, `on_track`, `at_risk`, `late`,
+    /// `not_started`.
+    #[graphql(complexity = 20)]
+    async fn status(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        let found = engine(ctx)
+            .action_status(actor(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(status::key(&found))
+    }
+    /// Why it stands there.
+    #[graphql(complexity = 20)]
+    async fn status_reason(&self, ctx: &Context<'_>) -> Result<StatusReason> {
+        let found = engine(ctx)
+            .action_status(actor(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(StatusReason(found))
     }
     /// Number as in the plan, e.g. `1.2.3`.
     async fn number(&self) -> &str {
@@ -132,6 +153,25 @@ impl ReportingPeriod {
     }
     async fn end(&self) -> NaiveDate {
         self.0.end_date
+    }
+    /// Where it stands by the status rule: `done`, `on_track`, `at_risk`, `late`,
+    /// `not_started`.
+    #[graphql(complexity = 20)]
+    async fn status(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        let found = engine(ctx)
+            .period_status(actor(ctx)?, self.0.action_id, self.0.id)
+            .await
+            .gql()?;
+        Ok(status::key(&found))
+    }
+    /// Why it stands there.
+    #[graphql(complexity = 20)]
+    async fn status_reason(&self, ctx: &Context<'_>) -> Result<StatusReason> {
+        let found = engine(ctx)
+            .period_status(actor(ctx)?, self.0.action_id, self.0.id)
+            .await
+            .gql()?;
+        Ok(StatusReason(found))
     }
     /// End of the last day, in the plan's time zone.
     async fn due_at(&self) -> DateTime<Utc> {

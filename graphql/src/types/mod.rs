@@ -7,6 +7,7 @@ mod event;
 mod notification;
 mod plan;
 mod results;
+mod status;
 mod task;
 
 pub(crate) use action::{Action, ReportingPeriod, SignOff};

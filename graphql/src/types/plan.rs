@@ -12,6 +12,7 @@ use crate::context::{actor, engine, loaders};
 use crate::error::{IntoGql, invalid, loaded};
 use crate::id::{Kind, encode};
 use crate::types::results::{IndicatorResult, PlanResults};
+use crate::types::status::{self, StatusReason};
 use crate::types::{Action, Institution, PerformanceIndicator};
 
 /// An action plan: objectives, actions, and who does what by when.
@@ -21,6 +22,25 @@ pub(crate) struct Plan(pub plan::Model);
 impl Plan {
     async fn id(&self) -> ID {
         encode(Kind::Plan, self.0.id)
+    }
+    /// Where it stands by the status rule: `done`, `on_track`, `at_risk`, `late`,
+    /// `not_started`.
+    #[graphql(complexity = 20)]
+    async fn status(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        let found = engine(ctx)
+            .plan_status(actor(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(status::key(&found))
+    }
+    /// Why it stands there.
+    #[graphql(complexity = 20)]
+    async fn status_reason(&self, ctx: &Context<'_>) -> Result<StatusReason> {
+        let found = engine(ctx)
+            .plan_status(actor(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(StatusReason(found))
     }
     /// Short code, unique across plans (e.g. `pna-trafic-2021-2022`).
     async fn code(&self) -> &str {
@@ -138,6 +158,25 @@ pub(crate) struct Objective(pub objective::Model);
 impl Objective {
     async fn id(&self) -> ID {
         encode(Kind::Objective, self.0.id)
+    }
+    /// Where it stands by the status rule: `done`, `on_track`, `at_risk`, `late`,
+    /// `not_started`.
+    #[graphql(complexity = 20)]
+    async fn status(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        let found = engine(ctx)
+            .objective_status(actor(ctx)?, self.0.plan_id, self.0.id)
+            .await
+            .gql()?;
+        Ok(status::key(&found))
+    }
+    /// Why it stands there.
+    #[graphql(complexity = 20)]
+    async fn status_reason(&self, ctx: &Context<'_>) -> Result<StatusReason> {
+        let found = engine(ctx)
+            .objective_status(actor(ctx)?, self.0.plan_id, self.0.id)
+            .await
+            .gql()?;
+        Ok(StatusReason(found))
     }
     /// Number as in the plan: `1`, `1.2`.
     async fn number(&self) -> &str {

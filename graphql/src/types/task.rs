@@ -4,9 +4,11 @@ use async_graphql::{Context, ID, Json, Object, Result};
 use chrono::{DateTime, Utc};
 use mandate_engine::entity::{report, task};
 
-use crate::context::{engine, loaders};
+use crate::context::{actor, engine, loaders};
+use crate::error::IntoGql;
 use crate::error::{loaded, loaded_list};
 use crate::id::{Kind, encode};
+use crate::types::status::{self, StatusReason};
 use crate::types::{Action, Institution, Plan, ReportingPeriod};
 
 /// One institution's part of one action in one reporting period.
@@ -34,6 +36,25 @@ impl Task {
     /// Open and past its due date.
     async fn overdue(&self, ctx: &Context<'_>) -> bool {
         self.0.open && self.0.due_at < engine(ctx).now()
+    }
+    /// Where it stands by the status rule: `done`, `on_track`, `at_risk`, `late`,
+    /// `not_started` (a task also `closed`).
+    #[graphql(complexity = 20)]
+    async fn status(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        let found = engine(ctx)
+            .task_status(actor(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(status::key(&found))
+    }
+    /// Why it stands there.
+    #[graphql(complexity = 20)]
+    async fn status_reason(&self, ctx: &Context<'_>) -> Result<StatusReason> {
+        let found = engine(ctx)
+            .task_status(actor(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(StatusReason(found))
     }
     async fn due_at(&self) -> DateTime<Utc> {
         self.0.due_at

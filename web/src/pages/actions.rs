@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_engine::Error;
+use mandate_engine::i18n::Language;
 use mandate_engine::plans::AssignmentChange;
 use mandate_engine::reads::views::ActionView;
 use mandate_engine::sign_in::WebSession;
@@ -47,7 +48,7 @@ fn codes(list: &str) -> Vec<String> {
         .collect()
 }
 
-fn context(view: &ActionView, institutions: Value) -> Value {
+fn context(view: &ActionView, institutions: Value, lang: Language) -> Value {
     let code_list = |role: &str| -> String {
         view.participants
             .iter()
@@ -64,6 +65,7 @@ fn context(view: &ActionView, institutions: Value) -> Value {
             "deadline": view.action.deadline,
             "status": view.status.as_str(),
             "light": view.status.light(),
+            "reason": view.reason.text(lang),
         },
         "plan": { "id": view.plan.id, "code": view.plan.code, "title": view.plan.title },
         "objectives": view.objectives.iter().map(|o| json!({ "number": o.number, "title": o.title })).collect::<Vec<_>>(),
@@ -81,6 +83,7 @@ fn context(view: &ActionView, institutions: Value) -> Value {
             "end": p.period.end_date.to_string(),
             "status": p.status.as_str(),
             "light": p.status.light(),
+            "reason": p.reason.text(lang),
             "rule_met": p.completion.rule_met,
             "approved": p.completion.approved,
             "approvable": p.approvable,
@@ -92,6 +95,7 @@ fn context(view: &ActionView, institutions: Value) -> Value {
                 "state": t.task.state,
                 "status": t.status.as_str(),
                 "light": t.status.light(),
+                "reason": t.reason.text(lang),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "coordinates": view.coordinates,
@@ -122,7 +126,7 @@ async fn render_action(
     } else {
         json!([])
     };
-    let mut ctx = context(&view, institutions);
+    let mut ctx = context(&view, institutions, Language::or_fallback(&viewer.language));
     if let (Some(ctx), Some(extra)) = (ctx.as_object_mut(), extra.as_object()) {
         for (k, v) in extra {
             ctx.insert(k.clone(), v.clone());

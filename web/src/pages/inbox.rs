@@ -4,6 +4,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use mandate_engine::i18n::Language;
 use mandate_engine::reads::views::{InboxFilter, InboxRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,7 +24,7 @@ pub struct InboxQuery {
     state: Option<String>,
 }
 
-fn row(r: &InboxRow) -> Value {
+fn row(r: &InboxRow, lang: Language) -> Value {
     json!({
         "id": r.task.id,
         "state": r.task.state,
@@ -35,6 +36,7 @@ fn row(r: &InboxRow) -> Value {
         "days_left": r.days_left,
         "status": r.status.as_str(),
         "light": r.status.light(),
+        "reason": r.reason.text(lang),
     })
 }
 
@@ -65,7 +67,7 @@ pub async fn show(
             "institution": { "code": inbox.institution.code, "name": inbox.institution.name },
             "groups": inbox.groups.iter().map(|(group, rows)| json!({
                 "key": group.as_str(),
-                "rows": rows.iter().map(row).collect::<Vec<_>>(),
+                "rows": rows.iter().map(|r| row(r, Language::or_fallback(&viewer.language))).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "total": inbox.groups.iter().map(|(_, rows)| rows.len()).sum::<usize>(),
             "plans": inbox.plans.iter().map(|p| json!({ "id": p.id, "code": p.code, "title": p.title })).collect::<Vec<_>>(),

@@ -8,5 +8,6 @@ pub mod inbox;
 pub mod institutions;
 pub mod live;
 pub mod plans;
+pub mod public;
 pub mod sign_in;
 pub mod task;

@@ -33,7 +33,7 @@ fn progress(p: &Progress) -> Value {
     })
 }
 
-fn action_row(a: &ActionRow) -> Value {
+fn action_row(a: &ActionRow, lang: Language) -> Value {
     json!({
         "id": a.action.id,
         "number": a.action.number,
@@ -41,6 +41,7 @@ fn action_row(a: &ActionRow) -> Value {
         "deadline": a.action.deadline,
         "status": a.status.as_str(),
         "light": a.status.light(),
+        "reason": a.reason.text(lang),
         "lead": a.lead,
         "periods": a.periods,
         "periods_complete": a.periods_complete,
@@ -48,14 +49,15 @@ fn action_row(a: &ActionRow) -> Value {
     })
 }
 
-fn objective(o: &ObjectiveNode) -> Value {
+fn objective(o: &ObjectiveNode, lang: Language) -> Value {
     json!({
         "number": o.objective.number,
         "title": o.objective.title,
         "status": o.status.as_str(),
         "light": o.status.light(),
-        "children": o.children.iter().map(objective).collect::<Vec<_>>(),
-        "actions": o.actions.iter().map(action_row).collect::<Vec<_>>(),
+        "reason": o.reason.text(lang),
+        "children": o.children.iter().map(|c| objective(c, lang)).collect::<Vec<_>>(),
+        "actions": o.actions.iter().map(|a| action_row(a, lang)).collect::<Vec<_>>(),
     })
 }
 
@@ -77,6 +79,7 @@ pub async fn list(State(state): State<AppState>, Viewer(viewer): Viewer) -> Resp
                     "end": p.plan.period_end.to_string(),
                     "status": p.status.as_str(),
                     "light": p.status.light(),
+                    "reason": p.reason.text(Language::or_fallback(&viewer.language)),
                     "progress": progress(&p.progress),
                 })).collect::<Vec<_>>(),
             }),
@@ -212,9 +215,11 @@ async fn render_plan(
             "end": view.plan.period_end.to_string(),
             "status": view.status.as_str(),
             "light": view.status.light(),
+            "reason": view.reason.text(language),
+            "public": view.plan.public,
         },
         "progress": progress(&view.progress),
-        "objectives": view.objectives.iter().map(objective).collect::<Vec<_>>(),
+        "objectives": view.objectives.iter().map(|o| objective(o, language)).collect::<Vec<_>>(),
         "overdue_by_institution": view.overdue_by_institution.iter().map(|(i, n)| json!({
             "code": i.code, "name": i.name, "count": n,
         })).collect::<Vec<_>>(),
@@ -255,4 +260,40 @@ async fn render_plan(
         all.extend(extra.clone());
     }
     render::page(state, Some(viewer), &lang, status, "plan.html", context)
+}
+
+/// The coordinator's switch of the plan's public progress page: `public` is `true` or `false`.
+#[derive(Debug, serde::Deserialize)]
+pub struct PublicForm {
+    csrf: String,
+    public: bool,
+}
+
+/// `POST /plans/{id}/public`: publishes the plan's progress at `/public/plans/{code}`, or
+/// withdraws it.
+pub async fn set_public(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<PublicForm>,
+) -> Response {
+    if let Err(refused) = csrf::check(&state, &viewer, &form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return render::failure(
+            &state,
+            Some(&viewer),
+            &viewer.language,
+            &Error::not_found("plan", id),
+        );
+    };
+    match state
+        .engine
+        .set_plan_public(&viewer.actor, id, form.public)
+        .await
+    {
+        Ok(plan) => Redirect::to(&format!("/plans/{}#public", plan.id)).into_response(),
+        Err(e) => render::failure(&state, Some(&viewer), &viewer.language, &e),
+    }
 }

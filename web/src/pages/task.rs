@@ -60,6 +60,7 @@ fn context(view: &TaskView, lang: &str) -> Value {
             "version": view.task.version,
             "due": view.task.due_at.with_timezone(&zone(view)).date_naive().to_string(),
             "status": view.status.as_str(),
+            "reason": view.reason.text(Language::or_fallback(lang)),
             "light": view.status.light(),
             "role": view.task.role,
         },
@@ -80,7 +81,10 @@ fn context(view: &TaskView, lang: &str) -> Value {
             "role": p.role,
             "lead": p.lead,
         })).collect::<Vec<_>>(),
+        "coordinates": view.coordinates,
         "reports": view.reports.iter().map(|r| json!({
+            "id": r.id,
+            "public": r.public,
             "values": r.indicator_values,
             "narrative": r.narrative,
             "evidence": r.evidence,
@@ -363,4 +367,42 @@ pub async fn fire(
         Err(e) => return render::failure(&state, Some(&viewer), &lang, &e),
     };
     render_view(&state, &viewer, &view, status, None, Some(refusal))
+}
+
+/// The coordinator's switch of a report's narrative: `public` is `true` or `false`.
+#[derive(Debug, Deserialize)]
+pub struct PublicForm {
+    csrf: String,
+    public: bool,
+}
+
+/// `POST /reports/{id}/public`: shows the report's narrative on its plan's public page, or
+/// hides it again.
+pub async fn set_report_public(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<PublicForm>,
+) -> Response {
+    if let Err(refused) = csrf::check(&state, &viewer, &form.csrf) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return render::failure(
+            &state,
+            Some(&viewer),
+            &viewer.language,
+            &Error::not_found("report", id),
+        );
+    };
+    match state
+        .engine
+        .set_report_public(&viewer.actor, id, form.public)
+        .await
+    {
+        Ok(report) => {
+            Redirect::to(&format!("/tasks/{}#report-{}", report.task_id, report.id)).into_response()
+        }
+        Err(e) => render::failure(&state, Some(&viewer), &viewer.language, &e),
+    }
 }

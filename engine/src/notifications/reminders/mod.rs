@@ -6,4 +6,4 @@ pub mod policy;
 
 pub use calendar::Calendar;
 pub use planner::{Due, Recipient, TaskFacts, due_reminders};
-pub use policy::{DEFAULT_POLICY, Delivery, ReminderPolicies, ReminderPolicy};
+pub use policy::{DEFAULT_POLICY, Delivery, Offset, ReminderPolicies, ReminderPolicy};

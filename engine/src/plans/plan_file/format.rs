@@ -38,6 +38,8 @@ pub struct RawHeader {
     pub language: Option<Spanned<String>>,
     pub lifecycle: Option<Spanned<String>>,
     pub reminder_policy: Option<Spanned<String>>,
+    /// Whether the plan's progress is published at `/public/plans/{code}`.
+    pub public: Option<bool>,
 }
 
 /// One institution. Only `code` is required: an institution already in Mandate may be referred

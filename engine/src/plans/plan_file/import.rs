@@ -230,6 +230,9 @@ impl Engine {
                 saved
             }
         };
+        if let Some(public) = draft.public {
+            plans::set_plan_public(&txn, actor, now, plan.clone(), public).await?;
+        }
         summary.plan_id = plan.id;
 
         let mut objective_ids: BTreeMap<String, i64> = BTreeMap::new();

@@ -74,6 +74,9 @@ impl Place {
 #[derive(Debug, Clone)]
 pub struct PlanDraft {
     pub plan: NewPlan,
+    /// `public:` of the header: whether the plan's progress is published; `None` leaves it as
+    /// it is (not public for a new plan).
+    pub public: Option<bool>,
     /// Where the plan header is written.
     pub at: Place,
     /// Where each institution (by code) is described.

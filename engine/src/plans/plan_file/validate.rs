@@ -507,6 +507,7 @@ pub fn check(
                     column: header_at.column(),
                 },
                 institutions_at,
+                public: h.public,
                 plan: NewPlan {
                     code,
                     title,

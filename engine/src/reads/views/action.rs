@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::task::Participant;
-use super::{local_date, zone_of};
+use super::zone_of;
 use crate::access::task_scope;
 use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{action, institution, objective, plan, reporting_period, task};
 use crate::error::{Error, Result};
 use crate::plans::assignments_of;
-use crate::status::{self, Status};
+use crate::status::{Moment, Rating, Reason, Status};
 use crate::tasks::{PeriodCompletion, completion_of, roles_on};
 
 /// One institution's task in a period.
@@ -23,6 +23,7 @@ pub struct PeriodTask {
     pub task: task::Model,
     pub institution: institution::Model,
     pub status: Status,
+    pub reason: Reason,
 }
 
 /// A reporting period of the action page.
@@ -32,6 +33,7 @@ pub struct PeriodRow {
     pub tasks: Vec<PeriodTask>,
     pub completion: PeriodCompletion,
     pub status: Status,
+    pub reason: Reason,
     /// The viewer may approve the period now (it coordinates the plan, the rule holds, and it
     /// is not approved yet).
     pub approvable: bool,
@@ -46,6 +48,7 @@ pub struct ActionView {
     pub participants: Vec<Participant>,
     pub periods: Vec<PeriodRow>,
     pub status: Status,
+    pub reason: Reason,
     /// The viewer coordinates the plan: it may change who takes part and approve periods.
     pub coordinates: bool,
 }
@@ -118,37 +121,48 @@ impl Engine {
             .all(db)
             .await?;
         let coordinates = actor.coordinates(plan.owner_id);
-        let now = self.now();
-        let today = local_date(now, zone_of(&plan));
+        let policy = self.status_policy()?;
+        let at = Moment {
+            now: self.now(),
+            zone: zone_of(&plan),
+        };
         let mut rows = Vec::with_capacity(periods.len());
+        let mut period_ratings = Vec::with_capacity(periods.len());
         for period in periods {
-            let mine: Vec<PeriodTask> = tasks
-                .iter()
-                .filter(|t| t.period_id == period.id)
-                .filter_map(|t| {
-                    institutions.get(&t.institution_id).map(|i| PeriodTask {
-                        status: status::of_task(t, &lifecycle, period.start_date, today, now),
-                        task: t.clone(),
-                        institution: i.clone(),
-                    })
-                })
-                .collect();
+            let mut ratings = Vec::new();
+            let mut mine = Vec::new();
+            for t in tasks.iter().filter(|t| t.period_id == period.id) {
+                let Some(i) = institutions.get(&t.institution_id) else {
+                    continue;
+                };
+                let rating = policy.of_task(t, &lifecycle, period.start_date, at);
+                mine.push(PeriodTask {
+                    status: rating.status,
+                    reason: rating.reason.clone(),
+                    task: t.clone(),
+                    institution: i.clone(),
+                });
+                ratings.push(rating);
+            }
             let completion = completion_of(db, &lifecycle, &period).await?;
-            let status = if completion.complete {
-                Status::Done
-            } else {
-                status::of_group(mine.iter().map(|t| t.status))
-            };
+            let Rating { status, reason } = policy.of_period(completion.complete, &ratings);
+            period_ratings.push(Rating {
+                status,
+                reason: reason.clone(),
+            });
             rows.push(PeriodRow {
                 approvable: coordinates && completion.rule_met && !completion.approved,
                 completion,
                 status,
+                reason,
                 tasks: mine,
                 period,
             });
         }
+        let Rating { status, reason } = policy.of_action(&period_ratings, None);
         Ok(ActionView {
-            status: status::of_group(rows.iter().map(|r| r.status)),
+            status,
+            reason,
             action,
             plan,
             objectives,

@@ -10,7 +10,7 @@ use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{action, event, institution, objective, plan, reporting_period, task};
 use crate::error::Result;
-use crate::status::{self, Status};
+use crate::status::{Moment, Reason, Status};
 
 /// The most tasks one inbox shows.
 pub const INBOX_LIMIT: u64 = 500;
@@ -81,6 +81,7 @@ pub struct InboxRow {
     /// Days from today to the due date (negative: overdue).
     pub days_left: i64,
     pub status: Status,
+    pub reason: Reason,
 }
 
 /// An institution's open tasks by group (empty groups included, in order).
@@ -197,6 +198,7 @@ impl Engine {
         let now = self.now();
         let tz: chrono_tz::Tz = institution.time_zone.parse().unwrap_or(chrono_tz::UTC);
         let today = local_date(now, tz);
+        let policy = self.status_policy()?;
         let mut grouped: BTreeMap<InboxGroup, Vec<InboxRow>> = BTreeMap::new();
         for task in tasks {
             let (Some(action), Some(period), Some(plan)) = (
@@ -228,13 +230,11 @@ impl Engine {
             } else {
                 InboxGroup::InProgress
             };
-            let status = status::of_task(
-                &task,
-                &lifecycle,
-                period.start_date,
-                local_date(now, zone_of(plan)),
+            let at = Moment {
                 now,
-            );
+                zone: zone_of(plan),
+            };
+            let rating = policy.of_task(&task, &lifecycle, period.start_date, at);
             grouped.entry(group).or_default().push(InboxRow {
                 objective: objectives.get(&action.objective_id).cloned(),
                 action: action.clone(),
@@ -242,7 +242,8 @@ impl Engine {
                 period: period.clone(),
                 due_date,
                 days_left,
-                status,
+                status: rating.status,
+                reason: rating.reason,
                 task,
             });
         }

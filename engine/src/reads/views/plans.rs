@@ -16,8 +16,8 @@ use crate::entity::{
 use crate::error::Result;
 use crate::reads::Progress;
 use crate::reports::{IndicatorValue, plan_indicator_value};
-use crate::results::{IndicatorSpec, Observation, PlanIndicatorEntries, evaluate};
-use crate::status::{self, Status};
+use crate::results::{IndicatorSpec, Observation, PlanIndicatorEntries, evaluate, verdict_of};
+use crate::status::{Moment, Rating, Reason, Status, StatusPolicy};
 use crate::tasks::lifecycle::Lifecycle;
 
 /// A plan in the list of plans.
@@ -26,6 +26,7 @@ pub struct PlanSummary {
     pub plan: plan::Model,
     pub progress: Progress,
     pub status: Status,
+    pub reason: Reason,
 }
 
 /// One action of the plan page.
@@ -33,6 +34,7 @@ pub struct PlanSummary {
 pub struct ActionRow {
     pub action: action::Model,
     pub status: Status,
+    pub reason: Reason,
     /// Its lead institution's code.
     pub lead: Option<String>,
     pub periods: u64,
@@ -45,6 +47,7 @@ pub struct ActionRow {
 pub struct ObjectiveNode {
     pub objective: objective::Model,
     pub status: Status,
+    pub reason: Reason,
     pub children: Vec<ObjectiveNode>,
     pub actions: Vec<ActionRow>,
 }
@@ -52,6 +55,7 @@ pub struct ObjectiveNode {
 /// An indicator's values so far: the sum of the values in the signed-off reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorTotal {
+    pub action_id: i64,
     pub action_number: String,
     /// The indicator evaluated over the plan's period, as the monitoring report does.
     pub value: IndicatorValue,
@@ -62,6 +66,7 @@ pub struct IndicatorTotal {
 pub struct PlanView {
     pub plan: plan::Model,
     pub status: Status,
+    pub reason: Reason,
     pub progress: Progress,
     pub objectives: Vec<ObjectiveNode>,
     /// Institutions with overdue tasks, most first.
@@ -73,13 +78,33 @@ pub struct PlanView {
     pub coordinates: bool,
 }
 
+impl ActionRow {
+    /// Its status and reason, as a member of its objective.
+    pub fn rating(&self) -> Rating {
+        Rating {
+            status: self.status,
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+impl ObjectiveNode {
+    /// Its status and reason, as a member of its parent or plan.
+    pub fn rating(&self) -> Rating {
+        Rating {
+            status: self.status,
+            reason: self.reason.clone(),
+        }
+    }
+}
+
 /// What the status rule needs of a task, and where it belongs.
 struct Rated {
     task_id: i64,
     action_id: i64,
     period_id: i64,
     institution_id: i64,
-    status: Status,
+    rating: Rating,
 }
 
 impl Engine {
@@ -89,6 +114,7 @@ impl Engine {
         actor: &Actor,
         plan: &plan::Model,
         lifecycle: &Lifecycle,
+        policy: &StatusPolicy,
     ) -> Result<Vec<Rated>> {
         let db = self.db();
         let tasks = task::Entity::find()
@@ -111,8 +137,11 @@ impl Engine {
             .into_iter()
             .map(|p| (p.id, p.start_date))
             .collect();
-        let now = self.now();
-        let today = local_date(now, zone_of(plan));
+        let at = Moment {
+            now: self.now(),
+            zone: zone_of(plan),
+        };
+        let today = at.today();
         Ok(tasks
             .iter()
             .map(|t| Rated {
@@ -120,12 +149,11 @@ impl Engine {
                 action_id: t.action_id,
                 period_id: t.period_id,
                 institution_id: t.institution_id,
-                status: status::of_task(
+                rating: policy.of_task(
                     t,
                     lifecycle,
                     starts.get(&t.period_id).copied().unwrap_or(today),
-                    today,
-                    now,
+                    at,
                 ),
             })
             .collect())
@@ -141,6 +169,7 @@ impl Engine {
                 plan: view.plan,
                 progress: view.progress,
                 status: view.status,
+                reason: view.reason,
             });
         }
         Ok(summaries)
@@ -151,7 +180,8 @@ impl Engine {
         let plan = self.plan(actor, id).await?;
         let db = self.db();
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
-        let rated = self.rated_tasks(actor, &plan, &lifecycle).await?;
+        let policy = self.status_policy()?;
+        let rated = self.rated_tasks(actor, &plan, &lifecycle, &policy).await?;
         let progress = self.progress(actor, &plan, None).await?;
         let objectives = objective::Entity::find()
             .filter(objective::Column::PlanId.eq(plan.id))
@@ -191,31 +221,47 @@ impl Engine {
             .filter(|p| p.approved_at.is_some())
             .map(|p| p.id)
             .collect();
-        let mut by_period: HashMap<(i64, i64), Vec<Status>> = HashMap::new();
+        let mut by_period: HashMap<(i64, i64), Vec<&Rating>> = HashMap::new();
         let mut overdue: BTreeMap<i64, u64> = BTreeMap::new();
         let mut overdue_of_action: HashMap<i64, u64> = HashMap::new();
         for r in &rated {
             by_period
                 .entry((r.action_id, r.period_id))
                 .or_default()
-                .push(r.status);
-            if r.status == Status::Late {
+                .push(&r.rating);
+            if r.rating.status == Status::Late {
                 *overdue.entry(r.institution_id).or_default() += 1;
                 *overdue_of_action.entry(r.action_id).or_default() += 1;
             }
         }
-        let mut by_action: HashMap<i64, Vec<Status>> = HashMap::new();
-        for ((action_id, period_id), statuses) in by_period {
-            let status = status::of_period(approved.contains(&period_id), statuses);
-            by_action.entry(action_id).or_default().push(status);
+        let mut by_action: HashMap<i64, Vec<Rating>> = HashMap::new();
+        for ((action_id, period_id), tasks) in by_period {
+            let rating = policy.of_period(approved.contains(&period_id), tasks);
+            by_action.entry(action_id).or_default().push(rating);
         }
+        let indicators = self
+            .indicator_totals(&plan, &rated, &periods, &actions)
+            .await?;
+        let today = local_date(self.now(), zone_of(&plan));
+        let window = (plan.period_start, plan.period_end);
         let rows: Vec<ActionRow> = actions
             .into_iter()
             .map(|a| {
+                let verdict = verdict_of(
+                    indicators
+                        .iter()
+                        .filter(|i| i.action_id == a.id)
+                        .map(|i| (&i.value.spec, &i.value.evaluation)),
+                    window,
+                    today,
+                );
                 let mine: Vec<&reporting_period::Model> =
                     periods.iter().filter(|p| p.action_id == a.id).collect();
+                let Rating { status, reason } =
+                    policy.of_action(by_action.get(&a.id).into_iter().flatten(), verdict.as_ref());
                 ActionRow {
-                    status: status::of_group(by_action.get(&a.id).cloned().unwrap_or_default()),
+                    status,
+                    reason,
                     lead: leads
                         .get(&a.id)
                         .and_then(|id| institutions.get(id))
@@ -228,7 +274,7 @@ impl Engine {
                 }
             })
             .collect();
-        let tree = tree_of(&objectives, None, &rows);
+        let tree = tree_of(&policy, &objectives, None, &rows);
 
         let mut overdue_by_institution: Vec<(institution::Model, u64)> = overdue
             .into_iter()
@@ -236,11 +282,6 @@ impl Engine {
             .collect();
         overdue_by_institution.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(&b.0.code)));
 
-        let indicators = self
-            .indicator_totals(&plan, &rated, &periods, &rows)
-            .await?;
-        let today = local_date(self.now(), zone_of(&plan));
-        let window = (plan.period_start, plan.period_end);
         let plan_indicators = self
             .plan_indicator_entries(actor, &plan)
             .await?
@@ -251,8 +292,11 @@ impl Engine {
                 (value, e)
             })
             .collect();
+        let Rating { status, reason } =
+            policy.of_group(&rows.iter().map(ActionRow::rating).collect::<Vec<_>>());
         Ok(PlanView {
-            status: status::of_group(rows.iter().map(|r| r.status)),
+            status,
+            reason,
             coordinates: actor.coordinates(plan.owner_id),
             plan,
             progress,
@@ -271,10 +315,10 @@ impl Engine {
         plan: &plan::Model,
         rated: &[Rated],
         periods: &[reporting_period::Model],
-        rows: &[ActionRow],
+        actions: &[action::Model],
     ) -> Result<Vec<IndicatorTotal>> {
         let db = self.db();
-        let action_ids: Vec<i64> = rows.iter().map(|r| r.action.id).collect();
+        let action_ids: Vec<i64> = actions.iter().map(|a| a.id).collect();
         let indicators = indicator::Entity::find()
             .filter(indicator::Column::ActionId.is_in(action_ids))
             .order_by_asc(indicator::Column::ActionId)
@@ -283,7 +327,7 @@ impl Engine {
             .await?;
         let counted: Vec<&Rated> = rated
             .iter()
-            .filter(|r| r.status != Status::Closed)
+            .filter(|r| r.rating.status != Status::Closed)
             .collect();
         let mut latest: HashMap<i64, report::Model> = HashMap::new();
         for chunk in counted.chunks(500) {
@@ -298,10 +342,8 @@ impl Engine {
         }
         let period_of: HashMap<i64, &reporting_period::Model> =
             periods.iter().map(|p| (p.id, p)).collect();
-        let number_of: HashMap<i64, &str> = rows
-            .iter()
-            .map(|r| (r.action.id, r.action.number.as_str()))
-            .collect();
+        let number_of: HashMap<i64, &str> =
+            actions.iter().map(|a| (a.id, a.number.as_str())).collect();
         let today = local_date(self.now(), zone_of(plan));
         let window = (plan.period_start, plan.period_end);
         Ok(indicators
@@ -329,6 +371,7 @@ impl Engine {
                     })
                     .collect();
                 Some(IndicatorTotal {
+                    action_id: i.action_id,
                     action_number: number_of.get(&i.action_id)?.to_string(),
                     value: IndicatorValue {
                         evaluation: evaluate(&spec, &observed, window, today),
@@ -344,6 +387,7 @@ impl Engine {
 
 /// The objectives under `parent` (top-level for `None`), each with its children and actions.
 fn tree_of(
+    policy: &StatusPolicy,
     objectives: &[objective::Model],
     parent: Option<i64>,
     rows: &[ActionRow],
@@ -352,21 +396,22 @@ fn tree_of(
         .iter()
         .filter(|o| o.parent_id == parent)
         .map(|o| {
-            let children = tree_of(objectives, Some(o.id), rows);
+            let children = tree_of(policy, objectives, Some(o.id), rows);
             let actions: Vec<ActionRow> = rows
                 .iter()
                 .filter(|r| r.action.objective_id == o.id)
                 .cloned()
                 .collect();
-            let status = status::of_group(
-                actions
-                    .iter()
-                    .map(|a| a.status)
-                    .chain(children.iter().map(|c| c.status)),
-            );
+            let members: Vec<Rating> = actions
+                .iter()
+                .map(ActionRow::rating)
+                .chain(children.iter().map(ObjectiveNode::rating))
+                .collect();
+            let Rating { status, reason } = policy.of_group(&members);
             ObjectiveNode {
                 objective: o.clone(),
                 status,
+                reason,
                 children,
                 actions,
             }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{local_date, zone_of};
+use super::zone_of;
 use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{
@@ -13,7 +13,7 @@ use crate::entity::{
 };
 use crate::error::{Error, Result};
 use crate::plans::assignments_of;
-use crate::status::{self, Status};
+use crate::status::{Moment, Reason, Status};
 use crate::tasks::lifecycle::{Lifecycle, Transition};
 use crate::tasks::{lead_of, roles_on};
 
@@ -46,6 +46,10 @@ pub struct TaskView {
     /// What the viewer may fire now, in the lifecycle's order.
     pub transitions: Vec<Transition>,
     pub status: Status,
+    /// Why the status is what it is.
+    pub reason: Reason,
+    /// The viewer coordinates the plan (and may publish the reports' narratives).
+    pub coordinates: bool,
 }
 
 impl Engine {
@@ -126,14 +130,14 @@ impl Engine {
             .filter(|t| t.from.contains(&task.state) && t.by.iter().any(|r| roles.contains(r)))
             .cloned()
             .collect();
-        let now = self.now();
-        let status = status::of_task(
-            &task,
-            &lifecycle,
-            period.start_date,
-            local_date(now, zone_of(&plan)),
-            now,
-        );
+        let at = Moment {
+            now: self.now(),
+            zone: zone_of(&plan),
+        };
+        let rating = self
+            .status_policy()?
+            .of_task(&task, &lifecycle, period.start_date, at);
+        let coordinates = actor.coordinates(plan.owner_id);
         Ok(TaskView {
             task,
             institution,
@@ -147,7 +151,9 @@ impl Engine {
             events,
             lifecycle,
             transitions,
-            status,
+            status: rating.status,
+            reason: rating.reason,
+            coordinates,
         })
     }
 }
