@@ -16,10 +16,11 @@ pub(crate) enum Kind {
     Event,
     Token,
     Notification,
+    CalendarFeed,
 }
 
 impl Kind {
-    const ALL: [Kind; 8] = [
+    const ALL: [Kind; 9] = [
         Kind::Plan,
         Kind::Objective,
         Kind::Action,
@@ -28,6 +29,7 @@ impl Kind {
         Kind::Event,
         Kind::Token,
         Kind::Notification,
+        Kind::CalendarFeed,
     ];
 
     fn name(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Kind {
             Kind::Event => "Event",
             Kind::Token => "Token",
             Kind::Notification => "Notification",
+            Kind::CalendarFeed => "CalendarFeed",
         }
     }
 }

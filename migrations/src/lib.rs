@@ -13,6 +13,7 @@ mod m20261123_000006_invitations;
 mod m20261201_000007_web_sign_in;
 mod m20261201_000008_password_attempts;
 mod m20261201_000010_audit_chain;
+mod m20261201_191000_calendar_feeds;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_web_sign_in::Migration),
             Box::new(m20261201_000008_password_attempts::Migration),
             Box::new(m20261201_000010_audit_chain::Migration),
+            Box::new(m20261201_191000_calendar_feeds::Migration),
         ]
     }
 }

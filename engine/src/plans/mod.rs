@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 
 pub use assignment::{Assigned, Assignment, AssignmentChange, MAX_ASSIGNED, assign};
 pub use institutions::{InstitutionChange, InstitutionDefaults, InstitutionWrite, NewInstitution};
-pub use periods::{open_periods, withdraw_periods};
+pub use periods::{DUE_MOVED, open_periods, withdraw_periods};
 
 pub(crate) use assignment::assignments_of;
 pub(crate) use institutions::institution_by_code;
