@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::{TimeZone, Utc};
-use icalendar::{Component, DatePerhapsTime, EventLike, EventStatus};
+use icalendar::{Component, DatePerhapsTime, EventStatus};
 use mandate_engine::accounts::NewUser;
 use mandate_engine::calendar::{CalendarFeed, MAX_LIVE_FEEDS};
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
@@ -226,7 +226,7 @@ async fn a_moved_due_date_is_a_new_sequence_of_the_same_event(db: TestDb) {
     let coordinator = person(&f, &f.coordinator).await;
     let feed = f
         .engine
-        .create_calendar_feed(&coordinator, Some(&code(&f.responsible.code)))
+        .create_calendar_feed(&coordinator, None)
         .await
         .expect("feed");
     let task = f.task_of(&f.responsible).await;
@@ -386,6 +386,14 @@ async fn who_may_have_which_feed(db: TestDb) {
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Forbidden(_)), "{e}");
+    // Nor may a coordinator follow an institution it does not manage, even one in its plans.
+    let coordinator = person(&f, &f.coordinator).await;
+    let e = f
+        .engine
+        .create_calendar_feed(&coordinator, Some(&code(&f.responsible.code)))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Forbidden(_)), "{e}");
     // A coordinator of MAI manages IGPR, which acts under it.
     let mai = f.engine.institution(&f.admin, "MAI").await.expect("MAI");
     let mai_coordinator = person(
@@ -425,7 +433,7 @@ async fn who_may_have_which_feed(db: TestDb) {
         .unwrap_err();
     assert!(matches!(e, Error::Validation { .. }), "{e}");
     // A bounded number of live feeds per person.
-    for _ in 1..MAX_LIVE_FEEDS {
+    for _ in 0..MAX_LIVE_FEEDS {
         f.engine
             .create_calendar_feed(&member, None)
             .await
