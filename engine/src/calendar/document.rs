@@ -1,8 +1,9 @@
 //! The document a feed answers: an RFC 5545 calendar with one all-day event per task.
 //!
 //! - Which tasks: those the owner may read (of the feed's institution, if it has one) due from
-//!   [`FEED_PAST_DAYS`] days ago on, in due order, at most [`FEED_LIMIT`]; read a page at a time,
-//!   so a feed of a large plan holds one page of rows and the events written so far.
+//!   [`FEED_PAST_DAYS`] days ago on, at most [`FEED_LIMIT`]: those due from yesterday on first,
+//!   then past ones while the limit allows; read a page at a time, so a feed of a large plan
+//!   holds one page of rows and the events written so far.
 //! - Open tasks, and closed ones: a task closed by sign-off stays as a past event (the record of
 //!   work done, `STATUS:CONFIRMED`); a cancelled or declined one is `STATUS:CANCELLED`.
 //! - The date: the due instant's date in the feed's time zone: its institution's, else the
@@ -91,6 +92,9 @@ struct Feed<'a> {
     public_url: &'a str,
     host: &'a str,
     now: DateTime<Utc>,
+    /// The plans and institution codes met so far.
+    plans: HashMap<i64, PlanFacts>,
+    codes: HashMap<i64, String>,
 }
 
 impl Feed<'_> {
@@ -189,12 +193,14 @@ impl Engine {
         let zone: Option<Tz> = zone_holder.as_ref().and_then(|i| i.time_zone.parse().ok());
         let now = self.now();
         let since = now - TimeDelta::days(FEED_PAST_DAYS);
-        let context = Feed {
+        let mut context = Feed {
             language,
             zone,
             public_url,
             host: host_of(public_url),
             now,
+            plans: HashMap::new(),
+            codes: HashMap::new(),
         };
 
         let mut calendar = Calendar::new();
@@ -220,18 +226,41 @@ impl Engine {
             calendar.timezone(zone.name());
         }
 
-        let filter = TaskFilter {
-            institution_id: institution.as_ref().map(|i| i.id),
-            due_after: Some(since),
-            ..Default::default()
-        };
-        let mut plans: HashMap<i64, PlanFacts> = HashMap::new();
-        let mut codes: HashMap<i64, String> = HashMap::new();
+        // Upcoming due dates first, so that a feed at its limit drops past ones, not these.
+        let upcoming = now - TimeDelta::days(1);
+        let mut listed = 0u64;
+        for (after, before) in [(upcoming, None), (since, Some(upcoming))] {
+            let filter = TaskFilter {
+                institution_id: institution.as_ref().map(|i| i.id),
+                due_after: Some(after),
+                due_before: before,
+                ..Default::default()
+            };
+            listed += self
+                .add_events(&mut context, &mut calendar, &actor, &filter, FEED_LIMIT - listed)
+                .await?;
+        }
+        let mut out = String::new();
+        use std::fmt::Write as _;
+        write!(out, "{calendar}").map_err(|e| Error::internal(format!("a calendar feed: {e}")))?;
+        Ok(out)
+    }
+
+    /// Adds to `calendar` the events of the tasks `actor` may read that match `filter`, in due
+    /// order, at most `budget`, a page at a time; returns how many.
+    async fn add_events(
+        &self,
+        feed: &mut Feed<'_>,
+        calendar: &mut Calendar,
+        actor: &crate::domain::Actor,
+        filter: &TaskFilter,
+        budget: u64,
+    ) -> Result<u64> {
         let mut cursor = None;
         let mut listed = 0u64;
-        while listed < FEED_LIMIT {
+        while listed < budget {
             let page = self
-                .tasks(&actor, &filter, cursor, PAGE.min(FEED_LIMIT - listed))
+                .tasks(actor, filter, cursor, PAGE.min(budget - listed))
                 .await?;
             let Some(last) = page.last() else { break };
             cursor = Some(TaskCursor {
@@ -239,8 +268,8 @@ impl Engine {
                 id: last.id,
             });
             listed += page.len() as u64;
-            self.learn_plans(&mut plans, &page).await?;
-            self.learn_codes(&mut codes, &page).await?;
+            self.learn_plans(&mut feed.plans, &page).await?;
+            self.learn_codes(&mut feed.codes, &page).await?;
             let actions: HashMap<i64, action::Model> = action::Entity::find()
                 .filter(action::Column::Id.is_in(page.iter().map(|t| t.action_id)))
                 .all(self.db())
@@ -251,22 +280,22 @@ impl Engine {
             let moves = self.due_moves(&page).await?;
             for task in &page {
                 let (Some(action), Some(facts)) =
-                    (actions.get(&task.action_id), plans.get(&task.plan_id))
+                    (actions.get(&task.action_id), feed.plans.get(&task.plan_id))
                 else {
                     continue;
                 };
-                let institution = codes.get(&task.institution_id).map_or("", String::as_str);
+                let institution = feed
+                    .codes
+                    .get(&task.institution_id)
+                    .map_or("", String::as_str);
                 let sequence = moves.get(&task.id).copied().unwrap_or(0);
-                calendar.push(context.event(task, action, facts, institution, sequence));
+                calendar.push(feed.event(task, action, facts, institution, sequence));
             }
             if (page.len() as u64) < PAGE {
                 break;
             }
         }
-        let mut out = String::new();
-        use std::fmt::Write as _;
-        write!(out, "{calendar}").map_err(|e| Error::internal(format!("a calendar feed: {e}")))?;
-        Ok(out)
+        Ok(listed)
     }
 
     /// Adds to `plans` the plans of `tasks` not in it yet.
