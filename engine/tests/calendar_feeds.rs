@@ -168,7 +168,10 @@ async fn dates_are_the_institutions_and_only_readable_tasks_are_listed(db: TestD
         first.get_start(),
         Some(DatePerhapsTime::Date(date(2021, 7, 1)))
     );
-    assert_eq!(first.get_end(), Some(DatePerhapsTime::Date(date(2021, 7, 2))));
+    assert_eq!(
+        first.get_end(),
+        Some(DatePerhapsTime::Date(date(2021, 7, 2)))
+    );
     assert_eq!(
         parsed.event(&me_tasks[1]).get_start(),
         Some(DatePerhapsTime::Date(date(2021, 12, 31)))
@@ -193,7 +196,10 @@ async fn dates_are_the_institutions_and_only_readable_tasks_are_listed(db: TestD
         .expect("own feed");
     let parsed = Parsed::of(&f.engine, &ong_feed.secret).await;
     let ong_tasks = tasks_of(&f, ong).await;
-    assert_eq!(parsed.uids(), uids_of(&ong_tasks.iter().collect::<Vec<_>>()));
+    assert_eq!(
+        parsed.uids(),
+        uids_of(&ong_tasks.iter().collect::<Vec<_>>())
+    );
     assert_eq!(
         parsed.event(&ong_tasks[0]).get_start(),
         Some(DatePerhapsTime::Date(date(2021, 6, 30)))
@@ -206,7 +212,10 @@ async fn dates_are_the_institutions_and_only_readable_tasks_are_listed(db: TestD
         .create_calendar_feed(&lead_member, None)
         .await
         .expect("lead's feed");
-    assert_eq!(Parsed::of(&f.engine, &lead_feed.secret).await.uids().len(), 8);
+    assert_eq!(
+        Parsed::of(&f.engine, &lead_feed.secret).await.uids().len(),
+        8
+    );
     let outsider = person(&f, &f.member(&f.outsider)).await;
     let outsider_feed = f
         .engine
@@ -250,7 +259,10 @@ async fn a_moved_due_date_is_a_new_sequence_of_the_same_event(db: TestDb) {
     // The same due date again changes nothing; another move is the next revision.
     move_first_due(&f, Utc.with_ymd_and_hms(2021, 7, 15, 20, 59, 59).unwrap()).await;
     assert_eq!(
-        Parsed::of(&f.engine, &feed.secret).await.event(&task).get_sequence(),
+        Parsed::of(&f.engine, &feed.secret)
+            .await
+            .event(&task)
+            .get_sequence(),
         Some(1)
     );
     move_first_due(&f, Utc.with_ymd_and_hms(2021, 6, 30, 20, 59, 59).unwrap()).await;
@@ -281,7 +293,10 @@ async fn cancelled_tasks_are_cancelled_and_open_ones_carry_the_policys_first_rem
     assert_eq!(parsed.uids().len(), 8, "every task of the plan");
     let cancelled = parsed.event(&task);
     assert_eq!(cancelled.get_status(), Some(EventStatus::Cancelled));
-    assert!(cancelled.components().is_empty(), "no alarm on a cancelled task");
+    assert!(
+        cancelled.components().is_empty(),
+        "no alarm on a cancelled task"
+    );
 
     let open = parsed.event(&f.task_of(&f.lead).await);
     assert_eq!(open.get_status(), Some(EventStatus::Confirmed));
@@ -295,7 +310,10 @@ async fn cancelled_tasks_are_cancelled_and_open_ones_carry_the_policys_first_rem
     let expected = -(chrono::TimeDelta::days(30) - chrono::TimeDelta::hours(8));
     assert_eq!(trigger, expected.to_string());
     let description = alarm.property_value("DESCRIPTION").expect("alarm text");
-    assert!(description.contains("1.1 Campanii de informare"), "{description}");
+    assert!(
+        description.contains("1.1 Campanii de informare"),
+        "{description}"
+    );
 }
 
 async fn revoked_and_unknown_addresses_and_lost_access_are_one_not_found(db: TestDb) {

@@ -49,7 +49,11 @@ async fn calendar_feeds_are_created_listed_and_revoked(db: TestDb) {
     let refused = app
         .gql(&igpr, CREATE, json!({ "institution": "DIICOT" }))
         .await;
-    assert_eq!(error_code(&refused).as_deref(), Some("FORBIDDEN"), "{refused}");
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("FORBIDDEN"),
+        "{refused}"
+    );
     let bad = app
         .gql(&igpr, CREATE, json!({ "institution": "MAI prin IGPR" }))
         .await;
@@ -62,9 +66,16 @@ async fn calendar_feeds_are_created_listed_and_revoked(db: TestDb) {
 
     // The list has both, newest first, and no secret to show.
     let list = app
-        .gql(&igpr, "{ calendarFeeds { id institution { code } } }", json!({}))
+        .gql(
+            &igpr,
+            "{ calendarFeeds { id institution { code } } }",
+            json!({}),
+        )
         .await;
-    let feeds = data(&list)["calendarFeeds"].as_array().expect("feeds").clone();
+    let feeds = data(&list)["calendarFeeds"]
+        .as_array()
+        .expect("feeds")
+        .clone();
     assert_eq!(feeds.len(), 2);
     assert_eq!(feeds[1]["id"], json!(id));
     assert!(!list.to_string().contains(&secret));
@@ -76,9 +87,17 @@ async fn calendar_feeds_are_created_listed_and_revoked(db: TestDb) {
     // Only its owner revokes it; to anyone else it does not exist.
     const REVOKE: &str = "mutation($id: ID!) { revokeCalendarFeed(id: $id) { id revokedAt } }";
     let refused = app.gql(&diicot, REVOKE, json!({ "id": id })).await;
-    assert_eq!(error_code(&refused).as_deref(), Some("NOT_FOUND"), "{refused}");
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("NOT_FOUND"),
+        "{refused}"
+    );
     let wrong_kind = app.gql(&igpr, REVOKE, json!({ "id": "Task:1" })).await;
-    assert_eq!(error_code(&wrong_kind).as_deref(), Some("VALIDATION"), "{wrong_kind}");
+    assert_eq!(
+        error_code(&wrong_kind).as_deref(),
+        Some("VALIDATION"),
+        "{wrong_kind}"
+    );
     app.engine
         .calendar_feed_document(&secret, "http://mandate.test")
         .await

@@ -85,10 +85,7 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
             "/calendar-feeds",
             get(pages::calendar::list).post(pages::calendar::create),
         )
-        .route(
-            "/calendar-feeds/{id}/revoke",
-            post(pages::calendar::revoke),
-        )
+        .route("/calendar-feeds/{id}/revoke", post(pages::calendar::revoke))
         .route("/calendar/{file}", get(pages::calendar::document))
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn_with_state(

@@ -893,7 +893,12 @@ async fn a_calendar_feed_is_made_copied_and_revoked_from_its_page(db: TestDb) {
         .post_form(&member, "/calendar-feeds", &[("scope", "ME")])
         .await;
     assert_eq!(refused.status, 403);
-    assert!(web.get(&member, "/calendar-feeds").await.body.contains("id=\"no-feeds\""));
+    assert!(
+        web.get(&member, "/calendar-feeds")
+            .await
+            .body
+            .contains("id=\"no-feeds\"")
+    );
 
     let created = web
         .post_form(
@@ -921,12 +926,25 @@ async fn a_calendar_feed_is_made_copied_and_revoked_from_its_page(db: TestDb) {
             .to_owned()
     };
     assert_eq!(header("content-type"), "text/calendar; charset=utf-8");
-    assert!(header("cache-control").starts_with("private"), "{}", header("cache-control"));
+    assert!(
+        header("cache-control").starts_with("private"),
+        "{}",
+        header("cache-control")
+    );
     let calendar = answer.text().await.expect("body");
     assert!(calendar.starts_with("BEGIN:VCALENDAR\r\n"), "{calendar}");
     let task = f.task_of(&f.responsible).await;
-    let host = web.base.trim_start_matches("http://").split(':').next().unwrap_or_default().to_owned();
-    assert!(calendar.contains(&format!("UID:task-{}@{host}", task.id)), "{calendar}");
+    let host = web
+        .base
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        calendar.contains(&format!("UID:task-{}@{host}", task.id)),
+        "{calendar}"
+    );
     assert!(!calendar.contains(&format!("UID:task-{}@", f.task_of(&f.lead).await.id)));
 
     // The page lists it (never with its address) and revokes it.
@@ -938,7 +956,16 @@ async fn a_calendar_feed_is_made_copied_and_revoked_from_its_page(db: TestDb) {
         .expect("a revoke form");
     let refused = web.post_form(&member, &revoke, &[]).await;
     assert_eq!(refused.status, 403);
-    assert_eq!(web.http.get(&url).send().await.expect("GET").status().as_u16(), 200);
+    assert_eq!(
+        web.http
+            .get(&url)
+            .send()
+            .await
+            .expect("GET")
+            .status()
+            .as_u16(),
+        200
+    );
     // Someone else's revoke form is not found.
     let other = signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
     let other_page = web.get(&other, "/calendar-feeds").await;
@@ -951,7 +978,11 @@ async fn a_calendar_feed_is_made_copied_and_revoked_from_its_page(db: TestDb) {
         .await;
     assert_eq!(revoked.status, 303);
     let page = web.get(&member, "/calendar-feeds").await;
-    assert!(!post_forms(&page.body).iter().any(|a| a.ends_with("/revoke")));
+    assert!(
+        !post_forms(&page.body)
+            .iter()
+            .any(|a| a.ends_with("/revoke"))
+    );
 
     // A revoked address, a made-up one and a malformed one answer alike.
     let gone = web.http.get(&url).send().await.expect("GET");

@@ -121,12 +121,19 @@ impl Feed<'_> {
             shortened(&action.text, SUMMARY_CHARS),
             facts.plan.code
         );
-        let link = format!("{}/tasks/{}", self.public_url.trim_end_matches('/'), task.id);
+        let link = format!(
+            "{}/tasks/{}",
+            self.public_url.trim_end_matches('/'),
+            task.id
+        );
         let state = i18n::lookup(self.language, &format!("state-{}", task.state), &[])
             .unwrap_or_else(|| task.state.clone());
         let description = [
             format!("{}: {state}", self.t("calendar-label-state", &[])),
-            format!("{}: {institution}", self.t("calendar-label-institution", &[])),
+            format!(
+                "{}: {institution}",
+                self.t("calendar-label-institution", &[])
+            ),
             format!(
                 "{}: {} {}",
                 self.t("calendar-label-plan", &[]),
@@ -163,14 +170,12 @@ impl Feed<'_> {
                 "calendar-reminder",
                 &[
                     ("date", i18n::date(self.language, due).into()),
-                    ("summary", summary.clone().into()),
+                    ("action", summary.clone().into()),
                 ],
             );
             // Without them the library would add a random UID and the system clock's DTSTAMP.
             let mut alarm = Alarm::display(&text, Trigger::before_start(before));
-            alarm
-                .uid(&format!("alarm-{uid}"))
-                .timestamp(self.now);
+            alarm.uid(&format!("alarm-{uid}")).timestamp(self.now);
             event.alarm(alarm);
         }
         event.done()
@@ -205,15 +210,18 @@ impl Engine {
 
         let mut calendar = Calendar::new();
         let name = match &institution {
-            Some(i) => context.t("calendar-name-institution", &[("code", i.code.as_str().into())]),
+            Some(i) => context.t(
+                "calendar-name-institution",
+                &[("code", i.code.as_str().into())],
+            ),
             None => context.t("calendar-name-own", &[("name", owner.name.as_str().into())]),
         };
         let description = context.t(
             "calendar-description",
             &[
                 ("name", owner.name.as_str().into()),
-                ("since", i18n::date(language, since.date_naive()).into()),
-                ("limit", Arg::from(FEED_LIMIT as i64)),
+                ("date", i18n::date(language, since.date_naive()).into()),
+                ("count", Arg::from(FEED_LIMIT as i64)),
             ],
         );
         calendar
@@ -237,7 +245,13 @@ impl Engine {
                 ..Default::default()
             };
             listed += self
-                .add_events(&mut context, &mut calendar, &actor, &filter, FEED_LIMIT - listed)
+                .add_events(
+                    &mut context,
+                    &mut calendar,
+                    &actor,
+                    &filter,
+                    FEED_LIMIT - listed,
+                )
                 .await?;
         }
         let mut out = String::new();
@@ -332,7 +346,11 @@ impl Engine {
     }
 
     /// Adds to `codes` the codes of the institutions of `tasks` not in it yet.
-    async fn learn_codes(&self, codes: &mut HashMap<i64, String>, tasks: &[task::Model]) -> Result<()> {
+    async fn learn_codes(
+        &self,
+        codes: &mut HashMap<i64, String>,
+        tasks: &[task::Model],
+    ) -> Result<()> {
         let missing: Vec<i64> = tasks
             .iter()
             .map(|t| t.institution_id)
@@ -392,13 +410,22 @@ mod tests {
 
     #[test]
     fn long_texts_are_cut_at_a_word_with_an_ellipsis() {
-        assert_eq!(shortened("  Campanii   de\ninformare ", 80), "Campanii de informare");
+        assert_eq!(
+            shortened("  Campanii   de\ninformare ", 80),
+            "Campanii de informare"
+        );
         let long = "Organizarea de campanii de informare și conștientizare privind riscurile \
                     traficului de persoane în rândul tinerilor";
         let cut = shortened(long, 40);
         assert!(cut.chars().count() <= 40, "{cut}");
-        assert!(cut.ends_with('…') && long.starts_with(cut.trim_end_matches('…')), "{cut}");
-        assert_eq!(shortened(&"ș".repeat(100), 10), format!("{}…", "ș".repeat(9)));
+        assert!(
+            cut.ends_with('…') && long.starts_with(cut.trim_end_matches('…')),
+            "{cut}"
+        );
+        assert_eq!(
+            shortened(&"ș".repeat(100), 10),
+            format!("{}…", "ș".repeat(9))
+        );
     }
 
     #[test]

@@ -142,7 +142,10 @@ impl Engine {
 
     /// The institutions `actor` may have a feed of, for a form: the one it acts for and, for a
     /// coordinator, those under it (an admin names any code through the API).
-    pub async fn calendar_feed_institutions(&self, actor: &Actor) -> Result<Vec<institution::Model>> {
+    pub async fn calendar_feed_institutions(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<institution::Model>> {
         let Some(own) = actor.institution_id else {
             return Ok(Vec::new());
         };
@@ -234,7 +237,12 @@ impl Engine {
     pub(crate) async fn live_feed(
         &self,
         secret: &str,
-    ) -> Result<(calendar_feed::Model, user::Model, Actor, Option<institution::Model>)> {
+    ) -> Result<(
+        calendar_feed::Model,
+        user::Model,
+        Actor,
+        Option<institution::Model>,
+    )> {
         let missing = || Error::not_found("calendar feed", "this address");
         if !secret.starts_with(FEED_PREFIX) {
             return Err(missing());

@@ -103,7 +103,14 @@ pub async fn create(
     {
         Ok(issued) => render_page(&state, &viewer, StatusCode::OK, Some(&issued), false).await,
         Err(Error::Validation { .. }) => {
-            render_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, None, true).await
+            render_page(
+                &state,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                true,
+            )
+            .await
         }
         Err(e) => render::failure(&state, Some(&viewer), &lang, &e),
     }
@@ -125,7 +132,11 @@ pub async fn revoke(
         let e = Error::not_found("calendar feed", id);
         return render::failure(&state, Some(&viewer), &lang, &e);
     };
-    match state.engine.revoke_calendar_feed(&viewer.actor, number).await {
+    match state
+        .engine
+        .revoke_calendar_feed(&viewer.actor, number)
+        .await
+    {
         Ok(_) => axum::response::Redirect::to("/calendar-feeds").into_response(),
         Err(e) => render::failure(&state, Some(&viewer), &lang, &e),
     }
