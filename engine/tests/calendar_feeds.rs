@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::collections::BTreeMap;
+
 use chrono::{TimeZone, Utc};
 use icalendar::{Component, DatePerhapsTime, EventStatus};
 use mandate_engine::accounts::NewUser;
@@ -11,7 +13,8 @@ use mandate_engine::calendar::{CalendarFeed, MAX_LIVE_FEEDS};
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::{institution, task, user};
 use mandate_engine::plans::{InstitutionDefaults, NewInstitution};
-use mandate_engine::tasks::Fire;
+use mandate_engine::reads::views::{InboxFilter, InboxGroup};
+use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_engine::{Engine, Error};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
@@ -466,7 +469,48 @@ async fn who_may_have_which_feed(db: TestDb) {
     assert!(e.to_string().contains("revoke one first"), "{e}");
 }
 
+async fn a_returned_task_stays_returned_in_the_inbox_when_its_due_date_moves(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let member = f.member(&f.responsible);
+    let mut task = f.task_of(&f.responsible).await;
+    for (actor, transition) in [
+        (&member, "acknowledge"),
+        (&member, "start"),
+        (&member, "submit"),
+        (&f.coordinator, "return"),
+    ] {
+        let mut request = Fire::new(task.id, task.version, transition);
+        request = match transition {
+            "submit" => request.report(ReportInput {
+                indicator_values: BTreeMap::from([(
+                    "Număr de campanii".to_owned(),
+                    serde_json::json!(2),
+                )]),
+                narrative: "Raport".to_owned(),
+                evidence: Vec::new(),
+            }),
+            "return" => request.reason("de completat"),
+            _ => request,
+        };
+        task = f.engine.fire(actor, request).await.expect(transition);
+    }
+    move_first_due(&f, Utc.with_ymd_and_hms(2021, 7, 15, 20, 59, 59).unwrap()).await;
+    let inbox = f
+        .engine
+        .inbox(&member, &InboxFilter::default())
+        .await
+        .expect("inbox")
+        .expect("an institution's inbox");
+    let returned = inbox
+        .groups
+        .iter()
+        .find(|(group, _)| *group == InboxGroup::Returned)
+        .map(|(_, rows)| rows.iter().map(|r| r.task.id).collect::<Vec<_>>());
+    assert_eq!(returned, Some(vec![task.id]));
+}
+
 on_both_databases!(
+    a_returned_task_stays_returned_in_the_inbox_when_its_due_date_moves,
     dates_are_the_institutions_and_only_readable_tasks_are_listed,
     a_moved_due_date_is_a_new_sequence_of_the_same_event,
     cancelled_tasks_are_cancelled_and_open_ones_carry_the_policys_first_reminder,
