@@ -17,6 +17,7 @@
 //! - `results`: indicators' definitions and their evaluation against targets;
 //! - `deadline`: the wording of deadlines and the periods it means; `status`: the status rule;
 //! - people: `accounts` (users, API tokens), `invitations`, `sign_in` (web sessions);
+//! - `calendar`: secret calendar feeds (iCalendar) of the due dates a person follows;
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
 //!   append-only event trail); and `engine` (the handle), `error`, `domain`, `clock`, `text`,
 //!   `demo`;
@@ -25,6 +26,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod db;
 pub mod deadline;

@@ -17,10 +17,11 @@ pub(crate) enum Kind {
     Token,
     Notification,
     PerformanceIndicator,
+    CalendarFeed,
 }
 
 impl Kind {
-    const ALL: [Kind; 9] = [
+    const ALL: [Kind; 10] = [
         Kind::Plan,
         Kind::Objective,
         Kind::Action,
@@ -30,6 +31,7 @@ impl Kind {
         Kind::Token,
         Kind::Notification,
         Kind::PerformanceIndicator,
+        Kind::CalendarFeed,
     ];
 
     fn name(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Kind {
             Kind::Token => "Token",
             Kind::Notification => "Notification",
             Kind::PerformanceIndicator => "PerformanceIndicator",
+            Kind::CalendarFeed => "CalendarFeed",
         }
     }
 }

@@ -17,8 +17,8 @@ use crate::context::{actor, engine};
 use crate::error::{IntoGql, invalid, to_gql};
 use crate::id::{self, Kind};
 use crate::types::{
-    Action, Delivery, ImportResult, IssuedToken, NotificationSettings, PerformanceIndicator,
-    ReportingPeriod, Role, Task, Token, User,
+    Action, CalendarFeed, Delivery, ImportResult, IssuedCalendarFeed, IssuedToken,
+    NotificationSettings, PerformanceIndicator, ReportingPeriod, Role, Task, Token, User,
 };
 
 /// One indicator's value in a report.
@@ -383,6 +383,39 @@ impl Mutation {
             .await
             .gql()
             .map(Token)
+    }
+
+    /// Creates a calendar feed for the viewer: a secret address listing due dates as all-day
+    /// events (iCalendar), readable by calendar programs without signing in. Without
+    /// `institution`, every task the viewer may read; with it, that institution's tasks (one the
+    /// viewer acts for or manages, else `FORBIDDEN`). The secret is in the answer and nowhere
+    /// else; at most 20 feeds work at once (`VALIDATION` beyond).
+    async fn create_calendar_feed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The code of the institution whose tasks the feed lists.")]
+        institution: Option<String>,
+    ) -> Result<IssuedCalendarFeed> {
+        let institution = institution
+            .as_deref()
+            .map(InstitutionCode::parse)
+            .transpose()
+            .gql()?;
+        engine(ctx)
+            .create_calendar_feed(actor(ctx)?, institution.as_ref())
+            .await
+            .gql()
+            .map(IssuedCalendarFeed)
+    }
+
+    /// Revokes one of the viewer's calendar feeds at once: its address answers 404 from then on.
+    async fn revoke_calendar_feed(&self, ctx: &Context<'_>, id: ID) -> Result<CalendarFeed> {
+        let id = id::decode(&id, Kind::CalendarFeed, "id")?;
+        engine(ctx)
+            .revoke_calendar_feed(actor(ctx)?, id)
+            .await
+            .gql()
+            .map(CalendarFeed)
     }
 
     /// Invites a person to act for an institution, as a `MEMBER` (the role cannot be chosen). Who

@@ -13,7 +13,8 @@ use crate::error::{IntoGql, invalid};
 use crate::id::{self, Kind};
 use crate::page::{EventConnection, NotificationConnection, TaskConnection, page_size};
 use crate::types::{
-    Action, Event, Institution, Notification, NotificationSettings, Plan, SignOff, Task, User,
+    Action, CalendarFeed, Event, Institution, Notification, NotificationSettings, Plan, SignOff,
+    Task, User,
 };
 
 /// Which tasks to list; every field given narrows the list.
@@ -162,6 +163,12 @@ impl Query {
         };
         let rows = rows.into_iter().map(Task).collect();
         Ok(TaskConnection::new(rows, size, total, task_cursor))
+    }
+
+    /// The viewer's calendar feeds, newest first (revoked ones included; at most 100).
+    async fn calendar_feeds(&self, ctx: &Context<'_>) -> Result<Vec<CalendarFeed>> {
+        let found = engine(ctx).calendar_feeds(actor(ctx)?).await.gql()?;
+        Ok(found.into_iter().map(CalendarFeed).collect())
     }
 
     /// Every institution, by code.

@@ -14,6 +14,7 @@ mod m20261201_000007_web_sign_in;
 mod m20261201_000008_password_attempts;
 mod m20261201_000010_audit_chain;
 mod m20261201_180000_indicator_results;
+mod m20261201_191000_calendar_feeds;
 mod m20261201_192000_public_progress;
 
 /// Every migration, in order.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_audit_chain::Migration),
             Box::new(m20261201_180000_indicator_results::Migration),
             Box::new(m20261201_192000_public_progress::Migration),
+            Box::new(m20261201_191000_calendar_feeds::Migration),
         ]
     }
 }

@@ -88,6 +88,12 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/tasks/{id}", get(pages::task::show))
         .route("/tasks/{id}/fire", post(pages::task::fire))
         .route("/events", get(pages::live::events))
+        .route(
+            "/calendar-feeds",
+            get(pages::calendar::list).post(pages::calendar::create),
+        )
+        .route("/calendar-feeds/{id}/revoke", post(pages::calendar::revoke))
+        .route("/calendar/{file}", get(pages::calendar::document))
         .route("/static/{name}", get(assets::serve))
         .layer(middleware::from_fn_with_state(
             state.clone(),

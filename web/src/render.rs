@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "sign_offs.html",
         include_str!("../templates/sign_offs.html"),
     ),
+    ("calendar.html", include_str!("../templates/calendar.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     (
         "public_plan.html",

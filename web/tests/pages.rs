@@ -1287,8 +1287,144 @@ async fn a_plan_file_publishes_its_plan_in_its_language(db: TestDb) {
     }
 }
 
+/// The value of the `value` attribute of the element with `id`, unescaped.
+fn value_of(body: &str, id: &str) -> Option<String> {
+    let from = body.find(&format!("id=\"{id}\""))?;
+    let rest = &body[from..];
+    let start = rest.find("value=\"")? + "value=\"".len();
+    let len = rest[start..].find('"')?;
+    Some(unescape(&rest[start..start + len]))
+}
+
+async fn a_calendar_feed_is_made_copied_and_revoked_from_its_page(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let web = Web::start(&f.engine).await;
+    let member = signed_in(&f.engine, "user@me.ro", UserRole::Member, Some("ME")).await;
+
+    let page = web.get(&member, "/calendar-feeds").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"no-feeds\""), "{}", page.body);
+    assert!(page.body.contains("id=\"scope-ME\""), "{}", page.body);
+    assert!(!page.body.contains("id=\"scope-IGPR\""), "{}", page.body);
+
+    // A form without its token makes nothing.
+    let refused = web
+        .post_form(&member, "/calendar-feeds", &[("scope", "ME")])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(
+        web.get(&member, "/calendar-feeds")
+            .await
+            .body
+            .contains("id=\"no-feeds\"")
+    );
+
+    let created = web
+        .post_form(
+            &member,
+            "/calendar-feeds",
+            &[("csrf", &page.csrf()), ("scope", "ME")],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let url = value_of(&created.body, "feed-url").expect("the new feed's address");
+    assert!(
+        url.starts_with(&format!("{}/calendar/mdc_", web.base)) && url.ends_with(".ics"),
+        "{url}"
+    );
+
+    // Calendar programs fetch it without a session.
+    let answer = web.http.get(&url).send().await.expect("GET feed");
+    assert_eq!(answer.status().as_u16(), 200);
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "text/calendar; charset=utf-8");
+    assert!(
+        header("cache-control").starts_with("private"),
+        "{}",
+        header("cache-control")
+    );
+    let calendar = answer.text().await.expect("body");
+    assert!(calendar.starts_with("BEGIN:VCALENDAR\r\n"), "{calendar}");
+    let task = f.task_of(&f.responsible).await;
+    let host = web
+        .base
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        calendar.contains(&format!("UID:task-{}@{host}", task.id)),
+        "{calendar}"
+    );
+    assert!(!calendar.contains(&format!("UID:task-{}@", f.task_of(&f.lead).await.id)));
+
+    // The page lists it (never with its address) and revokes it.
+    let page = web.get(&member, "/calendar-feeds").await;
+    assert!(!page.body.contains(&url), "the address is shown once only");
+    let revoke = post_forms(&page.body)
+        .into_iter()
+        .find(|action| action.ends_with("/revoke"))
+        .expect("a revoke form");
+    let refused = web.post_form(&member, &revoke, &[]).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        web.http
+            .get(&url)
+            .send()
+            .await
+            .expect("GET")
+            .status()
+            .as_u16(),
+        200
+    );
+    // Someone else's revoke form is not found.
+    let other = signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
+    let other_page = web.get(&other, "/calendar-feeds").await;
+    let refused = web
+        .post_form(&other, &revoke, &[("csrf", &other_page.csrf())])
+        .await;
+    assert_eq!(refused.status, 404);
+    let revoked = web
+        .post_form(&member, &revoke, &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(revoked.status, 303);
+    let page = web.get(&member, "/calendar-feeds").await;
+    assert!(
+        !post_forms(&page.body)
+            .iter()
+            .any(|a| a.ends_with("/revoke"))
+    );
+
+    // A revoked address, a made-up one and a malformed one answer alike.
+    let gone = web.http.get(&url).send().await.expect("GET");
+    assert_eq!(gone.status().as_u16(), 404);
+    let gone = gone.text().await.expect("body");
+    for path in [
+        format!("/calendar/mdc_{}.ics", "0".repeat(64)),
+        "/calendar/anything".to_owned(),
+    ] {
+        let answer = web
+            .http
+            .get(format!("{}{path}", web.base))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(answer.status().as_u16(), 404, "{path}");
+        assert_eq!(answer.text().await.expect("body"), gone, "{path}");
+    }
+}
+
 on_both_databases!(
     plan_level_values_are_entered_on_the_plan_page,
+    a_calendar_feed_is_made_copied_and_revoked_from_its_page,
     a_page_past_the_time_limit_is_stopped_and_says_so,
     directory_lists_institutions_and_hides_addresses_from_members,
     import_shows_problems_then_changes_and_imports_on_confirm,

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod api_token;
 pub mod assignment;
+pub mod calendar_feed;
 pub mod event;
 pub mod indicator;
 pub mod indicator_value;

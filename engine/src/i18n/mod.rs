@@ -275,7 +275,16 @@ mod tests {
     fn every_key_is_in_every_language() {
         let english = catalogue(Language::En);
         let names: Vec<&str> = english.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["common.ftl", "mail.ftl", "reports.ftl", "web.ftl"]);
+        assert_eq!(
+            names,
+            [
+                "calendar.ftl",
+                "common.ftl",
+                "mail.ftl",
+                "reports.ftl",
+                "web.ftl"
+            ]
+        );
         let all: Vec<&String> = english.iter().flat_map(|(_, ids)| ids).collect();
         let mut unique = all.clone();
         unique.sort();

@@ -34,7 +34,7 @@ use crate::results::IndicatorSpec;
 
 pub use assignment::{Assigned, Assignment, AssignmentChange, MAX_ASSIGNED, assign};
 pub use institutions::{InstitutionChange, InstitutionDefaults, InstitutionWrite, NewInstitution};
-pub use periods::{open_periods, withdraw_periods};
+pub use periods::{DUE_MOVED, open_periods, withdraw_periods};
 pub(crate) use publication::set_plan_public;
 
 pub(crate) use assignment::assignments_of;

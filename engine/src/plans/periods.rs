@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -19,6 +19,9 @@ use crate::error::Result;
 use crate::notifications::{self, Kind};
 use crate::tasks::cancel::cancel_pending;
 use crate::tasks::lifecycle::Lifecycle;
+
+/// The kind of the event written when a task's due date moves.
+pub const DUE_MOVED: &str = "due_moved";
 
 /// Opens reporting periods for an action: one task per (period, assigned institution). A period
 /// that already exists (same start and end) is kept, and its due date is updated on open tasks.
@@ -44,12 +47,7 @@ pub async fn open_periods<C: ConnectionTrait>(
                 let mut model: reporting_period::ActiveModel = found.clone().into();
                 model.due_at = Set(p.due);
                 let updated = model.update(db).await?;
-                task::Entity::update_many()
-                    .col_expr(task::Column::DueAt, sea_orm::sea_query::Expr::value(p.due))
-                    .filter(task::Column::PeriodId.eq(updated.id))
-                    .filter(task::Column::Open.eq(true))
-                    .exec(db)
-                    .await?;
+                move_open_tasks(db, actor, now, action, found, p.due).await?;
                 notifications::drop_deadline_reminders(db, task::Column::PeriodId.eq(updated.id))
                     .await?;
                 updated
@@ -75,6 +73,43 @@ pub async fn open_periods<C: ConnectionTrait>(
         }
     }
     Ok(created)
+}
+
+/// Moves the due date of the open tasks of `period` to `due`, writing a `due_moved` event for
+/// each (calendar feeds count them: a moved task's calendar entry is a new revision of it).
+async fn move_open_tasks<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &action::Model,
+    period: &reporting_period::Model,
+    due: DateTime<Utc>,
+) -> Result<()> {
+    let open: Vec<i64> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .filter(task::Column::PeriodId.eq(period.id))
+        .filter(task::Column::Open.eq(true))
+        .order_by_asc(task::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    task::Entity::update_many()
+        .col_expr(task::Column::DueAt, sea_orm::sea_query::Expr::value(due))
+        .filter(task::Column::Id.is_in(open.iter().copied()))
+        .exec(db)
+        .await?;
+    for task_id in open {
+        let mut event = NewEvent::on_plan(action.plan_id, DUE_MOVED);
+        event.action_id = Some(action.id);
+        event.task_id = Some(task_id);
+        event.payload = json!({ "from": period.due_at, "to": due });
+        audit::append(db, actor, now, event).await?;
+    }
+    Ok(())
 }
 
 /// Withdraws the periods of an action that are not in `keep`: their tasks still in the initial

@@ -2,6 +2,7 @@
 //! through the request's loaders.
 
 mod action;
+mod calendar;
 mod directory;
 mod event;
 mod notification;
@@ -11,6 +12,7 @@ mod status;
 mod task;
 
 pub(crate) use action::{Action, ReportingPeriod, SignOff};
+pub(crate) use calendar::{CalendarFeed, IssuedCalendarFeed};
 pub(crate) use directory::{Institution, IssuedToken, Role, Token, User};
 pub(crate) use event::{Event, TaskEvent};
 pub(crate) use notification::{Delivery, Notification, NotificationSettings};

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod calendar;
 pub mod import;
 pub mod inbox;
 pub mod institutions;

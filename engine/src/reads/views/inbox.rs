@@ -180,11 +180,13 @@ impl Engine {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
-        // The last event of each task, to tell a returned report from work in progress.
+        // The last event of each task, to tell a returned report from work in progress (a moved
+        // due date is not news about the work).
         let mut last_event: HashMap<i64, String> = HashMap::new();
         for chunk in tasks.chunks(500) {
             let found = event::Entity::find()
                 .filter(event::Column::TaskId.is_in(chunk.iter().map(|t| t.id)))
+                .filter(event::Column::Kind.ne(crate::plans::DUE_MOVED))
                 .order_by_asc(event::Column::Id)
                 .all(db)
                 .await?;

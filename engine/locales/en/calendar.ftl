@@ -1,0 +1,30 @@
+# Calendar feeds in English: the page that makes them and the feed's own words.
+
+nav-calendar = Calendar
+event-due_moved = Due date moved
+calendar-feeds-title = Calendar feeds
+calendar-feeds-intro = Follow your due dates in Outlook, Google Calendar or Thunderbird. Each feed has a secret address: whoever has it sees the due dates it lists. Revoke an address you no longer use, or one that got out, and create a new one.
+calendar-feeds-limit = A feed lists the tasks due from one year ago on, at most {$count}, and calendar programs fetch it again every few hours.
+calendar-feeds-scope = What the feed lists
+calendar-feeds-scope-own = Every task I can see
+calendar-feeds-scope-institution = The tasks of {$code}
+calendar-feeds-create = Create a feed
+calendar-feeds-created = The address of your new feed. Copy it now: it is shown only this once.
+calendar-feeds-copy-hint = In your calendar program choose “Subscribe from web” or “Add calendar from URL” and paste this address.
+calendar-feeds-subscribe = Open in my calendar program
+calendar-feeds-list = Your feeds
+calendar-feeds-none = You have no calendar feeds yet.
+calendar-feeds-created-at = Created
+calendar-feeds-state = State
+calendar-feeds-live = Active
+calendar-feeds-revoked = Revoked on {$date}
+calendar-feeds-revoke = Revoke
+calendar-feeds-too-many = You have {$count} active feeds, the most there can be. Revoke one first.
+calendar-name-own = Mandate: {$name}
+calendar-name-institution = Mandate: {$code}
+calendar-description = Due dates of the tasks {$name} follows in Mandate, from {$date} on (at most {$count}).
+calendar-label-state = State
+calendar-label-institution = Institution
+calendar-label-plan = Plan
+calendar-label-action = Action
+calendar-reminder = Due on {$date}: {$action}

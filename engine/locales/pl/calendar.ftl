@@ -1,0 +1,30 @@
+# Kalendarze po polsku: strona, która je tworzy, i słowa samego kalendarza.
+
+nav-calendar = Kalendarz
+event-due_moved = Przesunięcie terminu
+calendar-feeds-title = Kalendarze
+calendar-feeds-intro = Śledź terminy w Outlooku, Kalendarzu Google lub Thunderbirdzie. Każdy kalendarz ma tajny adres: kto go zna, widzi zawarte w nim terminy. Unieważnij adres, którego już nie używasz lub który trafił w niepowołane ręce, i utwórz nowy.
+calendar-feeds-limit = Kalendarz obejmuje zadania z terminem od roku wstecz, najwyżej {$count}, a programy kalendarzowe pobierają go ponownie co kilka godzin.
+calendar-feeds-scope = Co obejmuje kalendarz
+calendar-feeds-scope-own = Wszystkie zadania, które widzę
+calendar-feeds-scope-institution = Zadania instytucji {$code}
+calendar-feeds-create = Utwórz kalendarz
+calendar-feeds-created = Adres nowego kalendarza. Skopiuj go teraz: jest pokazywany tylko ten jeden raz.
+calendar-feeds-copy-hint = W programie kalendarzowym wybierz „Subskrybuj z internetu” lub „Dodaj kalendarz z adresu URL” i wklej ten adres.
+calendar-feeds-subscribe = Otwórz w moim programie kalendarzowym
+calendar-feeds-list = Twoje kalendarze
+calendar-feeds-none = Nie masz jeszcze żadnego kalendarza.
+calendar-feeds-created-at = Utworzono
+calendar-feeds-state = Stan
+calendar-feeds-live = Aktywny
+calendar-feeds-revoked = Unieważniony {$date}
+calendar-feeds-revoke = Unieważnij
+calendar-feeds-too-many = Masz {$count} aktywnych kalendarzy, najwięcej, ile można. Najpierw unieważnij jeden.
+calendar-name-own = Mandate: {$name}
+calendar-name-institution = Mandate: {$code}
+calendar-description = Terminy zadań, które {$name} śledzi w Mandate, od {$date} (najwyżej {$count}).
+calendar-label-state = Stan
+calendar-label-institution = Instytucja
+calendar-label-plan = Plan
+calendar-label-action = Działanie
+calendar-reminder = Termin {$date}: {$action}

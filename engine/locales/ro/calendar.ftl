@@ -1,0 +1,30 @@
+# Calendarele în română: pagina care le creează și cuvintele calendarului însuși.
+
+nav-calendar = Calendar
+event-due_moved = Termen mutat
+calendar-feeds-title = Calendare
+calendar-feeds-intro = Urmăriți termenele în Outlook, Google Calendar sau Thunderbird. Fiecare calendar are o adresă secretă: oricine o are vede termenele pe care le cuprinde. Revocați o adresă pe care nu o mai folosiți sau care a ajuns la alții și creați una nouă.
+calendar-feeds-limit = Un calendar cuprinde sarcinile cu termen de acum un an încolo, cel mult {$count}, iar programele de calendar îl citesc din nou la câteva ore.
+calendar-feeds-scope = Ce cuprinde calendarul
+calendar-feeds-scope-own = Toate sarcinile pe care le pot vedea
+calendar-feeds-scope-institution = Sarcinile instituției {$code}
+calendar-feeds-create = Creează un calendar
+calendar-feeds-created = Adresa noului calendar. Copiați-o acum: este afișată doar de această dată.
+calendar-feeds-copy-hint = În programul de calendar alegeți „Abonare de pe web” sau „Adăugare calendar din URL” și lipiți această adresă.
+calendar-feeds-subscribe = Deschide în programul meu de calendar
+calendar-feeds-list = Calendarele dumneavoastră
+calendar-feeds-none = Nu aveți încă niciun calendar.
+calendar-feeds-created-at = Creat
+calendar-feeds-state = Stare
+calendar-feeds-live = Activ
+calendar-feeds-revoked = Revocat la {$date}
+calendar-feeds-revoke = Revocă
+calendar-feeds-too-many = Aveți {$count} calendare active, cel mai mare număr permis. Revocați mai întâi unul.
+calendar-name-own = Mandate: {$name}
+calendar-name-institution = Mandate: {$code}
+calendar-description = Termenele sarcinilor urmărite de {$name} în Mandate, începând cu {$date} (cel mult {$count}).
+calendar-label-state = Stare
+calendar-label-institution = Instituție
+calendar-label-plan = Plan
+calendar-label-action = Acțiune
+calendar-reminder = Termen {$date}: {$action}
