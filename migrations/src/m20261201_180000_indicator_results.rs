@@ -103,7 +103,7 @@ impl MigrationTrait for Migration {
         let mut changes = vec![
             Table::alter()
                 .table("performance_indicators")
-                .add_column(&mut string_null("baseline"))
+                .add_column(string_null("baseline"))
                 .to_owned(),
         ];
         for column in ["unit", "reporting", "responsible_id"] {

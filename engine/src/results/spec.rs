@@ -491,7 +491,7 @@ impl IndicatorSpec {
         {
             problems.push((Field::Target, format!("target: {e}")));
         }
-        let baseline = (written.baseline_value.is_some() || period.is_some()).then(|| Baseline {
+        let baseline = (written.baseline_value.is_some() || period.is_some()).then_some(Baseline {
             value: written.baseline_value,
             period,
         });
