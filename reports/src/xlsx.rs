@@ -63,7 +63,7 @@ pub(crate) fn write(
     cover.set_column_width(1, 100)?;
 
     for view in views::all(report, labels) {
-        let sheet = workbook.add_worksheet();
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(sheet_name(view.name))?;
         write_view(sheet, view, labels, &bold, &date, &wrap)?;
     }

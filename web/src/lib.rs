@@ -70,6 +70,7 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
             post(pages::plans::enter_value),
         )
         .route("/plans/{id}/public", post(pages::plans::set_public))
+        .route("/plans/{id}/report", get(pages::report::download))
         .route("/public/plans/{code}", get(pages::public::show))
         .route("/reports/{id}/public", post(pages::task::set_report_public))
         .route("/actions/{id}", get(pages::actions::show))

@@ -89,6 +89,8 @@ pub fn frame(state: &AppState, session: Option<&WebSession>, lang: &str) -> serd
             "has_institution": s.actor.institution_id.is_some(),
         })),
         "csrf": session.map(|s| s.csrf_token.clone()),
+        // The status rule's window, for the legends of the lights.
+        "at_risk_days": state.engine.status_policy().map_or(0, |p| p.due_within_days),
     })
 }
 

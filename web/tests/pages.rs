@@ -30,6 +30,8 @@ struct Web {
 struct Page {
     status: u16,
     body: String,
+    /// Where a redirect points.
+    location: Option<String>,
 }
 
 impl Page {
@@ -127,6 +129,11 @@ impl Web {
     async fn page(&self, response: reqwest::Response) -> Page {
         Page {
             status: response.status().as_u16(),
+            location: response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .map(str::to_owned),
             body: response.text().await.expect("body"),
         }
     }
@@ -1422,7 +1429,91 @@ async fn a_calendar_feed_is_made_copied_and_revoked_from_its_page(db: TestDb) {
     }
 }
 
+/// The report form of the plan page: a period and a format lead to a download link made for the
+/// person signed in, which names the plan, the period and the format; a period that cannot be
+/// read is named beside the form and makes no link; a person who may not read the plan gets none.
+async fn the_plan_page_downloads_the_monitoring_report(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let web = Web::start(&f.engine).await;
+    let coordinator = signed_in(
+        &f.engine,
+        "coord@anitp.ro",
+        UserRole::Coordinator,
+        Some("ANITP"),
+    )
+    .await;
+    let plan_page = format!("/plans/{}", f.plan.id);
+    let page = web.get(&coordinator, &plan_page).await;
+    assert_eq!(page.status, 200);
+    let form = format!("action=\"/plans/{}/report\"", f.plan.id);
+    assert!(page.body.contains(&form), "{}", page.body);
+    for format in ["xlsx", "docx", "html", "csv"] {
+        assert!(
+            page.body.contains(&format!("<option value=\"{format}\">")),
+            "{format}"
+        );
+    }
+
+    let asked = web
+        .get(
+            &coordinator,
+            &format!("/plans/{}/report?period=2021-S1&format=docx", f.plan.id),
+        )
+        .await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    let location = asked.location.clone().expect("a redirect");
+    let token = location.strip_prefix("/reports/").expect("a download link");
+    let download = f
+        .engine
+        .open_report_download(token)
+        .await
+        .expect("a genuine link");
+    assert_eq!(download.plan.id, f.plan.id);
+    assert_eq!(download.period.to_string(), "2021-S1");
+    assert_eq!(download.format, "docx");
+    assert_eq!(download.actor.institution_id, Some(f.owner.id));
+
+    let refused = web
+        .get(
+            &coordinator,
+            &format!("/plans/{}/report?period=2021-S3&format=xlsx", f.plan.id),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.location.is_none());
+    assert!(
+        refused.body.contains("id=\"report-period-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("2021-S3"), "{}", refused.body);
+    let unknown_format = web
+        .get(
+            &coordinator,
+            &format!("/plans/{}/report?period=2021&format=pdf", f.plan.id),
+        )
+        .await;
+    assert_eq!(unknown_format.status, 422);
+
+    let outsider = signed_in(
+        &f.engine,
+        "someone@outsider.ro",
+        UserRole::Member,
+        Some(&f.outsider.code),
+    )
+    .await;
+    let hidden = web
+        .get(
+            &outsider,
+            &format!("/plans/{}/report?period=2021&format=xlsx", f.plan.id),
+        )
+        .await;
+    assert_eq!(hidden.status, 404);
+    assert!(hidden.location.is_none());
+}
+
 on_both_databases!(
+    the_plan_page_downloads_the_monitoring_report,
     plan_level_values_are_entered_on_the_plan_page,
     a_calendar_feed_is_made_copied_and_revoked_from_its_page,
     a_page_past_the_time_limit_is_stopped_and_says_so,

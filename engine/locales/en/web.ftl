@@ -100,8 +100,14 @@ status-late = late
 status-not_started = not started
 status-closed = closed
 status-done-why = Signed off.
-status-on_track-why = Under way, not due within 7 days.
-status-at_risk-why = Due within 7 days, or not yet acknowledged.
+status-on_track-why = Under way, not due within { $days ->
+    [one] a day
+   *[other] { $days } days
+}.
+status-at_risk-why = Due within { $days ->
+    [one] a day
+   *[other] { $days } days
+}, not yet acknowledged, or its indicators are behind their targets.
 status-late-why = Past its due date and not signed off.
 status-not_started-why = Its reporting period has not begun.
 status-closed-why = Declined or cancelled.
@@ -333,3 +339,13 @@ event-plan_published = Progress page published
 event-plan_unpublished = Progress page withdrawn
 event-report_published = Report narrative made public
 event-report_unpublished = Report narrative made private
+
+report-download-title = Monitoring report
+report-period-hint = A year (2021), a half-year (2021-S1), a quarter (2021-Q3) or dates (2021-01-01..2021-06-30).
+report-format = Format
+report-format-xlsx = Excel workbook (XLSX)
+report-format-docx = Word document (DOCX)
+report-format-html = Printable page (HTML)
+report-format-csv = Table (CSV)
+report-download = Download
+error-report-period = “{ $value }” is not a period: write a year (2021), a half-year (2021-S1), a quarter (2021-Q3) or dates (2021-01-01..2021-06-30).

@@ -108,8 +108,14 @@ status-late = opóźnione
 status-not_started = nierozpoczęte
 status-closed = zamknięte
 status-done-why = Zatwierdzone.
-status-on_track-why = W realizacji; termin upływa później niż za 7 dni.
-status-at_risk-why = Termin upływa w ciągu 7 dni albo przyjęcie zadania nie zostało jeszcze potwierdzone.
+status-on_track-why = W realizacji; termin upływa później niż { $days ->
+    [one] za 1 dzień
+   *[other] za { $days } dni
+}.
+status-at_risk-why = Termin upływa w ciągu { $days ->
+    [one] 1 dnia
+   *[other] { $days } dni
+}, przyjęcie zadania nie zostało jeszcze potwierdzone albo wskaźniki pozostają w tyle za wartościami docelowymi.
 status-late-why = Termin upłynął, a zadanie nie zostało zatwierdzone.
 status-not_started-why = Okres sprawozdawczy jeszcze się nie rozpoczął.
 status-closed-why = Odrzucone lub anulowane.
@@ -352,3 +358,13 @@ event-plan_published = Strona postępu opublikowana
 event-plan_unpublished = Strona postępu wycofana
 event-report_published = Opis sprawozdania upubliczniony
 event-report_unpublished = Opis sprawozdania ustawiony jako prywatny
+
+report-download-title = Sprawozdanie z monitoringu
+report-period-hint = Rok (2021), półrocze (2021-S1), kwartał (2021-Q3) lub zakres dat (2021-01-01..2021-06-30).
+report-format = Format
+report-format-xlsx = Skoroszyt Excel (XLSX)
+report-format-docx = Dokument Word (DOCX)
+report-format-html = Strona do druku (HTML)
+report-format-csv = Tabela (CSV)
+report-download = Pobierz
+error-report-period = „{ $value }” nie jest okresem: wpisz rok (2021), półrocze (2021-S1), kwartał (2021-Q3) lub zakres dat (2021-01-01..2021-06-30).

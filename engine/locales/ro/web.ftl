@@ -104,8 +104,16 @@ status-late = întârziată
 status-not_started = neîncepută
 status-closed = închisă
 status-done-why = Aprobată.
-status-on_track-why = În curs de realizare; termenul nu expiră în următoarele 7 zile.
-status-at_risk-why = Termenul expiră în următoarele 7 zile sau luarea la cunoștință nu a fost încă confirmată.
+status-on_track-why = În curs de realizare; termenul nu expiră în { $days ->
+    [one] următoarea zi
+    [few] următoarele { $days } zile
+   *[other] următoarele { $days } de zile
+}.
+status-at_risk-why = Termenul expiră în { $days ->
+    [one] următoarea zi
+    [few] următoarele { $days } zile
+   *[other] următoarele { $days } de zile
+}, luarea la cunoștință nu a fost încă confirmată sau indicatorii rămân în urma țintelor.
 status-late-why = Termenul a fost depășit, iar sarcina nu este aprobată.
 status-not_started-why = Perioada de raportare nu a început încă.
 status-closed-why = Refuzată sau anulată.
@@ -343,3 +351,13 @@ event-plan_published = Pagina de progres publicată
 event-plan_unpublished = Pagina de progres retrasă
 event-report_published = Descrierea raportului făcută publică
 event-report_unpublished = Descrierea raportului făcută privată
+
+report-download-title = Raport de monitorizare
+report-period-hint = Un an (2021), un semestru (2021-S1), un trimestru (2021-Q3) sau un interval de date (2021-01-01..2021-06-30).
+report-format = Format
+report-format-xlsx = Registru Excel (XLSX)
+report-format-docx = Document Word (DOCX)
+report-format-html = Pagină pentru tipărire (HTML)
+report-format-csv = Tabel (CSV)
+report-download = Descarcă
+error-report-period = „{ $value }” nu este o perioadă: scrieți un an (2021), un semestru (2021-S1), un trimestru (2021-Q3) sau un interval de date (2021-01-01..2021-06-30).

@@ -12,7 +12,8 @@
 //! its institution closed it (a terminal state other than signed off, reached by a transition the
 //! task's institution fires); overdue when the status rule says it is late.
 //!
-//! The report is built once, in plan order, from one read of each table: it holds the plan once.
+//! The report is built once, in plan order, a few hundred actions at a time: the rows read for
+//! them are let go before the next are read, so that only the report itself grows with the plan.
 
 mod download;
 mod period;
@@ -20,12 +21,11 @@ mod period;
 pub use download::{DOWNLOAD_LIFETIME_MINUTES, Download, DownloadLink};
 pub use period::{PeriodError, PeriodKind, ReportPeriod};
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::Value;
 
 use crate::access::{Readable, action_scope, plan_scope, task_scope};
 use crate::domain::Actor;
@@ -35,9 +35,9 @@ use crate::entity::{
     performance_indicator, plan, report, reporting_period, task,
 };
 use crate::error::{Error, Result};
-use crate::i18n::Language;
 use crate::reads::views::{local_date, zone_of};
-use crate::results::{Evaluation, IndicatorSpec, Observation, entry_periods, evaluate, verdict_of};
+pub use crate::results::IndicatorValue;
+use crate::results::{Gathering, IndicatorSpec, Observation, entry_periods, evaluate, verdict_of};
 use crate::status::{Moment, Rating, Reason, Status, StatusPolicy};
 use crate::tasks::lifecycle::{ActorRole, Lifecycle};
 
@@ -67,30 +67,6 @@ pub struct TaskLine {
     /// The day (in the plan's time zone) the task reached a terminal state (signed off, declined,
     /// cancelled): its last change, since a closed task changes no more. `None` while open.
     pub closed_on: Option<NaiveDate>,
-}
-
-/// An indicator of an action (or of the plan) with what its values in the period say.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndicatorValue {
-    pub name: String,
-    pub spec: IndicatorSpec,
-    /// Its values in the period against its target: `actual` is `None` when no value is known
-    /// (unknown, not zero); `reported` of `expected` values were given.
-    pub evaluation: Evaluation,
-    /// Values given in words (indicators described in words), as written.
-    pub texts: Vec<String>,
-}
-
-impl IndicatorValue {
-    /// Its target as people read it ("≥ 200", "-50 % vs the previous period").
-    pub fn target_text(&self, language: Language) -> Option<String> {
-        self.spec.target_text(language)
-    }
-
-    /// Its evaluation in words ("142 of 200 (71 %): not met").
-    pub fn explanation(&self, language: Language) -> String {
-        self.evaluation.explain(&self.spec, language)
-    }
 }
 
 /// What an institution wrote in its latest report of a period.
@@ -237,7 +213,11 @@ fn declined_states(lifecycle: &Lifecycle) -> HashSet<String> {
         .collect()
 }
 
-/// Adds the numbers and texts of `values` under `name` to `into`.
+/// How many actions the report reads at a time.
+const ACTIONS_PER_READ: usize = 500;
+/// How many reporting periods one query of tasks names at most.
+const PERIODS_PER_QUERY: usize = 1000;
+
 /// `rows` grouped by the first of `key`, each group in the order of the second.
 fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> (i64, i64)) -> HashMap<i64, Vec<T>> {
     let mut rows = rows;
@@ -316,69 +296,87 @@ impl Engine {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
-        let in_period = Query::select()
-            .column(reporting_period::Column::Id)
-            .from(reporting_period::Entity)
-            .and_where(reporting_period::Column::ActionId.in_subquery(plan_actions.clone()))
-            .and_where(reporting_period::Column::StartDate.lte(period.end))
-            .and_where(reporting_period::Column::EndDate.gte(period.start))
-            .to_owned();
-        let tasks = task::Entity::find()
-            .filter(task::Column::PlanId.eq(plan.id))
-            .filter(task::Column::PeriodId.in_subquery(in_period))
-            .filter(task_scope(actor))
-            .order_by_asc(task::Column::ActionId)
-            .order_by_asc(task::Column::PeriodId)
-            .order_by_asc(task::Column::Id)
-            .all(db)
-            .await?;
-        let action_ids: BTreeSet<i64> = tasks.iter().map(|t| t.action_id).collect();
-        let actions = action::Entity::find()
+        let mut periods_of: HashMap<i64, Vec<i64>> = HashMap::new();
+        for p in periods.values() {
+            periods_of.entry(p.action_id).or_default().push(p.id);
+        }
+        let actions: Vec<action::Model> = action::Entity::find()
             .filter(action::Column::Id.in_subquery(plan_actions))
             .order_by_asc(action::Column::Id)
             .all(db)
             .await?
             .into_iter()
-            .filter(|a| action_ids.contains(&a.id));
-
-        let ids: Vec<i64> = action_ids.iter().copied().collect();
-        let mut assignments = group(
-            self.readable_rows::<assignment::Entity>(actor, assignment::Column::ActionId, &ids)
-                .await?,
-            |a| (a.action_id, a.id),
-        );
-        let mut indicators = group(
-            self.readable_rows::<indicator::Entity>(actor, indicator::Column::ActionId, &ids)
-                .await?,
-            |i| (i.action_id, i64::from(i.position)),
-        );
-
-        // The latest report of each task, and why declined tasks were declined.
-        let task_ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
-        let mut latest: HashMap<i64, report::Model> = HashMap::new();
-        for (task_id, reports) in group(
-            self.readable_rows::<report::Entity>(actor, report::Column::TaskId, &task_ids)
-                .await?,
-            |r| (r.task_id, r.id),
-        ) {
-            if let Some(last) = reports.into_iter().last() {
-                latest.insert(task_id, last);
-            }
-        }
-        let declined_ids: Vec<i64> = tasks
-            .iter()
-            .filter(|t| declined.contains(&t.state))
-            .map(|t| t.id)
+            .filter(|a| periods_of.contains_key(&a.id))
             .collect();
-        let mut reasons: HashMap<i64, String> = HashMap::new();
-        for e in self
-            .readable_rows::<event::Entity>(actor, event::Column::TaskId, &declined_ids)
-            .await?
-        {
-            if let (Some(task_id), Some(comment)) = (e.task_id, e.comment)
-                && e.to_state.as_ref().is_some_and(|s| declined.contains(s))
-            {
-                reasons.insert(task_id, comment);
+
+        let mut assembly = Assembly {
+            lifecycle: &lifecycle,
+            declined: &declined,
+            periods: &periods,
+            institutions: &institutions,
+            policy: &policy,
+            at: Moment { now, zone },
+            zone,
+            latest: HashMap::new(),
+            reasons: HashMap::new(),
+            window: (period.start, period.end),
+        };
+        // A few hundred actions at a time, so that the rows read for them are let go before the
+        // next are read: only the report itself grows with the plan.
+        let mut reports_by_objective: HashMap<i64, Vec<ActionReport>> = HashMap::new();
+        let mut actions = actions.into_iter().peekable();
+        while actions.peek().is_some() {
+            let chunk: Vec<action::Model> = actions.by_ref().take(ACTIONS_PER_READ).collect();
+            let ids: Vec<i64> = chunk.iter().map(|a| a.id).collect();
+            // By period alone (the periods are the plan's, and a test of the plan too would lead
+            // SQLite to walk every task of the plan by its index), so many periods a query.
+            let chunk_periods: Vec<i64> = chunk
+                .iter()
+                .flat_map(|a| periods_of.get(&a.id).into_iter().flatten().copied())
+                .collect();
+            let mut tasks = Vec::new();
+            for some in chunk_periods.chunks(PERIODS_PER_QUERY) {
+                tasks.extend(
+                    task::Entity::find()
+                        .filter(task::Column::PeriodId.is_in(some.iter().copied()))
+                        .filter(task_scope(actor))
+                        .all(db)
+                        .await?,
+                );
+            }
+            if tasks.is_empty() {
+                continue;
+            }
+            self.read_reports_and_reasons(actor, &tasks, &mut assembly)
+                .await?;
+            let mut assignments = group(
+                self.readable_rows::<assignment::Entity>(actor, assignment::Column::ActionId, &ids)
+                    .await?,
+                |a| (a.action_id, a.id),
+            );
+            let mut indicators = group(
+                self.readable_rows::<indicator::Entity>(actor, indicator::Column::ActionId, &ids)
+                    .await?,
+                |i| (i.action_id, i64::from(i.position)),
+            );
+            // Each action's tasks by period, then in the order they were made.
+            tasks.sort_by_key(|t| t.id);
+            let mut tasks_of = group(tasks, |t| (t.action_id, t.period_id));
+            for a in chunk {
+                // An action none of whose work in the period the actor may read is left out.
+                let Some(tasks) = tasks_of.remove(&a.id) else {
+                    continue;
+                };
+                let report = assembly.action(
+                    tasks,
+                    assignments.remove(&a.id).unwrap_or_default(),
+                    indicators.remove(&a.id).unwrap_or_default(),
+                    a,
+                );
+                reports_by_objective
+                    .entry(report.action.objective_id)
+                    .or_default()
+                    .push(report);
             }
         }
 
@@ -397,33 +395,6 @@ impl Engine {
             .await?,
             |v| (v.performance_indicator_id, v.id),
         );
-
-        let mut tasks_of = group(tasks, |t| (t.action_id, t.id));
-        let mut assembly = Assembly {
-            lifecycle: &lifecycle,
-            declined: &declined,
-            periods: &periods,
-            institutions: &institutions,
-            policy: &policy,
-            at: Moment { now, zone },
-            zone,
-            latest,
-            reasons,
-            window: (period.start, period.end),
-        };
-        let mut reports_by_objective: HashMap<i64, Vec<ActionReport>> = HashMap::new();
-        for a in actions {
-            let report = assembly.action(
-                tasks_of.remove(&a.id).unwrap_or_default(),
-                assignments.remove(&a.id).unwrap_or_default(),
-                indicators.remove(&a.id).unwrap_or_default(),
-                a,
-            );
-            reports_by_objective
-                .entry(report.action.objective_id)
-                .or_default()
-                .push(report);
-        }
 
         let tree = tree_of(&policy, &objectives, None, &mut reports_by_objective);
         let mut tally = Tally::default();
@@ -456,6 +427,48 @@ impl Engine {
             plan_indicators,
             tally,
         })
+    }
+}
+
+impl Engine {
+    /// The latest report of each of `tasks` and why those declined were declined, into
+    /// `assembly` (in place of the previous actions' ones).
+    async fn read_reports_and_reasons(
+        &self,
+        actor: &Actor,
+        tasks: &[task::Model],
+        assembly: &mut Assembly<'_>,
+    ) -> Result<()> {
+        let task_ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+        assembly.latest.clear();
+        for (task_id, reports) in group(
+            self.readable_rows::<report::Entity>(actor, report::Column::TaskId, &task_ids)
+                .await?,
+            |r| (r.task_id, r.id),
+        ) {
+            if let Some(last) = reports.into_iter().last() {
+                assembly.latest.insert(task_id, last);
+            }
+        }
+        let declined_ids: Vec<i64> = tasks
+            .iter()
+            .filter(|t| assembly.declined.contains(&t.state))
+            .map(|t| t.id)
+            .collect();
+        assembly.reasons.clear();
+        for e in self
+            .readable_rows::<event::Entity>(actor, event::Column::TaskId, &declined_ids)
+            .await?
+        {
+            if let (Some(task_id), Some(comment)) = (e.task_id, e.comment)
+                && e.to_state
+                    .as_ref()
+                    .is_some_and(|s| assembly.declined.contains(s))
+            {
+                assembly.reasons.insert(task_id, comment);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -494,12 +507,7 @@ impl Assembly<'_> {
         indicators: Vec<indicator::Model>,
         a: action::Model,
     ) -> ActionReport {
-        let specs: Vec<(String, IndicatorSpec)> = indicators
-            .iter()
-            .map(|i| (i.name.clone(), IndicatorSpec::stored(&i.written())))
-            .collect();
-        let mut observed: Vec<Vec<Observation>> = vec![Vec::new(); specs.len()];
-        let mut texts: Vec<Vec<String>> = vec![Vec::new(); specs.len()];
+        let mut gathering = Gathering::new(&indicators);
         let mut tally = Tally {
             actions: 1,
             ..Tally::default()
@@ -535,21 +543,11 @@ impl Assembly<'_> {
             tally.declined += u64::from(line.declined);
             let report = self.latest.remove(&t.id);
             if task_status != Status::Closed {
-                let given = report.as_ref().and_then(|r| r.indicator_values.as_object());
-                for (i, (name, _)) in specs.iter().enumerate() {
-                    let value = given.and_then(|g| g.get(name));
-                    if let Some(Value::String(text)) = value
-                        && !text.trim().is_empty()
-                    {
-                        texts[i].push(text.clone());
-                    }
-                    observed[i].push(Observation {
-                        period_start: p.start_date,
-                        period_end: p.end_date,
-                        institution_id: t.institution_id,
-                        value: value.and_then(Value::as_f64),
-                    });
-                }
+                gathering.observe(
+                    report.as_ref().map(|r| &r.indicator_values),
+                    (p.start_date, p.end_date),
+                    t.institution_id,
+                );
             }
             if let Some(r) = report {
                 let evidence: Vec<String> = r
@@ -585,16 +583,7 @@ impl Assembly<'_> {
             .iter()
             .map(|(id, tasks)| self.policy.of_period(approved(id), tasks))
             .collect();
-        let indicators: Vec<IndicatorValue> = specs
-            .into_iter()
-            .zip(observed.into_iter().zip(texts))
-            .map(|((name, spec), (observed, texts))| IndicatorValue {
-                evaluation: evaluate(&spec, &observed, self.window, self.at.day(self.at.now)),
-                name,
-                spec,
-                texts,
-            })
-            .collect();
+        let indicators = gathering.evaluate(self.window, self.at.day(self.at.now));
         let verdict = verdict_of(
             indicators.iter().map(|i| (&i.spec, &i.evaluation)),
             self.window,

@@ -4,10 +4,12 @@
 
 pub mod entry;
 pub mod evaluate;
+mod gather;
 pub mod spec;
 
 pub use entry::{IndicatorEntry, PlanIndicatorEntries, entry_periods};
 pub use evaluate::{Evaluation, Observation, Verdict, evaluate};
+pub use gather::{Gathering, IndicatorValue};
 pub use spec::{Aggregation, Baseline, BaselinePeriod, Direction, IndicatorSpec, Target, Unit};
 
 use chrono::NaiveDate;

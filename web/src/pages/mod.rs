@@ -10,5 +10,6 @@ pub mod institutions;
 pub mod live;
 pub mod plans;
 pub mod public;
+pub mod report;
 pub mod sign_in;
 pub mod task;

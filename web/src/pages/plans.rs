@@ -7,14 +7,16 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use mandate_engine::Error;
+use mandate_engine::entity::plan;
 use mandate_engine::i18n::{self, Language, t};
 use mandate_engine::reads::Progress;
 use mandate_engine::reads::views::{ActionRow, ObjectiveNode};
 use mandate_engine::results::IndicatorEntry;
 use mandate_engine::results::spec::parse_number;
 use mandate_engine::sign_in::WebSession;
+use mandate_reports::Format;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -192,8 +194,18 @@ pub async fn enter_value(
     }
 }
 
+/// The period the report form offers first: this year while the plan runs, else the plan's
+/// whole span.
+fn report_period(plan: &plan::Model, today: NaiveDate) -> String {
+    if (plan.period_start..=plan.period_end).contains(&today) {
+        today.year().to_string()
+    } else {
+        format!("{}..{}", plan.period_start, plan.period_end)
+    }
+}
+
 /// The plan page of plan `id`, with `extra` in its context.
-async fn render_plan(
+pub(crate) async fn render_plan(
     state: &AppState,
     viewer: &WebSession,
     id: i64,
@@ -255,6 +267,10 @@ async fn render_plan(
         })).collect::<Vec<_>>(),
         "coordinates": view.coordinates,
         "statuses": ["done", "on_track", "at_risk", "late", "not_started"],
+        "report": {
+            "period": report_period(&view.plan, state.engine.now().date_naive()),
+            "formats": Format::ALL.iter().map(|f| f.extension()).collect::<Vec<_>>(),
+        },
     });
     if let (Some(all), Some(extra)) = (context.as_object_mut(), extra.as_object()) {
         all.extend(extra.clone());

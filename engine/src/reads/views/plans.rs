@@ -15,8 +15,8 @@ use crate::entity::{
 };
 use crate::error::Result;
 use crate::reads::Progress;
-use crate::reports::{IndicatorValue, plan_indicator_value};
-use crate::results::{IndicatorSpec, Observation, PlanIndicatorEntries, evaluate, verdict_of};
+use crate::reports::plan_indicator_value;
+use crate::results::{Gathering, IndicatorValue, PlanIndicatorEntries, verdict_of};
 use crate::status::{Moment, Rating, Reason, Status, StatusPolicy};
 use crate::tasks::lifecycle::Lifecycle;
 
@@ -342,46 +342,40 @@ impl Engine {
         }
         let period_of: HashMap<i64, &reporting_period::Model> =
             periods.iter().map(|p| (p.id, p)).collect();
-        let number_of: HashMap<i64, &str> =
-            actions.iter().map(|a| (a.id, a.number.as_str())).collect();
+        let mut tasks_of: HashMap<i64, Vec<&Rated>> = HashMap::new();
+        for t in counted {
+            tasks_of.entry(t.action_id).or_default().push(t);
+        }
+        let mut indicators_of: HashMap<i64, Vec<indicator::Model>> = HashMap::new();
+        for i in indicators {
+            indicators_of.entry(i.action_id).or_default().push(i);
+        }
         let today = local_date(self.now(), zone_of(plan));
         let window = (plan.period_start, plan.period_end);
-        Ok(indicators
-            .into_iter()
-            .filter_map(|i| {
-                let spec = IndicatorSpec::stored(&i.written());
-                let mut texts = Vec::new();
-                let observed: Vec<Observation> = counted
-                    .iter()
-                    .filter(|t| t.action_id == i.action_id)
-                    .filter_map(|t| {
-                        let period = period_of.get(&t.period_id)?;
-                        let given = latest
-                            .get(&t.task_id)
-                            .and_then(|r| r.indicator_values.get(&i.name));
-                        if let Some(serde_json::Value::String(text)) = given {
-                            texts.push(text.clone());
-                        }
-                        Some(Observation {
-                            period_start: period.start_date,
-                            period_end: period.end_date,
-                            institution_id: t.institution_id,
-                            value: given.and_then(serde_json::Value::as_f64),
-                        })
-                    })
-                    .collect();
-                Some(IndicatorTotal {
-                    action_id: i.action_id,
-                    action_number: number_of.get(&i.action_id)?.to_string(),
-                    value: IndicatorValue {
-                        evaluation: evaluate(&spec, &observed, window, today),
-                        name: i.name,
-                        spec,
-                        texts,
-                    },
-                })
-            })
-            .collect())
+        let mut totals = Vec::new();
+        for a in actions {
+            let Some(indicators) = indicators_of.get(&a.id) else {
+                continue;
+            };
+            let mut gathering = Gathering::new(indicators);
+            for t in tasks_of.get(&a.id).into_iter().flatten() {
+                if let Some(p) = period_of.get(&t.period_id) {
+                    gathering.observe(
+                        latest.get(&t.task_id).map(|r| &r.indicator_values),
+                        (p.start_date, p.end_date),
+                        t.institution_id,
+                    );
+                }
+            }
+            totals.extend(gathering.evaluate(window, today).into_iter().map(|value| {
+                IndicatorTotal {
+                    action_id: a.id,
+                    action_number: a.number.clone(),
+                    value,
+                }
+            }));
+        }
+        Ok(totals)
     }
 }
 
