@@ -253,6 +253,16 @@ impl Lifecycle {
         self.meaning(state) == Some(meaning)
     }
 
+    /// Whether a task in `state` waits for acknowledgement: the state means `waiting` and the
+    /// transition playing `acknowledge` leaves it (what the acknowledgement chase and e-mail
+    /// links need).
+    pub fn awaits_acknowledgement(&self, state: &str) -> bool {
+        self.means(state, Meaning::Waiting)
+            && self
+                .role(Role::Acknowledge)
+                .is_some_and(|t| t.from.contains(state))
+    }
+
     /// The states that mean `meaning`, in definition order.
     pub fn states_meaning(&self, meaning: Meaning) -> Vec<String> {
         self.states
