@@ -122,6 +122,9 @@ pub async fn import(
         .await
     {
         Ok(summary) => summary,
+        Err(mandate_engine::Error::Problems { problems, .. }) => {
+            return Err(refuse(file, &problems, "imported"));
+        }
         Err(e) => return Err(config.in_database(&engine, e).await),
     };
     print_summary(&summary, &config.database_name());

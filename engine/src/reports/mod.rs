@@ -188,6 +188,8 @@ pub struct MonitoringReport {
     pub objectives: Vec<ObjectiveReport>,
     pub plan_indicators: Vec<PlanIndicator>,
     pub tally: Tally,
+    /// The states of the plan's lifecycle, in its order.
+    pub states: Vec<String>,
 }
 
 impl MonitoringReport {
@@ -448,6 +450,7 @@ impl Engine {
             objectives: tree,
             plan_indicators,
             tally,
+            states: lifecycle.states().to_vec(),
         })
     }
 }
