@@ -501,6 +501,7 @@ impl Player {
                     comment,
                     reason,
                     report,
+                    target: None,
                     context: None,
                 };
                 let fired = self.engine.fire(&actor, fire).await?;
