@@ -129,6 +129,7 @@ impl Service {
                     received_at: received,
                     subject: subject.into(),
                     petitioner: Some("P-ref".into()),
+                    registered_at: None,
                 },
             )
             .await
@@ -257,6 +258,7 @@ async fn petition_end_to_end(db: TestDb) {
                 received_at: received,
                 subject: "Autoturisme parcate pe trotuar, str. Paris nr. 3".into(),
                 petitioner: Some("P-2024-0118".into()),
+                registered_at: None,
             },
         )
         .await
@@ -282,6 +284,7 @@ async fn petition_end_to_end(db: TestDb) {
                 received_at: received,
                 subject: "x".into(),
                 petitioner: None,
+                registered_at: None,
             },
         )
         .await;

@@ -294,6 +294,8 @@ impl Mutation {
         subject: String,
         #[graphql(desc = "A reference to the petitioner; no personal data is needed.")]
         petitioner: Option<String>,
+        #[graphql(desc = "When it was registered, if not now (a case entered after the fact).")]
+        registered_at: Option<DateTime<Utc>>,
     ) -> Result<Case> {
         engine(ctx)
             .create_case(
@@ -303,6 +305,7 @@ impl Mutation {
                     received_at,
                     subject,
                     petitioner,
+                    registered_at,
                 },
             )
             .await

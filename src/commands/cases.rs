@@ -24,6 +24,9 @@ pub enum CaseCommand {
         /// A reference to the petitioner (no personal data needed).
         #[arg(long)]
         petitioner: Option<String>,
+        /// When it was registered, if not now (RFC 3339).
+        #[arg(long)]
+        registered: Option<DateTime<Utc>>,
     },
     /// Route a case to one of its register's departments, which gets its task.
     Route {
@@ -47,12 +50,14 @@ pub async fn run(config: &Config, command: CaseCommand) -> anyhow::Result<()> {
             received,
             subject,
             petitioner,
+            registered,
         } => {
             let new = NewCase {
                 register,
                 received_at: received,
                 subject,
                 petitioner,
+                registered_at: registered,
             };
             let case = match engine.create_case(&operator, new).await {
                 Ok(case) => case,

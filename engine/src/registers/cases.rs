@@ -37,6 +37,9 @@ pub struct NewCase {
     pub subject: String,
     /// A reference to the petitioner (a file number, initials): no personal data is needed.
     pub petitioner: Option<String>,
+    /// When it was registered, if not now (a case entered after the fact): not before its
+    /// receipt, not in the future.
+    pub registered_at: Option<DateTime<Utc>>,
 }
 
 /// A case as read: the action that holds it, its term, and its departments' tasks that the
@@ -114,8 +117,8 @@ async fn case_of<C: ConnectionTrait>(
 
 impl Engine {
     /// Registers a case (coordinators of the register's owner): the next registration number,
-    /// its term counted by the register's rule from its receipt or from now (its registration),
-    /// a `case_registered` event. It has no department until it is routed.
+    /// its term counted by the register's rule from its receipt or its registration (now, unless
+    /// given), a `case_registered` event. It has no department until it is routed.
     #[tracing::instrument(skip_all, fields(register = %new.register, actor = %actor.name))]
     pub async fn create_case(&self, actor: &Actor, new: NewCase) -> Result<Case> {
         let subject = new.subject.trim();
@@ -151,10 +154,20 @@ impl Engine {
                 format!("register `{}` is archived", plan.code),
             ));
         }
-        if new.received_at > now {
+        let registered = new.registered_at.unwrap_or(now);
+        if registered > now {
+            return Err(Error::validation(
+                "registeredAt",
+                format!("{registered} is in the future (now: {now})"),
+            ));
+        }
+        if new.received_at > registered {
             return Err(Error::validation(
                 "receivedAt",
-                format!("{} is in the future (now: {now})", new.received_at),
+                format!(
+                    "{} is after the registration ({registered})",
+                    new.received_at
+                ),
             ));
         }
         let tz = time_zone(&plan)?;
@@ -171,7 +184,7 @@ impl Engine {
         let rule = rule_of(&plan)?;
         let counted_from = match rule.from {
             CaseEvent::Receipt => new.received_at,
-            CaseEvent::Registration => now,
+            CaseEvent::Registration => registered,
         };
         let calendar = Calendar::for_time_zone(tz.name());
         let due = rule.due(counted_from, tz, calendar).ok_or_else(|| {
@@ -227,6 +240,7 @@ impl Engine {
         event.payload = json!({
             "number": number,
             "received_at": new.received_at,
+            "registered_at": registered,
             "due_at": due,
         });
         audit::append(&txn, actor, now, event).await?;
