@@ -240,6 +240,44 @@ async fn a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder(db: TestDb) {
     // Validating again with the folder: the plan is fine.
     let out = mandate(&db, &["--lifecycles", &folder, "validate", &path]);
     assert!(out.status.success(), "{}", stdout(&out));
+
+    // A lifecycle that gives no transition the acknowledge role cannot run a plan whose reminder
+    // policy chases acknowledgements: refused where the plan names it, by validate and import.
+    let default = include_str!("../workflows/lifecycles/default.yaml");
+    assert!(
+        default.contains("\n  acknowledge: acknowledge\n"),
+        "the default's role"
+    );
+    let silent = default
+        .replace("name: default", "name: tacit")
+        .replace("\n  acknowledge: acknowledge\n", "\n");
+    std::fs::write(Path::new(&folder).join("tacit.yaml"), silent).expect("write lifecycle");
+    let tacit = dir.path().join("tacit.yaml");
+    std::fs::write(
+        &tacit,
+        ON_PETITII
+            .replace("lifecycle: petitii", "lifecycle: tacit")
+            .replace("petitii-2024", "tacit-2024"),
+    )
+    .expect("write plan");
+    let tacit = tacit.display().to_string();
+    let expected = format!(
+        "{tacit}:8:14: the reminder policy `default` chases acknowledgements, but the lifecycle \
+         `tacit` gives no transition the role `acknowledge`"
+    );
+    for command in ["validate", "import"] {
+        let out = mandate(&db, &["--lifecycles", &folder, command, &tacit]);
+        assert!(!out.status.success(), "{command}");
+        assert!(
+            stdout(&out).contains(&expected),
+            "{command}: {}",
+            stdout(&out)
+        );
+    }
+    assert_eq!(
+        plan::Entity::find().all(&db.db).await.expect("plans").len(),
+        1
+    );
 }
 
 async fn report_writes_every_format_in_the_plan_language(db: TestDb) {

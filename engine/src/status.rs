@@ -141,7 +141,7 @@ impl StatusPolicy {
         if task.due_at < at.now {
             return Rating::new(Status::Late, due_reason("status-reason-late"));
         }
-        let pending = task.state == lifecycle.initial;
+        let pending = lifecycle.awaits_acknowledgement(&task.state);
         let not_begun = period_start > today;
         let due_soon = task.due_at < at.now + chrono::Duration::days(self.due_within_days);
         let waited = (today - at.day(task.created_at).max(period_start))

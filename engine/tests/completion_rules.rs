@@ -20,6 +20,7 @@ on_both_databases!(
     lead_only_is_met_by_the_lead_alone,
     lead_only_is_not_met_without_the_lead,
     at_least_two_is_met_by_two_responsible_institutions,
+    at_least_more_than_there_are_needs_every_responsible_institution,
 );
 
 /// The built-in lifecycle with `rule` as its completion rule, under the same name.
@@ -206,5 +207,25 @@ async fn at_least_two_is_met_by_two_responsible_institutions(db: TestDb) {
     expected.sort_unstable();
     assert_eq!(signed, expected);
     assert_eq!(task_in(&f, period, &f.lead).await.state, "pending");
+    approved_and_complete(&f, period).await;
+}
+
+async fn at_least_more_than_there_are_needs_every_responsible_institution(db: TestDb) {
+    // Two responsible institutions (the lead and one other) for a rule asking three.
+    let f = Fixture::with_lifecycles(&db, default_with_rule("{at_least: 3}")).await;
+    let period = &periods(&f).await[0];
+    sign_off(&f, period, &f.lead).await;
+    sign_off(&f, period, &f.partners[0]).await;
+    sign_off(&f, period, &f.partners[1]).await;
+    let one = completion(&f, period).await;
+    assert!(!one.rule_met && !one.complete, "one of two: {one:?}");
+    assert_eq!(one.signed_off, vec![f.lead.id]);
+    assert_eq!(one.waiting_for, vec![f.responsible.id]);
+    approval_refused(&f, period).await;
+
+    sign_off(&f, period, &f.responsible).await;
+    let both = completion(&f, period).await;
+    assert!(both.rule_met && !both.complete, "both: {both:?}");
+    assert!(both.waiting_for.is_empty(), "{both:?}");
     approved_and_complete(&f, period).await;
 }

@@ -11,6 +11,7 @@ use mandate_engine::plans::AssignmentChange;
 use mandate_engine::plans::plan_file;
 use mandate_engine::registers::NewCase;
 use mandate_engine::results::IndicatorEntry;
+use mandate_engine::tasks::lifecycle::Role as LifecycleRole;
 use mandate_engine::tasks::{Fire, ReportInput};
 use serde_json::Value;
 
@@ -57,6 +58,15 @@ fn task_fire(id: &ID, version: i64, transition: &str) -> Result<Fire> {
         id::decode(id, Kind::Task, "id")?,
         version,
         transition,
+    ))
+}
+
+/// Fires the transition playing `role` in the plan's lifecycle.
+fn task_role(id: &ID, version: i64, role: LifecycleRole) -> Result<Fire> {
+    Ok(Fire::playing(
+        id::decode(id, Kind::Task, "id")?,
+        version,
+        role,
     ))
 }
 
@@ -127,7 +137,7 @@ impl Mutation {
         version: i64,
         comment: Option<String>,
     ) -> Result<Task> {
-        let mut fire = task_fire(&id, version, "acknowledge")?;
+        let mut fire = task_role(&id, version, LifecycleRole::Acknowledge)?;
         fire.comment = comment;
         self.fire(ctx, fire).await
     }
@@ -140,13 +150,14 @@ impl Mutation {
         version: i64,
         reason: String,
     ) -> Result<Task> {
-        let fire = task_fire(&id, version, "decline")?.reason(&reason);
+        let fire = task_role(&id, version, LifecycleRole::Decline)?.reason(&reason);
         self.fire(ctx, fire).await
     }
 
     /// The task's institution starts the work.
     async fn start_task(&self, ctx: &Context<'_>, id: ID, version: i64) -> Result<Task> {
-        self.fire(ctx, task_fire(&id, version, "start")?).await
+        self.fire(ctx, task_role(&id, version, LifecycleRole::Start)?)
+            .await
     }
 
     /// The task's institution submits its report: a value for indicators of the action, a
@@ -177,8 +188,11 @@ impl Mutation {
             narrative,
             evidence: evidence_urls,
         };
-        self.fire(ctx, task_fire(&id, version, "submit")?.report(report))
-            .await
+        self.fire(
+            ctx,
+            task_role(&id, version, LifecycleRole::Submit)?.report(report),
+        )
+        .await
     }
 
     /// A coordinator of the plan, or a member of the indicator's responsible institution,
@@ -232,7 +246,7 @@ impl Mutation {
         version: i64,
         comment: Option<String>,
     ) -> Result<Task> {
-        let mut fire = task_fire(&id, version, "approve")?;
+        let mut fire = task_role(&id, version, LifecycleRole::SignOff)?;
         fire.comment = comment;
         self.fire(ctx, fire).await
     }
@@ -245,7 +259,7 @@ impl Mutation {
         version: i64,
         reason: String,
     ) -> Result<Task> {
-        let fire = task_fire(&id, version, "return")?.reason(&reason);
+        let fire = task_role(&id, version, LifecycleRole::Return)?.reason(&reason);
         self.fire(ctx, fire).await
     }
 
@@ -257,7 +271,7 @@ impl Mutation {
         version: i64,
         reason: String,
     ) -> Result<Task> {
-        let fire = task_fire(&id, version, "cancel")?.reason(&reason);
+        let fire = task_role(&id, version, LifecycleRole::Cancel)?.reason(&reason);
         self.fire(ctx, fire).await
     }
 

@@ -63,21 +63,10 @@ pub struct View<'a> {
     pub rows: Box<dyn Iterator<Item = Vec<Cell>> + 'a>,
 }
 
-/// The lifecycle states counted in the summary, in the default lifecycle's order, then any other
+/// The lifecycle states counted in the summary, in the plan's lifecycle's order, then any other
 /// state found in the report.
 pub fn states(report: &MonitoringReport) -> Vec<String> {
-    let mut states: Vec<String> = [
-        "pending",
-        "acknowledged",
-        "in_progress",
-        "submitted",
-        "signed_off",
-        "declined",
-        "cancelled",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let mut states = report.states.clone();
     for s in report.tally.by_state.keys() {
         if !states.contains(s) {
             states.push(s.clone());

@@ -113,7 +113,7 @@ fn values(pairs: &[(&str, Value)]) -> ReportInput {
 }
 
 async fn fire(w: &World, actor: &Actor, t: task::Model, fire: Fire) -> task::Model {
-    let name = fire.transition.clone();
+    let name = fire.step.to_string();
     w.engine
         .fire(actor, fire)
         .await

@@ -101,6 +101,14 @@ impl Config {
             .then(|| format!("did you mean --database {demo}?"))
     }
 
+    /// The reminder policies of `--reminder-policies`, or the built-in one alone.
+    pub fn reminder_policies(&self) -> anyhow::Result<ReminderPolicies> {
+        Ok(match &self.reminder_policies {
+            Some(dir) => ReminderPolicies::with_dir(dir)?,
+            None => ReminderPolicies::builtin()?,
+        })
+    }
+
     /// The built-in lifecycle plus those of `--lifecycles`, if given.
     pub fn lifecycles(&self) -> anyhow::Result<Lifecycles> {
         Ok(match &self.lifecycles {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use mandate_engine::deadline::{self, DeadlineError, PlanPeriod, RelativeDeadline};
 use mandate_engine::domain::Actor;
-use mandate_engine::notifications::reminders::Calendar;
+use mandate_engine::notifications::reminders::{Calendar, DEFAULT_POLICY};
 use mandate_engine::plans::plan_file::{self, ImportSummary, PlanDraft, Problem};
 use mandate_engine::plans::table;
 use mandate_engine::tasks::lifecycle::Lifecycles;
@@ -44,9 +44,29 @@ fn refuse(file: &Path, problems: &[Problem], what: &str) -> anyhow::Error {
 /// for a table).
 pub fn validate(config: &Config, files: &[PathBuf], header: Option<&Path>) -> anyhow::Result<()> {
     let lifecycles = config.lifecycles()?;
+    let policies = config.reminder_policies()?;
     let mut failed = 0;
     for file in files {
-        match load(file, header, &lifecycles) {
+        let checked = load(file, header, &lifecycles).and_then(|draft| {
+            let problems = match lifecycles.get(&draft.plan.lifecycle) {
+                Some(lifecycle) => {
+                    let name = draft.plan.reminder_policy.as_deref();
+                    let policy = name
+                        .and_then(|n| policies.get(n))
+                        .or_else(|| policies.get(DEFAULT_POLICY));
+                    policy.map_or_else(Vec::new, |policy| {
+                        plan_file::lifecycle_problems(&draft, &lifecycle, &policy)
+                    })
+                }
+                None => Vec::new(),
+            };
+            if problems.is_empty() {
+                Ok(draft)
+            } else {
+                Err(problems)
+            }
+        });
+        match checked {
             Ok(draft) => println!(
                 "{}: ok — plan `{}`: {} objectives, {} actions, {} tasks",
                 file.display(),
@@ -102,6 +122,9 @@ pub async fn import(
         .await
     {
         Ok(summary) => summary,
+        Err(mandate_engine::Error::Problems { problems, .. }) => {
+            return Err(refuse(file, &problems, "imported"));
+        }
         Err(e) => return Err(config.in_database(&engine, e).await),
     };
     print_summary(&summary, &config.database_name());

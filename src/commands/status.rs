@@ -4,17 +4,6 @@ use mandate_engine::Actor;
 
 use super::Config;
 
-/// The states shown as columns, in lifecycle order; other states are added after them.
-const COLUMNS: [&str; 7] = [
-    "pending",
-    "acknowledged",
-    "in_progress",
-    "submitted",
-    "signed_off",
-    "declined",
-    "cancelled",
-];
-
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let engine = config.engine().await?;
     let operator = Actor::operator();
@@ -29,9 +18,11 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let mut columns: Vec<String> = COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+    let mut columns: Vec<String> = Vec::new();
     for p in &plans {
-        for state in p.by_state.keys() {
+        let lifecycle = engine.lifecycle(&p.plan.lifecycle).ok();
+        let known = lifecycle.iter().flat_map(|l| l.states().iter());
+        for state in known.chain(p.by_state.keys()) {
             if !columns.contains(state) {
                 columns.push(state.clone());
             }

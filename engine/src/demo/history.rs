@@ -32,7 +32,7 @@ use crate::notifications::reminders::{Calendar, Delivery};
 use crate::plans::AssignmentChange;
 use crate::plans::plan_file::{self, PlanDraft};
 use crate::results::{IndicatorSpec, Unit};
-use crate::tasks::lifecycle::{ActorRole, Lifecycle, Requirement, Transition};
+use crate::tasks::lifecycle::{ActorRole, Lifecycle, Role};
 use crate::tasks::{Fire, ReportInput};
 
 /// The history's seed: change it and every choice changes.
@@ -181,7 +181,7 @@ impl Local {
     }
 }
 
-/// The transitions a task takes on its way, found by their shape in the plan's lifecycle (so
+/// The transitions a task takes on its way: those playing the roles of the plan's lifecycle (so
 /// that no name is spelled here).
 #[derive(Debug, Clone)]
 struct Moves {
@@ -197,45 +197,12 @@ struct Moves {
 
 impl Moves {
     fn of(lifecycle: &Lifecycle) -> Option<Self> {
-        let all = lifecycle.transitions();
-        let open = |state: &str| !lifecycle.is_terminal(state);
-        let by = |t: &Transition, role: ActorRole| t.by.contains(&role);
-        let find = |test: &dyn Fn(&Transition) -> bool| all.iter().find(|t| test(t));
-        let initial = &lifecycle.initial;
-        let signed = &lifecycle.completion.signed_off_state;
-        let acknowledge = find(&|t| {
-            t.from.contains(initial)
-                && by(t, ActorRole::TaskInstitution)
-                && t.requires.is_none()
-                && open(&t.to)
-        })?;
-        let decline = find(&|t| {
-            t.from.contains(initial)
-                && by(t, ActorRole::TaskInstitution)
-                && t.requires == Some(Requirement::Reason)
-                && !open(&t.to)
-                && &t.to != signed
-        });
-        let start = find(&|t| {
-            t.from.contains(&acknowledge.to)
-                && by(t, ActorRole::TaskInstitution)
-                && t.requires.is_none()
-                && open(&t.to)
-        })?;
-        let submit = find(&|t| {
-            t.from.contains(&start.to)
-                && by(t, ActorRole::TaskInstitution)
-                && t.requires == Some(Requirement::Report)
-        })?;
-        let approve = find(&|t| {
-            t.from.contains(&submit.to) && &t.to == signed && by(t, ActorRole::Coordinator)
-        })?;
-        let give_back = find(&|t| {
-            t.from.contains(&submit.to)
-                && t.to == start.to
-                && t.requires == Some(Requirement::Reason)
-                && by(t, ActorRole::Coordinator)
-        })?;
+        let acknowledge = lifecycle.role(Role::Acknowledge)?;
+        let decline = lifecycle.role(Role::Decline);
+        let start = lifecycle.role(Role::Start)?;
+        let submit = lifecycle.role(Role::Submit)?;
+        let approve = lifecycle.role(Role::SignOff)?;
+        let give_back = lifecycle.role(Role::Return)?;
         Some(Self {
             acknowledge: acknowledge.name.clone(),
             decline: decline.map(|t| t.name.clone()),
@@ -243,7 +210,7 @@ impl Moves {
             submit: submit.name.clone(),
             approve: approve.name.clone(),
             give_back: give_back.name.clone(),
-            lead_reviews: by(approve, ActorRole::LeadInstitution),
+            lead_reviews: approve.by.contains(&ActorRole::LeadInstitution),
         })
     }
 }
@@ -495,14 +462,10 @@ impl Player {
                     .get(&task)
                     .ok_or_else(|| Error::not_found("task", task))?;
                 let fire = Fire {
-                    task_id: task,
-                    version,
-                    transition: transition.clone(),
                     comment,
                     reason,
                     report,
-                    target: None,
-                    context: None,
+                    ..Fire::new(task, version, &transition)
                 };
                 let fired = self.engine.fire(&actor, fire).await?;
                 self.versions.insert(task, fired.version);

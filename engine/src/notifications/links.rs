@@ -3,6 +3,8 @@
 //! e-mail went to. A token names the notification (hence task and recipient) and its expiry, is
 //! signed with HMAC-SHA256 under a server secret, and works once.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::sea_query::Expr;
@@ -15,6 +17,7 @@ use crate::entity::{action, institution, notification, setting, task};
 use crate::error::{Error, Result};
 use crate::hex;
 use crate::tasks::Fire;
+use crate::tasks::lifecycle::{Lifecycle, Role};
 
 /// How long a link works after the message is sent.
 pub const LINK_LIFETIME_DAYS: i64 = 30;
@@ -114,8 +117,8 @@ impl Engine {
         if link.notification.link_used_at.is_some() {
             return Err(LinkError::Used.into());
         }
-        let initial = self.initial_state_of_plan(link.task.plan_id).await?;
-        if link.task.state != initial {
+        let lifecycle = self.lifecycle_of_plan(link.task.plan_id).await?;
+        if !lifecycle.awaits_acknowledgement(&link.task.state) {
             return Err(LinkError::Moot.into());
         }
         Ok(link)
@@ -144,7 +147,7 @@ impl Engine {
             UserRole::Member,
             Some(link.task.institution_id),
         );
-        let mut fire = Fire::new(link.task.id, link.task.version, "acknowledge");
+        let mut fire = Fire::playing(link.task.id, link.task.version, Role::Acknowledge);
         fire.context = Some(serde_json::json!({
             "via": "email_link",
             "notification_id": link.notification.id,
@@ -202,12 +205,12 @@ impl Engine {
         })
     }
 
-    /// The initial state of the lifecycle of plan `plan_id`.
-    pub(crate) async fn initial_state_of_plan(&self, plan_id: i64) -> Result<String> {
+    /// The lifecycle of plan `plan_id`.
+    async fn lifecycle_of_plan(&self, plan_id: i64) -> Result<Arc<Lifecycle>> {
         let plan = crate::entity::plan::Entity::find_by_id(plan_id)
             .one(self.db())
             .await?
             .ok_or_else(|| Error::not_found("plan", plan_id))?;
-        Ok(self.lifecycle(&plan.lifecycle)?.initial.clone())
+        self.lifecycle(&plan.lifecycle)
     }
 }

@@ -25,7 +25,7 @@ use crate::i18n::Language;
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
 use crate::plans::action_and_plan;
 use crate::results::IndicatorSpec;
-use crate::tasks::lifecycle::Lifecycle;
+use crate::tasks::lifecycle::{Lifecycle, Role};
 
 /// Everything the sender needs.
 #[derive(Debug)]
@@ -351,7 +351,7 @@ impl Engine {
         };
         let (action, plan) = action_and_plan(self.db(), task.action_id).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
-        let pending = task.state == lifecycle.initial;
+        let pending = lifecycle.awaits_acknowledgement(&task.state);
         if !still_applies(kind, &task, &lifecycle) {
             return Ok(Err(format!(
                 "no longer applies: the task is now `{}`",
@@ -378,10 +378,13 @@ impl Engine {
                 json!({ "name": i.name, "target": target })
             })
             .collect();
-        let reason = if kind == Kind::Returned {
+        let returned = lifecycle
+            .role(Role::Return)
+            .filter(|_| kind == Kind::Returned);
+        let reason = if let Some(returned) = returned {
             event::Entity::find()
                 .filter(event::Column::TaskId.eq(task.id))
-                .filter(event::Column::Kind.eq("return"))
+                .filter(event::Column::Kind.eq(&returned.name))
                 .order_by_desc(event::Column::Id)
                 .one(self.db())
                 .await?
@@ -432,14 +435,21 @@ impl Engine {
             .limit(EACH)
             .all(self.db())
             .await?;
-        let mut initial_states = Vec::new();
+        let mut waiting = Vec::new();
         for plan in plan::Entity::find().all(self.db()).await? {
-            initial_states.push(self.lifecycle(&plan.lifecycle)?.initial.clone());
+            let lifecycle = self.lifecycle(&plan.lifecycle)?;
+            waiting.extend(
+                lifecycle
+                    .states()
+                    .iter()
+                    .filter(|s| lifecycle.awaits_acknowledgement(s))
+                    .cloned(),
+            );
         }
-        initial_states.sort();
-        initial_states.dedup();
+        waiting.sort();
+        waiting.dedup();
         let unacknowledged = open
-            .filter(task::Column::State.is_in(initial_states))
+            .filter(task::Column::State.is_in(waiting))
             .limit(EACH)
             .all(self.db())
             .await?;
@@ -515,10 +525,11 @@ impl DigestCache {
 /// while the task is still where the return put it, a sign-off while it stays signed off.
 fn still_applies(kind: Kind, task: &task::Model, lifecycle: &Lifecycle) -> bool {
     match kind {
-        Kind::Assigned | Kind::AckChase => task.open && task.state == lifecycle.initial,
+        Kind::Assigned => task.open && task.state == lifecycle.initial,
+        Kind::AckChase => task.open && lifecycle.awaits_acknowledgement(&task.state),
         Kind::Reminder | Kind::DueToday | Kind::Overdue | Kind::Escalation => task.open,
         Kind::Returned => lifecycle
-            .transition("return")
+            .role(Role::Return)
             .is_some_and(|t| task.open && t.to == task.state),
         Kind::Approved => task.state == lifecycle.completion.signed_off_state,
         // Not about a task.

@@ -16,6 +16,7 @@ use crate::notifications::reminders::policy::InstitutionSettings;
 use crate::notifications::reminders::{
     Calendar, Delivery, Recipient, ReminderPolicy, TaskFacts, due_reminders,
 };
+use crate::tasks::lifecycle::Lifecycle;
 
 /// Open tasks read per query.
 const PAGE: u64 = 5000;
@@ -39,7 +40,7 @@ const LAST_PASS: &str = "scheduler.last_pass";
 
 /// What a pass reads once: plans, institutions, policies.
 struct World {
-    plans: HashMap<i64, (plan::Model, Arc<ReminderPolicy>, String)>,
+    plans: HashMap<i64, (plan::Model, Arc<ReminderPolicy>, Arc<Lifecycle>)>,
     institutions: HashMap<i64, institution::Model>,
     /// Institutions' own settings.
     own: HashMap<i64, InstitutionSettings>,
@@ -133,8 +134,8 @@ impl Engine {
             .await?
         {
             let policy = self.reminder_policy(plan.reminder_policy.as_deref())?;
-            let initial = self.lifecycle(&plan.lifecycle)?.initial.clone();
-            plans.insert(plan.id, (plan, policy, initial));
+            let lifecycle = self.lifecycle(&plan.lifecycle)?;
+            plans.insert(plan.id, (plan, policy, lifecycle));
         }
         let institutions = institution::Entity::find()
             .all(&txn)
@@ -163,7 +164,7 @@ impl Engine {
             let mut batch = Vec::new();
             for t in &page {
                 summary.tasks += 1;
-                let (Some((plan, policy, initial)), Some(institution)) = (
+                let (Some((plan, policy, lifecycle)), Some(institution)) = (
                     world.plans.get(&t.plan_id),
                     world.institutions.get(&t.institution_id),
                 ) else {
@@ -173,7 +174,7 @@ impl Engine {
                 let facts = TaskFacts {
                     created_at: t.created_at,
                     due_at: t.due_at,
-                    unacknowledged: &t.state == initial,
+                    unacknowledged: lifecycle.awaits_acknowledgement(&t.state),
                 };
                 let digest = policy
                     .delivery_for(&institution.code, world.own_settings(institution.id))

@@ -39,7 +39,7 @@ use crate::i18n::Language;
 use crate::reads::views::{local_date, zone_of};
 use crate::results::{Evaluation, IndicatorSpec, Observation, entry_periods, evaluate, verdict_of};
 use crate::status::{Moment, Rating, Reason, Status, StatusPolicy};
-use crate::tasks::lifecycle::{ActorRole, Lifecycle};
+use crate::tasks::lifecycle::{Lifecycle, Meaning};
 
 /// An institution as the report names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +188,8 @@ pub struct MonitoringReport {
     pub objectives: Vec<ObjectiveReport>,
     pub plan_indicators: Vec<PlanIndicator>,
     pub tally: Tally,
+    /// The states of the plan's lifecycle, in its order.
+    pub states: Vec<String>,
 }
 
 impl MonitoringReport {
@@ -222,18 +224,11 @@ impl MonitoringReport {
     }
 }
 
-/// The terminal states, other than signed off, that a task's own institution can reach: it
-/// declined the work.
+/// The states meaning that the task's institution declined the work.
 fn declined_states(lifecycle: &Lifecycle) -> HashSet<String> {
     lifecycle
-        .transitions()
-        .iter()
-        .filter(|t| {
-            t.by.contains(&ActorRole::TaskInstitution)
-                && lifecycle.is_terminal(&t.to)
-                && t.to != lifecycle.completion.signed_off_state
-        })
-        .map(|t| t.to.clone())
+        .states_meaning(Meaning::Declined)
+        .into_iter()
         .collect()
 }
 
@@ -455,6 +450,7 @@ impl Engine {
             objectives: tree,
             plan_indicators,
             tally,
+            states: lifecycle.states().to_vec(),
         })
     }
 }

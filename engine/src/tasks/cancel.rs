@@ -11,7 +11,7 @@ use crate::domain::Actor;
 use crate::entity::{action, task};
 use crate::error::{Error, Result};
 use crate::notifications;
-use crate::tasks::lifecycle::Lifecycle;
+use crate::tasks::lifecycle::{Lifecycle, Role};
 
 /// Cancels the action's tasks that match `which` and are still in the lifecycle's initial state,
 /// recording `why` (event kind, comment) on each. Returns them as they now are.
@@ -51,18 +51,7 @@ async fn cancel_task<C: ConnectionTrait>(
     kind: &str,
     why: &str,
 ) -> Result<task::Model> {
-    let cancelled = lifecycle
-        .transition("cancel")
-        .map(|t| t.to.as_str())
-        .ok_or_else(|| {
-            Error::validation(
-                "lifecycle",
-                format!(
-                    "lifecycle `{}` has no `cancel` transition: open tasks cannot be withdrawn",
-                    lifecycle.name
-                ),
-            )
-        })?;
+    let cancelled = lifecycle.require_role(Role::Cancel)?.to.as_str();
     let from = t.state.clone();
     let updated = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(cancelled))

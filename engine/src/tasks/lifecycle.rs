@@ -1,7 +1,8 @@
-//! Task lifecycles as data: states, transitions, who may fire them, and when an action period
-//! is complete. The default lives in `workflows/lifecycles/default.yaml`; a plan may name another.
+//! Task lifecycles as data: states, transitions, who may fire them, which transitions play the
+//! roles the engine knows and what the states mean, and when an action period is complete. The
+//! default lives in `workflows/lifecycles/default.yaml`; a plan may name another.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,6 +62,84 @@ pub enum CompletionRule {
     AtLeast(u32),
 }
 
+/// A part the engine needs a transition to play; a lifecycle's `roles` says which transition
+/// plays each, so that engine and API code never spell a transition's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// What an e-mail acknowledgement link fires; the acknowledgement chase waits for it.
+    Acknowledge,
+    /// The institution refuses the task.
+    Decline,
+    /// Work begins.
+    Start,
+    /// Carries the report.
+    Submit,
+    /// Accepts the work: leads to the `done` state.
+    SignOff,
+    /// Sends work back; its reason is mailed.
+    Return,
+    /// Withdrawal when the plan changes, and `cancelTask`.
+    Cancel,
+}
+
+impl Role {
+    /// Every role, in the order the file lists them.
+    pub const ALL: [Role; 7] = [
+        Role::Acknowledge,
+        Role::Decline,
+        Role::Start,
+        Role::Submit,
+        Role::SignOff,
+        Role::Return,
+        Role::Cancel,
+    ];
+
+    /// The role's key in a lifecycle file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "acknowledge",
+            Self::Decline => "decline",
+            Self::Start => "start",
+            Self::Submit => "submit",
+            Self::SignOff => "sign_off",
+            Self::Return => "return",
+            Self::Cancel => "cancel",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// What a state means to the engine (a lifecycle file's `meaning:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Meaning {
+    /// Waiting for acknowledgement: the acknowledgement chase reminds it.
+    Waiting,
+    /// Signed off: the work is accepted and counts towards completion (exactly one state).
+    Done,
+    /// Refused by the institution.
+    Declined,
+    /// Withdrawn.
+    Cancelled,
+}
+
+impl fmt::Display for Meaning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Waiting => "waiting",
+            Self::Done => "done",
+            Self::Declined => "declined",
+            Self::Cancelled => "cancelled",
+        })
+    }
+}
+
 /// What a transition moves the task to besides a state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +177,7 @@ pub struct Transition {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
     pub rule: CompletionRule,
+    /// The state with `meaning: done`.
     pub signed_off_state: String,
     pub coordinator_approval: bool,
 }
@@ -109,7 +189,9 @@ pub struct Lifecycle {
     pub initial: String,
     states: Vec<String>,
     terminal: BTreeSet<String>,
+    meanings: HashMap<String, Meaning>,
     transitions: Vec<Transition>,
+    roles: BTreeMap<Role, String>,
     pub completion: Completion,
 }
 
@@ -164,6 +246,64 @@ impl Lifecycle {
     pub fn transition(&self, name: &str) -> Option<&Transition> {
         self.transitions.iter().find(|t| t.name == name)
     }
+
+    /// The transition playing `role`, if the lifecycle gives the role to one.
+    pub fn role(&self, role: Role) -> Option<&Transition> {
+        self.roles.get(&role).and_then(|name| self.transition(name))
+    }
+
+    /// The transition playing `role`, or an error naming the lifecycle and the missing role.
+    pub fn require_role(&self, role: Role) -> Result<&Transition, MissingRole> {
+        self.role(role).ok_or_else(|| MissingRole {
+            lifecycle: self.name.clone(),
+            role,
+        })
+    }
+
+    /// The role `transition` plays, if any.
+    pub fn role_of(&self, transition: &str) -> Option<Role> {
+        self.roles
+            .iter()
+            .find(|(_, name)| name.as_str() == transition)
+            .map(|(role, _)| *role)
+    }
+
+    /// What `state` means to the engine, if anything.
+    pub fn meaning(&self, state: &str) -> Option<Meaning> {
+        self.meanings.get(state).copied()
+    }
+
+    /// Whether `state` means `meaning`.
+    pub fn means(&self, state: &str, meaning: Meaning) -> bool {
+        self.meaning(state) == Some(meaning)
+    }
+
+    /// Whether a task in `state` waits for acknowledgement: the state means `waiting` and the
+    /// transition playing `acknowledge` leaves it (what the acknowledgement chase and e-mail
+    /// links need).
+    pub fn awaits_acknowledgement(&self, state: &str) -> bool {
+        self.means(state, Meaning::Waiting)
+            && self
+                .role(Role::Acknowledge)
+                .is_some_and(|t| t.from.contains(state))
+    }
+
+    /// The states that mean `meaning`, in definition order.
+    pub fn states_meaning(&self, meaning: Meaning) -> Vec<String> {
+        self.states
+            .iter()
+            .filter(|s| self.means(s, meaning))
+            .cloned()
+            .collect()
+    }
+}
+
+/// A lifecycle lacks a role the engine needs for what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the lifecycle `{lifecycle}` gives no transition the role `{role}`")]
+pub struct MissingRole {
+    pub lifecycle: String,
+    pub role: Role,
 }
 
 fn first_line(message: &str) -> String {
@@ -175,6 +315,8 @@ fn first_line(message: &str) -> String {
 struct RawLifecycle {
     name: Spanned<String>,
     initial: Spanned<String>,
+    #[serde(default)]
+    roles: BTreeMap<Role, Spanned<String>>,
     states: Vec<RawState>,
     transitions: Vec<RawTransition>,
     completion: RawCompletion,
@@ -186,6 +328,7 @@ struct RawState {
     name: Spanned<String>,
     #[serde(default)]
     terminal: bool,
+    meaning: Option<Spanned<Meaning>>,
 }
 
 #[derive(Deserialize)]
@@ -205,7 +348,6 @@ struct RawTransition {
 #[serde(deny_unknown_fields)]
 struct RawCompletion {
     rule: Spanned<CompletionRule>,
-    signed_off_state: Spanned<String>,
     coordinator_approval: bool,
 }
 
@@ -219,6 +361,8 @@ impl RawLifecycle {
         };
         let mut states = Vec::new();
         let mut terminal = BTreeSet::new();
+        let mut meanings = HashMap::new();
+        let mut done: Option<&Spanned<String>> = None;
         for state in &self.states {
             if states.contains(&state.name.value) {
                 return Err(err(
@@ -229,6 +373,32 @@ impl RawLifecycle {
             states.push(state.name.value.clone());
             if state.terminal {
                 terminal.insert(state.name.value.clone());
+            }
+            if let Some(meaning) = &state.meaning {
+                let must_end = meaning.value != Meaning::Waiting;
+                if must_end != state.terminal {
+                    let should = if must_end { "must" } else { "must not" };
+                    return Err(err(
+                        &meaning.referenced,
+                        format!(
+                            "state `{}` means `{}`: it {should} be `terminal: true`",
+                            state.name.value, meaning.value
+                        ),
+                    ));
+                }
+                if meaning.value == Meaning::Done {
+                    if let Some(first) = done {
+                        return Err(err(
+                            &meaning.referenced,
+                            format!(
+                                "state `{}` means `done`, and so does `{}`: only one state may",
+                                state.name.value, first.value
+                            ),
+                        ));
+                    }
+                    done = Some(&state.name);
+                }
+                meanings.insert(state.name.value.clone(), meaning.value);
             }
         }
         let known = |s: &Spanned<String>, what: &str| {
@@ -246,16 +416,18 @@ impl RawLifecycle {
             }
         };
         known(&self.initial, "`initial`")?;
-        known(
-            &self.completion.signed_off_state,
-            "`completion.signed_off_state`",
-        )?;
         if terminal.is_empty() {
             return Err(err(
                 &self.name.referenced,
                 "no terminal state: mark at least one state `terminal: true`".into(),
             ));
         }
+        let Some(done) = done else {
+            return Err(err(
+                &self.name.referenced,
+                "no state means `done`: mark the signed-off state `meaning: done`".into(),
+            ));
+        };
         let mut transitions: Vec<Transition> = Vec::new();
         for t in &self.transitions {
             let what = format!("transition `{}`", t.name.value);
@@ -331,14 +503,59 @@ impl RawLifecycle {
                 format!("the initial state `{}` is terminal", self.initial.value),
             ));
         }
-        if !terminal.contains(&self.completion.signed_off_state.value) {
-            return Err(err(
-                &self.completion.signed_off_state.referenced,
-                format!(
-                    "`completion.signed_off_state` `{}` must be a terminal state",
-                    self.completion.signed_off_state.value
-                ),
-            ));
+        let mut roles = BTreeMap::new();
+        for (role, name) in &self.roles {
+            let Some(t) = transitions.iter().find(|t| t.name == name.value) else {
+                let names: Vec<&str> = transitions.iter().map(|t| t.name.as_str()).collect();
+                return Err(err(
+                    &name.referenced,
+                    format!(
+                        "unknown transition `{}` for the role `{role}` (transitions: {})",
+                        name.value,
+                        names.join(", ")
+                    ),
+                ));
+            };
+            let leads_to = |meaning: Meaning| {
+                if meanings.get(&t.to) == Some(&meaning) {
+                    Ok(())
+                } else {
+                    Err(err(
+                        &name.referenced,
+                        format!(
+                            "the role `{role}` needs a transition to a state meaning `{meaning}`; `{}` leads to `{}`",
+                            t.name, t.to
+                        ),
+                    ))
+                }
+            };
+            match role {
+                Role::SignOff => leads_to(Meaning::Done)?,
+                Role::Decline => leads_to(Meaning::Declined)?,
+                Role::Cancel => leads_to(Meaning::Cancelled)?,
+                Role::Acknowledge => {
+                    if !t
+                        .from
+                        .iter()
+                        .any(|s| meanings.get(s) == Some(&Meaning::Waiting))
+                    {
+                        return Err(err(
+                            &name.referenced,
+                            format!(
+                                "the role `acknowledge` needs a transition from a state meaning `waiting`; `{}` leaves {}",
+                                t.name,
+                                t.from
+                                    .iter()
+                                    .map(|s| format!("`{s}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                    }
+                }
+                Role::Start | Role::Submit | Role::Return => {}
+            }
+            roles.insert(*role, name.value.clone());
         }
         if let CompletionRule::AtLeast(0) = self.completion.rule.value {
             return Err(err(
@@ -375,10 +592,12 @@ impl RawLifecycle {
             initial: self.initial.value,
             states,
             terminal,
+            meanings,
             transitions,
+            roles,
             completion: Completion {
                 rule: self.completion.rule.value,
-                signed_off_state: self.completion.signed_off_state.value,
+                signed_off_state: done.value.clone(),
                 coordinator_approval: self.completion.coordinator_approval,
             },
         })
@@ -467,7 +686,7 @@ mod tests {
     }
 
     const HEAD: &str = "name: t\ninitial: a\n";
-    const COMPLETION: &str = "completion:\n  rule: all_responsible\n  signed_off_state: b\n  coordinator_approval: true\n";
+    const COMPLETION: &str = "completion:\n  rule: all_responsible\n  coordinator_approval: true\n";
 
     #[test]
     fn default_lifecycle_is_valid_and_complete() {
@@ -491,26 +710,105 @@ mod tests {
         );
         assert!(!l.is_terminal("submitted"));
         assert_eq!(l.completion.rule, CompletionRule::AllResponsible);
+        assert_eq!(l.completion.signed_off_state, "signed_off");
+        let played: Vec<(Role, &str)> = Role::ALL
+            .iter()
+            .map(|r| (*r, l.role(*r).map_or("", |t| t.name.as_str())))
+            .collect();
+        assert_eq!(
+            played,
+            [
+                (Role::Acknowledge, "acknowledge"),
+                (Role::Decline, "decline"),
+                (Role::Start, "start"),
+                (Role::Submit, "submit"),
+                (Role::SignOff, "approve"),
+                (Role::Return, "return"),
+                (Role::Cancel, "cancel"),
+            ]
+        );
+        assert_eq!(l.role_of("approve"), Some(Role::SignOff));
+        assert_eq!(l.states_meaning(Meaning::Waiting), ["pending"]);
+        assert_eq!(l.meaning("declined"), Some(Meaning::Declined));
+        assert_eq!(l.meaning("cancelled"), Some(Meaning::Cancelled));
+        assert_eq!(l.meaning("submitted"), None);
+    }
+
+    const TWO_STATES: &str = "states:\n  - name: a\n    meaning: waiting\n  - name: b\n    terminal: true\n    meaning: done\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n";
+
+    #[test]
+    fn roles_are_optional() {
+        let l = parse(&format!("{HEAD}{TWO_STATES}{COMPLETION}")).unwrap();
+        assert!(l.role(Role::Acknowledge).is_none());
+        let e = l.require_role(Role::Cancel).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the lifecycle `t` gives no transition the role `cancel`"
+        );
+    }
+
+    #[test]
+    fn a_role_naming_an_unknown_transition_is_located() {
+        let src = format!(
+            "{HEAD}roles:\n  acknowledge: go\n  sign_off: approve\n{TWO_STATES}{COMPLETION}"
+        );
+        let e = parse(&src).unwrap_err();
+        assert_eq!((e.line, e.column), (5, 13), "{e}");
+        assert!(
+            e.message
+                .contains("unknown transition `approve` for the role `sign_off` (transitions: go)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_role_must_lead_where_its_meaning_says() {
+        let src = format!("{HEAD}roles:\n  cancel: go\n{TWO_STATES}{COMPLETION}");
+        let e = parse(&src).unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.message.contains("state meaning `cancelled`"), "{e}");
+
+        let waiting_not = TWO_STATES.replace("    meaning: waiting\n", "");
+        let src = format!("{HEAD}roles:\n  acknowledge: go\n{waiting_not}{COMPLETION}");
+        let e = parse(&src).unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.message.contains("from a state meaning `waiting`"), "{e}");
+    }
+
+    #[test]
+    fn meanings_are_checked() {
+        let no_done = TWO_STATES.replace("    meaning: done\n", "");
+        let e = parse(&format!("{HEAD}{no_done}{COMPLETION}")).unwrap_err();
+        assert!(e.message.contains("no state means `done`"), "{e}");
+
+        let open_done = TWO_STATES.replace("    meaning: waiting\n", "    meaning: done\n");
+        let e = parse(&format!("{HEAD}{open_done}{COMPLETION}")).unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.message.contains("must be `terminal: true`"), "{e}");
+
+        let unknown = TWO_STATES.replace("meaning: waiting", "meaning: asleep");
+        let e = parse(&format!("{HEAD}{unknown}{COMPLETION}")).unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
     }
 
     #[test]
     fn unknown_state_is_located() {
         let src = format!(
-            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: c\n    by: [coordinator]\n{COMPLETION}"
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\n    meaning: done\ntransitions:\n  - name: go\n    from: [a]\n    to: c\n    by: [coordinator]\n{COMPLETION}"
         );
         let e = parse(&src).unwrap_err();
-        assert_eq!((e.file.as_str(), e.line), ("test.yaml", 10), "{e}");
+        assert_eq!((e.file.as_str(), e.line), ("test.yaml", 11), "{e}");
         assert!(e.message.contains("unknown state `c`"), "{e}");
-        assert!(e.to_string().starts_with("test.yaml:10:"), "{e}");
+        assert!(e.to_string().starts_with("test.yaml:11:"), "{e}");
     }
 
     #[test]
     fn unreachable_state_is_located() {
         let src = format!(
-            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\n  - name: lost\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n{COMPLETION}"
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\n    meaning: done\n  - name: lost\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n{COMPLETION}"
         );
         let e = parse(&src).unwrap_err();
-        assert_eq!(e.line, 7, "{e}");
+        assert_eq!(e.line, 8, "{e}");
         assert!(e.message.contains("`lost` is unreachable"), "{e}");
     }
 
@@ -527,7 +825,7 @@ mod tests {
     #[test]
     fn dead_end_state_is_refused() {
         let src = format!(
-            "{HEAD}states:\n  - name: a\n  - name: stuck\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n  - name: trap\n    from: [a]\n    to: stuck\n    by: [coordinator]\n{COMPLETION}"
+            "{HEAD}states:\n  - name: a\n  - name: stuck\n  - name: b\n    terminal: true\n    meaning: done\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n  - name: trap\n    from: [a]\n    to: stuck\n    by: [coordinator]\n{COMPLETION}"
         );
         let e = parse(&src).unwrap_err();
         assert!(e.message.contains("`stuck` has no way out"), "{e}");
@@ -537,10 +835,10 @@ mod tests {
     #[test]
     fn unknown_role_and_syntax_errors_are_located() {
         let src = format!(
-            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [mayor]\n{COMPLETION}"
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\n    meaning: done\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [mayor]\n{COMPLETION}"
         );
         let e = parse(&src).unwrap_err();
-        assert_eq!(e.line, 11, "{e}");
+        assert_eq!(e.line, 12, "{e}");
         assert!(e.message.contains("mayor"), "{e}");
 
         let e = parse("name: t\ninitial: [a\n").unwrap_err();
@@ -568,22 +866,18 @@ mod tests {
 
     #[test]
     fn extension_fields_are_checked_and_located() {
-        let with = |extra: &str| {
-            format!(
-                "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n{extra}{COMPLETION}"
-            )
-        };
+        let with = |extra: &str| format!("{HEAD}{TWO_STATES}{extra}{COMPLETION}");
         let e = parse(&with("    extends_due: \"15 zile de la nunta\"\n")).unwrap_err();
-        assert_eq!(e.line, 12, "{e}");
+        assert_eq!(e.line, 14, "{e}");
         assert!(
             e.message.starts_with("transition `go`: `extends_due`:"),
             "{e}"
         );
         let e = parse(&with("    at_most: 1\n")).unwrap_err();
-        assert_eq!(e.line, 12, "{e}");
+        assert_eq!(e.line, 14, "{e}");
         assert!(e.message.contains("`at_most` limits `extends_due`"), "{e}");
         let e = parse(&with("    extends_due: \"15 zile\"\n    at_most: 0\n")).unwrap_err();
-        assert_eq!(e.line, 13, "{e}");
+        assert_eq!(e.line, 15, "{e}");
         let e = parse(&with("    target: province\n")).unwrap_err();
         assert!(e.message.contains("province"), "{e}");
         let ok = parse(&with("    target: institution\n")).unwrap();
@@ -596,10 +890,10 @@ mod tests {
     #[test]
     fn leaving_a_terminal_state_is_refused() {
         let src = format!(
-            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n  - name: undo\n    from: [b]\n    to: a\n    by: [coordinator]\n{COMPLETION}"
+            "{HEAD}states:\n  - name: a\n  - name: b\n    terminal: true\n    meaning: done\ntransitions:\n  - name: go\n    from: [a]\n    to: b\n    by: [coordinator]\n  - name: undo\n    from: [b]\n    to: a\n    by: [coordinator]\n{COMPLETION}"
         );
         let e = parse(&src).unwrap_err();
         assert!(e.message.contains("leaves terminal state `b`"), "{e}");
-        assert_eq!(e.line, 13);
+        assert_eq!(e.line, 14);
     }
 }

@@ -33,7 +33,7 @@ use crate::plans::{
 };
 use crate::results::spec::parse_number;
 use crate::results::{IndicatorSpec, Unit};
-use crate::tasks::lifecycle::{ActorRole, Requirement};
+use crate::tasks::lifecycle::{ActorRole, Lifecycle, MissingRole, Requirement, Role, Transition};
 use crate::text::at_most;
 
 /// Longest comment or reason of a transition or an approval, in characters.
@@ -58,13 +58,53 @@ pub struct ReportInput {
     pub evidence: Vec<String>,
 }
 
+/// Which transition a [`Fire`] asks for: one named in the plan's lifecycle, or the one that
+/// plays a role there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Named(String),
+    Playing(Role),
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Named(name) => f.write_str(name),
+            Self::Playing(role) => write!(f, "role {role}"),
+        }
+    }
+}
+
+impl Step {
+    /// The lifecycle's transition for this step, or why there is none.
+    fn resolve<'l>(&self, lifecycle: &'l Lifecycle, state: &str) -> Result<&'l Transition> {
+        match self {
+            Self::Named(name) => {
+                lifecycle
+                    .transition(name)
+                    .ok_or_else(|| Error::InvalidTransition {
+                        from: state.to_owned(),
+                        transition: name.clone(),
+                    })
+            }
+            Self::Playing(role) => Ok(lifecycle.require_role(*role)?),
+        }
+    }
+}
+
+impl From<MissingRole> for Error {
+    fn from(missing: MissingRole) -> Self {
+        Error::validation("lifecycle", missing.to_string())
+    }
+}
+
 /// A request to fire one transition on one task.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fire {
     pub task_id: i64,
     /// The version the caller saw; a newer one in the database is a `Conflict`.
     pub version: i64,
-    pub transition: String,
+    pub step: Step,
     pub comment: Option<String>,
     /// Required by transitions that say `requires: reason` (decline, return, cancel).
     pub reason: Option<String>,
@@ -77,12 +117,22 @@ pub struct Fire {
 }
 
 impl Fire {
-    /// Fires `transition` on `task_id` at `version`, with no input.
+    /// Fires the transition called `transition` on `task_id` at `version`, with no input.
     pub fn new(task_id: i64, version: i64, transition: &str) -> Self {
+        Self::step(task_id, version, Step::Named(transition.to_owned()))
+    }
+
+    /// Fires the transition that plays `role` in the plan's lifecycle (a `Validation` error on
+    /// `lifecycle` when none does).
+    pub fn playing(task_id: i64, version: i64, role: Role) -> Self {
+        Self::step(task_id, version, Step::Playing(role))
+    }
+
+    fn step(task_id: i64, version: i64, step: Step) -> Self {
         Self {
             task_id,
             version,
-            transition: transition.to_owned(),
+            step,
             comment: None,
             reason: None,
             report: None,
@@ -277,7 +327,7 @@ impl Engine {
     /// state (`InvalidTransition`), the caller's version is current (`Conflict`), the input is valid
     /// (`Validation`). Then updates the task, stores the report or sign-off, and appends one event,
     /// all in one transaction.
-    #[tracing::instrument(skip_all, fields(task = fire.task_id, transition = %fire.transition, actor = %actor.name))]
+    #[tracing::instrument(skip_all, fields(task = fire.task_id, transition = %fire.step, actor = %actor.name))]
     pub async fn fire(&self, actor: &Actor, fire: Fire) -> Result<task::Model> {
         let txn = crate::db::begin_write(self.db()).await?;
         let committed = self.fire_in(&txn, actor, fire).await?;
@@ -303,13 +353,7 @@ impl Engine {
             .ok_or_else(|| Error::not_found("task", fire.task_id))?;
         let (action, plan) = action_and_plan(txn, task.action_id).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
-        let transition =
-            lifecycle
-                .transition(&fire.transition)
-                .ok_or_else(|| Error::InvalidTransition {
-                    from: task.state.clone(),
-                    transition: fire.transition.clone(),
-                })?;
+        let transition = fire.step.resolve(&lifecycle, &task.state)?;
         let lead = lead_of(txn, action.id).await?;
         let roles = roles_on(actor, &plan, &task, lead);
         if !transition.by.iter().any(|r| roles.contains(r)) {
@@ -469,7 +513,7 @@ impl Engine {
             Some(Kind::Assigned)
         } else if transition.to == lifecycle.completion.signed_off_state {
             Some(Kind::Approved)
-        } else if transition.name == "return" {
+        } else if lifecycle.role_of(&transition.name) == Some(Role::Return) {
             Some(Kind::Returned)
         } else {
             None

@@ -190,6 +190,11 @@ impl Fixture {
 
     /// The same plan, run by the lifecycle that `lifecycles` calls `default`.
     pub async fn with_lifecycles(test_db: &TestDb, lifecycles: Lifecycles) -> Self {
+        Self::running(test_db, lifecycles, "default").await
+    }
+
+    /// The same plan, run by the lifecycle of `lifecycles` called `lifecycle`.
+    pub async fn running(test_db: &TestDb, lifecycles: Lifecycles, lifecycle: &str) -> Self {
         let clock = ManualClock::new(plan_start_instant());
         let engine = Engine::new(test_db.db.clone(), Arc::new(clock.clone()), lifecycles);
         let admin = Actor::operator();
@@ -240,7 +245,7 @@ impl Fixture {
                     period_end: date(2021, 12, 31),
                     time_zone: tz,
                     language: "ro".into(),
-                    lifecycle: "default".into(),
+                    lifecycle: lifecycle.into(),
                     reminder_policy: None,
                 },
             )

@@ -6,6 +6,7 @@ use chrono::Utc;
 use mandate_engine::audit::{self, NewEvent};
 use mandate_engine::domain::{Actor, UserRole};
 use mandate_engine::entity::{report, sign_off, task};
+use mandate_engine::tasks::lifecycle::{DEFAULT_LIFECYCLE, Role};
 use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_engine::{Engine, db};
 use sea_orm::sea_query::Expr;
@@ -80,11 +81,11 @@ async fn engine_path(
     let member = Actor::user("bench", UserRole::Member, Some(t.institution_id));
     let mut latencies = Vec::with_capacity(PATH.len());
     for step in PATH {
-        let mut fire = Fire::new(t.id, t.version, step);
-        if step == "submit" {
+        let mut fire = Fire::playing(t.id, t.version, step);
+        if step == Role::Submit {
             fire = fire.report(bench_report());
         }
-        let actor = if step == "approve" {
+        let actor = if step == Role::SignOff {
             coordinator
         } else {
             &member
@@ -100,24 +101,29 @@ async fn engine_path(
 /// versioned update, the report or sign-off insert where the engine makes one, and the event
 /// (chained through `audit::append`, as every event is).
 async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Duration>> {
-    let states = ["acknowledged", "in_progress", "submitted", "signed_off"];
+    let lifecycle = engine.lifecycle(DEFAULT_LIFECYCLE)?;
+    let mut steps = Vec::with_capacity(PATH.len());
+    for role in PATH {
+        let transition = lifecycle.require_role(role)?;
+        steps.push((role, transition.name.clone(), transition.to.clone()));
+    }
     let mut latencies = Vec::with_capacity(PATH.len());
     let mut from = t.state.clone();
     let bench = Actor::operator();
-    for (i, (step, to)) in PATH.iter().zip(states).enumerate() {
+    for (i, (step, name, to)) in steps.iter().enumerate() {
         let start = Instant::now();
         let now = Utc::now();
         let version = t.version + i as i64;
         let txn = db::begin_write(engine.connection_for_benchmarks()).await?;
         task::Entity::update_many()
-            .col_expr(task::Column::State, Expr::value(to))
+            .col_expr(task::Column::State, Expr::value(to.as_str()))
             .col_expr(task::Column::Version, Expr::value(version + 1))
             .col_expr(task::Column::UpdatedAt, Expr::value(now))
             .filter(task::Column::Id.eq(t.id))
             .filter(task::Column::Version.eq(version))
             .exec(&txn)
             .await?;
-        if *step == "submit" {
+        if *step == Role::Submit {
             report::ActiveModel {
                 task_id: Set(t.id),
                 indicator_values: Set(json!({"Număr de acțiuni": 1})),
@@ -130,7 +136,7 @@ async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Dur
             .insert(&txn)
             .await?;
         }
-        if *step == "approve" {
+        if *step == Role::SignOff {
             sign_off::ActiveModel {
                 period_id: Set(t.period_id),
                 task_id: Set(Some(t.id)),
@@ -143,7 +149,7 @@ async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Dur
             .await?;
         }
         // The chain is part of writing any event, so the ceiling writes its event as the engine.
-        let mut event = NewEvent::on_plan(t.plan_id, step);
+        let mut event = NewEvent::on_plan(t.plan_id, name);
         event.action_id = Some(t.action_id);
         event.task_id = Some(t.id);
         event.from_state = Some(&from);
@@ -151,7 +157,7 @@ async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Dur
         audit::append(&txn, &bench, now, event).await?;
         txn.commit().await?;
         latencies.push(start.elapsed());
-        from = to.to_owned();
+        from = to.clone();
     }
     Ok(latencies)
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use mandate_engine::domain::{Actor, UserRole};
 use mandate_engine::entity::task;
+use mandate_engine::tasks::lifecycle::Role;
 use serde_json::{Value, json};
 
 use super::server::Server;
@@ -73,7 +74,7 @@ async fn http_path(
         .context("no token for the task's institution")?;
     let mut latencies = Vec::with_capacity(PATH.len());
     for (version, (step, mutation)) in (t.version..).zip(PATH.iter().zip(MUTATIONS)) {
-        let token = if *step == "approve" {
+        let token = if *step == Role::SignOff {
             coordinator
         } else {
             member

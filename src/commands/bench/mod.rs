@@ -25,6 +25,7 @@ use mandate_engine::plans::{
     self, Assignment, InstitutionDefaults, InstitutionWrite, NewAction, NewInstitution,
     NewObjective, NewPlan,
 };
+use mandate_engine::tasks::lifecycle::Role;
 use sea_orm::TransactionTrait;
 
 use super::Config;
@@ -100,7 +101,8 @@ pub enum Target {
     },
 }
 
-const PATH: [&str; 4] = ["acknowledge", "start", "submit", "approve"];
+/// The roles a task goes through, in order.
+const PATH: [Role; 4] = [Role::Acknowledge, Role::Start, Role::Submit, Role::SignOff];
 /// Tasks per action: a lead, a second responsible and two partners.
 const TASKS_PER_ACTION: usize = 4;
 

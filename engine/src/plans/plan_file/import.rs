@@ -135,6 +135,14 @@ impl Engine {
         dry_run: bool,
     ) -> Result<ImportSummary> {
         let lifecycle = self.lifecycle(&draft.plan.lifecycle)?;
+        let policy = self.reminder_policy(draft.plan.reminder_policy.as_deref())?;
+        let problems = super::lifecycle_problems(draft, &lifecycle, &policy);
+        if !problems.is_empty() {
+            return Err(Error::Problems {
+                forbidden: false,
+                problems,
+            });
+        }
         let now = self.now();
         let txn = crate::db::begin_write(self.db()).await?;
         let mut summary = ImportSummary {

@@ -3,6 +3,7 @@
 
 mod format;
 mod import;
+mod needs;
 mod recover;
 mod validate;
 
@@ -11,6 +12,7 @@ use std::path::Path;
 
 pub use crate::error::Problem;
 pub use import::{Change, ImportSummary, may_import_plans};
+pub use needs::lifecycle_problems;
 pub use validate::MAX_TASKS_PER_PLAN;
 
 use crate::deadline::Period;
@@ -88,6 +90,8 @@ pub struct PlanDraft {
     pub public: Option<bool>,
     /// Where the plan header is written.
     pub at: Place,
+    /// Where the plan names its lifecycle (the header when it names none).
+    pub lifecycle_at: Place,
     /// Where each institution (by code) is described.
     pub institutions_at: BTreeMap<String, Place>,
     /// Parents before children.

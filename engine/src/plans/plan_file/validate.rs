@@ -513,11 +513,17 @@ pub fn check(
                     e.to_string(),
                 )]
             })?;
+            let lifecycle_at = h.lifecycle.as_ref().map_or(header_at, |l| l.referenced);
             Ok(PlanDraft {
                 at: Place {
                     file: file.to_owned(),
                     line: header_at.line(),
                     column: header_at.column(),
+                },
+                lifecycle_at: Place {
+                    file: file.to_owned(),
+                    line: lifecycle_at.line(),
+                    column: lifecycle_at.column(),
                 },
                 institutions_at,
                 public: h.public,

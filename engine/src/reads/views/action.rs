@@ -15,6 +15,7 @@ use crate::entity::{action, institution, objective, plan, reporting_period, task
 use crate::error::{Error, Result};
 use crate::plans::assignments_of;
 use crate::status::{Moment, Rating, Reason, Status};
+use crate::tasks::lifecycle::Role;
 use crate::tasks::{PeriodCompletion, completion_of, roles_on};
 
 /// One institution's task in a period.
@@ -179,10 +180,8 @@ impl Engine {
         // The states from which some lifecycle signs a task off.
         let mut waiting_states = Vec::new();
         for lifecycle in self.lifecycles().all() {
-            for t in lifecycle.transitions() {
-                if t.to == lifecycle.completion.signed_off_state {
-                    waiting_states.extend(t.from.iter().cloned());
-                }
+            if let Some(t) = lifecycle.role(Role::SignOff) {
+                waiting_states.extend(t.from.iter().cloned());
             }
         }
         waiting_states.sort();
@@ -217,11 +216,10 @@ impl Engine {
             };
             let lifecycle = self.lifecycle(&plan.lifecycle)?;
             let roles = roles_on(actor, plan, &t, *lead);
-            let Some(signs) = lifecycle.transitions().iter().find(|tr| {
-                tr.to == lifecycle.completion.signed_off_state
-                    && tr.from.contains(&t.state)
-                    && tr.by.iter().any(|r| roles.contains(r))
-            }) else {
+            let Some(signs) = lifecycle
+                .role(Role::SignOff)
+                .filter(|tr| tr.from.contains(&t.state) && tr.by.iter().any(|r| roles.contains(r)))
+            else {
                 continue;
             };
             let transition = signs.name.clone();

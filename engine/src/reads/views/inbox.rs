@@ -11,6 +11,7 @@ use crate::engine::Engine;
 use crate::entity::{action, event, institution, objective, plan, reporting_period, task};
 use crate::error::Result;
 use crate::status::{Moment, Reason, Status};
+use crate::tasks::lifecycle::Role;
 
 /// The most tasks one inbox shows.
 pub const INBOX_LIMIT: u64 = 500;
@@ -211,16 +212,16 @@ impl Engine {
                 continue;
             };
             let lifecycle = self.lifecycle(&plan.lifecycle)?;
-            let returned_to = lifecycle.transition("return").map(|t| t.to.as_str());
-            let awaiting = lifecycle.transitions().iter().any(|t| {
-                t.to == lifecycle.completion.signed_off_state && t.from.contains(&task.state)
-            });
+            let returned = lifecycle.role(Role::Return);
+            let awaiting = lifecycle
+                .role(Role::SignOff)
+                .is_some_and(|t| t.from.contains(&task.state));
             let due_date = local_date(task.due_at, tz);
             let days_left = (due_date - today).num_days();
-            let group = if task.state == lifecycle.initial {
+            let group = if lifecycle.awaits_acknowledgement(&task.state) {
                 InboxGroup::ToAcknowledge
-            } else if Some(task.state.as_str()) == returned_to
-                && last_event.get(&task.id).map(String::as_str) == Some("return")
+            } else if returned
+                .is_some_and(|r| r.to == task.state && last_event.get(&task.id) == Some(&r.name))
             {
                 InboxGroup::Returned
             } else if awaiting {
