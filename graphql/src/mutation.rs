@@ -277,6 +277,7 @@ impl Mutation {
 
     /// Fires any transition of the plan's lifecycle by name (for lifecycles other than the
     /// default one).
+    #[allow(clippy::too_many_arguments)]
     async fn fire_transition(
         &self,
         ctx: &Context<'_>,
