@@ -145,6 +145,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::accounts::TokenCommand,
     },
+    /// Register cases in a register of cases (petitions) and route them to departments.
+    Case {
+        #[command(subcommand)]
+        command: commands::cases::CaseCommand,
+    },
     /// Check the audit trail.
     Audit {
         #[command(subcommand)]
@@ -253,6 +258,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command } => commands::accounts::user(&config, command).await,
         Command::Token { command } => commands::accounts::token(&config, command).await,
+        Command::Case { command } => commands::cases::run(&config, command).await,
         Command::Audit { command } => commands::audit::run(&config, command).await,
         Command::Bench { target } => commands::bench::run(&config, target).await,
     }

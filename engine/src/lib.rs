@@ -43,6 +43,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod plans;
 pub mod reads;
+pub mod registers;
 pub mod reports;
 pub mod results;
 pub mod sign_in;

@@ -359,6 +359,7 @@ async fn every_seed_plan_imports(db: TestDb) {
         ("caras-severin-2024.yaml", "caras-severin-2024"),
         ("cluj-2024.yaml", "cluj-2024"),
         ("lubartow-rejon-3-2024.yaml", "lubartow-rejon-3-2024"),
+        ("politia-locala-timisoara-2025.yaml", "plt-scpd-2025"),
         ("pna-trafic-2021-2022.yaml", "pna-trafic-2021-2022"),
     ];
     for (file, _) in expected {

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{EmailAddress, InstitutionCode};
 use mandate_engine::notifications::reminders::policy::InstitutionSettings;
 use mandate_engine::plans::AssignmentChange;
 use mandate_engine::plans::plan_file;
+use mandate_engine::registers::NewCase;
 use mandate_engine::results::IndicatorEntry;
 use mandate_engine::tasks::lifecycle::Role as LifecycleRole;
 use mandate_engine::tasks::{Fire, ReportInput};
@@ -18,7 +19,7 @@ use crate::context::{actor, engine};
 use crate::error::{IntoGql, invalid, to_gql};
 use crate::id::{self, Kind};
 use crate::types::{
-    Action, CalendarFeed, Delivery, ImportResult, IssuedCalendarFeed, IssuedToken,
+    Action, CalendarFeed, Case, Delivery, ImportResult, IssuedCalendarFeed, IssuedToken,
     NotificationSettings, PerformanceIndicator, ReportingPeriod, Role, Task, Token, User,
 };
 
@@ -276,6 +277,7 @@ impl Mutation {
 
     /// Fires any transition of the plan's lifecycle by name (for lifecycles other than the
     /// default one).
+    #[allow(clippy::too_many_arguments)]
     async fn fire_transition(
         &self,
         ctx: &Context<'_>,
@@ -284,11 +286,57 @@ impl Mutation {
         transition: String,
         reason: Option<String>,
         comment: Option<String>,
+        #[graphql(
+            desc = "The institution (code, or `Institution:` id number) a transition with a target moves the task to, e.g. forwarding a case to another department."
+        )]
+        target: Option<String>,
     ) -> Result<Task> {
         let mut fire = task_fire(&id, version, &transition)?;
         fire.reason = reason;
         fire.comment = comment;
+        fire.target = target;
         self.fire(ctx, fire).await
+    }
+
+    /// Registers a case in register `register` (its code): only its office (coordinators of its
+    /// owner). The term runs by the register's deadline rule; the case has no department until
+    /// `routeCase`.
+    async fn create_case(
+        &self,
+        ctx: &Context<'_>,
+        register: String,
+        received_at: DateTime<Utc>,
+        subject: String,
+        #[graphql(desc = "A reference to the petitioner; no personal data is needed.")]
+        petitioner: Option<String>,
+        #[graphql(desc = "When it was registered, if not now (a case entered after the fact).")]
+        registered_at: Option<DateTime<Utc>>,
+    ) -> Result<Case> {
+        engine(ctx)
+            .create_case(
+                actor(ctx)?,
+                NewCase {
+                    register,
+                    received_at,
+                    subject,
+                    petitioner,
+                    registered_at,
+                },
+            )
+            .await
+            .gql()
+            .map(Case)
+    }
+
+    /// Routes case `id` to `department` (a code among the register's departments), which gets
+    /// its task, due at the end of the case's term.
+    async fn route_case(&self, ctx: &Context<'_>, id: ID, department: String) -> Result<Task> {
+        let id = id::decode(&id, Kind::Action, "id")?;
+        engine(ctx)
+            .route_case(actor(ctx)?, id, &department)
+            .await
+            .gql()
+            .map(Task)
     }
 
     /// The coordinator approves an action period's consolidated report, completing it. Refused

@@ -13,8 +13,8 @@ use crate::error::{IntoGql, invalid};
 use crate::id::{self, Kind};
 use crate::page::{EventConnection, NotificationConnection, TaskConnection, page_size};
 use crate::types::{
-    Action, CalendarFeed, Event, Institution, Notification, NotificationSettings, Plan, SignOff,
-    Task, User,
+    Action, CalendarFeed, Case, Event, Institution, Notification, NotificationSettings, Plan,
+    Register, RegisterStatistics, SignOff, Task, User,
 };
 
 /// Which tasks to list; every field given narrows the list.
@@ -110,6 +110,42 @@ impl Query {
     async fn plan(&self, ctx: &Context<'_>, id: ID) -> Result<Plan> {
         let id = id::decode(&id, Kind::Plan, "id")?;
         engine(ctx).plan(actor(ctx)?, id).await.gql().map(Plan)
+    }
+
+    /// The registers of cases the viewer may read, by code.
+    async fn registers(&self, ctx: &Context<'_>) -> Result<Vec<Register>> {
+        let found = engine(ctx).registers(actor(ctx)?).await.gql()?;
+        Ok(found.into_iter().map(Register).collect())
+    }
+
+    /// The register with `code`.
+    async fn register(&self, ctx: &Context<'_>, code: String) -> Result<Register> {
+        engine(ctx)
+            .register(actor(ctx)?, &code)
+            .await
+            .gql()
+            .map(Register)
+    }
+
+    /// A case of a register, by its id (an `Action:` id).
+    async fn case(&self, ctx: &Context<'_>, id: ID) -> Result<Case> {
+        let id = id::decode(&id, Kind::Action, "id")?;
+        engine(ctx).case(actor(ctx)?, id).await.gql().map(Case)
+    }
+
+    /// Register `register`'s cases received, answered in term and late, closed, open, overdue
+    /// and extended, by month of receipt and department, over the cases the viewer may read.
+    #[graphql(complexity = 50)]
+    async fn register_statistics(
+        &self,
+        ctx: &Context<'_>,
+        register: String,
+    ) -> Result<RegisterStatistics> {
+        engine(ctx)
+            .register_statistics(actor(ctx)?, &register)
+            .await
+            .gql()
+            .map(Into::into)
     }
 
     async fn action(&self, ctx: &Context<'_>, id: ID) -> Result<Action> {

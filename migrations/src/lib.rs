@@ -16,6 +16,7 @@ mod m20261201_000010_audit_chain;
 mod m20261201_180000_indicator_results;
 mod m20261201_191000_calendar_feeds;
 mod m20261201_192000_public_progress;
+mod m20261201_210000_registers;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_180000_indicator_results::Migration),
             Box::new(m20261201_192000_public_progress::Migration),
             Box::new(m20261201_191000_calendar_feeds::Migration),
+            Box::new(m20261201_210000_registers::Migration),
         ]
     }
 }

@@ -50,6 +50,53 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         rows.push(row);
     }
     print!("{}", table(&rows));
+    for register in engine.registers(&operator).await? {
+        let stats = engine
+            .register_statistics(&operator, &register.plan.code)
+            .await?;
+        if stats.rows.is_empty() {
+            continue;
+        }
+        println!(
+            "\nregister {} ({}):",
+            register.plan.code, register.plan.title
+        );
+        let mut rows = vec![
+            [
+                "month",
+                "department",
+                "received",
+                "in term",
+                "late",
+                "closed",
+                "open",
+                "overdue",
+                "extended",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ];
+        let line = |r: &mandate_engine::registers::StatisticsRow, department: &str| {
+            vec![
+                r.month.clone(),
+                department.to_owned(),
+                r.received.to_string(),
+                r.answered_in_term.to_string(),
+                r.answered_late.to_string(),
+                r.closed.to_string(),
+                r.open.to_string(),
+                r.open_overdue.to_string(),
+                r.extended.to_string(),
+            ]
+        };
+        for month in stats.months() {
+            for r in stats.rows.iter().filter(|r| r.month == month) {
+                rows.push(line(r, r.department.as_deref().unwrap_or("(not routed)")));
+            }
+            rows.push(line(&stats.total(Some(&month)), "all"));
+        }
+        print!("{}", table(&rows));
+    }
     let outbox = engine.outbox_counts(&operator).await?;
     if !outbox.is_empty() {
         let parts: Vec<String> = outbox

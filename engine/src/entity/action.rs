@@ -17,6 +17,10 @@ pub struct Model {
     pub recurrence: Option<String>,
     /// JSON array of funding sources.
     pub funding: Json,
+    /// A case of a register: when it was received.
+    pub received_at: Option<DateTimeUtc>,
+    /// A case of a register: a reference to the petitioner (no personal data).
+    pub petitioner: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ pub mod objective;
 pub mod password_attempt;
 pub mod performance_indicator;
 pub mod plan;
+pub mod register_department;
 pub mod report;
 pub mod reporting_period;
 pub mod setting;

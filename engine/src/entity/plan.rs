@@ -25,6 +25,10 @@ pub struct Model {
     pub archived_at: Option<DateTimeUtc>,
     /// Whether the plan's progress is published at `/public/plans/{code}`.
     pub public: bool,
+    /// `plan`, or `register` for a register of cases (whose actions are its cases).
+    pub kind: String,
+    /// A register's deadline rule: a wording counted from an event of each case.
+    pub deadline_rule: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

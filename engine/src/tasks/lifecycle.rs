@@ -10,6 +10,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::deadline::RelativeDeadline;
+
 /// The lifecycle every plan uses unless it names another.
 pub const DEFAULT_LIFECYCLE: &str = "default";
 const DEFAULT_SOURCE: &str = include_str!("../../../workflows/lifecycles/default.yaml");
@@ -138,6 +140,25 @@ impl fmt::Display for Meaning {
     }
 }
 
+/// What a transition moves the task to besides a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Another institution (forwarding): firing names it, and the task moves to it.
+    Institution,
+}
+
+/// A transition that moves the task's due date on (an extension of the term).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    /// The wording as written ("15 zile").
+    pub wording: String,
+    /// The days it adds, counted from the current due date.
+    pub by: RelativeDeadline,
+    /// How many times a task may be extended this way (`None`: no limit).
+    pub at_most: Option<u32>,
+}
+
 /// One transition of a lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transition {
@@ -146,6 +167,10 @@ pub struct Transition {
     pub to: String,
     pub by: Vec<ActorRole>,
     pub requires: Option<Requirement>,
+    /// Firing it names another institution, to which the task moves.
+    pub target: Option<Target>,
+    /// Firing it moves the task's due date on, and always requires a reason.
+    pub extends_due: Option<Extension>,
 }
 
 /// The completion rule of an action period.
@@ -314,6 +339,9 @@ struct RawTransition {
     to: Spanned<String>,
     by: Spanned<Vec<ActorRole>>,
     requires: Option<Requirement>,
+    target: Option<Target>,
+    extends_due: Option<Spanned<String>>,
+    at_most: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -422,12 +450,51 @@ impl RawLifecycle {
                     format!("{what} names nobody in `by`"),
                 ));
             }
+            let extends_due = match (&t.extends_due, &t.at_most) {
+                (None, None) => None,
+                (None, Some(at_most)) => {
+                    return Err(err(
+                        &at_most.referenced,
+                        format!("{what}: `at_most` limits `extends_due`, which it lacks"),
+                    ));
+                }
+                (Some(wording), at_most) => {
+                    let by = RelativeDeadline::parse(&wording.value).map_err(|e| {
+                        err(&wording.referenced, format!("{what}: `extends_due`: {e}"))
+                    })?;
+                    if let Some(at_most) = at_most
+                        && at_most.value == 0
+                    {
+                        return Err(err(
+                            &at_most.referenced,
+                            format!("{what}: `at_most` must be 1 or more"),
+                        ));
+                    }
+                    if t.requires == Some(Requirement::Report) {
+                        return Err(err(
+                            &wording.referenced,
+                            format!("{what}: an extension requires a reason, not a report"),
+                        ));
+                    }
+                    Some(Extension {
+                        wording: wording.value.clone(),
+                        by,
+                        at_most: at_most.as_ref().map(|a| a.value),
+                    })
+                }
+            };
             transitions.push(Transition {
                 name: t.name.value.clone(),
                 from: t.from.iter().map(|s| s.value.clone()).collect(),
                 to: t.to.value.clone(),
                 by: t.by.value.clone(),
-                requires: t.requires,
+                requires: if extends_due.is_some() {
+                    Some(Requirement::Reason)
+                } else {
+                    t.requires
+                },
+                target: t.target,
+                extends_due,
             });
         }
         if terminal.contains(&self.initial.value) {
@@ -777,6 +844,47 @@ mod tests {
         let e = parse("name: t\ninitial: [a\n").unwrap_err();
         assert_eq!(e.file, "test.yaml");
         assert!(e.line >= 2, "{e}");
+    }
+
+    #[test]
+    fn petition_lifecycle_forwards_and_extends_once() {
+        let source = include_str!("../../../workflows/lifecycles/petition.yaml");
+        let l = Lifecycle::parse(source, "petition.yaml").unwrap();
+        assert_eq!(l.initial, "routed");
+        let forward = l.transition("forward").unwrap();
+        assert_eq!(forward.target, Some(Target::Institution));
+        assert!(forward.extends_due.is_none());
+        let extend = l.transition("extend").unwrap();
+        let extension = extend.extends_due.as_ref().unwrap();
+        assert_eq!(extension.wording, "15 zile");
+        assert_eq!(extension.by.days, 15);
+        assert_eq!(extension.at_most, Some(1));
+        // An extension always asks for a reason.
+        assert_eq!(extend.requires, Some(Requirement::Reason));
+        assert_eq!(l.completion.signed_off_state, "answered");
+    }
+
+    #[test]
+    fn extension_fields_are_checked_and_located() {
+        let with = |extra: &str| format!("{HEAD}{TWO_STATES}{extra}{COMPLETION}");
+        let e = parse(&with("    extends_due: \"15 zile de la nunta\"\n")).unwrap_err();
+        assert_eq!(e.line, 14, "{e}");
+        assert!(
+            e.message.starts_with("transition `go`: `extends_due`:"),
+            "{e}"
+        );
+        let e = parse(&with("    at_most: 1\n")).unwrap_err();
+        assert_eq!(e.line, 14, "{e}");
+        assert!(e.message.contains("`at_most` limits `extends_due`"), "{e}");
+        let e = parse(&with("    extends_due: \"15 zile\"\n    at_most: 0\n")).unwrap_err();
+        assert_eq!(e.line, 15, "{e}");
+        let e = parse(&with("    target: province\n")).unwrap_err();
+        assert!(e.message.contains("province"), "{e}");
+        let ok = parse(&with("    target: institution\n")).unwrap();
+        assert_eq!(
+            ok.transition("go").unwrap().target,
+            Some(Target::Institution)
+        );
     }
 
     #[test]

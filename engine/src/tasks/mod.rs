@@ -5,6 +5,7 @@
 
 pub(crate) mod cancel;
 mod completion;
+pub(crate) mod effects;
 pub mod lifecycle;
 
 pub(crate) use completion::decide as decide_completion;
@@ -23,7 +24,7 @@ use crate::audit::{self, NewEvent};
 use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{
-    event, indicator, institution, plan, report, reporting_period, sign_off, task,
+    assignment, event, indicator, institution, plan, report, reporting_period, sign_off, task,
 };
 use crate::error::{Error, Result};
 use crate::notifications::{self, Kind};
@@ -109,6 +110,8 @@ pub struct Fire {
     pub reason: Option<String>,
     /// Required by transitions that say `requires: report` (submit).
     pub report: Option<ReportInput>,
+    /// The institution (code, or id) a `target: institution` transition moves the task to.
+    pub target: Option<String>,
     /// Extra facts for the event's payload (e.g. `{"via": "email_link"}`).
     pub context: Option<Value>,
 }
@@ -133,8 +136,15 @@ impl Fire {
             comment: None,
             reason: None,
             report: None,
+            target: None,
             context: None,
         }
+    }
+
+    /// With a target institution (code or id).
+    pub fn target(mut self, institution: &str) -> Self {
+        self.target = Some(institution.to_owned());
+        self
     }
 
     /// With a reason.
@@ -394,8 +404,18 @@ impl Engine {
             }
             None => {}
         }
+        let moved =
+            effects::target_of(txn, &plan, &task, transition, fire.target.as_deref()).await?;
+        let extended = effects::extension_of(txn, &plan, &task, transition).await?;
         let now = self.now();
-        let updated = task::Entity::update_many()
+        let mut update = task::Entity::update_many();
+        if let Some(moved) = &moved {
+            update = update.col_expr(task::Column::InstitutionId, Expr::value(moved.to.id));
+        }
+        if let Some(extended) = &extended {
+            update = update.col_expr(task::Column::DueAt, Expr::value(extended.to));
+        }
+        let updated = update
             .col_expr(task::Column::State, Expr::value(transition.to.clone()))
             .col_expr(
                 task::Column::Open,
@@ -442,6 +462,20 @@ impl Engine {
         if let Some(context) = &fire.context {
             payload["context"] = context.clone();
         }
+        if let Some(moved) = &moved {
+            payload["from_institution"] = json!(moved.from.code);
+            payload["to_institution"] = json!(moved.to.code);
+            assignment::Entity::update_many()
+                .col_expr(assignment::Column::InstitutionId, Expr::value(moved.to.id))
+                .filter(assignment::Column::ActionId.eq(action.id))
+                .filter(assignment::Column::InstitutionId.eq(moved.from.id))
+                .exec(txn)
+                .await?;
+        }
+        if let Some(extended) = &extended {
+            payload["due_from"] = json!(extended.from);
+            payload["due_to"] = json!(extended.to);
+        }
         if transition.to == lifecycle.completion.signed_off_state {
             sign_off::ActiveModel {
                 period_id: Set(task.period_id),
@@ -462,12 +496,22 @@ impl Engine {
         event.comment = fire.comment.as_deref().or(fire.reason.as_deref());
         event.payload = payload;
         let event = audit::append(txn, actor, now, event).await?;
+        if let Some(extended) = &extended {
+            // Calendar feeds count a task's moved due dates.
+            let mut moved_due = NewEvent::on_plan(plan.id, crate::plans::DUE_MOVED);
+            moved_due.action_id = Some(action.id);
+            moved_due.task_id = Some(task.id);
+            moved_due.payload = json!({ "from": extended.from, "to": extended.to });
+            audit::append(txn, actor, now, moved_due).await?;
+        }
         notifications::drop_deadline_reminders(txn, task::Column::Id.eq(task.id)).await?;
         let task = task::Entity::find_by_id(task.id)
             .one(txn)
             .await?
             .ok_or_else(|| Error::not_found("task", task.id))?;
-        let told = if transition.to == lifecycle.completion.signed_off_state {
+        let told = if moved.is_some() {
+            Some(Kind::Assigned)
+        } else if transition.to == lifecycle.completion.signed_off_state {
             Some(Kind::Approved)
         } else if lifecycle.role_of(&transition.name) == Some(Role::Return) {
             Some(Kind::Returned)

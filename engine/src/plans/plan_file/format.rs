@@ -17,6 +17,19 @@ pub struct RawFile {
     pub objectives: Vec<Spanned<RawObjective>>,
     #[serde(default)]
     pub performance_indicators: Vec<Spanned<RawPerformanceIndicator>>,
+    /// Present in a register's file: the plan is a register of cases, not a plan table.
+    pub register: Option<Spanned<RawRegister>>,
+}
+
+/// The `register:` section of a register's file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegister {
+    /// The term of a case, counted from one of its events ("30 de zile de la înregistrare").
+    pub deadline: Option<Spanned<String>>,
+    /// The institutions (codes or names) its cases are routed to.
+    #[serde(default)]
+    pub departments: Vec<Spanned<String>>,
 }
 
 /// An institutions file: a list under `institutions:`.

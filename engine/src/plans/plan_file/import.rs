@@ -242,6 +242,18 @@ impl Engine {
             plans::set_plan_public(&txn, actor, now, plan.clone(), public).await?;
         }
         summary.plan_id = plan.id;
+        let plan = match &draft.register {
+            Some(register) => {
+                let (plan, departments) =
+                    crate::registers::save_register(&txn, plan, register, &institution_ids).await?;
+                let change = summary.changes.entry("departments").or_default();
+                change.created += departments.added;
+                change.updated += departments.removed;
+                change.unchanged += departments.kept;
+                plan
+            }
+            None => plan,
+        };
 
         let mut objective_ids: BTreeMap<String, i64> = BTreeMap::new();
         for o in &draft.objectives {

@@ -72,6 +72,15 @@ impl Place {
     }
 }
 
+/// The register part of a register's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterDraft {
+    /// The deadline rule as written ("30 de zile de la înregistrare"), checked.
+    pub deadline: String,
+    /// The codes of the institutions its cases are routed to.
+    pub departments: Vec<String>,
+}
+
 /// A checked plan file: everything resolved, nothing written yet.
 #[derive(Debug, Clone)]
 pub struct PlanDraft {
@@ -91,6 +100,8 @@ pub struct PlanDraft {
     pub objectives: Vec<ObjectiveDraft>,
     pub actions: Vec<ActionDraft>,
     pub performance_indicators: Vec<PerformanceIndicatorDraft>,
+    /// A register's file: its deadline rule and departments (it has no objectives).
+    pub register: Option<RegisterDraft>,
 }
 
 impl PlanDraft {

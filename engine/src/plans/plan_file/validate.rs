@@ -8,10 +8,14 @@ use serde_saphyr::{Location, Spanned};
 
 use super::format::{
     RawAction, RawBaseline, RawDefinition, RawFile, RawInstitution, RawLead, RawObjective,
+    RawRegister,
 };
 use super::recover::UNREADABLE;
-use super::{ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanDraft, Problem};
-use crate::deadline::{self, PlanPeriod};
+use super::{
+    ActionDraft, ObjectiveDraft, PerformanceIndicatorDraft, Place, PlanDraft, Problem,
+    RegisterDraft,
+};
+use crate::deadline::{self, PlanPeriod, RelativeDeadline};
 use crate::domain::{EmailAddress, InstitutionCode};
 use crate::i18n::Language;
 use crate::plans::{MAX_ASSIGNED, NewIndicator, NewInstitution, NewPlan};
@@ -402,8 +406,17 @@ pub fn check(
             &mut actions,
         );
     }
-    if raw.objectives.is_empty() {
-        c.at(&header_at, "the plan has no objectives");
+    let register = raw
+        .register
+        .as_ref()
+        .and_then(|r| check_register(&mut c, r, &directory));
+    match (&raw.register, raw.objectives.first()) {
+        (None, None) => c.at(&header_at, "the plan has no objectives"),
+        (Some(_), Some(first)) => c.at(
+            &first.referenced,
+            "a register has no objectives: its cases are entered one by one",
+        ),
+        _ => {}
     }
 
     let mut performance_indicators = Vec::new();
@@ -529,6 +542,7 @@ pub fn check(
                 objectives,
                 actions,
                 performance_indicators,
+                register,
             })
         }
         _ => Err(vec![Problem::new(
@@ -850,4 +864,48 @@ fn check_definition(
             None
         }
     }
+}
+
+/// Checks a `register:` section: a relative deadline rule and at least one known department.
+fn check_register(
+    c: &mut Checker<'_>,
+    raw: &Spanned<RawRegister>,
+    directory: &Directory,
+) -> Option<RegisterDraft> {
+    let at = raw.referenced;
+    let deadline = c
+        .required(&raw.value.deadline, &at, "register.deadline")
+        .and_then(|d| match RelativeDeadline::parse(&d.value) {
+            Ok(_) => Some(d.value.trim().to_owned()),
+            Err(e) => {
+                c.at(&d.referenced, format!("register.deadline: {e}"));
+                None
+            }
+        });
+    if raw.value.departments.is_empty() {
+        c.at(
+            &at,
+            "register.departments: name the departments its cases are routed to",
+        );
+    }
+    let mut departments: Vec<String> = Vec::new();
+    for d in &raw.value.departments {
+        match directory.find(&d.value) {
+            Some(code) if departments.contains(&code) => {
+                c.at(&d.referenced, format!("department {code} is named twice"));
+            }
+            Some(code) => departments.push(code),
+            None => {
+                let message = directory.unknown(&d.value);
+                c.at(&d.referenced, format!("register.departments: {message}"));
+            }
+        }
+    }
+    let deadline = deadline?;
+    (departments.len() == raw.value.departments.len() && !departments.is_empty()).then_some(
+        RegisterDraft {
+            deadline,
+            departments,
+        },
+    )
 }
