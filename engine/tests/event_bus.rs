@@ -126,7 +126,7 @@ async fn a_subscriber_that_falls_behind_is_resynchronised_with_what_it_missed(te
     }
     assert_eq!(resent, missed, "exactly the events missed, in order");
 
-    // The two the feed still held are not delivered twice: the next item is the next event.
+    // Nothing is delivered twice: the next item is the next event.
     let task = f.task_of(&f.lead).await;
     let coordinator = f.coordinator.clone();
     engine

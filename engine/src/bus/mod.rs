@@ -268,6 +268,8 @@ impl Subscriber {
                 }
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::info!(missed, "a subscriber fell behind; resynchronising");
+                    // What the feed still holds is read back too: start afresh after it.
+                    self.feed = self.feed.resubscribe();
                     self.caught_up.clear();
                     self.catching_up = true;
                     return Ok(Some(BusItem::Resync));
