@@ -68,7 +68,11 @@ async fn task_event_ids(db: &impl ConnectionTrait) -> Vec<i64> {
 /// A second replica: an engine with a pool of its own on the same database.
 async fn replica(test_db: &TestDb, f: &Fixture) -> Engine {
     let pool = db::connect(&test_db.url).await.expect("a replica's pool");
-    Engine::new(pool, Arc::new(f.clock.clone()), f.engine.lifecycles().clone())
+    Engine::new(
+        pool,
+        Arc::new(f.clock.clone()),
+        f.engine.lifecycles().clone(),
+    )
 }
 
 async fn every_subscriber_sees_a_transition_once(test_db: TestDb) {
@@ -236,9 +240,8 @@ async fn a_listener_that_loses_its_connection_catches_up() {
     let f = Fixture::new(&test_db).await;
     let listening = replica(&test_db, &f).await;
     let mut subscriber = listening.subscribe().await.expect("subscribed");
-    let cut = f
-        .db
-        .execute_raw(Statement::from_string(
+    let cut =
+        f.db.execute_raw(Statement::from_string(
             f.db.get_database_backend(),
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
              WHERE datname = current_database() AND query LIKE 'LISTEN%'",

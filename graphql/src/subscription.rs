@@ -92,7 +92,9 @@ async fn next_event(
             Ok(Some(BusItem::Event(committed))) => {
                 let task = &committed.task;
                 if wanted.plan_id.is_none_or(|p| p == task.plan_id)
-                    && wanted.institution_id.is_none_or(|i| i == task.institution_id)
+                    && wanted
+                        .institution_id
+                        .is_none_or(|i| i == task.institution_id)
                     && readable(&wanted.engine, &wanted.actor, task).await
                 {
                     return Some((TaskEvent { committed, resync }, (subscriber, wanted)));

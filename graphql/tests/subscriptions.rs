@@ -105,19 +105,18 @@ async fn acknowledge_one(engine: &Engine, app: &TestApp) -> task::Model {
         .expect("a pending task of IGPR");
     let member = Actor::user(MEMBER, UserRole::Member, Some(igpr));
     engine
-        .fire(&member, Fire::new(pending.id, pending.version, "acknowledge"))
+        .fire(
+            &member,
+            Fire::new(pending.id, pending.version, "acknowledge"),
+        )
         .await
         .expect("acknowledged")
 }
 
 async fn a_revoked_tokens_subscriptions_end(test_db: TestDb) {
     let app = TestApp::spawn(with_pna(&test_db).await, ServerConfig::default()).await;
-    let revoked = app
-        .token_for(MEMBER, UserRole::Member, Some("IGPR"))
-        .await;
-    let kept = app
-        .token_for(MEMBER, UserRole::Member, Some("IGPR"))
-        .await;
+    let revoked = app.token_for(MEMBER, UserRole::Member, Some("IGPR")).await;
+    let kept = app.token_for(MEMBER, UserRole::Member, Some("IGPR")).await;
     let mut ending = subscribed(&app, &revoked).await;
     let mut going_on = subscribed(&app, &kept).await;
     app.wait_for_subscribers(2).await;
@@ -157,9 +156,7 @@ async fn replicas_serve_a_transition_made_on_a_third() {
     let third = with_pna(&test_db).await;
     let one = TestApp::spawn(replica(&test_db).await, ServerConfig::default()).await;
     let two = TestApp::spawn(replica(&test_db).await, ServerConfig::default()).await;
-    let token = one
-        .token_for(MEMBER, UserRole::Member, Some("IGPR"))
-        .await;
+    let token = one.token_for(MEMBER, UserRole::Member, Some("IGPR")).await;
     let mut on_one = subscribed(&one, &token).await;
     let mut on_two = subscribed(&two, &token).await;
     one.wait_for_subscribers(1).await;

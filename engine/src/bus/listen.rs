@@ -37,7 +37,8 @@ pub(super) async fn start(bus: &Bus, db: DatabaseConnection) -> Result<()> {
 
 /// A listener on both channels, over a connection of its own from the pool.
 async fn connect(db: &DatabaseConnection) -> Result<PgListener> {
-    let failed = |e: sea_orm::sqlx::Error| Error::internal(format!("cannot listen for events: {e}"));
+    let failed =
+        |e: sea_orm::sqlx::Error| Error::internal(format!("cannot listen for events: {e}"));
     let mut listener = PgListener::connect_with(db.get_postgres_connection_pool())
         .await
         .map_err(failed)?;
@@ -75,8 +76,10 @@ async fn postgres(
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the event listener lost its connection");
-                match retrying(&stop, "open the event listener's connection", || connect(&db))
-                    .await
+                match retrying(&stop, "open the event listener's connection", || {
+                    connect(&db)
+                })
+                .await
                 {
                     Some(fresh) => {
                         listener = fresh;

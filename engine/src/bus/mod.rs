@@ -172,7 +172,10 @@ impl Bus {
     }
 
     /// Watches for the end of the credential with row id `ended`.
-    pub(crate) async fn watch(&self, db: &DatabaseConnection) -> Result<broadcast::Receiver<Ended>> {
+    pub(crate) async fn watch(
+        &self,
+        db: &DatabaseConnection,
+    ) -> Result<broadcast::Receiver<Ended>> {
         self.start(db).await?;
         Ok(self.inner.revocations.subscribe())
     }

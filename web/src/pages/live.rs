@@ -27,7 +27,9 @@ pub async fn events(
     let actor = viewer.actor;
     let cookie = cookie(&headers).unwrap_or_default();
     let opened = async {
-        let watch = engine.watch_credential(Credential::Session(&cookie)).await?;
+        let watch = engine
+            .watch_credential(Credential::Session(&cookie))
+            .await?;
         let subscriber = engine.subscribe().await?;
         Ok::<_, mandate_engine::Error>((watch, subscriber))
     };
@@ -35,7 +37,10 @@ pub async fn events(
         Ok(opened) => opened,
         Err(e) => {
             tracing::warn!(error = %e, "cannot open live updates");
-            return (StatusCode::SERVICE_UNAVAILABLE, "live updates are unavailable\n")
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "live updates are unavailable\n",
+            )
                 .into_response();
         }
     };
@@ -46,24 +51,25 @@ pub async fn events(
             let actor = actor.clone();
             async move {
                 match item {
-                    BusItem::Event(change) => match engine.can_read_task(&actor, &change.task).await
-                    {
-                        Ok(true) => Some(Ok::<_, Infallible>(
-                            Event::default().event("task").data(
-                                json!({
-                                    "task": change.task.id,
-                                    "action": change.task.action_id,
-                                    "plan": change.task.plan_id,
-                                })
-                                .to_string(),
-                            ),
-                        )),
-                        Ok(false) => None,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "a live update could not be checked");
-                            None
+                    BusItem::Event(change) => {
+                        match engine.can_read_task(&actor, &change.task).await {
+                            Ok(true) => Some(Ok::<_, Infallible>(
+                                Event::default().event("task").data(
+                                    json!({
+                                        "task": change.task.id,
+                                        "action": change.task.action_id,
+                                        "plan": change.task.plan_id,
+                                    })
+                                    .to_string(),
+                                ),
+                            )),
+                            Ok(false) => None,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "a live update could not be checked");
+                                None
+                            }
                         }
-                    },
+                    }
                     BusItem::Resync => Some(Ok(Event::default().event("resync").data("{}"))),
                 }
             }
