@@ -97,7 +97,13 @@ async fn next_event(
                         .is_none_or(|i| i == task.institution_id)
                     && readable(&wanted.engine, &wanted.actor, task).await
                 {
-                    return Some((TaskEvent { committed, resync }, (subscriber, wanted)));
+                    return Some((
+                        TaskEvent {
+                            committed: *committed,
+                            resync,
+                        },
+                        (subscriber, wanted),
+                    ));
                 }
             }
             Ok(None) => return None,

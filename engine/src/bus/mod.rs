@@ -36,7 +36,7 @@ const REVOCATION_CAPACITY: usize = 256;
 #[derive(Debug, Clone)]
 pub enum BusItem {
     /// An event about a task, committed; the task as it was read after the commit.
-    Event(TaskEvent),
+    Event(Box<TaskEvent>),
     /// The subscriber fell behind: what it built from earlier events may be stale. The events
     /// since the last one it received follow, oldest first.
     Resync,
@@ -249,7 +249,7 @@ impl Subscriber {
     pub async fn next(&mut self) -> Result<Option<BusItem>> {
         loop {
             if let Some(event) = self.backlog.pop_front() {
-                return Ok(Some(BusItem::Event(event)));
+                return Ok(Some(BusItem::Event(Box::new(event))));
             }
             if self.catching_up {
                 let page = rows::since(&self.db, self.last_id).await?;
@@ -267,7 +267,7 @@ impl Subscriber {
                         continue;
                     }
                     self.last_id = self.last_id.max(event.event.id);
-                    return Ok(Some(BusItem::Event(event)));
+                    return Ok(Some(BusItem::Event(Box::new(event))));
                 }
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::info!(missed, "a subscriber fell behind; resynchronising");
