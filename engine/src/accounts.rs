@@ -198,7 +198,8 @@ impl Engine {
         insert_token(self.db(), target.id, now, expires_at, label).await
     }
 
-    /// Revokes a token; revoking it again changes nothing.
+    /// Revokes a token (closing the subscriptions it opened, on every replica); revoking it
+    /// again changes nothing.
     #[tracing::instrument(skip_all, fields(token = token_id, actor = %actor.name))]
     pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<api_token::Model> {
         let txn = crate::db::begin_write(self.db()).await?;
@@ -225,6 +226,8 @@ impl Engine {
             .await?
             .ok_or_else(|| Error::not_found("token", token_id))?;
         txn.commit().await?;
+        self.announce_ended(crate::bus::Ended::Token(token_id))
+            .await?;
         Ok(record)
     }
 

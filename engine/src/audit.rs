@@ -110,7 +110,11 @@ pub async fn append<C: ConnectionTrait>(
         hash: Set(hash),
         ..Default::default()
     };
-    Ok(model.insert(db).await?)
+    let appended = model.insert(db).await?;
+    if appended.task_id.is_some() {
+        crate::bus::announce_event(db, appended.id).await?;
+    }
+    Ok(appended)
 }
 
 /// What [`Engine::verify_audit_trail`] found.

@@ -3,19 +3,16 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
-use tokio::sync::{Notify, broadcast};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use tokio::sync::Notify;
 
+use crate::bus::{self, Bus, Credential, CredentialWatch, Ended, Subscriber};
 use crate::clock::Clock;
 use crate::demo::DemoInfo;
 use crate::error::{Error, Result};
 use crate::notifications::reminders::{DEFAULT_POLICY, ReminderPolicies, ReminderPolicy};
 use crate::status::StatusPolicy;
-use crate::tasks::TaskEvent;
 use crate::tasks::lifecycle::{Lifecycle, Lifecycles};
-
-/// How many committed transitions a slow subscriber may fall behind before it misses some.
-const FEED_CAPACITY: usize = 4096;
 
 /// Every engine operation goes through this handle. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -25,7 +22,8 @@ pub struct Engine {
     lifecycles: Arc<Lifecycles>,
     /// Reminder policies from a folder, besides the built-in default.
     policies: Option<Arc<ReminderPolicies>>,
-    feed: broadcast::Sender<TaskEvent>,
+    /// Events and revocations across replicas.
+    bus: Bus,
     /// Set when the engine runs a demo (on a demo clock).
     demo: Option<Arc<DemoInfo>>,
     /// Rung when a message must go at once (a sign-in link): the scheduler drains the outbox.
@@ -40,7 +38,7 @@ impl Engine {
             clock,
             lifecycles: Arc::new(lifecycles),
             policies: None,
-            feed: broadcast::channel(FEED_CAPACITY).0,
+            bus: Bus::new(bus::DEFAULT_CAPACITY),
             demo: None,
             outbox_bell: Arc::new(Notify::new()),
         }
@@ -49,6 +47,13 @@ impl Engine {
     /// The same engine, knowing these reminder policies.
     pub fn with_reminder_policies(mut self, policies: ReminderPolicies) -> Self {
         self.policies = Some(Arc::new(policies));
+        self
+    }
+
+    /// The same engine, whose subscribers may fall `capacity` events behind before they are
+    /// resynchronised. Call it before anyone subscribes.
+    pub fn with_bus_capacity(mut self, capacity: usize) -> Self {
+        self.bus = Bus::new(capacity);
         self
     }
 
@@ -115,20 +120,47 @@ impl Engine {
         self.clock.now()
     }
 
-    /// Every task transition of this process, as it commits.
-    pub fn subscribe(&self) -> broadcast::Receiver<TaskEvent> {
-        self.feed.subscribe()
+    /// Every event about a task committed from now on, by any replica, as it commits. The first
+    /// call starts this replica's listener.
+    pub async fn subscribe(&self) -> Result<Subscriber> {
+        self.bus.subscribe(&self.db).await
     }
 
-    /// How many subscribers are listening now.
+    /// How many subscribers are listening on this replica now.
     pub fn subscribers(&self) -> usize {
-        self.feed.receiver_count()
+        self.bus.subscribers()
     }
 
-    /// Tells subscribers about a committed transition (nobody listening is fine), and counts it.
-    pub(crate) fn publish(&self, event: TaskEvent) {
-        crate::metrics::transition_committed(&event.event.kind);
-        let _ = self.feed.send(event);
+    /// Completes once this replica has handed the event `event_id` (or a later one) to its
+    /// subscribers.
+    pub async fn delivered(&self, event_id: i64) {
+        self.bus.delivered(event_id).await;
+    }
+
+    /// Commits a transaction that may have appended events, and tells the bus.
+    pub(crate) async fn commit(&self, txn: DatabaseTransaction) -> Result<()> {
+        txn.commit().await?;
+        self.bus.ring(&self.db);
+        Ok(())
+    }
+
+    /// Tells every replica that a credential ended, once its change committed.
+    pub(crate) async fn announce_ended(&self, ended: Ended) -> Result<()> {
+        self.bus.announce_ended(&self.db, ended).await
+    }
+
+    /// Watches a credential: [`CredentialWatch::ended`] completes when it is revoked or signed
+    /// out, on any replica. A credential already ended (or unknown) ends at once.
+    pub async fn watch_credential(&self, credential: Credential<'_>) -> Result<CredentialWatch> {
+        let ended = self.bus.watch(&self.db).await?;
+        let which = self.credential_id(credential).await?;
+        let watch = CredentialWatch {
+            engine: self.clone(),
+            which,
+            ended,
+            live: self.credential_live(which).await?,
+        };
+        Ok(watch)
     }
 
     /// Asks the sender to drain the outbox now rather than at the next scheduled instant.

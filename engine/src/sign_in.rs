@@ -451,15 +451,25 @@ impl Engine {
         })
     }
 
-    /// Ends the session of a cookie (signing out); an unknown cookie is already signed out.
+    /// Ends the session of a cookie (signing out, and closing its pages' live updates on every
+    /// replica); an unknown cookie is already signed out.
     pub async fn end_session(&self, cookie: &str) -> Result<()> {
+        let Some(live) = web_session::Entity::find()
+            .filter(web_session::Column::TokenHash.eq(hash(cookie)))
+            .filter(web_session::Column::EndedAt.is_null())
+            .one(self.db())
+            .await?
+        else {
+            return Ok(());
+        };
         web_session::Entity::update_many()
             .col_expr(web_session::Column::EndedAt, Expr::value(Some(self.now())))
-            .filter(web_session::Column::TokenHash.eq(hash(cookie)))
+            .filter(web_session::Column::Id.eq(live.id))
             .filter(web_session::Column::EndedAt.is_null())
             .exec(self.db())
             .await?;
-        Ok(())
+        self.announce_ended(crate::bus::Ended::Session(live.id))
+            .await
     }
 
     /// The language of `user`'s pages: its choice, else its institution's, else English.

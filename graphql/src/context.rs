@@ -13,6 +13,11 @@ pub struct Viewer {
     pub actor: Actor,
 }
 
+/// The token a WebSocket connection signed in with: revoking it ends the connection's
+/// subscriptions.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnectionToken(pub String);
+
 /// The engine behind the schema.
 pub(crate) fn engine<'a>(ctx: &Context<'a>) -> &'a Engine {
     ctx.data_unchecked::<Engine>()

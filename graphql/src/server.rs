@@ -26,7 +26,7 @@ use mandate_engine::{Engine, Error, accounts};
 use serde_json::json;
 use tokio::net::TcpListener;
 
-use crate::context::Viewer;
+use crate::context::{ConnectionToken, Viewer};
 use crate::limits::{Bounded, OpenSubscriptions};
 use crate::loaders::Loaders;
 use crate::schema::{MandateSchema, SchemaOptions, build_schema};
@@ -244,6 +244,7 @@ async fn websocket(
                     let mut data = Data::default();
                     data.insert(Loaders::new(&engine, &viewer.actor));
                     data.insert(viewer);
+                    data.insert(ConnectionToken(token));
                     data.insert(Arc::new(OpenSubscriptions::default()));
                     Ok(data)
                 })

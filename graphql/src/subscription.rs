@@ -1,11 +1,14 @@
-//! The subscription root: task transitions as they commit.
+//! The subscription root: events about tasks as they commit, on any replica. A subscription
+//! that falls behind is told so (`resync`) on the next event, which starts the ones it missed;
+//! revoking the connection's token ends its subscriptions.
 
 use async_graphql::{Context, ID, Result, Subscription};
-use futures_util::{Stream, StreamExt};
+use futures_util::future::Either;
+use futures_util::{Stream, StreamExt, stream};
+use mandate_engine::bus::{BusItem, Credential, Subscriber};
 use mandate_engine::{Actor, Engine};
-use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
-use crate::context::{actor, engine};
+use crate::context::{ConnectionToken, actor, engine};
 use crate::error::{IntoGql, to_gql};
 use crate::id::{self, Kind};
 use crate::types::TaskEvent;
@@ -15,8 +18,9 @@ pub struct Subscription;
 
 #[Subscription]
 impl Subscription {
-    /// Every task transition as it commits, of the tasks the viewer may read, narrowed to one
-    /// plan and/or one institution.
+    /// Every event about a task (transitions, creations, cancellations) as it commits on any
+    /// replica, of the tasks the viewer may read, narrowed to one plan and/or one institution.
+    /// Ends when the connection's token is revoked.
     async fn task_events(
         &self,
         ctx: &Context<'_>,
@@ -48,24 +52,66 @@ impl Subscription {
                 institution.unwrap_or_default()
             ))));
         }
-        let events = BroadcastStream::new(engine.subscribe());
-        Ok(events.filter_map(move |item| {
-            let (engine, actor) = (engine.clone(), actor.clone());
-            async move {
-                let committed = match item {
-                    Ok(committed) => committed,
-                    Err(BroadcastStreamRecvError::Lagged(missed)) => {
-                        tracing::warn!(missed, "a subscriber fell behind and missed events");
-                        return None;
-                    }
-                };
+        let ended = match ctx.data_opt::<ConnectionToken>() {
+            Some(ConnectionToken(token)) => Either::Left(
+                engine
+                    .watch_credential(Credential::Token(token))
+                    .await
+                    .gql()?
+                    .ended(),
+            ),
+            None => Either::Right(std::future::pending()),
+        };
+        let subscriber = engine.subscribe().await.gql()?;
+        let wanted = Wanted {
+            engine,
+            actor,
+            plan_id,
+            institution_id,
+        };
+        Ok(stream::unfold((subscriber, wanted), next_event).take_until(ended))
+    }
+}
+
+/// What one subscription delivers.
+struct Wanted {
+    engine: Engine,
+    actor: Actor,
+    plan_id: Option<i64>,
+    institution_id: Option<i64>,
+}
+
+/// The next event the subscription delivers, marked when it follows a resync.
+async fn next_event(
+    (mut subscriber, wanted): (Subscriber, Wanted),
+) -> Option<(TaskEvent, (Subscriber, Wanted))> {
+    let mut resync = false;
+    loop {
+        match subscriber.next().await {
+            Ok(Some(BusItem::Resync)) => resync = true,
+            Ok(Some(BusItem::Event(committed))) => {
                 let task = &committed.task;
-                let wanted = plan_id.is_none_or(|p| p == task.plan_id)
-                    && institution_id.is_none_or(|i| i == task.institution_id)
-                    && readable(&engine, &actor, task).await;
-                wanted.then_some(TaskEvent(committed))
+                if wanted.plan_id.is_none_or(|p| p == task.plan_id)
+                    && wanted
+                        .institution_id
+                        .is_none_or(|i| i == task.institution_id)
+                    && readable(&wanted.engine, &wanted.actor, task).await
+                {
+                    return Some((
+                        TaskEvent {
+                            committed: *committed,
+                            resync,
+                        },
+                        (subscriber, wanted),
+                    ));
+                }
             }
-        }))
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::error!(error = %e, "a subscription cannot catch up; ending it");
+                return None;
+            }
+        }
     }
 }
 

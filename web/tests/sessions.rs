@@ -802,6 +802,16 @@ async fn sessions_end_idle_after_seven_days_forged_or_signed_out(db: TestDb) {
         assert!(site.opens(&cookie).await, "{what} signed out");
     }
 
+    // The session's live updates are open until it ends.
+    let mut live = site
+        .http
+        .get(format!("{}/events", site.base))
+        .header("cookie", format!("mandate_session={cookie}"))
+        .send()
+        .await
+        .expect("live updates");
+    assert_eq!(live.status().as_u16(), 200);
+
     // With it: the cookie is cleared and the session ended, whatever the browser keeps.
     let out = site
         .post("/sign-out", &[("csrf", &csrf)], Some(&cookie))
@@ -816,6 +826,12 @@ async fn sessions_end_idle_after_seven_days_forged_or_signed_out(db: TestDb) {
         !site.opens(&cookie).await,
         "a signed-out cookie opened a page"
     );
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while live.chunk().await.expect("the live updates read").is_some() {}
+    });
+    closed
+        .await
+        .expect("signing out ends the session's live updates");
     let again = site
         .post("/sign-out", &[("csrf", &csrf)], Some(&cookie))
         .await;

@@ -159,10 +159,12 @@ impl Engine {
                 Error::InvalidTransition { .. } | Error::Conflict { .. } => LinkError::Moot.into(),
                 other => other,
             })?;
-        txn.commit().await?;
-        let task = committed.task.clone();
-        self.publish(committed);
-        Ok(AckLink { task, ..link })
+        self.commit(txn).await?;
+        crate::metrics::transition_committed(&committed.event.kind);
+        Ok(AckLink {
+            task: committed.task,
+            ..link
+        })
     }
 
     /// The notification, task, action and institution a token names, if its signature holds

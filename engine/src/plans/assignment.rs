@@ -281,7 +281,7 @@ impl Engine {
         };
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let result = assign(&txn, actor, self.now(), &action, &lifecycle, &assignment).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(result)
     }
 }

@@ -260,7 +260,7 @@ impl Engine {
             )));
         }
         let plan = insert_plan(&txn, actor, self.now(), &new).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(plan)
     }
 
@@ -294,7 +294,7 @@ impl Engine {
             NewEvent::on_plan(archived.id, "plan_archived"),
         )
         .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(archived)
     }
 
@@ -307,7 +307,7 @@ impl Engine {
         let txn = crate::db::begin_write(self.db()).await?;
         require_coordinator(&txn, actor, new.plan_id).await?;
         let objective = insert_objective(&txn, &new).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(objective)
     }
 
@@ -325,7 +325,7 @@ impl Engine {
                 other => other,
             })?;
         let action = insert_action(&txn, &new).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(action)
     }
 }

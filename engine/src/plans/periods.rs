@@ -232,7 +232,7 @@ impl Engine {
             periods,
         )
         .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(created)
     }
 }

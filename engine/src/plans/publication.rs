@@ -58,7 +58,7 @@ impl Engine {
         let txn = crate::db::begin_write(self.db()).await?;
         let plan = require_coordinator(&txn, actor, plan_id).await?;
         let plan = set_plan_public(&txn, actor, self.now(), plan, public).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(plan)
     }
 
@@ -101,7 +101,7 @@ impl Engine {
         event.task_id = Some(task.id);
         event.payload = json!({ "report_id": saved.id, "public": public });
         audit::append(&txn, actor, now, event).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(saved)
     }
 }

@@ -242,7 +242,7 @@ impl Engine {
             },
         )
         .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(saved)
     }
 }

@@ -331,13 +331,12 @@ impl Engine {
     pub async fn fire(&self, actor: &Actor, fire: Fire) -> Result<task::Model> {
         let txn = crate::db::begin_write(self.db()).await?;
         let committed = self.fire_in(&txn, actor, fire).await?;
-        txn.commit().await?;
-        let task = committed.task.clone();
-        self.publish(committed);
-        Ok(task)
+        self.commit(txn).await?;
+        crate::metrics::transition_committed(&committed.event.kind);
+        Ok(committed.task)
     }
 
-    /// [`Engine::fire`] inside the caller's transaction; the caller commits, then publishes.
+    /// [`Engine::fire`] inside the caller's transaction; the caller commits with [`Engine::commit`].
     pub(crate) async fn fire_in(
         &self,
         txn: &sea_orm::DatabaseTransaction,

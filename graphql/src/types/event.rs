@@ -71,16 +71,26 @@ impl Event {
     }
 }
 
-/// A task transition as it commits.
-pub(crate) struct TaskEvent(pub tasks::TaskEvent);
+/// An event about a task as it commits.
+pub(crate) struct TaskEvent {
+    pub committed: tasks::TaskEvent,
+    /// Whether it is the first delivered after the subscription fell behind.
+    pub resync: bool,
+}
 
 #[Object]
 impl TaskEvent {
     async fn event(&self) -> Event {
-        Event(self.0.event.clone())
+        Event(self.committed.event.clone())
     }
-    /// The task after the transition.
+    /// The task after the event, as read when it was delivered.
     async fn task(&self) -> Task {
-        Task(self.0.task.clone())
+        Task(self.committed.task.clone())
+    }
+    /// True on the first event delivered after this subscription fell behind: anything built
+    /// from earlier events may be stale; this event and those that follow are the ones since
+    /// the last it delivered, oldest first.
+    async fn resync(&self) -> bool {
+        self.resync
     }
 }

@@ -363,7 +363,7 @@ impl Engine {
         if dry_run {
             txn.rollback().await?;
         } else {
-            txn.commit().await?;
+            self.commit(txn).await?;
         }
         Ok(summary)
     }
