@@ -321,7 +321,7 @@ mod tests {
 
     /// A value for every argument the catalogue's messages use.
     fn sample_args() -> Vec<(&'static str, Arg)> {
-        const TEXTS: [&str; 27] = [
+        const TEXTS: [&str; 28] = [
             "action",
             "actual",
             "against",
@@ -346,6 +346,7 @@ mod tests {
             "target",
             "time",
             "user",
+            "value",
             "wanted",
             "year",
             "zone",

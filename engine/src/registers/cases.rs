@@ -245,7 +245,7 @@ impl Engine {
         });
         audit::append(&txn, actor, now, event).await?;
         let case = case_of(&txn, actor, action, plan).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(case)
     }
 
@@ -337,7 +337,7 @@ impl Engine {
             .ok_or_else(|| {
                 Error::internal(format!("routing case {} made no task", action.number))
             })?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(task)
     }
 
