@@ -31,6 +31,19 @@ pub struct Model {
     pub deadline_rule: Option<String>,
 }
 
+impl Model {
+    /// The plan's time zone. Imports take only known zones, so an unknown one is a fault of the
+    /// stored row: an internal error naming the plan.
+    pub fn zone(&self) -> Result<chrono_tz::Tz, crate::error::Error> {
+        self.time_zone.parse().map_err(|_| {
+            crate::error::Error::internal(format!(
+                "plan {} has time zone `{}`",
+                self.code, self.time_zone
+            ))
+        })
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

@@ -1,7 +1,6 @@
 //! Registering a case and routing it to departments.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
@@ -65,15 +64,6 @@ impl Case {
             .first()
             .map_or("registered", |t| t.state.as_str())
     }
-}
-
-fn time_zone(plan: &plan::Model) -> Result<Tz> {
-    plan.time_zone.parse().map_err(|_| {
-        Error::internal(format!(
-            "plan {} has time zone `{}`",
-            plan.code, plan.time_zone
-        ))
-    })
 }
 
 /// The register's deadline rule.
@@ -170,7 +160,7 @@ impl Engine {
                 ),
             ));
         }
-        let tz = time_zone(&plan)?;
+        let tz = plan.zone()?;
         let received = new.received_at.with_timezone(&tz).date_naive();
         if received < plan.period_start || received > plan.period_end {
             return Err(Error::validation(

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::readable_register;
@@ -13,7 +12,7 @@ use crate::access::{action_scope, task_scope};
 use crate::domain::Actor;
 use crate::engine::Engine;
 use crate::entity::{action, event, institution, task};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The counts of one month and department.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,12 +88,7 @@ impl Engine {
         let now = self.now();
         let plan = readable_register(db, actor, code).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
-        let tz: Tz = plan.time_zone.parse().map_err(|_| {
-            Error::internal(format!(
-                "register {} has time zone `{}`",
-                plan.code, plan.time_zone
-            ))
-        })?;
+        let tz = plan.zone()?;
         let actions = action::Entity::find()
             .filter(action::Column::PlanId.eq(plan.id))
             .filter(action_scope(actor))

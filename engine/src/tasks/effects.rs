@@ -3,7 +3,6 @@
 //! extension of the term). Both are checked before anything is written.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
@@ -169,12 +168,7 @@ pub(super) async fn extension_of<C: ConnectionTrait>(
             ));
         }
     }
-    let tz: Tz = plan.time_zone.parse().map_err(|_| {
-        Error::internal(format!(
-            "plan {} has time zone `{}`",
-            plan.code, plan.time_zone
-        ))
-    })?;
+    let tz = plan.zone()?;
     let to = by
         .due(task.due_at, tz, Calendar::for_time_zone(tz.name()))
         .ok_or_else(|| {
