@@ -198,7 +198,7 @@ async fn a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder(db: TestDb) {
     assert!(!out.status.success());
     assert!(
         stdout(&out).contains(&format!(
-            "{path}:8:14: unknown lifecycle `petitii` (known: default)"
+            "{path}:8:14: unknown lifecycle `petitii` (known: default, petition)"
         )),
         "{}",
         stdout(&out)
@@ -214,7 +214,7 @@ async fn a_plan_runs_on_a_lifecycle_from_the_lifecycles_folder(db: TestDb) {
     assert!(!out.status.success());
     assert!(
         stdout(&out).contains(&format!(
-            "{typo}:8:14: unknown lifecycle `petitie` (known: default, petitii)"
+            "{typo}:8:14: unknown lifecycle `petitie` (known: default, petitii, petition)"
         )),
         "{}",
         stdout(&out)
@@ -376,9 +376,11 @@ async fn demo_loads_every_seed_plan_and_status_shows_them(db: TestDb) {
 
 #[test]
 fn validate_accepts_the_seed_plans_and_deadline_prints_json() {
-    let plans = Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows/plans");
-    let mut files: Vec<String> = std::fs::read_dir(&plans)
-        .expect("plans folder")
+    // The seed plans and registers, with the built-in lifecycles and policies alone.
+    let workflows = Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
+    let mut files: Vec<String> = ["plans", "registers"]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(workflows.join(folder)).expect("seed folder"))
         .filter_map(|e| e.ok().map(|e| e.path().display().to_string()))
         .filter(|p| p.ends_with(".yaml"))
         .collect();

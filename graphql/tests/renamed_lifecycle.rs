@@ -29,7 +29,7 @@ on_both_databases!(a_lifecycle_with_polish_names_runs_through_its_roles);
 fn polish() -> Lifecycles {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/lifecycles");
     let lifecycles = Lifecycles::with_dir(&dir).expect("lifecycles folder");
-    assert_eq!(lifecycles.names(), ["default", "polski"]);
+    assert_eq!(lifecycles.names(), ["default", "petition", "polski"]);
     lifecycles
 }
 

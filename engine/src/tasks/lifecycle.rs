@@ -16,6 +16,12 @@ use crate::deadline::RelativeDeadline;
 pub const DEFAULT_LIFECYCLE: &str = "default";
 const DEFAULT_SOURCE: &str = include_str!("../../../workflows/lifecycles/default.yaml");
 
+/// The lifecycles built into the binary besides the default: (file, YAML).
+const BUILTIN_SOURCES: [(&str, &str); 1] = [(
+    "workflows/lifecycles/petition.yaml",
+    include_str!("../../../workflows/lifecycles/petition.yaml"),
+)];
+
 pub use crate::error::LifecycleError;
 
 /// Who, relative to a task, may fire a transition.
@@ -622,16 +628,19 @@ fn reachable_from(initial: &str, transitions: &[Transition]) -> BTreeSet<String>
 pub struct Lifecycles(HashMap<String, Arc<Lifecycle>>);
 
 impl Lifecycles {
-    /// The built-in default lifecycle alone.
+    /// The lifecycles built into the binary: the default and those of the project's
+    /// `workflows/lifecycles` (petitions).
     pub fn builtin() -> Result<Self, LifecycleError> {
         let default = Lifecycle::default_lifecycle()?;
-        Ok(Self(HashMap::from([(
-            default.name.clone(),
-            Arc::new(default),
-        )])))
+        let mut all = Self(HashMap::from([(default.name.clone(), Arc::new(default))]));
+        for (file, source) in BUILTIN_SOURCES {
+            all.insert(Lifecycle::parse(source, file)?);
+        }
+        Ok(all)
     }
 
-    /// The built-in default plus every `*.yaml` file in `dir` (a file may replace the default).
+    /// The built-in lifecycles plus every `*.yaml` file in `dir` (a file may replace a built-in
+    /// one).
     pub fn with_dir(dir: &Path) -> Result<Self, LifecycleError> {
         let mut all = Self::builtin()?;
         let entries = std::fs::read_dir(dir).map_err(|e| LifecycleError {

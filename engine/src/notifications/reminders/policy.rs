@@ -13,6 +13,12 @@ use crate::tasks::lifecycle::LifecycleError as PolicyError;
 pub const DEFAULT_POLICY: &str = "default";
 const DEFAULT_SOURCE: &str = include_str!("../../../../workflows/reminders/default.yaml");
 
+/// The policies built into the binary besides the default: (file, YAML).
+const BUILTIN_SOURCES: [(&str, &str); 1] = [(
+    "workflows/reminders/petitions.yaml",
+    include_str!("../../../../workflows/reminders/petitions.yaml"),
+)];
+
 /// A distance in days, counted on the calendar or in working days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Offset {
@@ -209,13 +215,21 @@ impl ReminderPolicy {
 pub struct ReminderPolicies(BTreeMap<String, std::sync::Arc<ReminderPolicy>>);
 
 impl ReminderPolicies {
-    /// The built-in default alone.
+    /// The policies built into the binary: the default and those of the project's
+    /// `workflows/reminders` (petitions).
     pub fn builtin() -> Result<Self, PolicyError> {
         let default = ReminderPolicy::builtin()?;
-        Ok(Self(BTreeMap::from([(default.name.clone(), default)])))
+        let mut all = Self(BTreeMap::from([(default.name.clone(), default)]));
+        for (file, source) in BUILTIN_SOURCES {
+            let policy = ReminderPolicy::parse(source, file)?;
+            all.0
+                .insert(policy.name.clone(), std::sync::Arc::new(policy));
+        }
+        Ok(all)
     }
 
-    /// The built-in default plus every `*.yaml` file in `dir` (a file may replace the default).
+    /// The built-in policies plus every `*.yaml` file in `dir` (a file may replace a built-in
+    /// one).
     pub fn with_dir(dir: &std::path::Path) -> Result<Self, PolicyError> {
         let mut all = Self::builtin()?;
         let unreadable = |e: std::io::Error| PolicyError {
