@@ -72,6 +72,16 @@ pub fn router(engine: Engine, config: WebConfig) -> Result<Router, String> {
         .route("/plans/{id}/public", post(pages::plans::set_public))
         .route("/plans/{id}/report", get(pages::report::download))
         .route("/public/plans/{code}", get(pages::public::show))
+        .route("/registers", get(pages::registers::list))
+        .route("/registers/{code}", get(pages::registers::show))
+        .route(
+            "/registers/{code}/cases",
+            post(pages::registers::create_case),
+        )
+        .route(
+            "/registers/{code}/route",
+            post(pages::registers::route_case),
+        )
         .route("/reports/{id}/public", post(pages::task::set_report_public))
         .route("/actions/{id}", get(pages::actions::show))
         .route("/actions/{id}/assign", post(pages::actions::assign))

@@ -37,6 +37,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/sign_offs.html"),
     ),
     ("calendar.html", include_str!("../templates/calendar.html")),
+    (
+        "registers.html",
+        include_str!("../templates/registers.html"),
+    ),
+    ("register.html", include_str!("../templates/register.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     (
         "public_plan.html",

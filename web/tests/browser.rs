@@ -70,6 +70,8 @@ const WAIT: Duration = Duration::from_secs(30);
 const MAX_SHOT_HEIGHT: f64 = 6000.0;
 
 const PNA: &str = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
+const PETITIONS: &str =
+    include_str!("../../workflows/registers/politia-locala-timisoara-petitii.yaml");
 
 /// Runs each scenario on SQLite and on PostgreSQL, in the browser.
 macro_rules! in_the_browser {
@@ -95,7 +97,10 @@ macro_rules! in_the_browser {
     )*};
 }
 
-in_the_browser!(a_task_goes_from_the_e_mailed_link_to_sign_off);
+in_the_browser!(
+    a_task_goes_from_the_e_mailed_link_to_sign_off,
+    a_petition_is_registered_and_routed_from_the_register_page,
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Database {
@@ -522,6 +527,7 @@ const PEOPLE: People = People {
 
 struct Scene {
     engine: Engine,
+    clock: ManualClock,
     /// The test's own connection, to look at rows.
     db: DatabaseConnection,
     base: String,
@@ -564,8 +570,8 @@ impl Scene {
         let clock = ManualClock::new(demo_instant());
         let engine = Engine::new(
             db.db.clone(),
-            Arc::new(clock),
-            Lifecycles::builtin().expect("default lifecycle"),
+            Arc::new(clock.clone()),
+            Lifecycles::builtin().expect("built-in lifecycles"),
         );
         let operator = Actor::operator();
         let draft = plan_file::parse(PNA, "pna-trafic-2021-2022.yaml", None, engine.lifecycles())
@@ -671,6 +677,7 @@ impl Scene {
             .collect();
         Self {
             engine,
+            clock,
             db: db.db.clone(),
             base,
             driver: Driver::start().await,
@@ -1441,4 +1448,119 @@ async fn a_task_goes_from_the_e_mailed_link_to_sign_off(s: Scene) {
     for b in [coordinator, igpr, diicot] {
         b.close().await;
     }
+}
+
+/// The head of the Timișoara Local Police's petitions service registers a petition from the
+/// register page (reached from the plans), routes it to the Public Order service, whose member
+/// finds it in the inbox; the register page (cases and statistics) in every language at both
+/// widths.
+async fn a_petition_is_registered_and_routed_from_the_register_page(s: Scene) {
+    // Friday 29 November 2024, 10:00 in Timișoara.
+    s.clock.set(
+        Utc.with_ymd_and_hms(2024, 11, 29, 8, 0, 0)
+            .single()
+            .expect("an instant"),
+    );
+    let operator = Actor::operator();
+    let draft = plan_file::parse(
+        PETITIONS,
+        "politia-locala-timisoara-petitii.yaml",
+        None,
+        s.engine.lifecycles(),
+    )
+    .unwrap_or_else(|problems| panic!("the register does not check: {problems:?}"));
+    let register_id = s
+        .engine
+        .import_plan(&operator, &draft, false)
+        .await
+        .expect("register imported")
+        .plan_id;
+    for (email, name, role, institution) in [
+        (
+            "sef.scpd@politialocalatm.ro",
+            "Șef SCPD",
+            UserRole::Coordinator,
+            "PLT-SCPD",
+        ),
+        (
+            "agent.sop@politialocalatm.ro",
+            "Agent SOP",
+            UserRole::Member,
+            "PLT-SOP",
+        ),
+    ] {
+        s.engine
+            .create_user(
+                &operator,
+                NewUser {
+                    email: EmailAddress::parse(email).expect("address"),
+                    name: name.to_owned(),
+                    role,
+                    institution: Some(InstitutionCode::parse(institution).expect("code")),
+                },
+            )
+            .await
+            .expect("user created");
+    }
+
+    let head = s.browser("head", "sef.scpd@politialocalatm.ro").await;
+    s.sign_in(&head, false).await;
+    head.click("nav a[href=\"/plans\"]").await;
+    let link = format!("#register-of-{register_id}");
+    head.click(&link).await;
+    head.wait("#new-case #received").await;
+    s.screen(&head, "register-empty", "#no-cases").await;
+
+    // A petition received at 09:40: the term, 30 days, ends on Monday 30 December.
+    head.script(
+        "document.getElementById('received').value = arguments[0];",
+        vec![json!("2024-11-29T09:40")],
+    )
+    .await;
+    head.fill(
+        "#subject",
+        "Autoturisme parcate pe trotuar, str. Paris nr. 3",
+    )
+    .await;
+    head.fill("#petitioner", "P-2024-0118").await;
+    head.click("#do-register").await;
+    head.wait("#done").await;
+    let row = head.text("[id=\"case-1\"]").await;
+    assert!(row.contains("P-2024-0118"), "{row}");
+    assert!(row.contains("30.12.2024"), "{row}");
+
+    // An unknown case number is refused beside its field.
+    head.fill("#route-number", "7").await;
+    head.click("#do-route").await;
+    head.wait("#route-number[aria-invalid=\"true\"] ~ .field-error#case-error")
+        .await;
+
+    // Routed to the Public Order service.
+    head.fill("#route-number", "1").await;
+    head.wait("#route-department")
+        .await
+        .select_by_value("PLT-SOP")
+        .await
+        .expect("department chosen");
+    head.click("#do-route").await;
+    head.wait("#done").await;
+    head.wait("[id=\"case-1\"] a[href^=\"/tasks/\"]").await;
+    head.wait("#statistics tr[data-department=\"PLT-SOP\"]")
+        .await;
+    s.screen(&head, "register-routed", "#statistics").await;
+
+    // The department's member finds the petition in the inbox.
+    let agent = s.browser("agent", "agent.sop@politialocalatm.ro").await;
+    s.sign_in(&agent, false).await;
+    let case = s
+        .engine
+        .case_by_number(&operator, "petitii-plt", "1")
+        .await
+        .expect("case 1");
+    let task = case.tasks.first().expect("routed to a department");
+    agent.wait(&format!("#task-{} a.row-title", task.id)).await;
+    s.screen(&agent, "inbox-department", &format!("#task-{}", task.id))
+        .await;
+    head.close().await;
+    agent.close().await;
 }

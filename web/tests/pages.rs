@@ -14,6 +14,7 @@ use mandate_engine::entity::task;
 use mandate_engine::plans::plan_file;
 use mandate_engine::plans::{InstitutionDefaults, NewInstitution};
 use mandate_engine::reads::EventFilter;
+use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_web::WebConfig;
 use sea_orm::EntityTrait;
 use tokio::net::TcpListener;
@@ -1512,7 +1513,320 @@ async fn the_plan_page_downloads_the_monitoring_report(db: TestDb) {
     assert!(hidden.location.is_none());
 }
 
+/// The part of `body` from the element with `id` to the end of its row (`</tr>`).
+fn table_row<'a>(body: &'a str, id: &str) -> &'a str {
+    let start = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no row `{id}` in:\n{body}"));
+    let len = body[start..].find("</tr>").unwrap_or(body.len() - start);
+    &body[start..start + len]
+}
+
+/// A form refused: where it is sent, its fields, the id of the error shown and what it names.
+type Refusal<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, &'a str);
+
+/// The numbers of a statistics row, in column order.
+fn counts(row: &str) -> Vec<u64> {
+    row.split("<td>")
+        .skip(1)
+        .filter_map(|cell| cell.split('<').next()?.trim().parse().ok())
+        .collect()
+}
+
+/// The petitions register of the Timișoara Local Police (seed 002), imported with the built-in
+/// lifecycles and policies: its office registers a case through the form (received defaulting
+/// to now in the register's time zone), routes it to the Public Order service, whose inbox then
+/// has the task; the statistics follow the case from received to answered in term. Bad input is
+/// refused beside its field with the value named, and people of other institutions (or of a
+/// department) may neither register nor route: nothing is written.
+async fn cases_are_registered_and_routed_from_the_register_page(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    // Friday 29 November 2024, 10:00 in Timișoara.
+    f.clock
+        .set("2024-11-29T08:00:00Z".parse().expect("instant"));
+    let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../workflows/registers/politia-locala-timisoara-petitii.yaml");
+    let draft = plan_file::load(&file, f.engine.lifecycles())
+        .unwrap_or_else(|p| panic!("the seed register loads with the built-in lifecycles: {p:?}"));
+    f.engine
+        .import_plan(&Actor::operator(), &draft, false)
+        .await
+        .expect("import");
+    let web = Web::start(&f.engine).await;
+    let head = signed_in(
+        &f.engine,
+        "sef.scpd@politialocalatm.example",
+        UserRole::Coordinator,
+        Some("PLT-SCPD"),
+    )
+    .await;
+    let sop = signed_in(
+        &f.engine,
+        "sop@politialocalatm.example",
+        UserRole::Member,
+        Some("PLT-SOP"),
+    )
+    .await;
+    let anitp = signed_in(
+        &f.engine,
+        "coordonator@anitp.example",
+        UserRole::Coordinator,
+        Some("ANITP"),
+    )
+    .await;
+    let path = "/registers/petitii-plt";
+    let written = || async {
+        let cases = f
+            .engine
+            .cases(&Actor::operator(), "petitii-plt", 100)
+            .await
+            .expect("cases");
+        let tasks: usize = cases.iter().map(|c| c.tasks.len()).sum();
+        (cases.len(), tasks)
+    };
+
+    // The plans list and the registers list lead to the register page.
+    let plans = web.get(&head, "/plans").await;
+    assert!(
+        plans.body.contains(&format!("href=\"{path}\"")),
+        "{}",
+        plans.body
+    );
+    let list = web.get(&head, "/registers").await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.body.contains(&format!("href=\"{path}\"")),
+        "{}",
+        list.body
+    );
+
+    let page = web.get(&head, path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for shown in [
+        "Petiții — Poliția Locală Timișoara",
+        "Serviciul Comunicare, Prevenire și Dispecerat (PLT-SCPD)",
+        "Serviciul Ordine Publică (PLT-SOP)",
+        "30 de zile de la înregistrare",
+        // Received: now, in the register's time zone.
+        "name=\"received\" type=\"datetime-local\" value=\"2024-11-29T10:00\"",
+        "id=\"no-cases\"",
+    ] {
+        assert!(
+            page.body.contains(shown),
+            "`{shown}` missing:\n{}",
+            page.body
+        );
+    }
+    let csrf = page.csrf();
+
+    let sent = web
+        .post_form(
+            &head,
+            "/registers/petitii-plt/cases",
+            &[
+                ("csrf", &csrf),
+                ("received", "2024-11-29T09:40"),
+                (
+                    "subject",
+                    "Autoturisme parcate pe trotuar, str. Paris nr. 3",
+                ),
+                ("petitioner", "P-2024-0118"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/registers/petitii-plt?done=registered-1")
+    );
+    let case = f
+        .engine
+        .case_by_number(&Actor::operator(), "petitii-plt", "1")
+        .await
+        .expect("case 1");
+    assert_eq!(
+        case.action.received_at,
+        Some("2024-11-29T07:40:00Z".parse().expect("instant"))
+    );
+    assert_eq!(case.action.petitioner.as_deref(), Some("P-2024-0118"));
+
+    let page = web.get(&head, &format!("{path}?done=registered-1")).await;
+    assert!(page.body.contains("id=\"done\""), "{}", page.body);
+    let row = table_row(&page.body, "case-1");
+    // The term: 30 days from Friday 29 November end on Sunday 29 December, so Monday 30.
+    for shown in [
+        "29.11.2024 09:40",
+        "Autoturisme parcate pe trotuar, str. Paris nr. 3",
+        "P-2024-0118",
+        "30.12.2024",
+    ] {
+        assert!(row.contains(shown), "`{shown}` missing in the row:\n{row}");
+    }
+    assert_eq!(
+        counts(table_row(&page.body, "statistics-total")),
+        [1, 0, 0, 0, 1, 0, 0]
+    );
+
+    // Routed to the Public Order service: its task, in its inbox.
+    let sent = web
+        .post_form(
+            &head,
+            "/registers/petitii-plt/route",
+            &[("csrf", &csrf), ("case", "1"), ("department", "PLT-SOP")],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let page = web.get(&head, path).await;
+    let row = table_row(&page.body, "case-1");
+    assert!(row.contains(">PLT-SOP</a>"), "{row}");
+    assert!(
+        page.body.contains("data-department=\"PLT-SOP\""),
+        "{}",
+        page.body
+    );
+    let inbox = web.get(&sop, "/").await;
+    assert!(
+        inbox
+            .body
+            .contains("Autoturisme parcate pe trotuar, str. Paris nr. 3"),
+        "the department's inbox lacks the case:\n{}",
+        inbox.body
+    );
+    assert_eq!(written().await, (1, 1));
+
+    // Bad input: refused beside the field, the value named, nothing written.
+    let refusals: [Refusal; 5] = [
+        (
+            "/registers/petitii-plt/cases",
+            &[("received", "2024-13-01T09:00"), ("subject", "Zgomot")],
+            "received-error",
+            "2024-13-01T09:00",
+        ),
+        (
+            "/registers/petitii-plt/cases",
+            &[("received", "2023-06-01T09:00"), ("subject", "Zgomot")],
+            "received-error",
+            "2023-06-01",
+        ),
+        (
+            "/registers/petitii-plt/cases",
+            &[("received", "2024-11-29T09:00"), ("subject", "   ")],
+            "subject-error",
+            "must not be empty",
+        ),
+        (
+            "/registers/petitii-plt/route",
+            &[("case", "1"), ("department", "PLT-XYZ")],
+            "department-error",
+            "PLT-XYZ",
+        ),
+        (
+            "/registers/petitii-plt/route",
+            &[("case", "99"), ("department", "PLT-SCR")],
+            "case-error",
+            "`99`",
+        ),
+    ];
+    for (action, fields, error, named) in refusals {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        let refused = web.post_form(&head, action, &form).await;
+        assert_eq!(refused.status, 422, "{action} {fields:?}: {}", refused.body);
+        let at = refused
+            .body
+            .find(&format!("id=\"{error}\""))
+            .unwrap_or_else(|| panic!("no `{error}` for {fields:?}:\n{}", refused.body));
+        let message = &refused.body[at..at + refused.body[at..].find("</p>").unwrap_or(0)];
+        assert!(message.contains(named), "`{named}` not named: {message}");
+        assert_eq!(written().await, (1, 1), "{fields:?} wrote something");
+    }
+
+    // Another institution's coordinator does not see the register; a department may read its
+    // cases but neither register nor route: nothing written.
+    assert_eq!(web.get(&anitp, path).await.status, 404);
+    for (who, status) in [(&anitp, 404), (&sop, 403)] {
+        let csrf = web.get(who, "/registers").await.csrf();
+        let refused = web
+            .post_form(
+                who,
+                "/registers/petitii-plt/cases",
+                &[("csrf", &csrf), ("subject", "Zgomot")],
+            )
+            .await;
+        assert_eq!(refused.status, status, "{}", refused.body);
+        let refused = web
+            .post_form(
+                who,
+                "/registers/petitii-plt/route",
+                &[("csrf", &csrf), ("case", "1"), ("department", "PLT-SCR")],
+            )
+            .await;
+        assert_eq!(refused.status, status, "{}", refused.body);
+    }
+    let sop_page = web.get(&sop, path).await;
+    assert!(
+        !sop_page.body.contains("id=\"new-case\""),
+        "{}",
+        sop_page.body
+    );
+    assert_eq!(written().await, (1, 1));
+
+    // The department answers on 5 December, the head signs: answered in term.
+    let task = f
+        .engine
+        .case_by_number(&Actor::operator(), "petitii-plt", "1")
+        .await
+        .expect("case")
+        .tasks
+        .remove(0);
+    let sop_actor = Actor::user(
+        "sop@politialocalatm.example",
+        UserRole::Member,
+        Some(task.institution_id),
+    );
+    let head_actor = Actor::user(
+        "sef.scpd@politialocalatm.example",
+        UserRole::Coordinator,
+        Some(case.register.owner_id),
+    );
+    f.clock
+        .set("2024-12-05T08:00:00Z".parse().expect("instant"));
+    let mut task = task;
+    for (actor, transition) in [
+        (&sop_actor, "start"),
+        (&sop_actor, "draft_answer"),
+        (&head_actor, "sign"),
+        (&head_actor, "send_answer"),
+    ] {
+        let mut fire = Fire::new(task.id, task.version, transition);
+        if transition == "draft_answer" {
+            fire = fire.report(ReportInput {
+                narrative: "Răspuns: s-au aplicat sancțiuni.".into(),
+                ..Default::default()
+            });
+        }
+        task = f.engine.fire(actor, fire).await.expect(transition);
+    }
+    // Six days on, the head signs in again.
+    let head = signed_in(
+        &f.engine,
+        "sef.scpd@politialocalatm.example",
+        UserRole::Coordinator,
+        None,
+    )
+    .await;
+    let page = web.get(&head, path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        counts(table_row(&page.body, "statistics-total")),
+        [1, 1, 0, 0, 0, 0, 0]
+    );
+    let row = table_row(&page.body, "case-1");
+    assert!(row.contains("răspuns transmis"), "{row}");
+}
+
 on_both_databases!(
+    cases_are_registered_and_routed_from_the_register_page,
     the_plan_page_downloads_the_monitoring_report,
     plan_level_values_are_entered_on_the_plan_page,
     a_calendar_feed_is_made_copied_and_revoked_from_its_page,

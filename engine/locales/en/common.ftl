@@ -8,6 +8,14 @@ state-submitted = submitted
 state-signed_off = signed off
 state-declined = declined
 state-cancelled = cancelled
+state-registered = registered
+state-routed = routed
+state-forwarded = forwarded
+state-answer_drafted = answer drafted
+state-signed = signed
+state-answered = answered
+state-unfounded = closed as unfounded
+state-redirected = redirected
 
 ## Indicators: what their values say of their targets.
 indicator-up = { $actual } of { $target } ({ $progress })

@@ -349,3 +349,53 @@ report-format-html = Printable page (HTML)
 report-format-csv = Table (CSV)
 report-download = Download
 error-report-period = “{ $value }” is not a period: write a year (2021), a half-year (2021-S1), a quarter (2021-Q3) or dates (2021-01-01..2021-06-30).
+
+## Registers of cases (petitions, requests, incident reports)
+nav-registers = Registers
+registers-title = Registers
+registers-none = There is no register you can see yet.
+register-departments-count = { $count ->
+    [one] { $count } department
+   *[other] { $count } departments
+}
+register-page = Register of cases
+register-about = About the register
+register-owner = Kept by
+register-term = Term
+register-time-zone = Time zone
+register-departments = Departments
+register-cases = Latest cases
+register-no-cases = No case is registered yet.
+register-statistics = Statistics
+case-new-title = Register a case
+case-received = Received
+case-subject = Subject
+case-petitioner = Petitioner reference
+case-petitioner-hint = A file number or initials: no personal data is needed.
+case-register = Register
+case-route-title = Route a case
+case-route-hint = Each department a case is routed to gets its own task, due at the end of the case's term.
+case-number = No.
+case-department = Department
+case-route = Route
+case-due = Due
+case-term = Term
+case-not-routed = not routed
+case-late = late
+case-in-term = in term
+case-closed = closed
+done-case-registered = Case { $number } is registered.
+done-case-routed = Case { $number } is routed.
+statistics-month = Month
+statistics-received = Received
+statistics-answered-in-term = Answered in term
+statistics-answered-late = Answered late
+statistics-closed = Closed otherwise
+statistics-open = Open
+statistics-overdue = Open, overdue
+statistics-extended = Extended
+statistics-month-total = { $month }, all departments
+statistics-total = Total
+statistics-hint = By month of receipt; a case routed to two departments counts for each.
+event-case_registered = Case registered
+event-case_routed = Case routed

@@ -8,6 +8,14 @@ state-submitted = przekazane
 state-signed_off = zatwierdzone
 state-declined = odrzucone
 state-cancelled = anulowane
+state-registered = zarejestrowana
+state-routed = przekazana do komórki
+state-forwarded = przekazana dalej
+state-answer_drafted = odpowiedź przygotowana
+state-signed = podpisana
+state-answered = odpowiedź wysłana
+state-unfounded = zamknięta jako bezzasadna
+state-redirected = przekazana według właściwości
 
 ## Wskaźniki: co ich wartości mówią o celach.
 indicator-up = { $actual } z { $target } ({ $progress })

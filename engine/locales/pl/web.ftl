@@ -368,3 +368,55 @@ report-format-html = Strona do druku (HTML)
 report-format-csv = Tabela (CSV)
 report-download = Pobierz
 error-report-period = „{ $value }” nie jest okresem: wpisz rok (2021), półrocze (2021-S1), kwartał (2021-Q3) lub zakres dat (2021-01-01..2021-06-30).
+
+## Rejestry spraw (petycje, wnioski, zgłoszenia)
+nav-registers = Rejestry
+registers-title = Rejestry
+registers-none = Nie ma jeszcze rejestru, który możesz zobaczyć.
+register-departments-count = { $count ->
+    [one] { $count } komórka
+    [few] { $count } komórki
+    [many] { $count } komórek
+   *[other] { $count } komórki
+}
+register-page = Rejestr spraw
+register-about = O rejestrze
+register-owner = Prowadzi
+register-term = Termin
+register-time-zone = Strefa czasowa
+register-departments = Komórki
+register-cases = Ostatnie sprawy
+register-no-cases = Nie zarejestrowano jeszcze żadnej sprawy.
+register-statistics = Statystyka
+case-new-title = Zarejestruj sprawę
+case-received = Wpłynęła
+case-subject = Przedmiot
+case-petitioner = Oznaczenie wnoszącego
+case-petitioner-hint = Numer akt lub inicjały: dane osobowe nie są potrzebne.
+case-register = Zarejestruj
+case-route-title = Przekaż sprawę
+case-route-hint = Każda komórka, której przekazano sprawę, dostaje własne zadanie z terminem na koniec terminu sprawy.
+case-number = Nr
+case-department = Komórka
+case-route = Przekaż
+case-due = Termin
+case-term = W terminie?
+case-not-routed = nieprzekazana
+case-late = po terminie
+case-in-term = w terminie
+case-closed = zamknięta
+done-case-registered = Sprawa { $number } została zarejestrowana.
+done-case-routed = Sprawa { $number } została przekazana.
+statistics-month = Miesiąc
+statistics-received = Wpłynęło
+statistics-answered-in-term = Załatwione w terminie
+statistics-answered-late = Załatwione po terminie
+statistics-closed = Zamknięte inaczej
+statistics-open = W toku
+statistics-overdue = W toku, po terminie
+statistics-extended = Przedłużone
+statistics-month-total = { $month }, wszystkie komórki
+statistics-total = Razem
+statistics-hint = Według miesiąca wpływu; sprawa przekazana do dwóch komórek liczy się w każdej.
+event-case_registered = Sprawa zarejestrowana
+event-case_routed = Sprawa przekazana

@@ -8,6 +8,14 @@ state-submitted = transmisă
 state-signed_off = aprobată
 state-declined = refuzată
 state-cancelled = anulată
+state-registered = înregistrată
+state-routed = repartizată
+state-forwarded = redirecționată intern
+state-answer_drafted = răspuns redactat
+state-signed = semnată
+state-answered = răspuns transmis
+state-unfounded = clasată ca nefondată
+state-redirected = redirecționată
 
 ## Indicatori: ce spun valorile lor despre ținte.
 indicator-up = { $actual } din { $target } ({ $progress })

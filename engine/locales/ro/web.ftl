@@ -361,3 +361,54 @@ report-format-html = Pagină pentru tipărire (HTML)
 report-format-csv = Tabel (CSV)
 report-download = Descarcă
 error-report-period = „{ $value }” nu este o perioadă: scrieți un an (2021), un semestru (2021-S1), un trimestru (2021-Q3) sau un interval de date (2021-01-01..2021-06-30).
+
+## Registre de lucrări (petiții, cereri, sesizări)
+nav-registers = Registre
+registers-title = Registre
+registers-none = Nu există încă niciun registru pe care îl puteți vedea.
+register-departments-count = { $count ->
+    [one] { $count } compartiment
+    [few] { $count } compartimente
+   *[other] { $count } de compartimente
+}
+register-page = Registrul de lucrări
+register-about = Despre registru
+register-owner = Ținut de
+register-term = Termen
+register-time-zone = Fus orar
+register-departments = Compartimente
+register-cases = Ultimele lucrări
+register-no-cases = Nu este înregistrată încă nicio lucrare.
+register-statistics = Situație statistică
+case-new-title = Înregistrați o lucrare
+case-received = Primită la
+case-subject = Obiect
+case-petitioner = Referință petent
+case-petitioner-hint = Un număr de dosar sau inițiale: nu sunt necesare date personale.
+case-register = Înregistrează
+case-route-title = Repartizați o lucrare
+case-route-hint = Fiecare compartiment căruia i se repartizează lucrarea primește o sarcină proprie, cu termen la sfârșitul termenului lucrării.
+case-number = Nr.
+case-department = Compartiment
+case-route = Repartizează
+case-due = Termen
+case-term = Încadrare
+case-not-routed = nerepartizată
+case-late = depășit
+case-in-term = în termen
+case-closed = închisă
+done-case-registered = Lucrarea { $number } a fost înregistrată.
+done-case-routed = Lucrarea { $number } a fost repartizată.
+statistics-month = Luna
+statistics-received = Primite
+statistics-answered-in-term = Răspuns în termen
+statistics-answered-late = Răspuns după termen
+statistics-closed = Închise altfel
+statistics-open = În lucru
+statistics-overdue = În lucru, depășite
+statistics-extended = Prelungite
+statistics-month-total = { $month }, toate compartimentele
+statistics-total = Total
+statistics-hint = După luna primirii; o lucrare repartizată la două compartimente se numără la fiecare.
+event-case_registered = Lucrare înregistrată
+event-case_routed = Lucrare repartizată

@@ -64,6 +64,19 @@ impl Case {
             .first()
             .map_or("registered", |t| t.state.as_str())
     }
+
+    /// The end of its term: its first department's task's due instant (as extended), or the
+    /// end of the legal term while it is not routed.
+    pub fn due_at(&self) -> DateTime<Utc> {
+        self.tasks.first().map_or(self.period.due_at, |t| t.due_at)
+    }
+
+    /// Whether it is still open past the end of its term at `now` (not routed, or a
+    /// department's task still open).
+    pub fn late(&self, now: DateTime<Utc>) -> bool {
+        let open = self.tasks.is_empty() || self.tasks.iter().any(|t| t.open);
+        open && self.due_at() < now
+    }
 }
 
 /// The register's deadline rule.

@@ -10,6 +10,7 @@ pub mod institutions;
 pub mod live;
 pub mod plans;
 pub mod public;
+pub mod registers;
 pub mod report;
 pub mod sign_in;
 pub mod task;

@@ -13,6 +13,7 @@ use mandate_engine::entity::plan;
 use mandate_engine::i18n::{self, Language, t};
 use mandate_engine::reads::Progress;
 use mandate_engine::reads::views::{ActionRow, ObjectiveNode};
+use mandate_engine::registers::REGISTER_KIND;
 use mandate_engine::results::IndicatorEntry;
 use mandate_engine::results::spec::parse_number;
 use mandate_engine::sign_in::WebSession;
@@ -76,6 +77,7 @@ pub async fn list(State(state): State<AppState>, Viewer(viewer): Viewer) -> Resp
                 "plans": plans.iter().map(|p| json!({
                     "id": p.plan.id,
                     "code": p.plan.code,
+                    "register": (p.plan.kind == REGISTER_KIND).then(|| render::url_encode(&p.plan.code)),
                     "title": p.plan.title,
                     "start": p.plan.period_start.to_string(),
                     "end": p.plan.period_end.to_string(),
