@@ -321,7 +321,7 @@ mod tests {
 
     /// A value for every argument the catalogue's messages use.
     fn sample_args() -> Vec<(&'static str, Arg)> {
-        const TEXTS: [&str; 28] = [
+        const TEXTS: [&str; 29] = [
             "action",
             "actual",
             "against",
@@ -336,6 +336,7 @@ mod tests {
             "expires",
             "institution",
             "inviter",
+            "month",
             "name",
             "plan",
             "progress",
