@@ -1,11 +1,13 @@
 //! The `mandate` binary, run as an operator runs it, on SQLite and PostgreSQL.
 
+mod server;
 #[path = "../engine/tests/support/mod.rs"]
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
+use server::Server;
 use support::TestDb;
 
 on_both_databases!(
@@ -1084,66 +1086,6 @@ async fn user_password_reads_stdin_and_stores_only_an_argon2id_hash() {
             .await
             .is_err()
     );
-}
-
-/// A `serve` running in the background; its stdout read line by line, its stderr collected.
-struct Server {
-    child: std::process::Child,
-    lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
-    stderr: std::thread::JoinHandle<String>,
-}
-
-impl Server {
-    fn start(mut command: Command) -> Self {
-        use std::io::{BufRead, BufReader, Read};
-        use std::process::Stdio;
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("serve started");
-        let mut err = child.stderr.take().expect("stderr");
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            err.read_to_string(&mut text).ok();
-            text
-        });
-        let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        Self {
-            child,
-            lines,
-            stderr,
-        }
-    }
-
-    /// The lines printed up to `listening on …`, and the address in that line.
-    fn started(&mut self) -> (Vec<String>, String) {
-        let mut seen = Vec::new();
-        loop {
-            let line = match self.lines.next() {
-                Some(line) => line.expect("line"),
-                None => panic!("serve ended before listening:\n{}", seen.join("\n")),
-            };
-            if let Some(rest) = line.strip_prefix("listening on http://") {
-                let address = rest.split('/').next().expect("address").to_owned();
-                return (seen, address);
-            }
-            seen.push(line);
-        }
-    }
-
-    /// SIGTERM, then the exit (clean) and what went to stderr.
-    fn stop(mut self) -> String {
-        let killed = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
-        let status = self.child.wait().expect("serve stopped");
-        let stderr = self.stderr.join().expect("stderr");
-        assert!(status.success(), "serve exits cleanly: {status}\n{stderr}");
-        stderr
-    }
 }
 
 /// The API token printed for a demo user: on the line after its e-mail and sign-in link.

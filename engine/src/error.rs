@@ -7,7 +7,8 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use sea_orm::DbErr;
+use sea_orm::sqlx;
+use sea_orm::{DbErr, RuntimeErr};
 
 /// What can go wrong in an engine operation.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +77,41 @@ impl Error {
             entity,
             key: key.to_string(),
         }
+    }
+
+    /// Whether the database could not be reached or dropped the connection (restarted, a
+    /// connection cut or terminated, the pool exhausted): not the caller's fault, and worth
+    /// trying again in a moment. The operation did not complete; a write whose commit was cut
+    /// may or may not have been made, which the caller learns by reading again.
+    pub fn is_unavailable(&self) -> bool {
+        let Self::Database(e) = self else {
+            return false;
+        };
+        match e {
+            DbErr::ConnectionAcquire(_) => true,
+            DbErr::Conn(RuntimeErr::SqlxError(e))
+            | DbErr::Exec(RuntimeErr::SqlxError(e))
+            | DbErr::Query(RuntimeErr::SqlxError(e)) => connection_lost(e),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a driver error means the connection to the database failed rather than a statement.
+fn connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's classes 08 (connection exception) and 57P (the server shut the
+        // connection: terminated, shutting down, starting up).
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Engine errors as GraphQL errors: a message for people and `extensions.code` for programs.
 //! Server faults (the database, `Error::Internal`) are logged here once, with their cause, and
-//! answered with a bare `INTERNAL`, never their text.
+//! answered with a bare `INTERNAL`, never their text; a database that cannot be reached for a
+//! moment is `UNAVAILABLE` (answered `503` with `Retry-After`), which a client tries again.
 
 use async_graphql::{Error as GqlError, ErrorExtensions};
 use mandate_engine::Error;
@@ -8,6 +9,7 @@ use mandate_engine::Error;
 /// Maps an engine error to a GraphQL error with `extensions.code` (and details where useful).
 pub(crate) fn to_gql(error: Error) -> GqlError {
     match error {
+        error if error.is_unavailable() => unavailable(&error),
         Error::Unauthenticated(message) => coded(message, "UNAUTHENTICATED"),
         Error::Forbidden(message) => coded(message, "FORBIDDEN"),
         Error::NotFound { .. } => coded(error.to_string(), "NOT_FOUND"),
@@ -63,6 +65,20 @@ pub(crate) fn to_gql(error: Error) -> GqlError {
     }
 }
 
+/// The `extensions.code` of an error a client may retry as it is, after `Retry-After`.
+pub(crate) const UNAVAILABLE: &str = "UNAVAILABLE";
+
+/// Logs a lost database connection and answers `UNAVAILABLE`, saying nothing of it.
+fn unavailable(cause: &dyn std::fmt::Display) -> GqlError {
+    tracing::warn!(error = %cause, "database unavailable");
+    coded(
+        "the database cannot be reached just now; try again in a moment (a change asked for \
+         may have been made: read before repeating it)"
+            .to_owned(),
+        UNAVAILABLE,
+    )
+}
+
 /// Logs a server fault with its cause and answers `INTERNAL`, saying nothing of it.
 fn internal(cause: &dyn std::fmt::Display) -> GqlError {
     tracing::error!(error = %cause, "internal error");
@@ -106,6 +122,7 @@ pub(crate) fn loaded<T>(
     match result {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(to_gql(Error::not_found(entity, id))),
+        Err(cause) if cause.is_unavailable() => Err(unavailable(&cause)),
         Err(cause) => {
             tracing::error!(error = %cause, entity, id, "lookup failed");
             Err(internal_answer())

@@ -27,6 +27,7 @@ use serde_json::json;
 use tokio::net::TcpListener;
 
 use crate::context::{ConnectionToken, Viewer};
+use crate::error::UNAVAILABLE;
 use crate::limits::{Bounded, OpenSubscriptions};
 use crate::loaders::Loaders;
 use crate::schema::{MandateSchema, SchemaOptions, build_schema};
@@ -102,10 +103,26 @@ pub async fn serve(
         .await
 }
 
+/// Seconds a client is told to wait before it tries an `UNAVAILABLE` request again.
+const RETRY_AFTER_SECONDS: &str = "1";
+
 /// A GraphQL-shaped error answer: `{"errors": [{"message", "extensions": {"code"}}]}`.
 fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
-    (status, axum::Json(body)).into_response()
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        retry_soon(&mut response);
+    }
+    response
+}
+
+/// Makes `response` a `503` that asks the client to try again shortly.
+fn retry_soon(response: &mut Response) {
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+    );
 }
 
 /// Stops a request that runs longer than `limit` (its transaction, not committed, rolls back) and
@@ -147,7 +164,7 @@ fn sign_in_refusal(error: Error) -> Response {
             tracing::error!(error = %other, "cannot check a token");
             refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "UNAVAILABLE",
+                UNAVAILABLE,
                 "cannot check the token now; try again",
             )
         }
@@ -202,7 +219,20 @@ async fn graphql(State(app): State<AppState>, headers: HeaderMap, body: Body) ->
             extensions.set("code", code);
         }
     }
-    GraphQLResponse::from(response).into_response()
+    // A request that met a lost database connection is worth repeating as it is: the status
+    // says so to clients (and proxies) that look no further than it.
+    let retryable = response.errors.iter().any(|error| {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from(UNAVAILABLE))
+    });
+    let mut answer = GraphQLResponse::from(response).into_response();
+    if retryable {
+        retry_soon(&mut answer);
+    }
+    answer
 }
 
 /// The token of a `connection_init` payload: `{"Authorization": "Bearer …"}` or `{"token": "…"}`.

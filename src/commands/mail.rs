@@ -41,7 +41,8 @@ pub struct MailArgs {
     /// listen address as bound (the machine's name when listening on every interface).
     #[arg(long, env = "MANDATE_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Attempts before a message is given up as failed.
+    /// Attempts before a message is given up as failed (a server that cannot be reached uses
+    /// up none).
     #[arg(long, env = "MANDATE_MAIL_ATTEMPTS", default_value_t = 8)]
     pub mail_attempts: i32,
 }

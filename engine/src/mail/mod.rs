@@ -43,6 +43,10 @@ pub enum SendError {
     /// Will not succeed as it is (5xx: unknown mailbox, rejected sender, invalid message).
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The server could not be reached at all (refused, no route): the message was not tried,
+    /// and is tried again however long the server stays down.
+    #[error("mail server unreachable: {0}")]
+    Unreachable(String),
 }
 
 /// A way to deliver messages.
@@ -97,6 +101,8 @@ impl Transport {
             Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
                     SendError::Permanent(e.to_string())
+                } else if unreachable(&e) {
+                    SendError::Unreachable(e.to_string())
                 } else {
                     SendError::Transient(e.to_string())
                 }
@@ -108,6 +114,25 @@ impl Transport {
                 .map_err(|e| SendError::Transient(e.to_string())),
         }
     }
+}
+
+/// Whether `e` comes from failing to open a connection to the server, before anything was sent.
+fn unreachable(e: &lettre::transport::smtp::Error) -> bool {
+    use std::io::ErrorKind;
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::AddrNotAvailable
+            );
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// What every message needs besides its content.

@@ -1,6 +1,7 @@
 //! The sender: claims due outbox rows for a short lease, renders and sends each, then records the
 //! outcome. Transient failures are retried with exponential backoff and jitter up to a limit;
-//! permanent ones fail at once; every failure stays visible in the table. On PostgreSQL the claim
+//! permanent ones fail at once; a mail server that cannot be reached uses up no attempt, so that
+//! what was due while it was down goes once it is back; every failure stays visible in the table. On PostgreSQL the claim
 //! skips rows another sender holds (`FOR UPDATE SKIP LOCKED`); on SQLite writers queue.
 
 use std::collections::HashMap;
@@ -64,15 +65,27 @@ enum Counted {
 enum Outcome {
     Sent(String),
     Retry(String),
+    /// The server could not be reached: tried again later, no attempt used up.
+    Unreached(String),
     Failed(String),
     Dropped(String),
 }
 
 /// The delay before attempt `attempts + 1`: 30 s doubled each time, at most an hour, ±20 %.
 fn backoff(attempts: i32) -> chrono::Duration {
-    let base = 30.0 * 2f64.powi(attempts.clamp(1, 20) - 1);
+    jittered(30.0 * 2f64.powi(attempts.clamp(1, 20) - 1))
+}
+
+/// The delay before a message that found the server unreachable is tried again: a quarter of
+/// the time it has waited so far, from 30 s to an hour, ±20 %.
+fn outage_backoff(waited: chrono::Duration) -> chrono::Duration {
+    jittered(waited.num_seconds() as f64 / 4.0)
+}
+
+/// `seconds`, brought between 30 s and an hour, ±20 %.
+fn jittered(seconds: f64) -> chrono::Duration {
     let jitter = getrandom::u32().map_or(0.5, |r| f64::from(r) / f64::from(u32::MAX));
-    let seconds = base.min(3600.0) * (0.8 + 0.4 * jitter);
+    let seconds = seconds.clamp(30.0, 3600.0) * (0.8 + 0.4 * jitter);
     chrono::Duration::milliseconds((seconds * 1000.0) as i64)
 }
 
@@ -147,6 +160,7 @@ impl Engine {
                         Err(SendError::Transient(e)) if n.attempts + 1 < sender.max_attempts => {
                             Outcome::Retry(e)
                         }
+                        Err(SendError::Unreachable(e)) => Outcome::Unreached(e),
                         Err(e) => Outcome::Failed(e.to_string()),
                     },
                     Ok(Err(why)) => Outcome::Dropped(why),
@@ -204,6 +218,18 @@ impl Engine {
                     .col_expr(
                         notification::Column::NextAttemptAt,
                         Expr::value(now + backoff(n.attempts + 1)),
+                    )
+                    .col_expr(notification::Column::LastError, Expr::value(Some(e)))
+            }
+            Outcome::Unreached(e) => {
+                counted = Counted::Retried;
+                crate::metrics::mail_send_error(true);
+                tracing::warn!(notification = n.id, error = %e, "mail server unreachable; will retry");
+                update
+                    .col_expr(notification::Column::Status, Expr::value(status::PENDING))
+                    .col_expr(
+                        notification::Column::NextAttemptAt,
+                        Expr::value(now + outage_backoff(now - n.created_at)),
                     )
                     .col_expr(notification::Column::LastError, Expr::value(Some(e)))
             }

@@ -64,7 +64,12 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Starts a server on a free port (it runs until the test process ends).
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        Self::on(0)
+    }
+
+    /// Starts a server on `port` of 127.0.0.1 (`0`: a free one).
+    pub fn on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("free port");
         let port = listener.local_addr().expect("address").port();
         let capture = Capture::default();
         let received = capture.received.clone();

@@ -7,6 +7,11 @@
 //! the version it made), the task's state, version and openness are those its last event left;
 //! and every e-mail about the task was written while the task was in a state that e-mail is
 //! about.
+//!
+//! One copy serves the engine's tests and the end-to-end tests of `tests/` (the fault tests run
+//! it after every fault): those include this whole support module with
+//! `#[path = "../engine/tests/support/mod.rs"]`, which keeps test code out of the engine's
+//! library and needs no cargo feature that would build the engine twice.
 
 use std::collections::BTreeMap;
 use std::fmt;

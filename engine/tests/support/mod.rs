@@ -350,6 +350,34 @@ impl Fixture {
     }
 }
 
+/// Imports the bundled anti-trafficking plan (seed 000: 520 tasks over 2021–2022) as the
+/// operator into `db`, and gives every institution one address, `<code>@example.ro`.
+pub async fn import_anti_trafficking_plan(engine: &Engine, db: &DatabaseConnection) {
+    use mandate_engine::entity::institution;
+    use mandate_engine::plans::plan_file;
+    use sea_orm::EntityTrait;
+
+    let source = include_str!("../../../workflows/plans/pna-trafic-2021-2022.yaml");
+    let draft = plan_file::parse(source, "pna.yaml", None, engine.lifecycles()).expect("plan file");
+    let operator = Actor::operator();
+    engine
+        .import_plan(&operator, &draft, false)
+        .await
+        .expect("import");
+    for i in institution::Entity::find()
+        .all(db)
+        .await
+        .expect("institutions")
+    {
+        let address =
+            EmailAddress::parse(&format!("{}@example.ro", i.code.to_lowercase())).expect("address");
+        engine
+            .set_institution_emails(&operator, &i.code, &[address])
+            .await
+            .expect("addresses");
+    }
+}
+
 /// A period ending at 23:59:59 Bucharest time (UTC+2 in winter, +3 in summer) on `end`.
 pub fn period(start: NaiveDate, end: NaiveDate) -> Period {
     use chrono::TimeZone;
