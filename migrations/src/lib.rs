@@ -17,6 +17,7 @@ mod m20261201_180000_indicator_results;
 mod m20261201_191000_calendar_feeds;
 mod m20261201_192000_public_progress;
 mod m20261201_210000_registers;
+mod m20261202_010000_next_reminder;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_192000_public_progress::Migration),
             Box::new(m20261201_191000_calendar_feeds::Migration),
             Box::new(m20261201_210000_registers::Migration),
+            Box::new(m20261202_010000_next_reminder::Migration),
         ]
     }
 }

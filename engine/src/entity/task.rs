@@ -20,6 +20,9 @@ pub struct Model {
     pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the scheduler must next look at the task (its next reminder, or a reminder owed
+    /// and not yet written); none once it is closed or owed nothing more.
+    pub next_reminder_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

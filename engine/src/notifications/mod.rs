@@ -7,6 +7,7 @@
 //! are the signed links messages carry.
 
 pub mod links;
+mod planning;
 pub mod reminders;
 pub mod scheduler;
 mod send;
@@ -22,6 +23,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use crate::entity::{institution, notification, task};
 use crate::error::Result;
 
+pub(crate) use planning::look_again;
 pub use send::{SendSummary, Sender};
 pub use settings::EffectiveSettings;
 pub use tick::TickSummary;

@@ -4,7 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveTime;
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 
 use crate::domain::{Actor, UserRole, who_manages};
 use crate::engine::Engine;
@@ -24,12 +26,13 @@ pub struct EffectiveSettings {
 }
 
 impl Engine {
-    /// Every institution's own settings.
-    pub(crate) async fn own_notification_settings(
+    /// Every institution's own settings, as `db` reads them.
+    pub(crate) async fn own_notification_settings<C: ConnectionTrait>(
         &self,
+        db: &C,
     ) -> Result<HashMap<i64, InstitutionSettings>> {
         Ok(notification_setting::Entity::find()
-            .all(self.db())
+            .all(db)
             .await?
             .into_iter()
             .map(|s| {
@@ -173,7 +176,7 @@ impl Engine {
         institution: institution::Model,
     ) -> Result<EffectiveSettings> {
         let own = self
-            .own_notification_settings()
+            .own_notification_settings(self.db())
             .await?
             .remove(&institution.id)
             .unwrap_or_default();
@@ -186,7 +189,8 @@ impl Engine {
         })
     }
 
-    /// Sets (or, with `None`, clears) an institution's own delivery and send time. Who may: see
+    /// Sets (or, with `None`, clears) an institution's own delivery and send time, and plans
+    /// again the next reminder of its open tasks in the same transaction. Who may: see
     /// [`Engine::settings_to_change`].
     pub async fn set_notification_settings(
         &self,
@@ -202,6 +206,7 @@ impl Engine {
             updated_at: Set(self.now()),
             updated_by: Set(actor.name.clone()),
         };
+        let txn = crate::db::begin_write(self.db()).await?;
         notification_setting::Entity::insert(row)
             .on_conflict(
                 sea_orm::sea_query::OnConflict::column(notification_setting::Column::InstitutionId)
@@ -213,8 +218,14 @@ impl Engine {
                     ])
                     .to_owned(),
             )
-            .exec_without_returning(self.db())
+            .exec_without_returning(&txn)
             .await?;
+        self.plan_reminders_in(
+            &txn,
+            Condition::all().add(task::Column::InstitutionId.eq(institution.id)),
+        )
+        .await?;
+        txn.commit().await?;
         self.notification_settings(actor, code).await
     }
 }

@@ -1,31 +1,28 @@
-//! One scheduler pass: every reminder due as of an instant, written to the outbox.
+//! One scheduler pass: the reminders due as of an instant, written to the outbox, for the tasks
+//! whose next reminder has come (see [`super::planning`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use chrono_tz::Tz;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use super::{Kind, NewNotification, addresses, enqueue};
+use super::planning::{PAGE, World, plan_stale_plans, save_instants};
+use super::{Kind, addresses, enqueue};
 use crate::engine::Engine;
-use crate::entity::{institution, plan, setting, task};
+use crate::entity::{setting, task};
 use crate::error::Result;
-use crate::notifications::reminders::policy::InstitutionSettings;
-use crate::notifications::reminders::{
-    Calendar, Delivery, Recipient, ReminderPolicy, TaskFacts, due_reminders,
-};
-use crate::tasks::lifecycle::Lifecycle;
-
-/// Open tasks read per query.
-const PAGE: u64 = 5000;
+use crate::notifications::reminders::{ReminderPolicy, due_reminders, next_look};
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TickSummary {
-    /// Open tasks looked at.
+    /// Open tasks looked at: those whose next reminder had come.
     pub tasks: u64,
+    /// Open tasks planned again because their plan's policy changed (or they were never
+    /// planned).
+    pub planned: u64,
     /// New outbox rows (rows already there are not counted).
     pub written: u64,
     /// Tasks owed a reminder whose institution has no e-mail address.
@@ -38,75 +35,16 @@ pub struct TickSummary {
 /// The setting that holds the instant of the last pass (RFC 3339).
 const LAST_PASS: &str = "scheduler.last_pass";
 
-/// What a pass reads once: plans, institutions, policies.
-struct World {
-    plans: HashMap<i64, (plan::Model, Arc<ReminderPolicy>, Arc<Lifecycle>)>,
-    institutions: HashMap<i64, institution::Model>,
-    /// Institutions' own settings.
-    own: HashMap<i64, InstitutionSettings>,
-}
-
-impl World {
-    fn recipient(
-        &self,
-        institution: &institution::Model,
-        policy: &ReminderPolicy,
-        plan_tz: &str,
-    ) -> Recipient {
-        let tz: Tz = institution
-            .time_zone
-            .parse()
-            .or_else(|_| plan_tz.parse())
-            .unwrap_or(chrono_tz::UTC);
-        Recipient {
-            tz,
-            calendar: Calendar::for_time_zone(tz.name()),
-            send_at: policy.send_at_for(&institution.code, self.own_settings(institution.id)),
-        }
-    }
-
-    fn own_settings(&self, institution_id: i64) -> &InstitutionSettings {
-        static NONE: InstitutionSettings = InstitutionSettings {
-            delivery: None,
-            send_at: None,
-        };
-        self.own.get(&institution_id).unwrap_or(&NONE)
-    }
-
-    /// Every address of `institution_id`, as notifications of `kind` about `task` at `slot`.
-    fn to_institution(
-        &self,
-        institution_id: i64,
-        kind: Kind,
-        task: Option<i64>,
-        slot: DateTime<Utc>,
-    ) -> Vec<NewNotification> {
-        self.institutions
-            .get(&institution_id)
-            .map(addresses)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|recipient| NewNotification {
-                kind,
-                task_id: task,
-                institution_id,
-                recipient,
-                slot,
-            })
-            .collect()
-    }
-}
-
 impl Engine {
-    /// One scheduler pass as of `at`: computes every reminder due and not yet in the outbox and
-    /// writes it there, in one transaction that holds the scheduler's lock. A pass skips (and
-    /// says so in its summary) when another replica's pass is running (PostgreSQL; on SQLite
-    /// passes queue on the write lock) or when the pass as of the same instant has run already,
-    /// so that replicas woken by the same cron instant run it once. A pass as of another
-    /// instant writes only what is not in the outbox yet.
+    /// One scheduler pass as of `at`: looks at the open tasks whose next reminder has come,
+    /// writes what they are owed and not yet in the outbox, and plans their next one, in one
+    /// transaction that holds the scheduler's lock (the tasks of plans whose policy changed are
+    /// planned again first). A pass skips (and says so in its summary) when another replica's
+    /// pass is running (PostgreSQL; on SQLite passes queue on the write lock) or when the pass
+    /// as of the same instant has run already, so that replicas woken by the same cron instant
+    /// run it once. A pass as of another instant writes only what is not in the outbox yet.
     #[tracing::instrument(skip_all, fields(at = %at))]
     pub async fn tick(&self, at: DateTime<Utc>) -> Result<TickSummary> {
-        let own = self.own_notification_settings().await?;
         // One pass at a time over the whole database, whichever replica runs it: the pass is one
         // transaction holding the scheduler's lock.
         let txn = crate::db::begin_write(self.db()).await?;
@@ -126,60 +64,39 @@ impl Engine {
                 ..TickSummary::default()
             });
         }
-        let mut plans = HashMap::new();
-        // Archived plans are done with: nothing more is sent for them.
-        for plan in plan::Entity::find()
-            .filter(plan::Column::ArchivedAt.is_null())
-            .all(&txn)
-            .await?
-        {
-            let policy = self.reminder_policy(plan.reminder_policy.as_deref())?;
-            let lifecycle = self.lifecycle(&plan.lifecycle)?;
-            plans.insert(plan.id, (plan, policy, lifecycle));
-        }
-        let institutions = institution::Entity::find()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
-        let world = World {
-            plans,
-            institutions,
-            own,
+        let world = World::load(self, &txn).await?;
+        let mut summary = TickSummary {
+            planned: plan_stale_plans(&txn, &world, at).await?,
+            ..TickSummary::default()
         };
-        let mut summary = TickSummary::default();
         let mut digests: BTreeMap<i64, Arc<ReminderPolicy>> = BTreeMap::new();
         let mut after = 0;
         loop {
+            // Only the tasks whose instant has come; locked (on PostgreSQL) so that a
+            // transition committed meanwhile is not planned over with what it changed.
             let page = task::Entity::find()
+                .filter(task::Column::NextReminderAt.lte(at))
                 .filter(task::Column::Open.eq(true))
                 .filter(task::Column::Id.gt(after))
                 .order_by_asc(task::Column::Id)
                 .limit(PAGE)
+                .lock_exclusive()
                 .all(&txn)
                 .await?;
             let Some(last) = page.last() else { break };
             after = last.id;
             let mut batch = Vec::new();
+            let mut next: BTreeMap<Option<DateTime<Utc>>, Vec<i64>> = BTreeMap::new();
             for t in &page {
                 summary.tasks += 1;
-                let (Some((plan, policy, lifecycle)), Some(institution)) = (
-                    world.plans.get(&t.plan_id),
-                    world.institutions.get(&t.institution_id),
-                ) else {
+                let Some(planned) = world.planned(t) else {
+                    // Its plan is archived: nothing more is sent for it.
+                    next.entry(None).or_default().push(t.id);
                     continue;
                 };
-                let to = world.recipient(institution, policy, &plan.time_zone);
-                let facts = TaskFacts {
-                    created_at: t.created_at,
-                    due_at: t.due_at,
-                    unacknowledged: lifecycle.awaits_acknowledgement(&t.state),
-                };
-                let digest = policy
-                    .delivery_for(&institution.code, world.own_settings(institution.id))
-                    == Delivery::DailyDigest;
-                let owed = due_reminders(&facts, policy, &to, at);
+                let (plan, policy, institution) =
+                    (planned.plan, planned.policy, planned.institution);
+                let owed = due_reminders(&planned.facts, policy, &planned.to, at);
                 if !owed.is_empty() && addresses(institution).is_empty() {
                     summary.unreachable += 1;
                 }
@@ -190,7 +107,7 @@ impl Engine {
                         for id in up {
                             batch.extend(world.to_institution(id, due.kind, Some(t.id), due.slot));
                         }
-                    } else if digest {
+                    } else if planned.digest {
                         digests.insert(institution.id, policy.clone());
                     } else {
                         batch.extend(world.to_institution(
@@ -201,8 +118,11 @@ impl Engine {
                         ));
                     }
                 }
+                let look = next_look(&planned.facts, policy, &planned.to, planned.digest, at);
+                next.entry(look).or_default().push(t.id);
             }
             summary.written += enqueue(&txn, at, &batch).await?;
+            save_instants(&txn, next).await?;
         }
         // One digest a day per institution that chose it and has something to tell.
         let mut batch = Vec::new();

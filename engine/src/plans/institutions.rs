@@ -7,13 +7,14 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TryIntoModel,
 };
 use serde_json::json;
 
 use crate::domain::{Actor, EmailAddress, InstitutionCode};
 use crate::engine::Engine;
-use crate::entity::institution;
+use crate::entity::{institution, task};
 use crate::error::{Error, Result};
 use crate::notifications;
 
@@ -345,6 +346,12 @@ impl Engine {
             return Err(Error::Forbidden(why));
         }
         let model = write.save(&txn).await?;
+        // Its time zone may have changed: its send times with it.
+        self.plan_reminders_in(
+            &txn,
+            Condition::all().add(task::Column::InstitutionId.eq(model.id)),
+        )
+        .await?;
         txn.commit().await?;
         Ok(model)
     }
@@ -369,6 +376,12 @@ impl Engine {
             emails.iter().map(EmailAddress::as_str).collect::<Vec<_>>()
         ));
         let saved = model.update(&txn).await?;
+        // Reminders owed and not yet written go to the new addresses too.
+        self.plan_reminders_in(
+            &txn,
+            Condition::all().add(task::Column::InstitutionId.eq(saved.id)),
+        )
+        .await?;
         txn.commit().await?;
         Ok(saved)
     }

@@ -99,6 +99,10 @@ async fn move_open_tasks<C: ConnectionTrait>(
     }
     task::Entity::update_many()
         .col_expr(task::Column::DueAt, sea_orm::sea_query::Expr::value(due))
+        .col_expr(
+            task::Column::NextReminderAt,
+            sea_orm::sea_query::Expr::value(notifications::look_again(true, now)),
+        )
         .filter(task::Column::Id.is_in(open.iter().copied()))
         .exec(db)
         .await?;
@@ -183,6 +187,7 @@ pub(super) async fn ensure_task<C: ConnectionTrait>(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        next_reminder_at: Set(notifications::look_again(true, now)),
         ..Default::default()
     }
     .insert(db)

@@ -17,6 +17,7 @@ fn task(state: &str, open: bool, due: DateTime<Utc>, created: DateTime<Utc>) -> 
         version: 1,
         created_at: created,
         updated_at: created,
+        next_reminder_at: None,
     }
 }
 

@@ -52,13 +52,13 @@ async fn cancel_task<C: ConnectionTrait>(
     why: &str,
 ) -> Result<task::Model> {
     let cancelled = lifecycle.require_role(Role::Cancel)?.to.as_str();
+    let open = !lifecycle.is_terminal(cancelled);
     let from = t.state.clone();
+    let next_reminder_at = notifications::look_again(open, now);
     let updated = task::Entity::update_many()
         .col_expr(task::Column::State, Expr::value(cancelled))
-        .col_expr(
-            task::Column::Open,
-            Expr::value(!lifecycle.is_terminal(cancelled)),
-        )
+        .col_expr(task::Column::Open, Expr::value(open))
+        .col_expr(task::Column::NextReminderAt, Expr::value(next_reminder_at))
         .col_expr(task::Column::Version, Expr::value(t.version + 1))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(t.id))
@@ -80,7 +80,8 @@ async fn cancel_task<C: ConnectionTrait>(
     audit::append(db, actor, now, event).await?;
     Ok(task::Model {
         state: cancelled.to_owned(),
-        open: !lifecycle.is_terminal(cancelled),
+        open,
+        next_reminder_at,
         version: t.version + 1,
         updated_at: now,
         ..t

@@ -407,6 +407,7 @@ impl Engine {
             effects::target_of(txn, &plan, &task, transition, fire.target.as_deref()).await?;
         let extended = effects::extension_of(txn, &plan, &task, transition).await?;
         let now = self.now();
+        let open = !lifecycle.is_terminal(&transition.to);
         let mut update = task::Entity::update_many();
         if let Some(moved) = &moved {
             update = update.col_expr(task::Column::InstitutionId, Expr::value(moved.to.id));
@@ -416,9 +417,10 @@ impl Engine {
         }
         let updated = update
             .col_expr(task::Column::State, Expr::value(transition.to.clone()))
+            .col_expr(task::Column::Open, Expr::value(open))
             .col_expr(
-                task::Column::Open,
-                Expr::value(!lifecycle.is_terminal(&transition.to)),
+                task::Column::NextReminderAt,
+                Expr::value(notifications::look_again(open, now)),
             )
             .col_expr(task::Column::Version, Expr::value(task.version + 1))
             .col_expr(task::Column::UpdatedAt, Expr::value(now))

@@ -54,8 +54,9 @@ pub enum Target {
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
     },
-    /// Time one scheduler tick over N open tasks, then the e-mails per second the sender reaches
-    /// against a local SMTP sink, beside a bare lettre loop to the same sink.
+    /// Time one scheduler tick over N open tasks on a fixed working day (reminders due), and one
+    /// a minute later (nothing due); then the e-mails per second the sender reaches against a
+    /// local SMTP sink, beside a bare lettre loop to the same sink.
     Reminders {
         /// How many open tasks.
         #[arg(long, default_value_t = 1_000_000)]

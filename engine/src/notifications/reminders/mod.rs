@@ -5,5 +5,7 @@ pub mod planner;
 pub mod policy;
 
 pub use calendar::Calendar;
-pub use planner::{Due, Recipient, TaskFacts, due_reminders};
+pub use planner::{
+    Due, Recipient, TaskFacts, due_reminders, next_change, next_look, next_reminder_at,
+};
 pub use policy::{DEFAULT_POLICY, Delivery, Offset, ReminderPolicies, ReminderPolicy};

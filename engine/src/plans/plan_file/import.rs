@@ -359,6 +359,8 @@ impl Engine {
                 "tasks_cancelled": summary.tasks_cancelled,
             });
             audit::append(&txn, actor, now, event).await?;
+            // Its tasks, due dates, assignments or policy may have changed.
+            self.plan_reminders_of_plan_in(&txn, plan.id).await?;
         }
         if dry_run {
             txn.rollback().await?;

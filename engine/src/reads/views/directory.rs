@@ -77,7 +77,7 @@ impl Engine {
         let (readable, own, policy) = if details_shown {
             (
                 Some(self.readable_settings_of(actor).await?),
-                self.own_notification_settings().await?,
+                self.own_notification_settings(self.db()).await?,
                 Some(self.reminder_policy(Some(DEFAULT_POLICY))?),
             )
         } else {
