@@ -7,8 +7,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use mandate_migrations::audit_chain::{EventContent, GENESIS, event_hash};
 use sea_orm::sea_query::LockType;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::Actor;
@@ -110,11 +109,7 @@ pub async fn append<C: ConnectionTrait>(
         hash: Set(hash),
         ..Default::default()
     };
-    let appended = model.insert(db).await?;
-    if appended.task_id.is_some() {
-        crate::bus::announce_event(db, appended.id).await?;
-    }
-    Ok(appended)
+    crate::bus::insert_event(db, model).await
 }
 
 /// What [`Engine::verify_audit_trail`] found.

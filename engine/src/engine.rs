@@ -65,6 +65,11 @@ impl Engine {
         }
     }
 
+    /// The same engine over `db`, another handle on the same database.
+    pub(crate) fn with_connection(&self, db: DatabaseConnection) -> Self {
+        Self { db, ..self.clone() }
+    }
+
     /// The same engine, running the demo `info` describes.
     pub fn with_demo(mut self, info: DemoInfo) -> Self {
         self.demo = Some(Arc::new(info));

@@ -21,7 +21,8 @@
 //! - persistence: `entity` (one module per table), `db` (connecting, migrating), `audit` (the
 //!   append-only event trail); and `engine` (the handle), `error`, `domain`, `clock`, `text`,
 //!   `demo`;
-//! - `metrics`: what the engine counts and times, for monitoring.
+//! - `metrics`: what the engine counts and times, for monitoring; `statement_log`: the statements
+//!   an engine sends, for benchmarks and tests.
 
 pub mod access;
 pub mod accounts;
@@ -48,6 +49,7 @@ pub mod registers;
 pub mod reports;
 pub mod results;
 pub mod sign_in;
+pub mod statement_log;
 pub mod status;
 pub mod tasks;
 pub mod text;

@@ -28,11 +28,12 @@ fn refusal(code: &str, message: String) -> ServerError {
     error
 }
 
-/// Why `query` may not run, if it may not: too many fields once its fragments are expanded.
-/// A document that does not parse is left to the schema, which says where.
-pub(crate) fn oversized(query: &str) -> Option<ServerError> {
-    let document = async_graphql::parser::parse_query(query).ok()?;
-    let fields = expanded_fields(&document);
+/// Why `request` may not run, if it may not: too many fields once its fragments are expanded.
+/// The document is parsed here once and handed on to the schema with the request; a document
+/// that does not parse is left to the schema, which says where.
+pub(crate) fn oversized(request: &mut Request) -> Option<ServerError> {
+    let document = request.parsed_query().ok()?;
+    let fields = expanded_fields(document);
     (fields > MAX_EXPANDED_FIELDS).then(|| {
         let counted = if fields == u64::MAX {
             "too many".to_owned()
@@ -69,14 +70,14 @@ impl Drop for Place {
     }
 }
 
-/// The schema behind the bounds: every request's document is measured before the schema parses
-/// and validates it, and each connection holds at most [`MAX_SUBSCRIPTIONS_PER_CONNECTION`].
+/// The schema behind the bounds: every request's document is parsed and measured before the
+/// schema validates it, and each connection holds at most [`MAX_SUBSCRIPTIONS_PER_CONNECTION`].
 #[derive(Clone)]
 pub(crate) struct Bounded(pub(crate) MandateSchema);
 
 impl Executor for Bounded {
-    fn execute(&self, request: Request) -> impl std::future::Future<Output = Response> + Send {
-        let refused = oversized(&request.query);
+    fn execute(&self, mut request: Request) -> impl std::future::Future<Output = Response> + Send {
+        let refused = oversized(&mut request);
         let schema = self.0.clone();
         async move {
             match refused {
@@ -88,10 +89,10 @@ impl Executor for Bounded {
 
     fn execute_stream(
         &self,
-        request: Request,
+        mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        if let Some(error) = oversized(&request.query) {
+        if let Some(error) = oversized(&mut request) {
             return futures_util::stream::once(async move { Response::from_errors(vec![error]) })
                 .boxed();
         }

@@ -16,10 +16,14 @@ pub(crate) mod rows;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, QueryTrait, Statement,
+};
 use tokio::sync::{Notify, OnceCell, broadcast, watch};
 
-use crate::error::Result;
+use crate::entity::event;
+use crate::error::{Error, Result};
 use crate::tasks::TaskEvent;
 
 /// The PostgreSQL channel that carries event ids.
@@ -210,13 +214,34 @@ impl Bus {
     }
 }
 
-/// Announces the event `id` on PostgreSQL; call it in the event's transaction (the notification
-/// is delivered at commit, and never if it rolls back). On SQLite nothing: the commit rings.
-pub(crate) async fn announce_event<C: ConnectionTrait>(db: &C, id: i64) -> Result<()> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        notify(db, EVENTS_CHANNEL, &id.to_string()).await?;
+/// Inserts `event` and, when it is about a task, announces it. On PostgreSQL the announcement
+/// (`pg_notify`, delivered at commit and never if the transaction rolls back) goes in the same
+/// statement as the insert: one round trip. On SQLite nothing is sent: the commit rings.
+pub(crate) async fn insert_event<C: ConnectionTrait>(
+    db: &C,
+    event: event::ActiveModel,
+) -> Result<event::Model> {
+    let about_a_task = matches!(event.task_id, ActiveValue::Set(Some(_)));
+    if db.get_database_backend() != DbBackend::Postgres || !about_a_task {
+        return Ok(event.insert(db).await?);
     }
-    Ok(())
+    let insert = event::Entity::insert(event).build(DbBackend::Postgres);
+    let sql = format!(
+        "WITH appended AS ({} RETURNING *) \
+         SELECT appended.*, pg_notify('{EVENTS_CHANNEL}', appended.id::text)::text AS announced \
+         FROM appended",
+        insert.sql
+    );
+    let values = insert.values.map(|values| values.0).unwrap_or_default();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?
+        .ok_or_else(|| Error::internal("inserting an event returned no row"))?;
+    Ok(event::Model::from_query_result(&row, "")?)
 }
 
 async fn notify<C: ConnectionTrait>(db: &C, channel: &str, payload: &str) -> Result<()> {

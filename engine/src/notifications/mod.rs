@@ -214,7 +214,7 @@ pub async fn drop_deadline_reminders<C: ConnectionTrait>(
     Ok(deleted.rows_affected)
 }
 
-/// Notifies every address of `institution` about `task` now (`assigned`, `returned`,
+/// Notifies every address of the institution of `task` about it now (`assigned`, `returned`,
 /// `approved`), in the caller's transaction.
 pub async fn notify_task_institution<C: ConnectionTrait>(
     db: &C,
@@ -228,7 +228,18 @@ pub async fn notify_task_institution<C: ConnectionTrait>(
     else {
         return Ok(0);
     };
-    let items: Vec<NewNotification> = addresses(&institution)
+    notify_institution(db, now, kind, task, &institution).await
+}
+
+/// Notifies every address of `institution`, the one `task` now belongs to, about it now.
+pub async fn notify_institution<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    kind: Kind,
+    task: &task::Model,
+    institution: &institution::Model,
+) -> Result<u64> {
+    let items: Vec<NewNotification> = addresses(institution)
         .into_iter()
         .map(|recipient| NewNotification {
             kind,

@@ -55,11 +55,12 @@ pub(crate) async fn movable_to<C: ConnectionTrait>(db: &C, plan: &plan::Model) -
 
 /// Resolves and checks the target of a transition: required by a `target: institution`
 /// transition and refused by any other; an institution (code, or id) the plan may move tasks
-/// to, other than the task's own, and not already holding a task in the same period.
+/// to, other than the task's own (`from`), and not already holding a task in the same period.
 pub(super) async fn target_of<C: ConnectionTrait>(
     db: &C,
     plan: &plan::Model,
     task: &task::Model,
+    from: &institution::Model,
     transition: &Transition,
     target: Option<&str>,
 ) -> Result<Option<Move>> {
@@ -129,11 +130,10 @@ pub(super) async fn target_of<C: ConnectionTrait>(
             format!("{} already has a task for this action and period", to.code),
         ));
     }
-    let from = institution::Entity::find_by_id(task.institution_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::not_found("institution", task.institution_id))?;
-    Ok(Some(Move { from, to }))
+    Ok(Some(Move {
+        from: from.clone(),
+        to,
+    }))
 }
 
 /// The due date an extension gives `task`: its wording counted from the current due date, in

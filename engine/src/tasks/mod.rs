@@ -7,6 +7,7 @@ pub(crate) mod cancel;
 mod completion;
 pub(crate) mod effects;
 pub mod lifecycle;
+mod subject;
 
 pub(crate) use completion::decide as decide_completion;
 pub use completion::{PeriodCompletion, completion_of};
@@ -19,7 +20,6 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::access;
 use crate::audit::{self, NewEvent};
 use crate::domain::Actor;
 use crate::engine::Engine;
@@ -28,12 +28,11 @@ use crate::entity::{
 };
 use crate::error::{Error, Result};
 use crate::notifications::{self, Kind};
-use crate::plans::{
-    action_and_plan, assignments_of, readable_action_and_plan, require_coordinator,
-};
+use crate::plans::{assignments_of, readable_action_and_plan, require_coordinator};
 use crate::results::spec::parse_number;
 use crate::results::{IndicatorSpec, Unit};
 use crate::tasks::lifecycle::{ActorRole, Lifecycle, MissingRole, Requirement, Role, Transition};
+use crate::tasks::subject::Subject;
 use crate::text::at_most;
 
 /// Longest comment or reason of a transition or an approval, in characters.
@@ -234,10 +233,15 @@ async fn check_report<C: ConnectionTrait>(
             ),
         ));
     }
-    let indicators: Vec<indicator::Model> = indicator::Entity::find()
-        .filter(indicator::Column::ActionId.eq(action_id))
-        .all(db)
-        .await?;
+    // A report that gives no values needs no indicator.
+    let indicators: Vec<indicator::Model> = if report.indicator_values.is_empty() {
+        Vec::new()
+    } else {
+        indicator::Entity::find()
+            .filter(indicator::Column::ActionId.eq(action_id))
+            .all(db)
+            .await?
+    };
     let mut values = BTreeMap::new();
     for (name, value) in &report.indicator_values {
         let field = format!("report.indicatorValues.{name}");
@@ -345,15 +349,15 @@ impl Engine {
     ) -> Result<TaskEvent> {
         // A task the actor may not read is not found, before any other check: no answer may
         // tell its state, version or existence.
-        let task = task::Entity::find_by_id(fire.task_id)
-            .filter(access::task_scope(actor))
-            .one(txn)
-            .await?
-            .ok_or_else(|| Error::not_found("task", fire.task_id))?;
-        let (action, plan) = action_and_plan(txn, task.action_id).await?;
+        let Subject {
+            task,
+            action,
+            plan,
+            institution,
+            lead,
+        } = subject::read(txn, actor, fire.task_id).await?;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let transition = fire.step.resolve(&lifecycle, &task.state)?;
-        let lead = lead_of(txn, action.id).await?;
         let roles = roles_on(actor, &plan, &task, lead);
         if !transition.by.iter().any(|r| roles.contains(r)) {
             let by: Vec<String> = transition.by.iter().map(ToString::to_string).collect();
@@ -389,66 +393,71 @@ impl Engine {
         if let Some(reason) = &fire.reason {
             at_most("reason", "a reason", reason, MAX_COMMENT_CHARS)?;
         }
-        let mut checked = None;
+        let mut report = None;
         match transition.requires {
             Some(Requirement::Reason) => {
                 required_text(&fire.reason, "reason")?;
             }
             Some(Requirement::Report) => {
-                let report = fire
+                let input = fire
                     .report
                     .as_ref()
                     .ok_or_else(|| Error::validation("report", "a report is required"))?;
-                checked = Some(check_report(txn, action.id, report).await?);
+                report = Some((input, check_report(txn, action.id, input).await?));
             }
             None => {}
         }
-        let moved =
-            effects::target_of(txn, &plan, &task, transition, fire.target.as_deref()).await?;
+        let moved = effects::target_of(
+            txn,
+            &plan,
+            &task,
+            &institution,
+            transition,
+            fire.target.as_deref(),
+        )
+        .await?;
         let extended = effects::extension_of(txn, &plan, &task, transition).await?;
         let now = self.now();
+        let from_state = task.state.clone();
         let open = !lifecycle.is_terminal(&transition.to);
-        let mut update = task::Entity::update_many();
+        let mut changed: task::ActiveModel = task.into();
         if let Some(moved) = &moved {
-            update = update.col_expr(task::Column::InstitutionId, Expr::value(moved.to.id));
+            changed.institution_id = Set(moved.to.id);
         }
         if let Some(extended) = &extended {
-            update = update.col_expr(task::Column::DueAt, Expr::value(extended.to));
+            changed.due_at = Set(extended.to);
         }
-        let updated = update
-            .col_expr(task::Column::State, Expr::value(transition.to.clone()))
-            .col_expr(task::Column::Open, Expr::value(open))
-            .col_expr(
-                task::Column::NextReminderAt,
-                Expr::value(notifications::look_again(open, now)),
-            )
-            .col_expr(task::Column::Version, Expr::value(task.version + 1))
-            .col_expr(task::Column::UpdatedAt, Expr::value(now))
-            .filter(task::Column::Id.eq(task.id))
+        changed.state = Set(transition.to.clone());
+        changed.open = Set(open);
+        changed.next_reminder_at = Set(notifications::look_again(open, now));
+        changed.version = Set(fire.version + 1);
+        changed.updated_at = Set(now);
+        // The version the checks saw must still be the one in the database: a transition
+        // committed since by someone else is a conflict.
+        let task = task::Entity::update_many()
+            .set(changed)
+            .filter(task::Column::Id.eq(fire.task_id))
             .filter(task::Column::Version.eq(fire.version))
-            .exec(txn)
-            .await?;
-        if updated.rows_affected != 1 {
-            let actual = task::Entity::find_by_id(task.id)
+            .exec_with_returning(txn)
+            .await?
+            .pop();
+        let Some(task) = task else {
+            let actual = task::Entity::find_by_id(fire.task_id)
                 .one(txn)
                 .await?
-                .map_or(task.version, |t| t.version);
+                .map_or(fire.version, |t| t.version);
             return Err(Error::Conflict {
                 expected: fire.version,
                 actual,
             });
-        }
-        let mut payload = json!({ "version": task.version + 1 });
-        if let Some(report) = &fire.report {
-            let values = match checked {
-                Some(values) => values,
-                None => check_report(txn, action.id, report).await?,
-            };
+        };
+        let mut payload = json!({ "version": task.version });
+        if let Some((input, values)) = report {
             let stored = report::ActiveModel {
                 task_id: Set(task.id),
                 indicator_values: Set(json!(values)),
-                narrative: Set(report.narrative.clone()),
-                evidence: Set(json!(report.evidence)),
+                narrative: Set(input.narrative.clone()),
+                evidence: Set(json!(input.evidence)),
                 submitted_by: Set(actor.name.clone()),
                 submitted_at: Set(now),
                 ..Default::default()
@@ -489,10 +498,26 @@ impl Engine {
             .insert(txn)
             .await?;
         }
+        notifications::drop_deadline_reminders(txn, task::Column::Id.eq(task.id)).await?;
+        let told = if moved.is_some() {
+            Some(Kind::Assigned)
+        } else if transition.to == lifecycle.completion.signed_off_state {
+            Some(Kind::Approved)
+        } else if lifecycle.role_of(&transition.name) == Some(Role::Return) {
+            Some(Kind::Returned)
+        } else {
+            None
+        };
+        if let Some(kind) = told {
+            let institution = moved.as_ref().map_or(&institution, |m| &m.to);
+            notifications::notify_institution(txn, now, kind, &task, institution).await?;
+        }
+        // The events come last: on PostgreSQL appending one locks the plan's row until the
+        // commit, so the less follows, the less other transitions on the plan wait.
         let mut event = NewEvent::on_plan(plan.id, &transition.name);
         event.action_id = Some(action.id);
         event.task_id = Some(task.id);
-        event.from_state = Some(&task.state);
+        event.from_state = Some(&from_state);
         event.to_state = Some(&transition.to);
         event.comment = fire.comment.as_deref().or(fire.reason.as_deref());
         event.payload = payload;
@@ -504,23 +529,6 @@ impl Engine {
             moved_due.task_id = Some(task.id);
             moved_due.payload = json!({ "from": extended.from, "to": extended.to });
             audit::append(txn, actor, now, moved_due).await?;
-        }
-        notifications::drop_deadline_reminders(txn, task::Column::Id.eq(task.id)).await?;
-        let task = task::Entity::find_by_id(task.id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| Error::not_found("task", task.id))?;
-        let told = if moved.is_some() {
-            Some(Kind::Assigned)
-        } else if transition.to == lifecycle.completion.signed_off_state {
-            Some(Kind::Approved)
-        } else if lifecycle.role_of(&transition.name) == Some(Role::Return) {
-            Some(Kind::Returned)
-        } else {
-            None
-        };
-        if let Some(kind) = told {
-            notifications::notify_task_institution(txn, now, kind, &task).await?;
         }
         Ok(TaskEvent { event, task })
     }

@@ -24,13 +24,19 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
         backend(config)
     );
     let setup_start = Instant::now();
-    let (engine_plan, engine_tasks) = make_plan(&engine, "bench-engine", tasks).await?;
-    let (ceiling_plan, ceiling_tasks) = make_plan(&engine, "bench-ceiling", tasks).await?;
+    // One more task in each plan, driven alone with its statements recorded.
+    let (engine_plan, mut engine_tasks) = make_plan(&engine, "bench-engine", tasks + 1).await?;
+    let (ceiling_plan, mut ceiling_tasks) = make_plan(&engine, "bench-ceiling", tasks + 1).await?;
     println!(
         "setup    {} tasks created in {:.2} s",
-        2 * tasks,
+        2 * (tasks + 1),
         setup_start.elapsed().as_secs_f64()
     );
+    let (Some(engine_listed), Some(ceiling_listed)) = (engine_tasks.pop(), ceiling_tasks.pop())
+    else {
+        anyhow::bail!("the bench plans have no tasks");
+    };
+    list_statements(&engine, engine_listed, ceiling_listed).await?;
 
     let coordinator = Actor::operator();
     let mut measured = drive(engine_tasks, concurrency, {
@@ -73,91 +79,165 @@ fn bench_report() -> ReportInput {
     }
 }
 
+/// Drives one task of each plan through the path with every statement recorded, and prints
+/// the statements of each transition, the engine's beside the ceiling's.
+async fn list_statements(
+    engine: &Engine,
+    engine_task: task::Model,
+    ceiling_task: task::Model,
+) -> anyhow::Result<()> {
+    let (logged, log) = engine.with_statement_log();
+    let coordinator = Actor::operator();
+    let steps = ceiling_steps(engine)?;
+    println!("statements per transition, each in one transaction (BEGIN … COMMIT):");
+    let mut t = engine_task;
+    for (i, step) in steps.iter().enumerate() {
+        log.take();
+        t = engine_step(&logged, &coordinator, t, step.role).await?;
+        let by_engine = log.take_outlines();
+        ceiling_step(&logged, &ceiling_task, i, step).await?;
+        let by_ceiling = log.take_outlines();
+        println!(
+            "  {:<12} engine  {:>2}: {}",
+            step.name,
+            by_engine.len(),
+            by_engine.join(", ")
+        );
+        println!(
+            "  {:<12} ceiling {:>2}: {}",
+            "",
+            by_ceiling.len(),
+            by_ceiling.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// One transition of the path by the engine, as the task's institution or (sign-off) the
+/// coordinator would fire it.
+async fn engine_step(
+    engine: &Engine,
+    coordinator: &Actor,
+    t: task::Model,
+    step: Role,
+) -> anyhow::Result<task::Model> {
+    let member = Actor::user("bench", UserRole::Member, Some(t.institution_id));
+    let mut fire = Fire::playing(t.id, t.version, step);
+    if step == Role::Submit {
+        fire = fire.report(bench_report());
+    }
+    let actor = if step == Role::SignOff {
+        coordinator
+    } else {
+        &member
+    };
+    Ok(engine.fire(actor, fire).await?)
+}
+
 async fn engine_path(
     engine: &Engine,
     coordinator: &Actor,
     mut t: task::Model,
 ) -> anyhow::Result<Vec<Duration>> {
-    let member = Actor::user("bench", UserRole::Member, Some(t.institution_id));
     let mut latencies = Vec::with_capacity(PATH.len());
     for step in PATH {
-        let mut fire = Fire::playing(t.id, t.version, step);
-        if step == Role::Submit {
-            fire = fire.report(bench_report());
-        }
-        let actor = if step == Role::SignOff {
-            coordinator
-        } else {
-            &member
-        };
         let start = Instant::now();
-        t = engine.fire(actor, fire).await?;
+        t = engine_step(engine, coordinator, t, step).await?;
         latencies.push(start.elapsed());
     }
     Ok(latencies)
+}
+
+/// A transition of the path as the ceiling writes it.
+struct CeilingStep {
+    role: Role,
+    name: String,
+    from: String,
+    to: String,
+}
+
+/// The path's transitions, from the default lifecycle.
+fn ceiling_steps(engine: &Engine) -> anyhow::Result<Vec<CeilingStep>> {
+    let lifecycle = engine.lifecycle(DEFAULT_LIFECYCLE)?;
+    let mut from = lifecycle.initial.clone();
+    let mut steps = Vec::with_capacity(PATH.len());
+    for role in PATH {
+        let transition = lifecycle.require_role(role)?;
+        steps.push(CeilingStep {
+            role,
+            name: transition.name.clone(),
+            from: std::mem::replace(&mut from, transition.to.clone()),
+            to: transition.to.clone(),
+        });
+    }
+    Ok(steps)
 }
 
 /// The same state changes with no engine logic: per transition one transaction with the
 /// versioned update, the report or sign-off insert where the engine makes one, and the event
 /// (chained through `audit::append`, as every event is).
 async fn ceiling_path(engine: &Engine, t: task::Model) -> anyhow::Result<Vec<Duration>> {
-    let lifecycle = engine.lifecycle(DEFAULT_LIFECYCLE)?;
-    let mut steps = Vec::with_capacity(PATH.len());
-    for role in PATH {
-        let transition = lifecycle.require_role(role)?;
-        steps.push((role, transition.name.clone(), transition.to.clone()));
-    }
+    let steps = ceiling_steps(engine)?;
     let mut latencies = Vec::with_capacity(PATH.len());
-    let mut from = t.state.clone();
-    let bench = Actor::operator();
-    for (i, (step, name, to)) in steps.iter().enumerate() {
+    for (i, step) in steps.iter().enumerate() {
         let start = Instant::now();
-        let now = Utc::now();
-        let version = t.version + i as i64;
-        let txn = db::begin_write(engine.connection_for_benchmarks()).await?;
-        task::Entity::update_many()
-            .col_expr(task::Column::State, Expr::value(to.as_str()))
-            .col_expr(task::Column::Version, Expr::value(version + 1))
-            .col_expr(task::Column::UpdatedAt, Expr::value(now))
-            .filter(task::Column::Id.eq(t.id))
-            .filter(task::Column::Version.eq(version))
-            .exec(&txn)
-            .await?;
-        if *step == Role::Submit {
-            report::ActiveModel {
-                task_id: Set(t.id),
-                indicator_values: Set(json!({"Număr de acțiuni": 1})),
-                narrative: Set("Raport de test".into()),
-                evidence: Set(json!(["https://example.org/raport"])),
-                submitted_by: Set("bench".into()),
-                submitted_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-        if *step == Role::SignOff {
-            sign_off::ActiveModel {
-                period_id: Set(t.period_id),
-                task_id: Set(Some(t.id)),
-                signed_by: Set("bench".into()),
-                comment: Set(None),
-                signed_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-        // The chain is part of writing any event, so the ceiling writes its event as the engine.
-        let mut event = NewEvent::on_plan(t.plan_id, name);
-        event.action_id = Some(t.action_id);
-        event.task_id = Some(t.id);
-        event.from_state = Some(&from);
-        event.to_state = Some(to);
-        audit::append(&txn, &bench, now, event).await?;
-        txn.commit().await?;
+        ceiling_step(engine, &t, i, step).await?;
         latencies.push(start.elapsed());
-        from = to.clone();
     }
     Ok(latencies)
+}
+
+/// The `i`-th step of the ceiling's path on `t` (as it was before the path).
+async fn ceiling_step(
+    engine: &Engine,
+    t: &task::Model,
+    i: usize,
+    step: &CeilingStep,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let version = t.version + i as i64;
+    let bench = Actor::operator();
+    let txn = db::begin_write(engine.connection_for_benchmarks()).await?;
+    task::Entity::update_many()
+        .col_expr(task::Column::State, Expr::value(step.to.as_str()))
+        .col_expr(task::Column::Version, Expr::value(version + 1))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.eq(t.id))
+        .filter(task::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if step.role == Role::Submit {
+        report::ActiveModel {
+            task_id: Set(t.id),
+            indicator_values: Set(json!({"Număr de acțiuni": 1})),
+            narrative: Set("Raport de test".into()),
+            evidence: Set(json!(["https://example.org/raport"])),
+            submitted_by: Set("bench".into()),
+            submitted_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    if step.role == Role::SignOff {
+        sign_off::ActiveModel {
+            period_id: Set(t.period_id),
+            task_id: Set(Some(t.id)),
+            signed_by: Set("bench".into()),
+            comment: Set(None),
+            signed_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    // The chain is part of writing any event, so the ceiling writes its event as the engine.
+    let mut event = NewEvent::on_plan(t.plan_id, &step.name);
+    event.action_id = Some(t.action_id);
+    event.task_id = Some(t.id);
+    event.from_state = Some(&step.from);
+    event.to_state = Some(&step.to);
+    audit::append(&txn, &bench, now, event).await?;
+    txn.commit().await?;
+    Ok(())
 }

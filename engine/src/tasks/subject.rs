@@ -1,0 +1,98 @@
+//! The task a transition is fired on, read with everything the checks need — its action, plan,
+//! institution and the action's lead institution — in one query, within what the actor may read.
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+};
+
+use crate::access;
+use crate::domain::Actor;
+use crate::entity::{action, assignment, institution, plan, task};
+use crate::error::{Error, Result};
+
+/// A task with its action, plan, institution and the action's lead institution.
+pub(super) struct Subject {
+    pub task: task::Model,
+    pub action: action::Model,
+    pub plan: plan::Model,
+    pub institution: institution::Model,
+    /// The lead institution of the action, if it has one.
+    pub lead: Option<i64>,
+}
+
+const TASK: &str = "t_";
+const ACTION: &str = "a_";
+const PLAN: &str = "p_";
+const INSTITUTION: &str = "i_";
+const LEAD: &str = "lead_id";
+
+/// Selects every column of `E`, each named `prefix` + its name.
+fn select_columns<E: EntityTrait>(query: &mut SelectStatement, prefix: &str) {
+    for column in E::Column::iter() {
+        query.expr_as(
+            Expr::col((E::default(), column)),
+            Alias::new(format!("{prefix}{}", column.as_str())),
+        );
+    }
+}
+
+/// Task `task_id` as `actor` may read it (else `NotFound`), with its action, plan, institution
+/// and lead.
+pub(super) async fn read<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    task_id: i64,
+) -> Result<Subject> {
+    let mut query = Query::select();
+    select_columns::<task::Entity>(&mut query, TASK);
+    select_columns::<action::Entity>(&mut query, ACTION);
+    select_columns::<plan::Entity>(&mut query, PLAN);
+    select_columns::<institution::Entity>(&mut query, INSTITUTION);
+    let lead = Query::select()
+        .column((assignment::Entity, assignment::Column::InstitutionId))
+        .from(assignment::Entity)
+        .and_where(
+            Expr::col((assignment::Entity, assignment::Column::ActionId))
+                .equals((task::Entity, task::Column::ActionId)),
+        )
+        .and_where(assignment::Column::Lead.eq(true))
+        .order_by((assignment::Entity, assignment::Column::Id), Order::Asc)
+        .limit(1)
+        .to_owned();
+    query
+        .expr_as(lead, Alias::new(LEAD))
+        .from(task::Entity)
+        .inner_join(
+            action::Entity,
+            Expr::col((action::Entity, action::Column::Id))
+                .equals((task::Entity, task::Column::ActionId)),
+        )
+        .inner_join(
+            plan::Entity,
+            Expr::col((plan::Entity, plan::Column::Id))
+                .equals((action::Entity, action::Column::PlanId)),
+        )
+        .inner_join(
+            institution::Entity,
+            Expr::col((institution::Entity, institution::Column::Id))
+                .equals((task::Entity, task::Column::InstitutionId)),
+        )
+        .and_where(task::Column::Id.eq(task_id))
+        .cond_where(access::task_scope(actor));
+    let row = db
+        .query_one(&query)
+        .await?
+        .ok_or_else(|| Error::not_found("task", task_id))?;
+    parse(&row)
+}
+
+fn parse(row: &QueryResult) -> Result<Subject> {
+    Ok(Subject {
+        task: task::Model::from_query_result(row, TASK)?,
+        action: action::Model::from_query_result(row, ACTION)?,
+        plan: plan::Model::from_query_result(row, PLAN)?,
+        institution: institution::Model::from_query_result(row, INSTITUTION)?,
+        lead: row.try_get("", LEAD)?,
+    })
+}

@@ -1,0 +1,180 @@
+//! The statements a transition sends to the database, counted and named, so that a change that
+//! adds a round trip to the hot path fails here; the task a transition returns is the row as
+//! committed; and a version changed after the transition read the task is still a conflict.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use std::time::{Duration, Instant};
+
+use mandate_engine::Error;
+use mandate_engine::entity::task;
+use mandate_engine::tasks::lifecycle::Role;
+use mandate_engine::tasks::{Fire, ReportInput};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
+use serde_json::json;
+use support::{Fixture, TestDb};
+
+on_both_databases!(
+    acknowledge_and_submit_send_only_the_statements_they_need,
+    a_version_changed_after_the_task_was_read_is_a_conflict,
+);
+
+/// What appending one event to a plan's chain sends: the plan's lock (PostgreSQL), the last
+/// hash, and the event (on PostgreSQL announced on the bus by the same statement).
+fn event_append(postgres: bool) -> Vec<&'static str> {
+    if postgres {
+        vec![
+            "SELECT plans FOR UPDATE",
+            "SELECT events",
+            "WITH (INSERT events RETURNING) SELECT appended",
+        ]
+    } else {
+        vec!["SELECT events", "INSERT events RETURNING"]
+    }
+}
+
+async fn acknowledge_and_submit_send_only_the_statements_they_need(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let (engine, log) = f.engine.with_statement_log();
+    let member = f.member(&f.lead);
+    let t = f.task_of(&f.lead).await;
+    log.take();
+
+    let acknowledged = engine
+        .fire(&member, Fire::playing(t.id, t.version, Role::Acknowledge))
+        .await
+        .expect("acknowledge");
+    let mut expected = vec![
+        // The task with its action, plan, institution and lead, as the member may read it.
+        "SELECT tasks",
+        // The versioned update, returning the row.
+        "UPDATE tasks RETURNING",
+        "DELETE notifications",
+    ];
+    expected.extend(event_append(db.is_postgres()));
+    assert_eq!(log.take_outlines(), expected, "acknowledge");
+    let stored = task::Entity::find_by_id(t.id)
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("task");
+    assert_eq!(
+        acknowledged, stored,
+        "the returned task is the committed row"
+    );
+    assert_eq!(
+        (stored.state.as_str(), stored.version),
+        ("acknowledged", t.version + 1)
+    );
+
+    let started = engine
+        .fire(
+            &member,
+            Fire::playing(acknowledged.id, acknowledged.version, Role::Start),
+        )
+        .await
+        .expect("start");
+    log.take();
+    let report = ReportInput {
+        indicator_values: BTreeMap::from([("Număr de campanii".to_owned(), json!(3))]),
+        narrative: "Raport".to_owned(),
+        evidence: vec!["https://anitp.mai.gov.ro/campanie".to_owned()],
+    };
+    let submitted = engine
+        .fire(
+            &member,
+            Fire::playing(started.id, started.version, Role::Submit).report(report),
+        )
+        .await
+        .expect("submit");
+    let mut expected = vec![
+        "SELECT tasks",
+        // The action's indicators, to check the report's values against.
+        "SELECT indicators",
+        "UPDATE tasks RETURNING",
+        "INSERT reports RETURNING",
+        "DELETE notifications",
+    ];
+    expected.extend(event_append(db.is_postgres()));
+    assert_eq!(log.take_outlines(), expected, "submit");
+    let stored = task::Entity::find_by_id(t.id)
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("task");
+    assert_eq!(submitted, stored, "the returned task is the committed row");
+    assert_eq!(
+        (stored.state.as_str(), stored.version),
+        ("submitted", t.version + 3)
+    );
+}
+
+/// Whether a session of this database waits for a row lock (PostgreSQL).
+async fn someone_waits_for_a_lock(db: &TestDb) -> bool {
+    db.db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT 1 AS waiting FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        ))
+        .await
+        .expect("sessions")
+        .is_some()
+}
+
+async fn a_version_changed_after_the_task_was_read_is_a_conflict(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let t = f.task_of(&f.lead).await;
+    // Another writer bumps the version and holds its transaction open.
+    let other = mandate_engine::db::begin_write(&db.db)
+        .await
+        .expect("other writer");
+    task::Entity::update_many()
+        .col_expr(task::Column::Version, Expr::value(t.version + 1))
+        .filter(task::Column::Id.eq(t.id))
+        .exec(&other)
+        .await
+        .expect("bump");
+    let firing = tokio::spawn({
+        let (engine, member) = (f.engine.clone(), f.member(&f.lead));
+        async move {
+            engine
+                .fire(&member, Fire::playing(t.id, t.version, Role::Acknowledge))
+                .await
+        }
+    });
+    if db.is_postgres() {
+        // The transition read the old version and now waits on the row for its versioned
+        // update (on SQLite it waits for the write lock before reading anything).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !someone_waits_for_a_lock(&db).await {
+            assert!(
+                Instant::now() < deadline,
+                "the transition never waited for the row"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+    other.commit().await.expect("commit");
+    let outcome = firing.await.expect("transition");
+    assert!(
+        matches!(
+            outcome,
+            Err(Error::Conflict { expected, actual }) if expected == t.version && actual == t.version + 1
+        ),
+        "{outcome:?}"
+    );
+    let stored = task::Entity::find_by_id(t.id)
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("task");
+    assert_eq!(
+        (stored.state.as_str(), stored.version),
+        (t.state.as_str(), t.version + 1),
+        "the refused transition changed nothing"
+    );
+}
