@@ -220,7 +220,8 @@ async fn mail_due_while_the_server_is_down_for_a_day_goes_once_when_it_is_back(d
     assert_history_healthy(&db.db).await;
 }
 
-/// The month of June 2021 on the anti-trafficking plan, one scheduler instant every 12 hours;
+/// The month of June 2021 on the anti-trafficking plan, one scheduler instant a day (10:00 in
+/// Bucharest, after the reminders' sending time);
 /// on the 10th, every 10th task is acknowledged by its institution. `replicas` engines (each
 /// with its own connection pool, clock and sender) run each instant at once on their own tokio
 /// tasks, their clocks a few seconds apart: each ticks as of the instant, then drains the outbox.
@@ -230,10 +231,10 @@ async fn month_of_ticks(db: &TestDb, replicas: usize) -> (Vec<Delivered>, Vec<us
     let clock = ManualClock::new(at(2021, 6, 1, 0));
     let first = engine_on(db.db.clone(), &clock);
     import_anti_trafficking_plan(&first, &db.db).await;
-    let instants: Vec<DateTime<Utc>> = (0..30 * 2)
-        .map(|i| at(2021, 6, 1, 3) + chrono::Duration::hours(12 * i))
+    let instants: Vec<DateTime<Utc>> = (0..30)
+        .map(|i| at(2021, 6, 1, 7) + chrono::Duration::days(i))
         .collect();
-    let acknowledge_at = at(2021, 6, 10, 15);
+    let acknowledge_at = at(2021, 6, 10, 7);
     let server = SmtpServer::start();
     let barrier = Arc::new(tokio::sync::Barrier::new(replicas));
     let mut running = Vec::new();
