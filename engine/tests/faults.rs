@@ -18,7 +18,7 @@ use mandate_engine::notifications::Sender;
 use mandate_engine::tasks::Fire;
 use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::{Engine, ManualClock, db as database};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use smtp::{Received, SmtpServer, dead_port};
 use support::{TestDb, history, import_anti_trafficking_plan};
 
@@ -285,7 +285,12 @@ async fn month_of_ticks(db: &TestDb, replicas: usize) -> (Vec<Delivered>, Vec<us
 }
 
 async fn acknowledge_every_tenth_task(engine: &Engine, db: &DatabaseConnection) {
-    let tasks = task::Entity::find().all(db).await.expect("tasks");
+    // In id order: PostgreSQL returns rows in no set order, and the passes rewrite every task.
+    let tasks = task::Entity::find()
+        .order_by_asc(task::Column::Id)
+        .all(db)
+        .await
+        .expect("tasks");
     for t in tasks.iter().step_by(10).filter(|t| t.open) {
         let member = Actor::user("m@example.ro", UserRole::Member, Some(t.institution_id));
         let fire = Fire::new(t.id, t.version, "acknowledge");
