@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 
 use std::time::{Duration, Instant};
 
+use chrono::{TimeZone, Utc};
 use mandate_engine::Error;
-use mandate_engine::entity::task;
+use mandate_engine::domain::EmailAddress;
+use mandate_engine::entity::{notification, task};
+use mandate_engine::notifications::status;
 use mandate_engine::tasks::lifecycle::Role;
 use mandate_engine::tasks::{Fire, ReportInput};
 use sea_orm::sea_query::Expr;
@@ -20,7 +23,17 @@ use support::{Fixture, TestDb};
 on_both_databases!(
     acknowledge_and_submit_send_only_the_statements_they_need,
     a_version_changed_after_the_task_was_read_is_a_conflict,
+    a_transition_drops_the_reminders_a_pass_queued_and_only_then_deletes,
 );
+
+/// How a transition reads its task: locked on PostgreSQL (SQLite's write lock is held already).
+fn read_task(postgres: bool) -> &'static str {
+    if postgres {
+        "SELECT tasks FOR UPDATE"
+    } else {
+        "SELECT tasks"
+    }
+}
 
 /// What appending one event to a plan's chain sends: the plan's lock (PostgreSQL), the last
 /// hash, and the event (on PostgreSQL announced on the bus by the same statement).
@@ -48,11 +61,12 @@ async fn acknowledge_and_submit_send_only_the_statements_they_need(db: TestDb) {
         .await
         .expect("acknowledge");
     let mut expected = vec![
-        // The task with its action, plan, institution and lead, as the member may read it.
-        "SELECT tasks",
-        // The versioned update, returning the row.
+        // The task with its action, plan, institution and lead, as the member may read it
+        // (locked until the commit on PostgreSQL).
+        read_task(db.is_postgres()),
+        // The versioned update, returning the row. No scheduler pass queued reminders of the
+        // task, so there are none to drop.
         "UPDATE tasks RETURNING",
-        "DELETE notifications",
     ];
     expected.extend(event_append(db.is_postgres()));
     assert_eq!(log.take_outlines(), expected, "acknowledge");
@@ -91,12 +105,11 @@ async fn acknowledge_and_submit_send_only_the_statements_they_need(db: TestDb) {
         .await
         .expect("submit");
     let mut expected = vec![
-        "SELECT tasks",
+        read_task(db.is_postgres()),
         // The action's indicators, to check the report's values against.
         "SELECT indicators",
         "UPDATE tasks RETURNING",
         "INSERT reports RETURNING",
-        "DELETE notifications",
     ];
     expected.extend(event_append(db.is_postgres()));
     assert_eq!(log.take_outlines(), expected, "submit");
@@ -147,8 +160,8 @@ async fn a_version_changed_after_the_task_was_read_is_a_conflict(db: TestDb) {
         }
     });
     if db.is_postgres() {
-        // The transition read the old version and now waits on the row for its versioned
-        // update (on SQLite it waits for the write lock before reading anything).
+        // The transition waits on the row to read it (on SQLite it waits for the write lock
+        // before reading anything).
         let deadline = Instant::now() + Duration::from_secs(10);
         while !someone_waits_for_a_lock(&db).await {
             assert!(
@@ -176,5 +189,74 @@ async fn a_version_changed_after_the_task_was_read_is_a_conflict(db: TestDb) {
         (stored.state.as_str(), stored.version),
         (t.state.as_str(), t.version + 1),
         "the refused transition changed nothing"
+    );
+}
+
+/// The pending deadline notifications of task `id`.
+async fn pending_reminders(db: &TestDb, id: i64) -> usize {
+    notification::Entity::find()
+        .filter(notification::Column::TaskId.eq(id))
+        .filter(notification::Column::Status.eq(status::PENDING))
+        .filter(notification::Column::Kind.is_in(["reminder", "due_today", "overdue", "ack_chase"]))
+        .all(&db.db)
+        .await
+        .expect("outbox")
+        .len()
+}
+
+async fn a_transition_drops_the_reminders_a_pass_queued_and_only_then_deletes(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    let address = EmailAddress::parse("lead@example.ro").expect("address");
+    f.engine
+        .set_institution_emails(&f.admin, &f.lead.code, &[address])
+        .await
+        .expect("addresses");
+    // Monday 31 May 2021, 10:00 in Bucharest: 30 days before the first half-year's end.
+    let at = Utc.with_ymd_and_hms(2021, 5, 31, 7, 0, 0).unwrap();
+    f.clock.set(at);
+    let pass = f.engine.tick(at).await.expect("tick");
+    assert!(pass.written > 0, "the pass queued reminders");
+    let reminded = notification::Entity::find()
+        .filter(notification::Column::InstitutionId.eq(f.lead.id))
+        .filter(notification::Column::Status.eq(status::PENDING))
+        .one(&db.db)
+        .await
+        .expect("outbox")
+        .and_then(|n| n.task_id)
+        .expect("a reminder of one of the lead's tasks");
+    let t = task::Entity::find_by_id(reminded)
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("task");
+    assert!(t.reminders_queued, "the pass marked the task");
+    assert!(pending_reminders(&db, t.id).await > 0);
+
+    let (engine, log) = f.engine.with_statement_log();
+    let member = f.member(&f.lead);
+    log.take();
+    let acknowledged = engine
+        .fire(&member, Fire::playing(t.id, t.version, Role::Acknowledge))
+        .await
+        .expect("acknowledge");
+    assert!(
+        log.take_outlines()
+            .contains(&"DELETE notifications".to_owned()),
+        "the reminders queued for the pending task are dropped"
+    );
+    assert_eq!(pending_reminders(&db, t.id).await, 0);
+    assert!(!acknowledged.reminders_queued);
+
+    // Nothing was queued since: the next transition has nothing to drop and does not look.
+    engine
+        .fire(
+            &member,
+            Fire::playing(acknowledged.id, acknowledged.version, Role::Start),
+        )
+        .await
+        .expect("start");
+    assert!(
+        !log.take_outlines()
+            .contains(&"DELETE notifications".to_owned())
     );
 }

@@ -18,6 +18,7 @@ mod m20261201_191000_calendar_feeds;
 mod m20261201_192000_public_progress;
 mod m20261201_210000_registers;
 mod m20261202_010000_next_reminder;
+mod m20261202_120000_reminders_queued;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_191000_calendar_feeds::Migration),
             Box::new(m20261201_210000_registers::Migration),
             Box::new(m20261202_010000_next_reminder::Migration),
+            Box::new(m20261202_120000_reminders_queued::Migration),
         ]
     }
 }

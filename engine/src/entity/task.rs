@@ -23,6 +23,9 @@ pub struct Model {
     /// When the scheduler must next look at the task (its next reminder, or a reminder owed
     /// and not yet written); none once it is closed or owed nothing more.
     pub next_reminder_at: Option<DateTimeUtc>,
+    /// Whether a scheduler pass may have written deadline notifications of the task since its
+    /// last transition, which the next transition drops from the outbox.
+    pub reminders_queued: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -187,26 +187,32 @@ pub(super) async fn save_instants<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Plans again, as of `now`, every open task matching `which`, page by page. Returns how many.
+/// Plans again, as of `now`, every open task matching `which` (a condition on the plan or the
+/// institution), page by page. Returns how many.
 pub(super) async fn plan_tasks<C: ConnectionTrait>(
     db: &C,
     world: &World,
     which: Condition,
     now: DateTime<Utc>,
 ) -> Result<u64> {
+    // The ids first, through the index of `which` alone: with `open` or an order by id in the
+    // query, SQLite's planner walks every open task of the database instead.
+    let mut ids: Vec<i64> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .filter(which)
+        .into_tuple()
+        .all(db)
+        .await?;
+    ids.sort_unstable();
     let mut planned = 0;
-    let mut after = 0;
-    loop {
+    for chunk in ids.chunks(PAGE as usize) {
         let page = task::Entity::find()
-            .filter(which.clone())
+            .filter(task::Column::Id.is_in(chunk.iter().copied()))
             .filter(task::Column::Open.eq(true))
-            .filter(task::Column::Id.gt(after))
             .order_by_asc(task::Column::Id)
-            .limit(PAGE)
             .all(db)
             .await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
         let mut next: BTreeMap<Option<DateTime<Utc>>, Vec<i64>> = BTreeMap::new();
         for t in &page {
             let instant = world

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use chrono_tz::Tz;
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -52,6 +52,10 @@ pub struct SendSummary {
     /// No longer relevant (the task closed, nothing left for a digest).
     pub dropped: u64,
 }
+
+/// Claimed messages, each with the end of its lease.
+type ClaimedRows =
+    futures_util::stream::Iter<std::vec::IntoIter<Result<(notification::Model, DateTime<Utc>)>>>;
 
 /// Which count of the summary an outcome adds to.
 enum Counted {
@@ -138,41 +142,33 @@ impl Engine {
         Ok(summary)
     }
 
-    /// Claims up to `batch` due messages and sends them, adding to `summary`; returns how many
-    /// were claimed.
+    /// Sends up to `batch` due messages, adding to `summary`; returns how many were claimed.
+    /// The messages flow through `parallel` slots: whenever one frees and none is waiting,
+    /// the next few are claimed, so that a slow message holds up no other.
     pub async fn send_batch(
         &self,
         sender: &Sender,
         batch: u64,
         summary: &mut SendSummary,
     ) -> Result<usize> {
-        // No more than can be in flight at once: a claimed message starts at once, well inside
-        // its lease, so no other sender takes it over while it waits its turn.
-        let (claimed, until) = self
-            .claim(batch.min(sender.parallel.max(1) as u64), sender.lease)
-            .await?;
-        let count = claimed.len();
-        let mut outcomes = futures_util::stream::iter(claimed)
-            .map(|n| async move {
-                let outcome = match self.compose(sender, &n).await {
-                    Ok(Ok(message)) => match sender.transport.send(message).await {
-                        Ok(()) => Outcome::Sent(message_id(&n, &sender.settings)),
-                        Err(SendError::Transient(e)) if n.attempts + 1 < sender.max_attempts => {
-                            Outcome::Retry(e)
-                        }
-                        Err(SendError::Unreachable(e)) => Outcome::Unreached(e),
-                        Err(e) => Outcome::Failed(e.to_string()),
-                    },
-                    Ok(Err(why)) => Outcome::Dropped(why),
-                    Err(Error::Database(e)) => return Err(Error::Database(e)),
-                    Err(e) => Outcome::Failed(e.to_string()),
-                };
-                // Recorded here, not by the loop below: a future left unpolled while the loop
-                // waited for a connection could hold one, and the pool would run dry.
-                self.record(&n, outcome, until).await
+        let parallel = sender.parallel.max(1);
+        // No more claimed at a time than can be in flight at once: a claimed message starts
+        // within a message's time, well inside its lease, so no other sender takes it over
+        // while it waits its turn.
+        let claims = futures_util::stream::try_unfold(0, move |claimed: u64| {
+            self.claim_more(claimed, batch, parallel, sender.lease)
+        })
+        .try_flatten()
+        .boxed();
+        let mut outcomes = claims
+            .map(|claimed| async move {
+                let (n, until) = claimed?;
+                self.send_one(sender, n, until).await
             })
-            .buffer_unordered(sender.parallel.max(1));
+            .buffer_unordered(parallel);
+        let mut count = 0;
         while let Some(done) = outcomes.next().await {
+            count += 1;
             match done? {
                 Counted::Sent => summary.sent += 1,
                 Counted::Retried => summary.retried += 1,
@@ -181,6 +177,54 @@ impl Engine {
             }
         }
         Ok(count)
+    }
+
+    /// The next messages to send when `claimed` of `batch` were claimed already: up to
+    /// `parallel` of them, with the end of their lease and the new count; none at the end.
+    async fn claim_more(
+        &self,
+        claimed: u64,
+        batch: u64,
+        parallel: usize,
+        lease: Duration,
+    ) -> Result<Option<(ClaimedRows, u64)>> {
+        if claimed >= batch {
+            return Ok(None);
+        }
+        let (rows, until) = self
+            .claim((batch - claimed).min(parallel as u64), lease)
+            .await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let next = claimed + rows.len() as u64;
+        let rows: Vec<Result<_>> = rows.into_iter().map(|n| Ok((n, until))).collect();
+        Ok(Some((futures_util::stream::iter(rows), next)))
+    }
+
+    /// Composes, sends and records one claimed message.
+    async fn send_one(
+        &self,
+        sender: &Sender,
+        n: notification::Model,
+        until: DateTime<Utc>,
+    ) -> Result<Counted> {
+        let outcome = match self.compose(sender, &n).await {
+            Ok(Ok(message)) => match sender.transport.send(message).await {
+                Ok(()) => Outcome::Sent(message_id(&n, &sender.settings)),
+                Err(SendError::Transient(e)) if n.attempts + 1 < sender.max_attempts => {
+                    Outcome::Retry(e)
+                }
+                Err(SendError::Unreachable(e)) => Outcome::Unreached(e),
+                Err(e) => Outcome::Failed(e.to_string()),
+            },
+            Ok(Err(why)) => Outcome::Dropped(why),
+            Err(Error::Database(e)) => return Err(Error::Database(e)),
+            Err(e) => Outcome::Failed(e.to_string()),
+        };
+        // Recorded here, not by the caller: a future left unpolled while the caller waited for
+        // a connection could hold one, and the pool would run dry.
+        self.record(&n, outcome, until).await
     }
 
     /// Records an outcome, unless the claim (`until`) lapsed and another sender holds it now.

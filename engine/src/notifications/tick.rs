@@ -9,7 +9,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::planning::{PAGE, World, plan_stale_plans, save_instants};
-use super::{Kind, addresses, enqueue};
+use super::{Kind, addresses, enqueue, mark_reminders_queued};
 use crate::engine::Engine;
 use crate::entity::{setting, task};
 use crate::error::Result;
@@ -70,21 +70,28 @@ impl Engine {
             ..TickSummary::default()
         };
         let mut digests: BTreeMap<i64, Arc<ReminderPolicy>> = BTreeMap::new();
-        let mut after = 0;
-        loop {
-            // Only the tasks whose instant has come; locked (on PostgreSQL) so that a
-            // transition committed meanwhile is not planned over with what it changed.
+        // Only the tasks whose instant has come, found through the instant's index alone: asked
+        // for them in id order, SQLite's planner walks every open task by id instead.
+        let mut due: Vec<i64> = task::Entity::find()
+            .select_only()
+            .column(task::Column::Id)
+            .filter(task::Column::NextReminderAt.lte(at))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        due.sort_unstable();
+        for ids in due.chunks(PAGE as usize) {
+            // Locked (on PostgreSQL) so that a transition committed meanwhile is not planned
+            // over with what it changed; one changed since the ids were read is looked at as
+            // it is now.
             let page = task::Entity::find()
+                .filter(task::Column::Id.is_in(ids.iter().copied()))
                 .filter(task::Column::NextReminderAt.lte(at))
                 .filter(task::Column::Open.eq(true))
-                .filter(task::Column::Id.gt(after))
                 .order_by_asc(task::Column::Id)
-                .limit(PAGE)
                 .lock_exclusive()
                 .all(&txn)
                 .await?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
             let mut batch = Vec::new();
             let mut next: BTreeMap<Option<DateTime<Utc>>, Vec<i64>> = BTreeMap::new();
             for t in &page {
@@ -122,6 +129,7 @@ impl Engine {
                 next.entry(look).or_default().push(t.id);
             }
             summary.written += enqueue(&txn, at, &batch).await?;
+            mark_reminders_queued(&txn, &batch).await?;
             save_instants(&txn, next).await?;
         }
         // One digest a day per institution that chose it and has something to tell.

@@ -18,6 +18,7 @@ fn task(state: &str, open: bool, due: DateTime<Utc>, created: DateTime<Utc>) -> 
         created_at: created,
         updated_at: created,
         next_reminder_at: None,
+        reminders_queued: false,
     }
 }
 

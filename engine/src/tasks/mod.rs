@@ -420,6 +420,7 @@ impl Engine {
         let now = self.now();
         let from_state = task.state.clone();
         let open = !lifecycle.is_terminal(&transition.to);
+        let reminders_queued = task.reminders_queued;
         let mut changed: task::ActiveModel = task.into();
         if let Some(moved) = &moved {
             changed.institution_id = Set(moved.to.id);
@@ -430,6 +431,7 @@ impl Engine {
         changed.state = Set(transition.to.clone());
         changed.open = Set(open);
         changed.next_reminder_at = Set(notifications::look_again(open, now));
+        changed.reminders_queued = Set(false);
         changed.version = Set(fire.version + 1);
         changed.updated_at = Set(now);
         // The version the checks saw must still be the one in the database: a transition
@@ -498,7 +500,11 @@ impl Engine {
             .insert(txn)
             .await?;
         }
-        notifications::drop_deadline_reminders(txn, task::Column::Id.eq(task.id)).await?;
+        // The task's row is locked since it was read, so no pass can have queued reminders
+        // since: with none queued before, there are none to drop.
+        if reminders_queued {
+            notifications::drop_deadline_reminders(txn, task::Column::Id.eq(task.id)).await?;
+        }
         let told = if moved.is_some() {
             Some(Kind::Assigned)
         } else if transition.to == lifecycle.completion.signed_off_state {

@@ -1,7 +1,8 @@
 //! The task a transition is fired on, read with everything the checks need — its action, plan,
-//! institution and the action's lead institution — in one query, within what the actor may read.
+//! institution and the action's lead institution — in one query, within what the actor may read,
+//! and locked for the rest of the transition.
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Order, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
 };
@@ -79,7 +80,10 @@ pub(super) async fn read<C: ConnectionTrait>(
                 .equals((task::Entity, task::Column::InstitutionId)),
         )
         .and_where(task::Column::Id.eq(task_id))
-        .cond_where(access::task_scope(actor));
+        .cond_where(access::task_scope(actor))
+        // Held until the transition ends (PostgreSQL; SQLite's write lock is held already):
+        // nothing changes the task between these checks and the update.
+        .lock_with_tables(LockType::NoKeyUpdate, [task::Entity]);
     let row = db
         .query_one(&query)
         .await?

@@ -13,7 +13,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use super::{PATH, backend, drive, make_plan, peak_memory_kib, report_peak_memory};
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+
+use super::{
+    PATH, ROUNDS, alternate, backend, make_plan, peak_memory_kib, report_peak_memory, rounds,
+};
 use crate::commands::Config;
 
 /// Runs the engine bench; returns the engine's transitions per second.
@@ -38,35 +43,44 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     };
     list_statements(&engine, engine_listed, ceiling_listed).await?;
 
-    let coordinator = Actor::operator();
-    let mut measured = drive(engine_tasks, concurrency, {
-        let engine = engine.clone();
-        move |t| {
+    let (mut measured, mut ceiling, by_round) = alternate(
+        engine_tasks,
+        by_engine(&engine),
+        ceiling_tasks,
+        {
             let engine = engine.clone();
-            let coordinator = coordinator.clone();
-            async move { engine_path(&engine, &coordinator, t).await }
-        }
-    })
-    .await?;
-    let mut ceiling = drive(ceiling_tasks, concurrency, {
-        let engine = engine.clone();
-        move |t| {
-            let engine = engine.clone();
-            async move { ceiling_path(&engine, t).await }
-        }
-    })
+            move |t| {
+                let engine = engine.clone();
+                async move { ceiling_path(&engine, t).await }
+            }
+        },
+        concurrency,
+    )
     .await?;
     let engine_rate = measured.report("engine");
     let ceiling_rate = ceiling.report("ceiling");
     println!(
-        "ratio    engine/ceiling throughput {:.2}",
-        engine_rate / ceiling_rate
+        "ratio    engine/ceiling throughput {:.2} (in {ROUNDS} alternating rounds: {})",
+        engine_rate / ceiling_rate,
+        rounds(&by_round)
     );
     report_peak_memory("this process", peak_memory_kib(None));
     for code in [engine_plan, ceiling_plan] {
         engine.purge_plan_destroying_history(&code).await?;
     }
     Ok(engine_rate)
+}
+
+/// The path of each task driven by the engine, as its institution and the coordinator would.
+pub(super) fn by_engine(
+    engine: &Engine,
+) -> impl Fn(task::Model) -> BoxFuture<'static, anyhow::Result<Vec<Duration>>> + Clone + Send + 'static
+{
+    let engine = engine.clone();
+    move |t| {
+        let engine = engine.clone();
+        async move { engine_path(&engine, &Actor::operator(), t).await }.boxed()
+    }
 }
 
 fn bench_report() -> ReportInput {

@@ -12,7 +12,7 @@ use mandate_engine::tasks::lifecycle::Role;
 use serde_json::{Value, json};
 
 use super::server::Server;
-use super::{PATH, backend, bench_user, drive, make_plan, report_peak_memory};
+use super::{PATH, ROUNDS, alternate, backend, bench_user, make_plan, report_peak_memory, rounds};
 use crate::commands::Config;
 
 /// The mutation of each step of `PATH`, in order.
@@ -24,7 +24,7 @@ const MUTATIONS: [&str; 4] = [
 ];
 
 pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::Result<()> {
-    let engine_rate = super::engine::run(config, tasks, concurrency).await?;
+    super::engine::run(config, tasks, concurrency).await?;
     println!(
         "\nmandate bench graphql: {tasks} tasks, {concurrency} clients, {}",
         backend(config)
@@ -40,24 +40,37 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
     }
     let tokens = Arc::new((coordinator, members));
 
+    // The engine again on tasks of its own, in rounds alternating with the server's.
+    let (engine_plan, engine_tasks) = make_plan(&engine, "bench-graphql-engine", tasks).await?;
+
     let mut server = Server::start(config).await?;
     let client = reqwest::Client::new();
     let url = format!("http://{}/graphql", server.address);
-    let mut measured = drive(plan_tasks, concurrency, move |t| {
-        let (client, url, tokens) = (client.clone(), url.clone(), tokens.clone());
-        async move { http_path(&client, &url, &tokens.0, &tokens.1, t).await }
-    })
+    let (mut measured, mut in_process, by_round) = alternate(
+        plan_tasks,
+        move |t| {
+            let (client, url, tokens) = (client.clone(), url.clone(), tokens.clone());
+            async move { http_path(&client, &url, &tokens.0, &tokens.1, t).await }
+        },
+        engine_tasks,
+        super::engine::by_engine(&engine),
+        concurrency,
+    )
     .await?;
     let peak = server.peak_memory_kib();
     server.stop().await;
 
     let rate = measured.report("graphql");
+    let engine_rate = in_process.report("engine");
     println!(
-        "ratio    graphql/engine throughput {:.2}",
-        rate / engine_rate
+        "ratio    graphql/engine throughput {:.2} (in {ROUNDS} alternating rounds: {})",
+        rate / engine_rate,
+        rounds(&by_round)
     );
     report_peak_memory("the server", peak);
-    engine.purge_plan_destroying_history(&plan_code).await?;
+    for code in [plan_code, engine_plan] {
+        engine.purge_plan_destroying_history(&code).await?;
+    }
     Ok(())
 }
 

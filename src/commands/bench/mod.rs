@@ -4,6 +4,7 @@ mod engine;
 mod graphql;
 mod reminders;
 mod report;
+mod scale;
 mod server;
 mod smtp_sink;
 mod synthetic;
@@ -80,6 +81,15 @@ pub enum Target {
         #[arg(long, default_value_t = 400)]
         requests: usize,
     },
+    /// For each size, fill a fresh database of the bench's own with that many tasks in plans of
+    /// 1 000 and time what grows with it: a scheduler tick with reminders due and with nothing
+    /// due, a member's inbox, a plan's progress, a plan's monitoring report, an import of the
+    /// anti-trafficking plan; ends with a table of the figures.
+    Scale {
+        /// The sizes, in tasks.
+        #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000, 1_000_000])]
+        tasks: Vec<usize>,
+    },
     /// Build a plan's monitoring report and write it in each format (XLSX, DOCX, HTML, CSV) on a
     /// database of the bench's own holding the demo, then a synthetic plan's of N tasks: time per
     /// step and peak memory.
@@ -131,6 +141,7 @@ pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
             let own = own_database(config, "web").await?;
             web::run(&own, tasks.max(1), clients.max(1), requests.max(1)).await
         }
+        Target::Scale { tasks } => scale::run(config, &tasks).await,
         Target::Report {
             plan,
             period,
@@ -149,6 +160,43 @@ pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
             .await
         }
     }
+}
+
+/// [`own_database`] emptied first: a SQLite file is removed, a PostgreSQL database dropped.
+async fn fresh_database(config: &Config, name: &str) -> anyhow::Result<Config> {
+    let own = own_database(config, name).await?;
+    if own.database.starts_with("sqlite:") {
+        let base = own.database.split('?').next().unwrap_or_default();
+        let file = base.trim_start_matches("sqlite://");
+        for suffix in ["", "-wal", "-shm"] {
+            match std::fs::remove_file(format!("{file}{suffix}")) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("cannot remove {file}{suffix}")),
+            }
+        }
+        return Ok(own);
+    }
+    let db = own
+        .database
+        .split('?')
+        .next()
+        .and_then(|base| base.rsplit_once('/'))
+        .map(|(_, db)| db.to_owned())
+        .context("no database name")?;
+    let admin = mandate_engine::db::connect(&config.database)
+        .await
+        .with_context(|| format!("cannot open database {}", config.database_name()))?;
+    use sea_orm::ConnectionTrait;
+    admin
+        .execute_unprepared(&format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            db.replace('"', "")
+        ))
+        .await
+        .with_context(|| format!("cannot drop the bench's database {db}"))?;
+    admin.close().await.ok();
+    own_database(config, name).await
 }
 
 /// `config` on a database of the bench's own beside the configured one, so that a bench never
@@ -273,6 +321,74 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     }
     let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[rank.min(sorted.len() - 1)]
+}
+
+/// How many rounds two compared runs alternate in.
+const ROUNDS: usize = 6;
+
+impl Run {
+    fn extend(&mut self, other: Run) {
+        self.latencies.extend(other.latencies);
+        self.wall += other.wall;
+    }
+
+    fn rate(&self) -> f64 {
+        self.latencies.len() as f64 / self.wall.as_secs_f64()
+    }
+}
+
+/// Runs `first` over `first_tasks` and `second` over `second_tasks` in [`ROUNDS`] alternating
+/// rounds (first then second, second then first, …), so that the machine's speed drifting
+/// during the bench (the disk's flushes, another process) weighs on both alike. Returns both
+/// runs and each round's ratio of the first's throughput to the second's.
+async fn alternate<F, FutF, G, FutG>(
+    first_tasks: Vec<task::Model>,
+    first: F,
+    second_tasks: Vec<task::Model>,
+    second: G,
+    concurrency: usize,
+) -> anyhow::Result<(Run, Run, Vec<f64>)>
+where
+    F: Fn(task::Model) -> FutF + Clone + Send + 'static,
+    FutF: std::future::Future<Output = anyhow::Result<Vec<Duration>>> + Send,
+    G: Fn(task::Model) -> FutG + Clone + Send + 'static,
+    FutG: std::future::Future<Output = anyhow::Result<Vec<Duration>>> + Send,
+{
+    let split = |tasks: Vec<task::Model>| -> Vec<Vec<task::Model>> {
+        let size = tasks.len().div_ceil(ROUNDS).max(1);
+        tasks.chunks(size).map(<[task::Model]>::to_vec).collect()
+    };
+    let empty = || Run {
+        latencies: Vec::new(),
+        wall: Duration::ZERO,
+    };
+    let (mut a, mut b, mut ratios) = (empty(), empty(), Vec::new());
+    for (round, (ta, tb)) in split(first_tasks)
+        .into_iter()
+        .zip(split(second_tasks))
+        .enumerate()
+    {
+        let (ra, rb) = if round % 2 == 0 {
+            let ra = drive(ta, concurrency, first.clone()).await?;
+            (ra, drive(tb, concurrency, second.clone()).await?)
+        } else {
+            let rb = drive(tb, concurrency, second.clone()).await?;
+            (drive(ta, concurrency, first.clone()).await?, rb)
+        };
+        ratios.push(ra.rate() / rb.rate());
+        a.extend(ra);
+        b.extend(rb);
+    }
+    Ok((a, b, ratios))
+}
+
+/// `0.81 0.79 …`: the ratios of each round.
+fn rounds(ratios: &[f64]) -> String {
+    ratios
+        .iter()
+        .map(|r| format!("{r:.2}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Runs `path` over every task with `concurrency` workers; each call returns its latencies.

@@ -97,7 +97,7 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
     let mut summary = SendSummary::default();
     let start = Instant::now();
     while (summary.sent as usize) < mails {
-        let batch = (mails - summary.sent as usize).min(100) as u64;
+        let batch = (mails - summary.sent as usize) as u64;
         if engine.send_batch(&sender, batch, &mut summary).await? == 0 {
             break;
         }
