@@ -37,9 +37,23 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
     Ok(db)
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then brings SQLite's statistics up to date.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    keep_statistics(db).await
+}
+
+/// Lets SQLite's query planner know the shape of the tables: `PRAGMA optimize` analyses the
+/// tables whose size changed much since it last looked, on a bounded sample, so that it stays
+/// quick on big tables and is a no-op otherwise. Without these statistics SQLite takes the index
+/// on `tasks.open` for a query on one institution's or one plan's tasks, and walks every open
+/// task of the database. Run at start and after every scheduler pass. Nothing on PostgreSQL,
+/// whose autovacuum keeps its own statistics.
+pub async fn keep_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+    }
+    Ok(())
 }
 
 /// Begins a read-write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),

@@ -8,13 +8,10 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use mandate_engine::domain::{Actor, UserRole};
 use mandate_engine::entity::{action, notification, task};
-use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
-use mandate_engine::notifications::Sender;
 use mandate_engine::tasks::Fire;
 use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::{Engine, ManualClock, db as database};
@@ -29,27 +26,6 @@ on_both_databases!(
 
 /// Messages claimed per round trip, as `mandate serve` does.
 const BATCH: u64 = 100;
-
-fn sender(port: u16) -> Sender {
-    Sender {
-        transport: Transport::smtp(&SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: Security::None,
-            credentials: None,
-            timeout: Duration::from_secs(10),
-        })
-        .expect("transport"),
-        renderer: Renderer::builtin().expect("templates"),
-        settings: MailSettings {
-            from: "Mandate <mandate@mandate.test>".parse().expect("address"),
-            public_url: "https://mandate.test".into(),
-        },
-        lease: Duration::from_secs(300),
-        max_attempts: 8,
-        parallel: 4,
-    }
-}
 
 fn engine_on(db: DatabaseConnection, clock: &ManualClock) -> Engine {
     Engine::new(
@@ -129,7 +105,7 @@ async fn mail_due_while_the_server_is_down_for_a_day_goes_once_when_it_is_back(d
     import_anti_trafficking_plan(&engine, &db.db).await;
     let already = outbox(&db.db).await.len();
     let port = dead_port();
-    let sender = sender(port);
+    let sender = smtp::sender(port, "Mandate <mandate@mandate.test>", 8);
     let step = chrono::Duration::hours(1);
 
     let back = start + chrono::Duration::days(1);
@@ -242,7 +218,7 @@ async fn month_of_ticks(db: &TestDb, replicas: usize) -> (Vec<Delivered>, Vec<us
         let clock = ManualClock::new(instants[0]);
         let pool = database::connect(&db.url).await.expect("a pool of its own");
         let engine = engine_on(pool.clone(), &clock);
-        let sender = sender(server.port);
+        let sender = smtp::sender(server.port, "Mandate <mandate@mandate.test>", 8);
         let (barrier, instants) = (barrier.clone(), instants.clone());
         running.push(tokio::spawn(async move {
             let skew = chrono::Duration::seconds(replica as i64 * 3);

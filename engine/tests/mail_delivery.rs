@@ -6,45 +6,22 @@ mod smtp;
 mod support;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use mandate_engine::domain::EmailAddress;
 use mandate_engine::entity::notification;
-use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
-use mandate_engine::notifications::Sender;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use smtp::{SmtpServer, dead_port};
 use support::{Fixture, TestDb};
 
+/// The sender address, with ANITP's display name.
+const FROM: &str = "Mandate ANITP <mandate@mandate.test>";
+
 on_both_databases!(
     reminders_reach_smtp_once_with_retries_and_refusals,
     two_senders_share_the_outbox_without_sending_twice,
 );
-
-fn sender(port: u16) -> Sender {
-    Sender {
-        transport: Transport::smtp(&SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: Security::None,
-            credentials: None,
-            timeout: Duration::from_secs(10),
-        })
-        .expect("transport"),
-        renderer: Renderer::builtin().expect("templates"),
-        settings: MailSettings {
-            from: "Mandate ANITP <mandate@mandate.test>"
-                .parse()
-                .expect("address"),
-            public_url: "https://mandate.test".into(),
-        },
-        lease: Duration::from_secs(300),
-        max_attempts: 5,
-        parallel: 4,
-    }
-}
 
 async fn rows(f: &Fixture) -> Vec<notification::Model> {
     notification::Entity::find().all(&f.db).await.expect("rows")
@@ -80,7 +57,7 @@ async fn reminders_reach_smtp_once_with_retries_and_refusals(db: TestDb) {
     // The server is down: everything waits for another try, which uses up no attempt.
     let down = f
         .engine
-        .send_outbox(&sender(dead_port()), 10)
+        .send_outbox(&smtp::sender(dead_port(), FROM, 5), 10)
         .await
         .unwrap();
     assert_eq!(
@@ -100,7 +77,7 @@ async fn reminders_reach_smtp_once_with_retries_and_refusals(db: TestDb) {
     }
     assert_eq!(
         f.engine
-            .send_outbox(&sender(dead_port()), 10)
+            .send_outbox(&smtp::sender(dead_port(), FROM, 5), 10)
             .await
             .unwrap()
             .retried,
@@ -128,7 +105,7 @@ async fn reminders_reach_smtp_once_with_retries_and_refusals(db: TestDb) {
         .unwrap();
     let up = f
         .engine
-        .send_outbox(&sender(server.port), 10)
+        .send_outbox(&smtp::sender(server.port, FROM, 5), 10)
         .await
         .unwrap();
     assert_eq!(
@@ -138,7 +115,7 @@ async fn reminders_reach_smtp_once_with_retries_and_refusals(db: TestDb) {
     f.clock.advance(chrono::Duration::minutes(10));
     let rest = f
         .engine
-        .send_outbox(&sender(server.port), 10)
+        .send_outbox(&smtp::sender(server.port, FROM, 5), 10)
         .await
         .unwrap();
     assert_eq!(
@@ -148,7 +125,7 @@ async fn reminders_reach_smtp_once_with_retries_and_refusals(db: TestDb) {
     );
     assert_eq!(
         f.engine
-            .send_outbox(&sender(server.port), 10)
+            .send_outbox(&smtp::sender(server.port, FROM, 5), 10)
             .await
             .unwrap(),
         Default::default()
@@ -254,7 +231,10 @@ async fn two_senders_share_the_outbox_without_sending_twice(db: TestDb) {
     let total = rows(&f).await.len();
     assert!(total >= 20, "{total}");
     let server = SmtpServer::start();
-    let (one, two) = (sender(server.port), sender(server.port));
+    let (one, two) = (
+        smtp::sender(server.port, FROM, 5),
+        smtp::sender(server.port, FROM, 5),
+    );
     let (a, b) = tokio::join!(f.engine.send_outbox(&one, 3), f.engine.send_outbox(&two, 3));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!((a.sent + b.sent) as usize, total);

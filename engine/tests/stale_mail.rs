@@ -7,11 +7,8 @@ mod smtp;
 mod support;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use mandate_engine::entity::{notification, task};
-use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
-use mandate_engine::notifications::Sender;
 use mandate_engine::plans::AssignmentChange;
 use mandate_engine::tasks::{Fire, ReportInput};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -19,27 +16,6 @@ use smtp::SmtpServer;
 use support::{Fixture, TestDb};
 
 on_both_databases!(messages_that_no_longer_hold_are_dropped_not_sent);
-
-fn sender(port: u16) -> Sender {
-    Sender {
-        transport: Transport::smtp(&SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: Security::None,
-            credentials: None,
-            timeout: Duration::from_secs(10),
-        })
-        .expect("transport"),
-        renderer: Renderer::builtin().expect("templates"),
-        settings: MailSettings {
-            from: "Mandate <mandate@mandate.test>".parse().expect("address"),
-            public_url: "https://mandate.test".into(),
-        },
-        lease: Duration::from_secs(300),
-        max_attempts: 3,
-        parallel: 4,
-    }
-}
 
 async fn fire(
     f: &Fixture,
@@ -146,7 +122,10 @@ async fn messages_that_no_longer_hold_are_dropped_not_sent(db: TestDb) {
     let server = SmtpServer::start();
     let summary = f
         .engine
-        .send_outbox(&sender(server.port), 20)
+        .send_outbox(
+            &smtp::sender(server.port, "Mandate <mandate@mandate.test>", 3),
+            20,
+        )
         .await
         .expect("sent");
     assert_eq!(summary.dropped as usize, stale.len(), "{summary:?}");

@@ -19,6 +19,7 @@ mod m20261201_192000_public_progress;
 mod m20261201_210000_registers;
 mod m20261202_010000_next_reminder;
 mod m20261202_120000_reminders_queued;
+mod m20261202_130000_task_indexes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_210000_registers::Migration),
             Box::new(m20261202_010000_next_reminder::Migration),
             Box::new(m20261202_120000_reminders_queued::Migration),
+            Box::new(m20261202_130000_task_indexes::Migration),
         ]
     }
 }

@@ -14,11 +14,10 @@ mod send;
 mod settings;
 mod tick;
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, IntoCondition, Query};
+use sea_orm::sea_query::{IntoCondition, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entity::{institution, notification, task};
@@ -213,28 +212,6 @@ pub async fn drop_deadline_reminders<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(deleted.rows_affected)
-}
-
-/// Marks the tasks of the deadline notifications in `written` as having some in the outbox, so
-/// that their next transition drops those no longer due (see [`drop_deadline_reminders`]).
-pub(crate) async fn mark_reminders_queued<C: ConnectionTrait>(
-    db: &C,
-    written: &[NewNotification],
-) -> Result<()> {
-    let ids: BTreeSet<i64> = written
-        .iter()
-        .filter(|n| n.kind.is_deadline())
-        .filter_map(|n| n.task_id)
-        .collect();
-    let ids: Vec<i64> = ids.into_iter().collect();
-    for chunk in ids.chunks(1000) {
-        task::Entity::update_many()
-            .col_expr(task::Column::RemindersQueued, Expr::value(true))
-            .filter(task::Column::Id.is_in(chunk.iter().copied()))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Notifies every address of the institution of `task` about it now (`assigned`, `returned`,

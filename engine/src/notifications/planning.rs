@@ -9,14 +9,15 @@
 //! is no longer the one its tasks were planned with (a policy file edited, a new version of
 //! Mandate, tasks of a database that never had the column).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
 };
 use sha2::{Digest, Sha256};
 
@@ -170,19 +171,41 @@ impl World {
     }
 }
 
-/// Writes `next` as the instants of the tasks it maps, one statement per distinct instant.
+/// Writes `next` as the instants of the tasks it maps, and marks those of `queued` as having
+/// deadline notifications in the outbox: a statement per thousand tasks, each setting every
+/// task's own values from a list (`UPDATE … FROM (VALUES …)`, which both databases read alike),
+/// since the instants of a page of tasks are mostly all different.
 pub(super) async fn save_instants<C: ConnectionTrait>(
     db: &C,
     next: BTreeMap<Option<DateTime<Utc>>, Vec<i64>>,
+    queued: &BTreeSet<i64>,
 ) -> Result<()> {
-    for (instant, ids) in next {
-        for chunk in ids.chunks(PAGE as usize) {
-            task::Entity::update_many()
-                .col_expr(task::Column::NextReminderAt, Expr::value(instant))
-                .filter(task::Column::Id.is_in(chunk.iter().copied()))
-                .exec(db)
-                .await?;
+    let pairs: Vec<(i64, Option<DateTime<Utc>>)> = next
+        .into_iter()
+        .flat_map(|(instant, ids)| ids.into_iter().map(move |id| (id, instant)))
+        .collect();
+    let backend = db.get_database_backend();
+    for chunk in pairs.chunks(1000) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        let mut values = Vec::with_capacity(2 * chunk.len());
+        for (id, instant) in chunk {
+            let n = values.len();
+            rows.push(match backend {
+                DbBackend::Postgres => format!("(${}, ${}, ${})", n + 1, n + 2, n + 3),
+                _ => "(?, ?, ?)".to_owned(),
+            });
+            values.push(sea_orm::Value::from(*id));
+            values.push(sea_orm::Value::from(*instant));
+            values.push(sea_orm::Value::from(queued.contains(id)));
         }
+        let sql = format!(
+            "UPDATE tasks SET next_reminder_at = v.column2, \
+             reminders_queued = (tasks.reminders_queued OR v.column3) \
+             FROM (VALUES {}) AS v WHERE tasks.id = v.column1",
+            rows.join(", ")
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
     }
     Ok(())
 }
@@ -221,7 +244,7 @@ pub(super) async fn plan_tasks<C: ConnectionTrait>(
             next.entry(instant).or_default().push(t.id);
         }
         planned += page.len() as u64;
-        save_instants(db, next).await?;
+        save_instants(db, next, &BTreeSet::new()).await?;
     }
     Ok(planned)
 }

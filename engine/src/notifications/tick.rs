@@ -9,7 +9,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::planning::{PAGE, World, plan_stale_plans, save_instants};
-use super::{Kind, addresses, enqueue, mark_reminders_queued};
+use super::{Kind, addresses, enqueue};
 use crate::engine::Engine;
 use crate::entity::{setting, task};
 use crate::error::Result;
@@ -129,8 +129,14 @@ impl Engine {
                 next.entry(look).or_default().push(t.id);
             }
             summary.written += enqueue(&txn, at, &batch).await?;
-            mark_reminders_queued(&txn, &batch).await?;
-            save_instants(&txn, next).await?;
+            // The tasks the pass queued deadline notifications of, which their next transition
+            // drops if still unsent.
+            let queued: BTreeSet<i64> = batch
+                .iter()
+                .filter(|n| n.kind.is_deadline())
+                .filter_map(|n| n.task_id)
+                .collect();
+            save_instants(&txn, next, &queued).await?;
         }
         // One digest a day per institution that chose it and has something to tell.
         let mut batch = Vec::new();
@@ -162,6 +168,10 @@ impl Engine {
         .exec(&txn)
         .await?;
         txn.commit().await?;
+        // The pass may have followed a big import: the statistics of SQLite's planner with it.
+        if let Err(e) = crate::db::keep_statistics(self.db()).await {
+            tracing::warn!(error = %e, "cannot bring the planner's statistics up to date");
+        }
         Ok(summary)
     }
 }

@@ -115,6 +115,7 @@ impl Engine {
         let live_periods = Query::select()
             .column(task::Column::PeriodId)
             .from(task::Entity)
+            .and_where(task::Column::PlanId.eq(plan.id))
             .and_where(task::Column::ActionId.in_subquery(actions.clone()))
             .cond_where(
                 Condition::any()

@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use mailin_embedded::response::{NO_MAILBOX, OK};
 use mailin_embedded::{Handler, Response, Server};
+use mandate_engine::mail::{MailSettings, Renderer, Security, SmtpSettings, Transport};
+use mandate_engine::notifications::Sender;
 
 /// One message as the server got it.
 #[derive(Debug, Clone)]
@@ -98,4 +100,27 @@ impl SmtpServer {
 pub fn dead_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
     listener.local_addr().expect("address").port()
+}
+
+/// A sender to the server on `port` of 127.0.0.1, from `from`, giving up on a message after
+/// `max_attempts`, four messages in flight.
+pub fn sender(port: u16, from: &str, max_attempts: i32) -> Sender {
+    Sender {
+        transport: Transport::smtp(&SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            security: Security::None,
+            credentials: None,
+            timeout: std::time::Duration::from_secs(10),
+        })
+        .expect("transport"),
+        renderer: Renderer::builtin().expect("templates"),
+        settings: MailSettings {
+            from: from.parse().expect("address"),
+            public_url: "https://mandate.test".into(),
+        },
+        lease: std::time::Duration::from_secs(300),
+        max_attempts,
+        parallel: 4,
+    }
 }
