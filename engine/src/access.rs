@@ -154,6 +154,17 @@ pub fn task_scope(actor: &Actor) -> Condition {
     }
 }
 
+/// [`task_scope`]'s rule for one task whose action's lead and plan's owner are known.
+pub fn may_read_task(actor: &Actor, institution_id: i64, lead: Option<i64>, owner: i64) -> bool {
+    match reach(actor) {
+        Reach::Everything => true,
+        Reach::Nothing => false,
+        Reach::Institution { id, owns_plans } => {
+            institution_id == id || lead == Some(id) || (owns_plans && owner == id)
+        }
+    }
+}
+
 /// The actions `actor` may read.
 pub fn action_scope(actor: &Actor) -> Condition {
     match reach(actor) {
@@ -349,5 +360,40 @@ impl Readable for report::Entity {
 impl Readable for institution::Entity {
     fn readable_by(_actor: &Actor) -> Condition {
         Condition::all()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_read_task;
+    use crate::domain::{Actor, UserRole};
+
+    #[test]
+    fn a_task_is_read_by_its_institution_the_lead_and_the_plan_owner() {
+        let (own, lead, owner, other) = (1, 2, 3, 4);
+        let member = |id| Actor::user("m", UserRole::Member, Some(id));
+        let coordinator = |id| Actor::user("c", UserRole::Coordinator, Some(id));
+        assert!(may_read_task(&member(own), own, Some(lead), owner));
+        assert!(may_read_task(&member(lead), own, Some(lead), owner));
+        assert!(!may_read_task(&member(other), own, Some(lead), owner));
+        assert!(!may_read_task(&member(own), other, None, owner));
+        // Owning the plan counts for its coordinators, not its members.
+        assert!(!may_read_task(&member(owner), own, Some(lead), owner));
+        assert!(may_read_task(&coordinator(owner), own, Some(lead), owner));
+        assert!(!may_read_task(&coordinator(other), own, Some(lead), owner));
+        // Without an institution a member reads nothing; an admin or auditor everything.
+        assert!(!may_read_task(
+            &Actor::user("m", UserRole::Member, None),
+            own,
+            Some(lead),
+            owner
+        ));
+        assert!(may_read_task(
+            &Actor::user("a", UserRole::Auditor, None),
+            own,
+            None,
+            owner
+        ));
+        assert!(may_read_task(&Actor::operator(), own, None, owner));
     }
 }
