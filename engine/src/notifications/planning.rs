@@ -171,21 +171,17 @@ impl World {
     }
 }
 
-/// Writes `next` as the instants of the tasks it maps, and marks those of `queued` as having
+/// Writes `next`'s (task, instant) pairs, and marks those of `queued` as having
 /// deadline notifications in the outbox: a statement per thousand tasks, each setting every
 /// task's own values from a list (`UPDATE … FROM (VALUES …)`, which both databases read alike),
 /// since the instants of a page of tasks are mostly all different.
 pub(super) async fn save_instants<C: ConnectionTrait>(
     db: &C,
-    next: BTreeMap<Option<DateTime<Utc>>, Vec<i64>>,
+    next: &[(i64, Option<DateTime<Utc>>)],
     queued: &BTreeSet<i64>,
 ) -> Result<()> {
-    let pairs: Vec<(i64, Option<DateTime<Utc>>)> = next
-        .into_iter()
-        .flat_map(|(instant, ids)| ids.into_iter().map(move |id| (id, instant)))
-        .collect();
     let backend = db.get_database_backend();
-    for chunk in pairs.chunks(1000) {
+    for chunk in next.chunks(1000) {
         let mut rows = Vec::with_capacity(chunk.len());
         let mut values = Vec::with_capacity(2 * chunk.len());
         for (id, instant) in chunk {
@@ -236,15 +232,15 @@ pub(super) async fn plan_tasks<C: ConnectionTrait>(
             .order_by_asc(task::Column::Id)
             .all(db)
             .await?;
-        let mut next: BTreeMap<Option<DateTime<Utc>>, Vec<i64>> = BTreeMap::new();
+        let mut next = Vec::with_capacity(page.len());
         for t in &page {
             let instant = world
                 .planned(t)
                 .and_then(|p| next_reminder_at(&p.facts, p.policy, &p.to, p.digest, now));
-            next.entry(instant).or_default().push(t.id);
+            next.push((t.id, instant));
         }
         planned += page.len() as u64;
-        save_instants(db, next, &BTreeSet::new()).await?;
+        save_instants(db, &next, &BTreeSet::new()).await?;
     }
     Ok(planned)
 }

@@ -93,12 +93,12 @@ impl Engine {
                 .all(&txn)
                 .await?;
             let mut batch = Vec::new();
-            let mut next: BTreeMap<Option<DateTime<Utc>>, Vec<i64>> = BTreeMap::new();
+            let mut next = Vec::with_capacity(page.len());
             for t in &page {
                 summary.tasks += 1;
                 let Some(planned) = world.planned(t) else {
                     // Its plan is archived: nothing more is sent for it.
-                    next.entry(None).or_default().push(t.id);
+                    next.push((t.id, None));
                     continue;
                 };
                 let (plan, policy, institution) =
@@ -126,7 +126,7 @@ impl Engine {
                     }
                 }
                 let look = next_look(&planned.facts, policy, &planned.to, planned.digest, at);
-                next.entry(look).or_default().push(t.id);
+                next.push((t.id, look));
             }
             summary.written += enqueue(&txn, at, &batch).await?;
             // The tasks the pass queued deadline notifications of, which their next transition
@@ -136,7 +136,7 @@ impl Engine {
                 .filter(|n| n.kind.is_deadline())
                 .filter_map(|n| n.task_id)
                 .collect();
-            save_instants(&txn, next, &queued).await?;
+            save_instants(&txn, &next, &queued).await?;
         }
         // One digest a day per institution that chose it and has something to tell.
         let mut batch = Vec::new();

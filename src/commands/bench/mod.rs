@@ -333,6 +333,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.min(sorted.len() - 1)]
 }
 
+/// The working day `bench reminders` and `bench scale` stand on, at 09:00 UTC: Wednesday 10 March
+/// 2027, no public holiday in Romania or Poland, so that every run measures the same day's work
+/// whatever the wall clock says.
+fn bench_day() -> anyhow::Result<chrono::DateTime<Utc>> {
+    let day = NaiveDate::from_ymd_opt(2027, 3, 10).context("the bench day")?;
+    let nine = chrono::NaiveTime::from_hms_opt(9, 0, 0).context("09:00")?;
+    Ok(Utc.from_utc_datetime(&day.and_time(nine)))
+}
+
 /// How many rounds two compared runs alternate in.
 const ROUNDS: usize = 6;
 

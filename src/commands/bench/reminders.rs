@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, TimeZone, Utc};
 use futures_util::StreamExt;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use mandate_engine::entity::{reporting_period, task};
@@ -20,19 +20,10 @@ const INSTITUTIONS: usize = 100;
 /// One reporting period a day for a year, per action.
 const PERIODS: usize = 365;
 
-/// The working day the bench ticks on, at 09:00 UTC: a Wednesday that is no public holiday in
-/// Romania or Poland, so that every run measures the same day's work whatever the wall clock says.
-const BENCH_DAY: (i32, u32, u32) = (2027, 3, 10);
-
 pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<()> {
     // The tasks were assigned the day before and fall due one day to a year later: a steady
     // working day in the life of a big plan.
-    let (year, month, day) = BENCH_DAY;
-    let tick_at = Utc.from_utc_datetime(
-        &NaiveDate::from_ymd_opt(year, month, day)
-            .context("the bench day")?
-            .and_time(NaiveTime::from_hms_opt(9, 0, 0).context("time")?),
-    );
+    let tick_at = super::bench_day()?;
     let engine = config.engine_at(tick_at).await?;
     println!(
         "mandate bench reminders: {tasks} open tasks, {INSTITUTIONS} institutions, {}",

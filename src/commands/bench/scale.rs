@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, TimeZone, Utc};
 use mandate_engine::demo::SEED_PLANS;
 use mandate_engine::domain::{Actor, UserRole};
 use mandate_engine::entity::{report, reporting_period, task};
@@ -35,8 +35,6 @@ const PERIODS: usize = 25;
 const TASKS_PER_PLAN: usize = ACTIONS * PER_ACTION * PERIODS;
 /// Times each read is repeated; the median is reported.
 const RUNS: usize = 11;
-/// The working day the bench stands on, at 09:00 UTC (as `bench reminders`).
-const BENCH_DAY: (i32, u32, u32) = (2027, 3, 10);
 /// Each plan runs from this many days before the bench day to as many after.
 const PLAN_DAYS: u64 = 380;
 
@@ -119,12 +117,8 @@ where
 }
 
 async fn measure(config: &Config, size: usize) -> anyhow::Result<Figures> {
-    let (year, month, day) = BENCH_DAY;
-    let tick_at = Utc.from_utc_datetime(
-        &NaiveDate::from_ymd_opt(year, month, day)
-            .context("the bench day")?
-            .and_time(NaiveTime::from_hms_opt(9, 0, 0).context("time")?),
-    );
+    let tick_at = super::bench_day()?;
+    let year = tick_at.year();
     let engine = config.engine_at(tick_at).await?;
     let plans = size.div_ceil(TASKS_PER_PLAN);
     println!(
