@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, OnceCell};
 
 use crate::bus::{self, Bus, Credential, CredentialWatch, Ended, Subscriber};
 use crate::clock::Clock;
@@ -28,6 +28,8 @@ pub struct Engine {
     demo: Option<Arc<DemoInfo>>,
     /// Rung when a message must go at once (a sign-in link): the scheduler drains the outbox.
     outbox_bell: Arc<Notify>,
+    /// The link-signing secret once read: it is made once and never changes.
+    link_secret: Arc<OnceCell<Vec<u8>>>,
 }
 
 impl Engine {
@@ -41,6 +43,7 @@ impl Engine {
             bus: Bus::new(bus::DEFAULT_CAPACITY),
             demo: None,
             outbox_bell: Arc::new(Notify::new()),
+            link_secret: Arc::new(OnceCell::new()),
         }
     }
 
@@ -118,6 +121,11 @@ impl Engine {
     /// serves people may use it; they read through [`crate::reads`].
     pub fn connection_for_benchmarks(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// Where the link-signing secret is kept once read (`notifications::links`).
+    pub(crate) fn link_secret_cell(&self) -> &OnceCell<Vec<u8>> {
+        &self.link_secret
     }
 
     /// The current instant, as the engine's clock tells it.

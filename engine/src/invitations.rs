@@ -244,7 +244,7 @@ impl Engine {
         expires_at: DateTime<Utc>,
     ) -> Result<String> {
         let expires = expires_at.timestamp();
-        let signature = mac(&self.link_secret().await?, &signed_text(i, expires))?
+        let signature = mac(self.link_secret().await?, &signed_text(i, expires))?
             .finalize()
             .into_bytes();
         Ok(format!("{}.{expires}.{}", i.id, hex::encode(&signature)))
@@ -258,7 +258,7 @@ impl Engine {
             .one(self.db())
             .await?
             .ok_or(LinkError::Invalid)?;
-        mac(&self.link_secret().await?, &signed_text(&found, expires))?
+        mac(self.link_secret().await?, &signed_text(&found, expires))?
             .verify_slice(&signature)
             .map_err(|_| LinkError::Invalid)?;
         let expires_at = DateTime::from_timestamp(expires, 0).ok_or(LinkError::Invalid)?;

@@ -302,7 +302,7 @@ impl Engine {
     }
 
     async fn sign_in_token(&self, link: &sign_in_link::Model) -> Result<String> {
-        let signature = mac(&self.link_secret().await?, &signed_text(link))?
+        let signature = mac(self.link_secret().await?, &signed_text(link))?
             .finalize()
             .into_bytes();
         Ok(format!(
@@ -326,7 +326,7 @@ impl Engine {
         if expires != link.expires_at.timestamp() {
             return Err(LinkError::Invalid.into());
         }
-        mac(&self.link_secret().await?, &signed_text(&link))?
+        mac(self.link_secret().await?, &signed_text(&link))?
             .verify_slice(&signature)
             .map_err(|_| LinkError::Invalid)?;
         let now = self.now();

@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod indicator_value;
 pub mod institution;
 pub mod invitation;
+pub(crate) mod joined;
 pub mod notification;
 pub mod notification_setting;
 pub mod objective;

@@ -73,8 +73,16 @@ pub(crate) fn mac(secret: &[u8], text: &str) -> Result<Hmac<Sha256>> {
 
 impl Engine {
     /// The server's link-signing secret: made on first use, kept in the database, shared by
-    /// replicas.
-    pub(crate) async fn link_secret(&self) -> Result<Vec<u8>> {
+    /// replicas; read once, as it never changes.
+    pub(crate) async fn link_secret(&self) -> Result<&[u8]> {
+        self.link_secret_cell()
+            .get_or_try_init(|| self.stored_link_secret())
+            .await
+            .map(Vec::as_slice)
+    }
+
+    /// The secret as stored, stored first if there is none.
+    async fn stored_link_secret(&self) -> Result<Vec<u8>> {
         if let Some(found) = setting::Entity::find_by_id(SECRET).one(self.db()).await? {
             return hex::decode(&found.value)
                 .ok_or_else(|| Error::internal("the stored link secret is not hex"));
@@ -89,6 +97,7 @@ impl Engine {
         .on_conflict_do_nothing_on([setting::Column::Name])
         .exec_without_returning(self.db())
         .await?;
+        // Another replica may have stored its own first: the stored one is the secret.
         let stored = setting::Entity::find_by_id(SECRET)
             .one(self.db())
             .await?
@@ -104,7 +113,7 @@ impl Engine {
         expires_at: DateTime<Utc>,
     ) -> Result<String> {
         let expires = expires_at.timestamp();
-        let signature = mac(&self.link_secret().await?, &signed_text(n, expires))?
+        let signature = mac(self.link_secret().await?, &signed_text(n, expires))?
             .finalize()
             .into_bytes();
         Ok(format!("{}.{expires}.{}", n.id, hex::encode(&signature)))
@@ -175,7 +184,7 @@ impl Engine {
             .one(self.db())
             .await?
             .ok_or(LinkError::Invalid)?;
-        mac(&self.link_secret().await?, &signed_text(&n, expires))?
+        mac(self.link_secret().await?, &signed_text(&n, expires))?
             .verify_slice(&signature)
             .map_err(|_| LinkError::Invalid)?;
         let expires_at = DateTime::from_timestamp(expires, 0).ok_or(LinkError::Invalid)?;

@@ -6,6 +6,7 @@
 //! reminder policies and the planner in [`reminders`] say. The sender drains the outbox; [`links`]
 //! are the signed links messages carry.
 
+mod about;
 pub mod links;
 mod planning;
 pub mod reminders;

@@ -13,18 +13,18 @@ use futures_util::{StreamExt, TryStreamExt};
 use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType, Order, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
+use super::about::{self, About};
 use super::links::LINK_LIFETIME_DAYS;
 use super::{Kind, status};
 use crate::engine::Engine;
-use crate::entity::{action, event, indicator, institution, notification, objective, plan, task};
+use crate::entity::{action, event, indicator, institution, notification, plan, task};
 use crate::error::{Error, Result};
 use crate::i18n::Language;
 use crate::mail::{MailSettings, Renderer, SendError, Transport};
-use crate::plans::action_and_plan;
 use crate::results::IndicatorSpec;
 use crate::tasks::lifecycle::{Lifecycle, Role};
 
@@ -94,14 +94,14 @@ fn jittered(seconds: f64) -> chrono::Duration {
 }
 
 impl Engine {
-    /// Claims up to `limit` messages that are due (or whose sender's lease ran out).
+    /// Claims up to `limit` messages that are due (or whose sender's lease ran out), in one
+    /// statement that marks them as being sent and returns them.
     async fn claim(
         &self,
         limit: u64,
         lease: Duration,
     ) -> Result<(Vec<notification::Model>, DateTime<Utc>)> {
         let now = self.now();
-        let txn = crate::db::begin_write(self.db()).await?;
         let claimable = Condition::any()
             .add(
                 Condition::all()
@@ -113,24 +113,26 @@ impl Engine {
                     .add(notification::Column::Status.eq(status::SENDING))
                     .add(notification::Column::ClaimedUntil.lt(now)),
             );
-        let rows = notification::Entity::find()
-            .filter(claimable)
-            .order_by_asc(notification::Column::Id)
+        // Rows another sender holds are skipped (PostgreSQL; SQLite runs one writer at a time).
+        let ids = Query::select()
+            .column(notification::Column::Id)
+            .from(notification::Entity)
+            .cond_where(claimable)
+            .order_by(notification::Column::Id, Order::Asc)
             .limit(limit)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-            .all(&txn)
-            .await?;
+            .to_owned();
         // Whole seconds, so that both databases store it exactly and `record` can match it.
         let until = (now
             + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5)))
         .trunc_subsecs(0);
-        notification::Entity::update_many()
+        let mut rows = notification::Entity::update_many()
             .col_expr(notification::Column::Status, Expr::value(status::SENDING))
             .col_expr(notification::Column::ClaimedUntil, Expr::value(Some(until)))
-            .filter(notification::Column::Id.is_in(rows.iter().map(|r| r.id)))
-            .exec(&txn)
+            .filter(notification::Column::Id.in_subquery(ids))
+            .exec_with_returning(self.db())
             .await?;
-        txn.commit().await?;
+        rows.sort_unstable_by_key(|n| n.id);
         Ok((rows, until))
     }
 
@@ -310,18 +312,29 @@ impl Engine {
         let kind = Kind::parse(&n.kind).ok_or_else(|| {
             Error::internal(format!("outbox row {} has unknown kind `{}`", n.id, n.kind))
         })?;
-        let recipient_institution = institution::Entity::find_by_id(n.institution_id)
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("institution", n.institution_id))?;
+        let about = match n.task_id {
+            Some(task_id) => match about::read(self.db(), task_id).await? {
+                Some(about) => Some(about),
+                None => return Ok(Err("the task no longer exists".to_owned())),
+            },
+            None => None,
+        };
+        // Most messages go to the task's own institution, read with the task already.
+        let recipient_institution = match &about {
+            Some(about) if about.institution.id == n.institution_id => about.institution.clone(),
+            _ => institution::Entity::find_by_id(n.institution_id)
+                .one(self.db())
+                .await?
+                .ok_or_else(|| Error::not_found("institution", n.institution_id))?,
+        };
         let settings_link = format!(
             "{}/notifications/{}",
             sender.settings.public_url.trim_end_matches('/'),
             recipient_institution.code
         );
         let public_url = sender.settings.public_url.trim_end_matches('/');
-        let mut facts = match n.task_id {
-            Some(task_id) => match self.task_facts(kind, task_id).await? {
+        let mut facts = match about {
+            Some(about) => match self.task_facts(kind, about).await? {
                 Ok((mut facts, task, pending)) => {
                     let asks_for_acknowledgement = matches!(
                         kind,
@@ -409,17 +422,20 @@ impl Engine {
         Ok(Ok(message))
     }
 
-    /// What a task's message shows, the task, and whether it still waits to be acknowledged;
-    /// or why the message no longer applies.
+    /// What a message about `about`'s task shows, the task, and whether it still waits to be
+    /// acknowledged; or why the message no longer applies.
     async fn task_facts(
         &self,
         kind: Kind,
-        task_id: i64,
+        about: About,
     ) -> Result<Result<(Value, task::Model, bool), String>> {
-        let Some(task) = task::Entity::find_by_id(task_id).one(self.db()).await? else {
-            return Ok(Err("the task no longer exists".to_owned()));
-        };
-        let (action, plan) = action_and_plan(self.db(), task.action_id).await?;
+        let About {
+            task,
+            action,
+            plan,
+            objective,
+            institution,
+        } = about;
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let pending = lifecycle.awaits_acknowledgement(&task.state);
         if !still_applies(kind, &task, &lifecycle) {
@@ -428,14 +444,6 @@ impl Engine {
                 task.state
             )));
         }
-        let objective = objective::Entity::find_by_id(action.objective_id)
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("objective", action.objective_id))?;
-        let institution = institution::Entity::find_by_id(task.institution_id)
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::not_found("institution", task.institution_id))?;
         let indicators: Vec<Value> = indicator::Entity::find()
             .filter(indicator::Column::ActionId.eq(action.id))
             .order_by_asc(indicator::Column::Position)

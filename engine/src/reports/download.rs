@@ -79,7 +79,7 @@ impl Engine {
         };
         let payload = serde_json::to_string(&claims)
             .map_err(|e| Error::internal(format!("download claims: {e}")))?;
-        let signature = mac(&self.link_secret().await?, &signed_text(&payload))?
+        let signature = mac(self.link_secret().await?, &signed_text(&payload))?
             .finalize()
             .into_bytes();
         Ok(DownloadLink {
@@ -101,7 +101,7 @@ impl Engine {
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or(LinkError::Invalid)?;
         let signature = hex::decode(signature).ok_or(LinkError::Invalid)?;
-        mac(&self.link_secret().await?, &signed_text(&payload))?
+        mac(self.link_secret().await?, &signed_text(&payload))?
             .verify_slice(&signature)
             .map_err(|_| LinkError::Invalid)?;
         let claims: Claims = serde_json::from_str(&payload).map_err(|_| LinkError::Invalid)?;

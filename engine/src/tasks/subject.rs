@@ -2,13 +2,12 @@
 //! institution and the action's lead institution — in one query, within what the actor may read,
 //! and locked for the rest of the transition.
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Order, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
-};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Order, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, FromQueryResult, QueryResult};
 
 use crate::access;
 use crate::domain::Actor;
+use crate::entity::joined::select_columns;
 use crate::entity::{action, assignment, institution, plan, task};
 use crate::error::{Error, Result};
 
@@ -27,16 +26,6 @@ const ACTION: &str = "a_";
 const PLAN: &str = "p_";
 const INSTITUTION: &str = "i_";
 const LEAD: &str = "lead_id";
-
-/// Selects every column of `E`, each named `prefix` + its name.
-fn select_columns<E: EntityTrait>(query: &mut SelectStatement, prefix: &str) {
-    for column in E::Column::iter() {
-        query.expr_as(
-            Expr::col((E::default(), column)),
-            Alias::new(format!("{prefix}{}", column.as_str())),
-        );
-    }
-}
 
 /// Task `task_id` as `actor` may read it (else `NotFound`), with its action, plan, institution
 /// and lead.
