@@ -21,6 +21,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .max_connections(if url.starts_with("sqlite:") { 4 } else { 16 })
         .connect_timeout(Duration::from_secs(10))
+        // A connection used within the last seconds is handed out as it is, without a round
+        // trip to test it first: one a server restart broke fails its statement (a retryable
+        // error) and is closed when it comes back to the pool.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -173,8 +173,10 @@ impl World {
 
 /// Writes `next`'s (task, instant) pairs, and marks those of `queued` as having
 /// deadline notifications in the outbox: a statement per thousand tasks, each setting every
-/// task's own values from a list (`UPDATE … FROM (VALUES …)`, which both databases read alike),
-/// since the instants of a page of tasks are mostly all different.
+/// task's own values from a list, since the instants of a page of tasks are mostly all
+/// different. PostgreSQL reads the list as one JSON parameter (a statement with thousands of
+/// parameters costs more to build, send and plan than to run); SQLite, in the process, reads
+/// it as `VALUES`.
 pub(super) async fn save_instants<C: ConnectionTrait>(
     db: &C,
     next: &[(i64, Option<DateTime<Utc>>)],
@@ -182,26 +184,44 @@ pub(super) async fn save_instants<C: ConnectionTrait>(
 ) -> Result<()> {
     let backend = db.get_database_backend();
     for chunk in next.chunks(1000) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut values = Vec::with_capacity(2 * chunk.len());
-        for (id, instant) in chunk {
-            let n = values.len();
-            rows.push(match backend {
-                DbBackend::Postgres => format!("(${}, ${}, ${})", n + 1, n + 2, n + 3),
-                _ => "(?, ?, ?)".to_owned(),
-            });
-            values.push(sea_orm::Value::from(*id));
-            values.push(sea_orm::Value::from(*instant));
-            values.push(sea_orm::Value::from(queued.contains(id)));
-        }
-        let sql = format!(
-            "UPDATE tasks SET next_reminder_at = v.column2, \
-             reminders_queued = (tasks.reminders_queued OR v.column3) \
-             FROM (VALUES {}) AS v WHERE tasks.id = v.column1",
-            rows.join(", ")
-        );
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
+        let statement = if backend == DbBackend::Postgres {
+            let rows: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|(id, instant)| {
+                    serde_json::json!({
+                        "id": id,
+                        "next": instant.map(|i| i.trunc_subsecs(6)),
+                        "queued": queued.contains(id),
+                    })
+                })
+                .collect();
+            Statement::from_sql_and_values(
+                backend,
+                "UPDATE tasks SET next_reminder_at = v.next, \
+                 reminders_queued = (tasks.reminders_queued OR v.queued) \
+                 FROM jsonb_to_recordset($1) AS v(id bigint, next timestamptz, queued boolean) \
+                 WHERE tasks.id = v.id",
+                [sea_orm::Value::from(serde_json::Value::Array(rows))],
+            )
+        } else {
+            let mut values = Vec::with_capacity(3 * chunk.len());
+            for (id, instant) in chunk {
+                values.push(sea_orm::Value::from(*id));
+                values.push(sea_orm::Value::from(*instant));
+                values.push(sea_orm::Value::from(queued.contains(id)));
+            }
+            let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+            Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "UPDATE tasks SET next_reminder_at = v.column2, \
+                     reminders_queued = (tasks.reminders_queued OR v.column3) \
+                     FROM (VALUES {rows}) AS v WHERE tasks.id = v.column1"
+                ),
+                values,
+            )
+        };
+        db.execute_raw(statement).await?;
     }
     Ok(())
 }

@@ -94,46 +94,55 @@ fn jittered(seconds: f64) -> chrono::Duration {
 }
 
 impl Engine {
-    /// Claims up to `limit` messages that are due (or whose sender's lease ran out), in one
-    /// statement that marks them as being sent and returns them.
+    /// Claims up to `limit` messages: those whose sender's lease ran out (a sender stopped
+    /// mid-message; rarely any), then those due, earliest first.
     async fn claim(
         &self,
         limit: u64,
         lease: Duration,
     ) -> Result<(Vec<notification::Model>, DateTime<Utc>)> {
         let now = self.now();
-        let claimable = Condition::any()
-            .add(
-                Condition::all()
-                    .add(notification::Column::Status.eq(status::PENDING))
-                    .add(notification::Column::NextAttemptAt.lte(now)),
-            )
-            .add(
-                Condition::all()
-                    .add(notification::Column::Status.eq(status::SENDING))
-                    .add(notification::Column::ClaimedUntil.lt(now)),
-            );
-        // Rows another sender holds are skipped (PostgreSQL; SQLite runs one writer at a time).
-        let ids = Query::select()
-            .column(notification::Column::Id)
-            .from(notification::Entity)
-            .cond_where(claimable)
-            .order_by(notification::Column::Id, Order::Asc)
-            .limit(limit)
-            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-            .to_owned();
         // Whole seconds, so that both databases store it exactly and `record` can match it.
         let until = (now
             + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5)))
         .trunc_subsecs(0);
-        let mut rows = notification::Entity::update_many()
+        let lapsed = Condition::all()
+            .add(notification::Column::Status.eq(status::SENDING))
+            .add(notification::Column::ClaimedUntil.lt(now));
+        let mut rows = self.claim_where(lapsed, limit, until).await?;
+        if let Some(left) = limit.checked_sub(rows.len() as u64).filter(|&n| n > 0) {
+            let due = Condition::all()
+                .add(notification::Column::Status.eq(status::PENDING))
+                .add(notification::Column::NextAttemptAt.lte(now));
+            rows.extend(self.claim_where(due, left, until).await?);
+        }
+        Ok((rows, until))
+    }
+
+    /// Claims until `until` up to `limit` messages matching `which`, earliest due first, in one
+    /// statement that marks them as being sent and returns them. The messages are found through
+    /// the index on status and due instant, whatever the outbox holds of sent ones; those
+    /// another sender holds are skipped (PostgreSQL; SQLite runs one writer at a time).
+    async fn claim_where(
+        &self,
+        which: Condition,
+        limit: u64,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<notification::Model>> {
+        let ids = Query::select()
+            .column(notification::Column::Id)
+            .from(notification::Entity)
+            .cond_where(which)
+            .order_by(notification::Column::NextAttemptAt, Order::Asc)
+            .limit(limit)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        Ok(notification::Entity::update_many()
             .col_expr(notification::Column::Status, Expr::value(status::SENDING))
             .col_expr(notification::Column::ClaimedUntil, Expr::value(Some(until)))
             .filter(notification::Column::Id.in_subquery(ids))
             .exec_with_returning(self.db())
-            .await?;
-        rows.sort_unstable_by_key(|n| n.id);
-        Ok((rows, until))
+            .await?)
     }
 
     /// Sends what is due in the outbox, `batch` messages at a time, until nothing is left.
