@@ -44,7 +44,7 @@ pub async fn run(config: &Config, tasks: usize, mails: usize) -> anyhow::Result<
         "plan     next reminder of {planned} tasks planned in {:.1} s",
         start.elapsed().as_secs_f64()
     );
-    super::analyze_after_setup(&engine).await?;
+    super::settle_after_setup(&engine).await?;
 
     let start = Instant::now();
     let first = engine.tick(tick_at).await?;

@@ -144,7 +144,7 @@ async fn measure(config: &Config, size: usize) -> anyhow::Result<Figures> {
         "plan     next reminder of {planned} open tasks planned in {:.1} s (plan by plan, as an import or a policy change does)",
         start.elapsed().as_secs_f64()
     );
-    super::analyze_after_setup(&engine).await?;
+    super::settle_after_setup(&engine).await?;
 
     // The day before: the first pass after the fill catches up on every reminder missed.
     let start = Instant::now();
