@@ -32,6 +32,9 @@ pub struct TickSummary {
     pub skipped: bool,
 }
 
+/// Tasks a pass looks at or plans from which it brings the planner's statistics up to date.
+const STATISTICS_AFTER: u64 = 10_000;
+
 /// The setting that holds the instant of the last pass (RFC 3339).
 const LAST_PASS: &str = "scheduler.last_pass";
 
@@ -168,8 +171,12 @@ impl Engine {
         .exec(&txn)
         .await?;
         txn.commit().await?;
-        // The pass may have followed a big import: the statistics of SQLite's planner with it.
-        if let Err(e) = crate::db::keep_statistics(self.db()).await {
+        // A pass that looked at many tasks followed a big import or a downtime: the statistics
+        // of SQLite's planner follow. Not after every pass: on a database of a million tasks
+        // the check alone costs more than a quiet pass.
+        if summary.tasks + summary.planned >= STATISTICS_AFTER
+            && let Err(e) = crate::db::keep_statistics(self.db()).await
+        {
             tracing::warn!(error = %e, "cannot bring the planner's statistics up to date");
         }
         Ok(summary)
