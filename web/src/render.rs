@@ -201,7 +201,9 @@ pub fn message_in(
 }
 
 /// The page for an engine error a person cannot do anything about: a missing (or unreadable)
-/// object, a refusal, or a server fault (logged here, shown without detail).
+/// object, a refusal, a lost database (`503` with `Retry-After`: a connection a restart broke
+/// fails one statement before the pool replaces it), or a server fault (logged here, shown
+/// without detail).
 pub fn failure(
     state: &AppState,
     session: Option<&WebSession>,
@@ -219,6 +221,21 @@ pub fn failure(
             "error-forbidden-title",
             "error-forbidden-body",
         ),
+        unavailable if unavailable.is_unavailable() => {
+            tracing::warn!(error = %unavailable, "a page could not reach the database");
+            let mut response = message_in(
+                state,
+                session,
+                lang,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "error-unavailable-title",
+                "error-unavailable-body",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            return response;
+        }
         other => {
             tracing::error!(error = %other, "a page failed");
             (

@@ -876,6 +876,67 @@ async fn a_page_past_the_time_limit_is_stopped_and_says_so(db: TestDb) {
     assert_eq!(answer.status().as_u16(), 303);
 }
 
+/// A database restart cuts every connection of the pool: the next page says so (`503`, asked to
+/// come back in a second, in the browser's language) rather than failing bare, and the pages come
+/// back as the pool replaces each broken connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL: set MANDATE_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test to run"
+)]
+async fn a_page_that_loses_the_database_says_so_and_the_next_ones_come_back() {
+    use sea_orm::ConnectionTrait;
+    let db = TestDb::postgres().await;
+    let f = Fixture::new(&db).await;
+    let member = signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
+    let web = Web::start(&f.engine).await;
+    let inbox = || {
+        web.http
+            .get(format!("{}/", web.base))
+            .header("cookie", format!("mandate_session={member}"))
+            .header("accept-language", "ro-RO,ro;q=0.9")
+            .send()
+    };
+    assert_eq!(web.page(inbox().await.expect("GET")).await.status, 200);
+
+    // Every connection of the pages' pool, cut from another one.
+    let cutter = mandate_engine::db::connect(&db.url)
+        .await
+        .expect("another connection");
+    cutter
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .expect("connections cut");
+    let cut = inbox().await.expect("GET");
+    assert_eq!(cut.status().as_u16(), 503);
+    assert_eq!(
+        cut.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    let body = cut.text().await.expect("body");
+    assert!(
+        body.contains("Baza de date nu poate fi accesată acum"),
+        "{body}"
+    );
+    assert!(!body.contains("error-unavailable"), "{body}");
+
+    // Each broken connection fails one request and is closed: the pages come back.
+    let mut answered = None;
+    for _ in 0..40 {
+        let page = web.page(inbox().await.expect("GET")).await;
+        if page.status != 503 {
+            answered = Some(page.status);
+            break;
+        }
+    }
+    assert_eq!(answered, Some(200));
+}
+
 /// The Lubartów plan's criterion on its plan page: the district officer enters a month's count
 /// through the form; a refused value is shown beside the form and nothing is written; the
 /// housing co-operative, a partner, sees the values but no form and may not post one.

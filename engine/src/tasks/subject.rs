@@ -3,11 +3,11 @@
 //! and locked for the rest of the transition.
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Order, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, FromQueryResult, QueryResult};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryResult};
 
 use crate::access;
 use crate::domain::Actor;
-use crate::entity::joined::select_columns;
+use crate::entity::joined::TaskRow;
 use crate::entity::{action, assignment, institution, plan, task};
 use crate::error::{Error, Result};
 
@@ -21,10 +21,6 @@ pub(super) struct Subject {
     pub lead: Option<i64>,
 }
 
-const TASK: &str = "t_";
-const ACTION: &str = "a_";
-const PLAN: &str = "p_";
-const INSTITUTION: &str = "i_";
 const LEAD: &str = "lead_id";
 
 /// Task `task_id` as `actor` may read it (else `NotFound`), with its action, plan, institution
@@ -34,11 +30,6 @@ pub(super) async fn read<C: ConnectionTrait>(
     actor: &Actor,
     task_id: i64,
 ) -> Result<Subject> {
-    let mut query = Query::select();
-    select_columns::<task::Entity>(&mut query, TASK);
-    select_columns::<action::Entity>(&mut query, ACTION);
-    select_columns::<plan::Entity>(&mut query, PLAN);
-    select_columns::<institution::Entity>(&mut query, INSTITUTION);
     let lead = Query::select()
         .column((assignment::Entity, assignment::Column::InstitutionId))
         .from(assignment::Entity)
@@ -50,25 +41,9 @@ pub(super) async fn read<C: ConnectionTrait>(
         .order_by((assignment::Entity, assignment::Column::Id), Order::Asc)
         .limit(1)
         .to_owned();
+    let mut query = TaskRow::query(task_id);
     query
         .expr_as(lead, Alias::new(LEAD))
-        .from(task::Entity)
-        .inner_join(
-            action::Entity,
-            Expr::col((action::Entity, action::Column::Id))
-                .equals((task::Entity, task::Column::ActionId)),
-        )
-        .inner_join(
-            plan::Entity,
-            Expr::col((plan::Entity, plan::Column::Id))
-                .equals((action::Entity, action::Column::PlanId)),
-        )
-        .inner_join(
-            institution::Entity,
-            Expr::col((institution::Entity, institution::Column::Id))
-                .equals((task::Entity, task::Column::InstitutionId)),
-        )
-        .and_where(task::Column::Id.eq(task_id))
         // Held until the transition ends (PostgreSQL; SQLite's write lock is held already):
         // nothing changes the task between these checks and the update.
         .lock_with_tables(LockType::NoKeyUpdate, [task::Entity]);
@@ -91,11 +66,17 @@ pub(super) async fn read<C: ConnectionTrait>(
 }
 
 fn parse(row: &QueryResult) -> Result<Subject> {
+    let TaskRow {
+        task,
+        action,
+        plan,
+        institution,
+    } = TaskRow::parse(row)?;
     Ok(Subject {
-        task: task::Model::from_query_result(row, TASK)?,
-        action: action::Model::from_query_result(row, ACTION)?,
-        plan: plan::Model::from_query_result(row, PLAN)?,
-        institution: institution::Model::from_query_result(row, INSTITUTION)?,
+        task,
+        action,
+        plan,
+        institution,
         lead: row.try_get("", LEAD)?,
     })
 }
