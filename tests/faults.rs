@@ -20,10 +20,7 @@ use mandate_engine::clock::SystemClock;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::{event, institution, task};
 use mandate_engine::tasks::lifecycle::Lifecycles;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Statement,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use server::Server;
 use support::{TestDb, history, import_anti_trafficking_plan};
@@ -479,24 +476,11 @@ async fn database_connections_cut_under_load_lose_no_answered_transition() {
     let (replica, address) = serve(&db, dir.path(), true);
     let load = Arc::new(Load::default());
     let (clients, mut count) = start_load(&world, &[address], &load);
-    // The cuts come from a pool of their own, whose one connection each cut spares: the test's
-    // other connections are cut with the replica's (and, used within the last seconds, are not
-    // tested before use, so each would fail once).
-    let cutter = mandate_engine::db::connect(&db.url)
-        .await
-        .expect("a connection to cut the others");
+    let cutter = db.cutter().await;
     let mut cuts = 0;
     for round in 1..=5 {
         until_answered(&mut count, round * 15).await;
-        let terminated = cutter
-            .query_all_raw(Statement::from_string(
-                cutter.get_database_backend(),
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
-            ))
-            .await
-            .expect("connections terminated");
-        cuts += terminated.len();
+        cuts += cutter.cut().await;
         let cut = Instant::now();
         let before = *count.borrow();
         until_answered(&mut count, before + 1).await;
@@ -509,7 +493,7 @@ async fn database_connections_cut_under_load_lose_no_answered_transition() {
     stop_load(&load, clients).await;
     assert!(cuts >= 5, "{cuts} connections cut");
     let answers = load.answered();
-    assert_answers_kept(&cutter, &answers).await;
+    assert_answers_kept(&cutter.db, &answers).await;
     let stderr = replica.stop();
     let refused = load
         .retryable

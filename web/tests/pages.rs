@@ -885,7 +885,6 @@ async fn a_page_past_the_time_limit_is_stopped_and_says_so(db: TestDb) {
     ignore = "PostgreSQL: set MANDATE_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test to run"
 )]
 async fn a_page_that_loses_the_database_says_so_and_the_next_ones_come_back() {
-    use sea_orm::ConnectionTrait;
     let db = TestDb::postgres().await;
     let f = Fixture::new(&db).await;
     let member = signed_in(&f.engine, "user@igpr.ro", UserRole::Member, Some("IGPR")).await;
@@ -900,16 +899,7 @@ async fn a_page_that_loses_the_database_says_so_and_the_next_ones_come_back() {
     assert_eq!(web.page(inbox().await.expect("GET")).await.status, 200);
 
     // Every connection of the pages' pool, cut from another one.
-    let cutter = mandate_engine::db::connect(&db.url)
-        .await
-        .expect("another connection");
-    cutter
-        .execute_unprepared(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
-        )
-        .await
-        .expect("connections cut");
+    assert!(db.cutter().await.cut().await > 0, "connections cut");
     let cut = inbox().await.expect("GET");
     assert_eq!(cut.status().as_u16(), 503);
     assert_eq!(

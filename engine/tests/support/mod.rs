@@ -18,7 +18,7 @@ use mandate_engine::plans::{
 };
 use mandate_engine::tasks::lifecycle::Lifecycles;
 use mandate_engine::{Engine, db};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 /// The variable that names the PostgreSQL server for tests (an admin URL).
 pub const POSTGRES_VAR: &str = "MANDATE_TEST_POSTGRES";
@@ -105,6 +105,38 @@ impl TestDb {
 
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()
+    }
+
+    /// A connection to this (PostgreSQL) database that can cut all the others, as a server
+    /// restart would. It is its own pool's one connection, so no cut ever takes it: the test
+    /// can go on reading through it (the engine's connections, used within the last seconds,
+    /// are not tested before use, so each that was cut fails its next statement once).
+    pub async fn cutter(&self) -> Cutter {
+        Cutter {
+            db: db::connect(&self.url)
+                .await
+                .expect("a connection to cut the others"),
+        }
+    }
+}
+
+/// See [`TestDb::cutter`].
+pub struct Cutter {
+    pub db: DatabaseConnection,
+}
+
+impl Cutter {
+    /// Terminates every other connection to the database; returns how many.
+    pub async fn cut(&self) -> usize {
+        self.db
+            .query_all_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            ))
+            .await
+            .expect("connections cut")
+            .len()
     }
 }
 
