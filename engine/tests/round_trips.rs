@@ -1,6 +1,7 @@
 //! The statements a transition sends to the database, counted and named, so that a change that
 //! adds a round trip to the hot path fails here; the task a transition returns is the row as
-//! committed; and a version changed after the transition read the task is still a conflict.
+//! committed; a version changed after the transition read the task is still a conflict; and each
+//! statement to PostgreSQL over TCP leaves at once, without waiting on Nagle's algorithm.
 
 mod support;
 
@@ -259,4 +260,77 @@ async fn a_transition_drops_the_reminders_a_pass_queued_and_only_then_deletes(db
         !log.take_outlines()
             .contains(&"DELETE notifications".to_owned())
     );
+}
+
+/// Every connection of the pool to PostgreSQL over TCP has `TCP_NODELAY`: without it, a
+/// statement longer than a TCP segment waits about 40 ms for the server's delayed
+/// acknowledgement before its last segment leaves (sqlx 0.9.0 no longer sets it).
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "PostgreSQL: set MANDATE_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test to run"
+)]
+async fn connections_to_postgresql_send_each_statement_at_once() {
+    use sea_orm::TransactionTrait;
+
+    let test_db = TestDb::postgres().await;
+    // Three connections of the pool at once, each holding a transaction.
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        open.push(test_db.db.begin().await.expect("a transaction"));
+    }
+    let port: i32 = open[0]
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT inet_server_port()",
+        ))
+        .await
+        .expect("the server's port")
+        .and_then(|row| row.try_get_by_index::<Option<i32>>(0).ok().flatten())
+        .expect("a connection over TCP (MANDATE_TEST_POSTGRES names a host, not a socket)");
+    let nodelay = nodelay_of_sockets_to(u16::try_from(port).expect("a port"));
+    assert!(
+        nodelay.len() >= 3,
+        "the three connections' sockets: {nodelay:?}"
+    );
+    assert!(
+        nodelay.iter().all(|on| *on),
+        "TCP_NODELAY on each: {nodelay:?}"
+    );
+}
+
+/// Whether each of this process's TCP sockets to `port` has `TCP_NODELAY`.
+#[cfg(target_os = "linux")]
+fn nodelay_of_sockets_to(port: u16) -> Vec<bool> {
+    use rustix::process::{PidfdFlags, PidfdGetfdFlags, getpid, pidfd_getfd, pidfd_open};
+
+    let this = pidfd_open(getpid(), PidfdFlags::empty()).expect("a pidfd of this process");
+    let fds = std::fs::read_dir("/proc/self/fd").expect("this process's files");
+    let mut nodelay = Vec::new();
+    for entry in fds.flatten() {
+        let socket = std::fs::read_link(entry.path())
+            .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"));
+        let number = entry.file_name().to_str().and_then(|n| n.parse().ok());
+        let Some(copy) = number
+            .filter(|_| socket)
+            .and_then(|fd| pidfd_getfd(&this, fd, PidfdGetfdFlags::empty()).ok())
+        else {
+            continue;
+        };
+        if rustix::net::getsockname(&copy).is_err() {
+            // Another test's file took the number meanwhile: closing this copy would drop the
+            // process's POSIX locks on it.
+            std::mem::forget(copy);
+            continue;
+        }
+        let peer = rustix::net::getpeername(&copy).ok().flatten();
+        if peer
+            .and_then(|p| std::net::SocketAddr::try_from(p).ok())
+            .is_some_and(|p| p.port() == port)
+        {
+            nodelay.push(rustix::net::sockopt::tcp_nodelay(&copy).expect("TCP_NODELAY"));
+        }
+    }
+    nodelay
 }

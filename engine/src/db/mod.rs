@@ -1,5 +1,7 @@
 //! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
 
+mod nodelay;
+
 use std::time::Duration;
 
 use mandate_migrations::{Migrator, MigratorTrait};
@@ -15,7 +17,8 @@ const SCHEDULER_LOCK: i64 = 0x6d61_6e64_7469_636b;
 /// The database used when none is configured: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://mandate.db?mode=rwc";
 
-/// Opens a connection pool. SQLite gets WAL mode, foreign keys and a busy timeout.
+/// Opens a connection pool. SQLite gets WAL mode, foreign keys and a busy timeout; each
+/// connection to PostgreSQL over TCP gets `TCP_NODELAY` (see [`nodelay`]).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -26,6 +29,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // error) and is closed when it comes back to the pool.
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
+        .map_sqlx_postgres_pool_opts(|pool| {
+            pool.after_connect(|conn, _| Box::pin(nodelay::set(conn)))
+        })
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
