@@ -16,6 +16,7 @@ use lettre::message::{Mailbox, MultiPart};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Order, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
+use tokio::sync::Semaphore;
 
 use super::about::{self, About};
 use super::links::LINK_LIFETIME_DAYS;
@@ -38,7 +39,8 @@ pub struct Sender {
     pub lease: Duration,
     /// Attempts before a message is marked `failed`.
     pub max_attempts: i32,
-    /// Messages in flight at once (SMTP connections are pooled).
+    /// Messages handed to the mail server at once (SMTP connections are pooled). As many more
+    /// are composed and recorded meanwhile, so that no connection waits on the database.
     pub parallel: usize,
 }
 
@@ -154,8 +156,9 @@ impl Engine {
     }
 
     /// Sends up to `batch` due messages, adding to `summary`; returns how many were claimed.
-    /// The messages flow through `parallel` slots: whenever one frees and none is waiting,
-    /// the next few are claimed, so that a slow message holds up no other.
+    /// The messages flow through `parallel` slots of the mail server and as many of the
+    /// database: whenever one frees and none is waiting, the next few are claimed, so that a
+    /// slow message holds up no other.
     pub async fn send_batch(
         &self,
         sender: &Sender,
@@ -163,20 +166,24 @@ impl Engine {
         summary: &mut SendSummary,
     ) -> Result<usize> {
         let parallel = sender.parallel.max(1);
-        // No more claimed at a time than can be in flight at once: a claimed message starts
-        // within a message's time, well inside its lease, so no other sender takes it over
-        // while it waits its turn.
+        let server = Semaphore::new(parallel);
+        // No more claimed at a time than can be in flight at once: a claimed message reaches
+        // the server within a message's time, well inside its lease, so no other sender takes
+        // it over while it waits its turn.
         let claims = futures_util::stream::try_unfold(0, move |claimed: u64| {
             self.claim_more(claimed, batch, parallel, sender.lease)
         })
         .try_flatten()
         .boxed();
         let mut outcomes = claims
-            .map(|claimed| async move {
-                let (n, until) = claimed?;
-                self.send_one(sender, n, until).await
+            .map(|claimed| {
+                let server = &server;
+                async move {
+                    let (n, until) = claimed?;
+                    self.send_one(sender, server, n, until).await
+                }
             })
-            .buffer_unordered(parallel);
+            .buffer_unordered(2 * parallel);
         let mut count = 0;
         while let Some(done) = outcomes.next().await {
             count += 1;
@@ -213,15 +220,17 @@ impl Engine {
         Ok(Some((futures_util::stream::iter(rows), next)))
     }
 
-    /// Composes, sends and records one claimed message.
+    /// Composes, sends and records one claimed message, holding one of the `server`'s slots
+    /// only while it sends.
     async fn send_one(
         &self,
         sender: &Sender,
+        server: &Semaphore,
         n: notification::Model,
         until: DateTime<Utc>,
     ) -> Result<Counted> {
         let outcome = match self.compose(sender, &n).await {
-            Ok(Ok(message)) => match sender.transport.send(message).await {
+            Ok(Ok(message)) => match send_in_turn(sender, server, message).await {
                 Ok(()) => Outcome::Sent(message_id(&n, &sender.settings)),
                 Err(SendError::Transient(e)) if n.attempts + 1 < sender.max_attempts => {
                     Outcome::Retry(e)
@@ -604,6 +613,17 @@ impl DigestCache {
             "state": t.state,
         }))
     }
+}
+
+/// Sends `message` once one of the `server`'s slots is free.
+async fn send_in_turn(
+    sender: &Sender,
+    server: &Semaphore,
+    message: Message,
+) -> std::result::Result<(), SendError> {
+    // The semaphore lives as long as the batch and is never closed.
+    let _slot = server.acquire().await;
+    sender.transport.send(message).await
 }
 
 /// Whether a message of `kind` about `task` still holds as the task now is: a new task only while
