@@ -1561,6 +1561,47 @@ async fn a_petition_is_registered_and_routed_from_the_register_page(s: Scene) {
     agent.wait(&format!("#task-{} a.row-title", task.id)).await;
     s.screen(&agent, "inbox-department", &format!("#task-{}", task.id))
         .await;
+
+    // Parking is the traffic service's: the agent forwards the petition there, with a reason.
+    // The task leaves the department's sight, so the agent is brought back to the inbox.
+    agent.click(&format!("#task-{} a.row-title", task.id)).await;
+    // (Shown in each language first: that reloads the page, and with it the form.)
+    s.screen(&agent, "task-forward", "#form-forward").await;
+    agent
+        .wait("#target-forward")
+        .await
+        .select_by_value("PLT-SCR")
+        .await
+        .expect("department chosen");
+    agent
+        .fill(
+            "#reason-forward",
+            "Parcarea pe trotuar ține de Serviciul Circulație Rutieră.",
+        )
+        .await;
+    agent.click("#do-forward").await;
+    agent.wait_for_url(&s.url("/?done=forward")).await;
+    agent.wait("#done").await;
+    assert!(
+        agent
+            .client
+            .find_all(Locator::Css(&format!("#task-{}", task.id)))
+            .await
+            .expect("rows")
+            .is_empty(),
+        "a forwarded petition stays in the department's inbox"
+    );
+    let case = s
+        .engine
+        .case_by_number(&operator, "petitii-plt", "1")
+        .await
+        .expect("case 1");
+    let moved = case.tasks.first().expect("the case's task");
+    assert_eq!((moved.id, moved.state.as_str()), (task.id, "forwarded"));
+    assert_ne!(
+        moved.institution_id, task.institution_id,
+        "moved to another department"
+    );
     head.close().await;
     agent.close().await;
 }

@@ -10,13 +10,14 @@ use std::collections::BTreeSet;
 use mandate_engine::Engine;
 use mandate_engine::accounts::NewUser;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
-use mandate_engine::entity::task;
+use mandate_engine::entity::{institution, task};
 use mandate_engine::plans::plan_file;
 use mandate_engine::plans::{InstitutionDefaults, NewInstitution};
 use mandate_engine::reads::EventFilter;
+use mandate_engine::registers::NewCase;
 use mandate_engine::tasks::{Fire, ReportInput};
 use mandate_web::WebConfig;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::net::TcpListener;
 
 use support::{Fixture, TestDb};
@@ -1876,8 +1877,139 @@ async fn cases_are_registered_and_routed_from_the_register_page(db: TestDb) {
     assert!(row.contains("răspuns transmis"), "{row}");
 }
 
+/// A department forwards a petition to another department from the task page: the form offers
+/// the register's other departments, a forward without one is refused beside its field and
+/// changes nothing, and once forwarded the task, out of the department's sight, sends the
+/// person back to the inbox with the confirmation.
+async fn a_petition_is_forwarded_to_another_department_from_its_task_page(db: TestDb) {
+    let f = Fixture::new(&db).await;
+    f.clock
+        .set("2024-11-29T08:00:00Z".parse().expect("instant"));
+    let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../workflows/registers/politia-locala-timisoara-petitii.yaml");
+    let draft = plan_file::load(&file, f.engine.lifecycles())
+        .unwrap_or_else(|p| panic!("the seed register loads with the built-in lifecycles: {p:?}"));
+    f.engine
+        .import_plan(&Actor::operator(), &draft, false)
+        .await
+        .expect("import");
+    let case = f
+        .engine
+        .create_case(
+            &Actor::operator(),
+            NewCase {
+                register: "petitii-plt".into(),
+                received_at: "2024-11-29T07:40:00Z".parse().expect("instant"),
+                subject: "Autoturisme parcate pe trotuar, str. Paris nr. 3".into(),
+                petitioner: None,
+                registered_at: None,
+            },
+        )
+        .await
+        .expect("case registered");
+    let routed = f
+        .engine
+        .route_case(&Actor::operator(), case.action.id, "PLT-SOP")
+        .await
+        .expect("case routed");
+    let web = Web::start(&f.engine).await;
+    let sop = signed_in(
+        &f.engine,
+        "sop@politialocalatm.example",
+        UserRole::Member,
+        Some("PLT-SOP"),
+    )
+    .await;
+    let path = format!("/tasks/{}", routed.id);
+
+    let page = web.get(&sop, &path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let form = &page.body[page
+        .body
+        .find("id=\"form-forward\"")
+        .expect("a forward form")..];
+    let form = &form[..form.find("</form>").unwrap_or(form.len())];
+    assert!(
+        form.contains("<option value=\"PLT-SCR\">Serviciul Circulație Rutieră</option>"),
+        "{form}"
+    );
+    assert!(
+        !form.contains("value=\"PLT-SOP\""),
+        "its own department is no target: {form}"
+    );
+    let csrf = page.csrf();
+    let version = routed.version.to_string();
+
+    let refused = web
+        .post_form(
+            &sop,
+            &format!("{path}/fire"),
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("transition", "forward"),
+                ("reason", "Ține de circulația rutieră."),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"target-error\""),
+        "{}",
+        refused.body
+    );
+    let unchanged = task::Entity::find_by_id(routed.id)
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("task");
+    assert_eq!(
+        (unchanged.state.as_str(), unchanged.institution_id),
+        ("routed", routed.institution_id)
+    );
+
+    let sent = web
+        .post_form(
+            &sop,
+            &format!("{path}/fire"),
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("transition", "forward"),
+                ("target", "PLT-SCR"),
+                ("reason", "Ține de circulația rutieră."),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location.as_deref(), Some("/?done=forward"));
+    let inbox = web.get(&sop, "/?done=forward").await;
+    assert!(inbox.body.contains("id=\"done\""), "{}", inbox.body);
+    assert!(
+        !inbox.body.contains(&format!("id=\"task-{}\"", routed.id)),
+        "{}",
+        inbox.body
+    );
+    let moved = task::Entity::find_by_id(routed.id)
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("task");
+    let scr = institution::Entity::find()
+        .filter(institution::Column::Code.eq("PLT-SCR"))
+        .one(&db.db)
+        .await
+        .expect("read")
+        .expect("PLT-SCR");
+    assert_eq!(
+        (moved.state.as_str(), moved.institution_id),
+        ("forwarded", scr.id)
+    );
+}
+
 on_both_databases!(
     cases_are_registered_and_routed_from_the_register_page,
+    a_petition_is_forwarded_to_another_department_from_its_task_page,
     the_plan_page_downloads_the_monitoring_report,
     plan_level_values_are_entered_on_the_plan_page,
     a_calendar_feed_is_made_copied_and_revoked_from_its_page,

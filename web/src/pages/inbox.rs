@@ -22,6 +22,9 @@ pub struct InboxQuery {
     period: Option<String>,
     #[serde(default)]
     state: Option<String>,
+    /// The transition just fired on a task that left the viewer's sight (forwarded elsewhere).
+    #[serde(default)]
+    done: Option<String>,
 }
 
 fn row(r: &InboxRow, lang: Language) -> Value {
@@ -62,7 +65,7 @@ pub async fn show(
         Ok(inbox) => inbox,
         Err(e) => return render::failure(&state, Some(&viewer), &viewer.language, &e),
     };
-    let context = match &inbox {
+    let mut context = match &inbox {
         Some(inbox) => json!({
             "institution": { "code": inbox.institution.code, "name": inbox.institution.name },
             "groups": inbox.groups.iter().map(|(group, rows)| json!({
@@ -80,6 +83,7 @@ pub async fn show(
         }),
         None => json!({ "institution": null }),
     };
+    context["done"] = json!(query.done);
     render::page(
         &state,
         Some(&viewer),

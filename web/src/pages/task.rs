@@ -106,7 +106,9 @@ fn context(view: &TaskView, lang: &str) -> Value {
             "to": t.to,
             "reason": t.requires == Some(Requirement::Reason),
             "report": t.requires == Some(Requirement::Report),
+            "target": t.target.is_some(),
         })).collect::<Vec<_>>(),
+        "targets": view.targets.iter().map(|i| json!({ "code": i.code, "name": i.name })).collect::<Vec<_>>(),
         "lang": lang,
     })
 }
@@ -241,6 +243,7 @@ fn field_of(view: &TaskView, engine_field: &str) -> String {
         "report.narrative" => "narrative".to_owned(),
         f if f.starts_with("report.evidence") => "evidence".to_owned(),
         "reason" => "reason".to_owned(),
+        "target" => "target".to_owned(),
         _ => "form".to_owned(),
     }
 }
@@ -281,10 +284,10 @@ pub async fn fire(
             .collect(),
         ..Default::default()
     };
-    let requires = view
+    let (requires, moves) = view
         .lifecycle
         .transition(&transition)
-        .and_then(|t| t.requires);
+        .map_or((None, false), |t| (t.requires, t.target.is_some()));
     let mut request = Fire::new(id, version, &transition);
     request.comment = input
         .get("comment")
@@ -294,6 +297,15 @@ pub async fn fire(
         .get("reason")
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
+    request.target = input
+        .get("target")
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if moves && request.target.is_none() {
+        refusal
+            .errors
+            .insert("target".to_owned(), "error-required".to_owned());
+    }
     if requires == Some(Requirement::Reason) && request.reason.is_none() {
         refusal
             .errors
@@ -317,11 +329,18 @@ pub async fn fire(
     }
     let status = match state.engine.fire(&viewer.actor, request).await {
         Ok(_) => {
-            // A form elsewhere (the sign-off queue) brings the person back to where it was.
-            let back = input
-                .get("back")
-                .map(|b| mandate_engine::sign_in::safe_next(b))
-                .unwrap_or_else(|| format!("/tasks/{id}"));
+            // A form elsewhere (the sign-off queue) brings the person back to where it was; a
+            // task moved to an institution whose work the person may not see, to the inbox.
+            let gone = moves
+                && matches!(
+                    state.engine.task_view(&viewer.actor, id).await,
+                    Err(Error::NotFound { .. })
+                );
+            let back = match input.get("back") {
+                Some(back) => mandate_engine::sign_in::safe_next(back),
+                None if gone => "/".to_owned(),
+                None => format!("/tasks/{id}"),
+            };
             let joiner = if back.contains('?') { '&' } else { '?' };
             return Redirect::to(&format!(
                 "{back}{joiner}done={}",

@@ -14,6 +14,7 @@ use crate::entity::{
 use crate::error::{Error, Result};
 use crate::plans::assignments_of;
 use crate::status::{Moment, Reason, Status};
+use crate::tasks::effects::movable_to;
 use crate::tasks::lifecycle::{Lifecycle, Transition};
 use crate::tasks::{lead_of, roles_on};
 
@@ -45,6 +46,10 @@ pub struct TaskView {
     pub lifecycle: Arc<Lifecycle>,
     /// What the viewer may fire now, in the lifecycle's order.
     pub transitions: Vec<Transition>,
+    /// Where a transition of `transitions` that moves the task (`target: institution`) may move
+    /// it: the plan's other institutions (a register's other departments), by name; empty when
+    /// none moves it.
+    pub targets: Vec<institution::Model>,
     pub status: Status,
     /// Why the status is what it is.
     pub reason: Reason,
@@ -124,12 +129,23 @@ impl Engine {
         let lifecycle = self.lifecycle(&plan.lifecycle)?;
         let lead = lead_of(db, action.id).await?;
         let roles = roles_on(actor, &plan, &task, lead);
-        let transitions = lifecycle
+        let transitions: Vec<Transition> = lifecycle
             .transitions()
             .iter()
             .filter(|t| t.from.contains(&task.state) && t.by.iter().any(|r| roles.contains(r)))
             .cloned()
             .collect();
+        let targets = if transitions.iter().any(|t| t.target.is_some()) {
+            let ids = movable_to(db, &plan).await?;
+            institution::Entity::find()
+                .filter(institution::Column::Id.is_in(ids))
+                .filter(institution::Column::Id.ne(task.institution_id))
+                .order_by_asc(institution::Column::Name)
+                .all(db)
+                .await?
+        } else {
+            Vec::new()
+        };
         let at = Moment {
             now: self.now(),
             zone: zone_of(&plan),
@@ -151,6 +167,7 @@ impl Engine {
             events,
             lifecycle,
             transitions,
+            targets,
             status: rating.status,
             reason: rating.reason,
             coordinates,
