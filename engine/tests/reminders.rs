@@ -283,9 +283,8 @@ async fn concurrent_ticks_write_nothing_twice(db: TestDb) {
 /// (PostgreSQL's advisory lock; on SQLite they queue on the write lock) or done. Each reminder is
 /// written once.
 async fn replicas_on_one_database_tick_one_at_a_time(db: TestDb) {
-    use mandate_engine::domain::{Actor, EmailAddress};
     use mandate_engine::tasks::lifecycle::Lifecycles;
-    use mandate_engine::{Engine, ManualClock, db as database, plans::plan_file};
+    use mandate_engine::{Engine, ManualClock, db as database};
 
     let at = Utc.with_ymd_and_hms(2021, 7, 20, 7, 0, 0).unwrap();
     let replica = |conn| {
@@ -296,18 +295,7 @@ async fn replicas_on_one_database_tick_one_at_a_time(db: TestDb) {
         )
     };
     let first = replica(db.db.clone());
-    let source = include_str!("../../workflows/plans/pna-trafic-2021-2022.yaml");
-    let draft = plan_file::parse(source, "pna.yaml", None, first.lifecycles()).unwrap();
-    let operator = Actor::operator();
-    first.import_plan(&operator, &draft, false).await.unwrap();
-    for i in institution::Entity::find().all(&db.db).await.unwrap() {
-        let address =
-            EmailAddress::parse(&format!("{}@example.ro", i.code.to_lowercase())).unwrap();
-        first
-            .set_institution_emails(&operator, &i.code, &[address])
-            .await
-            .unwrap();
-    }
+    support::import_anti_trafficking_plan(&first, &db.db).await;
     let mut replicas = Vec::new();
     for _ in 0..3 {
         let conn = database::connect(&db.url).await.unwrap();

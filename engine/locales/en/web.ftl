@@ -331,6 +331,8 @@ event-plan_created = Plan created
 event-plan_imported = Plan imported
 event-assigned = Institutions assigned
 event-period_approved = Period approved
+event-plan_archived = Plan archived
+event-indicator_value_entered = Indicator value entered
 
 ## Plan-level indicators
 plan-indicators = Performance indicators

@@ -343,6 +343,8 @@ event-plan_created = Crearea planului
 event-plan_imported = Importul planului
 event-assigned = Desemnarea instituțiilor
 event-period_approved = Aprobarea perioadei
+event-plan_archived = Plan arhivat
+event-indicator_value_entered = Valoare de indicator introdusă
 
 ## Plan-level indicators
 plan-indicators = Indicatori de performanță

@@ -17,21 +17,28 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
 use super::{
-    PATH, ROUNDS, alternate, backend, make_plan, peak_memory_kib, report_peak_memory, rounds,
+    PATH, ROUNDS, alternate, backend, make_plans, peak_memory_kib, report_peak_memory, rounds,
 };
 use crate::commands::Config;
 
 /// Runs the engine bench.
-pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    tasks: usize,
+    concurrency: usize,
+    plans: usize,
+) -> anyhow::Result<()> {
     let engine = config.engine().await?;
     println!(
-        "mandate bench engine: {tasks} tasks, concurrency {concurrency}, {}",
+        "mandate bench engine: {tasks} tasks in {plans} plan(s) a side, concurrency {concurrency}, {}",
         backend(config)
     );
     let setup_start = Instant::now();
-    // One more task in each plan, driven alone with its statements recorded.
-    let (engine_plan, mut engine_tasks) = make_plan(&engine, "bench-engine", tasks + 1).await?;
-    let (ceiling_plan, mut ceiling_tasks) = make_plan(&engine, "bench-ceiling", tasks + 1).await?;
+    // One more task on each side, driven alone with its statements recorded.
+    let (engine_plans, mut engine_tasks) =
+        make_plans(&engine, "bench-engine", tasks + 1, plans).await?;
+    let (ceiling_plans, mut ceiling_tasks) =
+        make_plans(&engine, "bench-ceiling", tasks + 1, plans).await?;
     println!(
         "setup    {} tasks created in {:.2} s",
         2 * (tasks + 1),
@@ -65,8 +72,8 @@ pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::R
         rounds(&by_round)
     );
     report_peak_memory("this process", peak_memory_kib(None));
-    for code in [engine_plan, ceiling_plan] {
-        engine.purge_plan_destroying_history(&code).await?;
+    for code in engine_plans.iter().chain(&ceiling_plans) {
+        engine.purge_plan_destroying_history(code).await?;
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ const MUTATIONS: [&str; 4] = [
 ];
 
 pub async fn run(config: &Config, tasks: usize, concurrency: usize) -> anyhow::Result<()> {
-    super::engine::run(config, tasks, concurrency).await?;
+    super::engine::run(config, tasks, concurrency, 1).await?;
     println!(
         "\nmandate bench graphql: {tasks} tasks, {concurrency} clients, {}",
         backend(config)

@@ -23,9 +23,10 @@ use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, EmailAddress, InstitutionCode, UserRole};
 use mandate_engine::entity::{objective, plan, task, user};
 use mandate_engine::plans::{
-    self, Assignment, InstitutionDefaults, InstitutionWrite, NewAction, NewInstitution,
-    NewObjective, NewPlan,
+    self, Assignment, InstitutionDefaults, InstitutionWrite, NewAction, NewIndicator,
+    NewInstitution, NewObjective, NewPlan,
 };
+use mandate_engine::results::IndicatorSpec;
 use mandate_engine::tasks::lifecycle::Role;
 use sea_orm::TransactionTrait;
 
@@ -43,6 +44,10 @@ pub enum Target {
         /// How many tasks are driven at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
+        /// How many plans the tasks are spread over, on each side. With one, every transition
+        /// waits on that plan's audit chain, as when all of a plan's institutions report at once.
+        #[arg(long, default_value_t = 1)]
+        plans: usize,
     },
     /// Start `mandate serve` on the same database and drive N tasks through the same path over
     /// HTTP with C concurrent clients; compare with the engine run, and report the server's
@@ -119,9 +124,19 @@ const TASKS_PER_ACTION: usize = 4;
 
 pub async fn run(config: &Config, target: Target) -> anyhow::Result<()> {
     match target {
-        Target::Engine { tasks, concurrency } => {
+        Target::Engine {
+            tasks,
+            concurrency,
+            plans,
+        } => {
             let own = own_database(config, "engine").await?;
-            engine::run(&own, tasks.max(1), concurrency.max(1)).await
+            engine::run(
+                &own,
+                tasks.max(1),
+                concurrency.max(1),
+                plans.clamp(1, tasks.max(1)),
+            )
+            .await
         }
         Target::Graphql { tasks, concurrency } => {
             let own = own_database(config, "graphql").await?;
@@ -450,6 +465,28 @@ where
     })
 }
 
+/// The action the synthetic plans repeat: information sessions on trafficking in schools,
+/// counted against a target of 20.
+pub(super) fn information_sessions(objective_id: i64, number: String, deadline: &str) -> NewAction {
+    NewAction {
+        objective_id,
+        number,
+        text: "Organizarea de sesiuni de informare privind riscurile traficului de persoane în \
+               unitățile de învățământ"
+            .into(),
+        deadline: deadline.into(),
+        recurrence: None,
+        funding: Vec::new(),
+        indicators: vec![NewIndicator {
+            name: "Număr de sesiuni".into(),
+            spec: IndicatorSpec {
+                target: Some(mandate_engine::results::Target::Value(20.0)),
+                ..IndicatorSpec::default()
+            },
+        }],
+    }
+}
+
 /// Institutions `BENCH-0`… (`with_addresses`: one e-mail address each), created or found;
 /// their ids in order.
 pub(super) async fn bench_institutions<C: sea_orm::ConnectionTrait>(
@@ -555,6 +592,38 @@ pub(super) async fn bench_plan<C: sea_orm::ConnectionTrait>(
     )
     .await?;
     Ok((institutions, plan, objective))
+}
+
+/// `tasks` tasks spread over `plans` plans made by [`make_plan`], listed from each plan in turn,
+/// so that tasks driven at once are mostly of different plans; the plans' codes.
+async fn make_plans(
+    engine: &Engine,
+    prefix: &str,
+    tasks: usize,
+    plans: usize,
+) -> anyhow::Result<(Vec<String>, Vec<task::Model>)> {
+    let mut codes = Vec::with_capacity(plans);
+    let mut lists = Vec::with_capacity(plans);
+    for p in 0..plans {
+        let (code, list) = make_plan(
+            engine,
+            prefix,
+            tasks / plans + usize::from(p < tasks % plans),
+        )
+        .await?;
+        codes.push(code);
+        lists.push(list.into_iter());
+    }
+    let mut all = Vec::with_capacity(tasks);
+    loop {
+        let before = all.len();
+        for list in &mut lists {
+            all.extend(list.next());
+        }
+        if all.len() == before {
+            return Ok((codes, all));
+        }
+    }
 }
 
 /// A plan with `tasks` pending tasks (rounded up to whole actions), built in one transaction.

@@ -12,10 +12,9 @@ use chrono::{DateTime, Datelike, Days, TimeZone, Utc};
 use mandate_engine::demo::SEED_PLANS;
 use mandate_engine::domain::{Actor, UserRole};
 use mandate_engine::entity::{report, reporting_period, task};
-use mandate_engine::plans::{self, Assignment, NewAction, NewIndicator, NewObjective, NewPlan};
+use mandate_engine::plans::{self, Assignment, NewObjective, NewPlan};
 use mandate_engine::reads::views::InboxFilter;
 use mandate_engine::reports::ReportPeriod;
-use mandate_engine::results::{IndicatorSpec, Target};
 use mandate_engine::{Engine, plans::plan_file};
 use mandate_reports::Format;
 use sea_orm::{
@@ -23,7 +22,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{backend, bench_institutions, peak_memory_kib, report_peak_memory};
+use super::{
+    backend, bench_institutions, information_sessions, peak_memory_kib, report_peak_memory,
+};
 use crate::commands::Config;
 
 /// Institutions taking part; the first owns every plan.
@@ -330,23 +331,7 @@ async fn fill(engine: &Engine, plans: usize, day: DateTime<Utc>) -> anyhow::Resu
         for a in 0..ACTIONS {
             let action = plans::insert_action(
                 &txn,
-                &NewAction {
-                    objective_id: objective.id,
-                    number: format!("1.{}", a + 1),
-                    text: "Organizarea de sesiuni de informare privind riscurile traficului de \
-                           persoane în unitățile de învățământ"
-                        .into(),
-                    deadline: "lunar".into(),
-                    recurrence: None,
-                    funding: Vec::new(),
-                    indicators: vec![NewIndicator {
-                        name: "Număr de sesiuni".into(),
-                        spec: IndicatorSpec {
-                            target: Some(Target::Value(20.0)),
-                            ..IndicatorSpec::default()
-                        },
-                    }],
-                },
+                &information_sessions(objective.id, format!("1.{}", a + 1), "lunar"),
             )
             .await?;
             let pick = |k: usize| institutions[1 + (p * 7 + a * 3 + k * 13) % (INSTITUTIONS - 1)];

@@ -9,13 +9,12 @@ use mandate_engine::Engine;
 use mandate_engine::deadline::Period;
 use mandate_engine::domain::Actor;
 use mandate_engine::entity::{plan, report, task};
-use mandate_engine::plans::{self, Assignment, NewAction, NewIndicator, NewObjective};
-use mandate_engine::results::{IndicatorSpec, Target};
+use mandate_engine::plans::{self, Assignment, NewObjective};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
 
-use super::{TASKS_PER_ACTION, bench_plan};
+use super::{TASKS_PER_ACTION, bench_plan, information_sessions};
 
 const OBJECTIVES: usize = 5;
 /// Rows written per statement.
@@ -81,23 +80,11 @@ pub(super) async fn plan_of(engine: &Engine, tasks: usize, year: i32) -> anyhow:
         let objective = &objectives[a % OBJECTIVES];
         let action = plans::insert_action(
             &txn,
-            &NewAction {
-                objective_id: objective.id,
-                number: format!("{}.{}", objective.number, a / OBJECTIVES + 1),
-                text: "Organizarea de sesiuni de informare privind riscurile traficului de \
-                       persoane în unitățile de învățământ"
-                    .into(),
-                deadline: "lunar".into(),
-                recurrence: None,
-                funding: Vec::new(),
-                indicators: vec![NewIndicator {
-                    name: "Număr de sesiuni".into(),
-                    spec: IndicatorSpec {
-                        target: Some(Target::Value(20.0)),
-                        ..IndicatorSpec::default()
-                    },
-                }],
-            },
+            &information_sessions(
+                objective.id,
+                format!("{}.{}", objective.number, a / OBJECTIVES + 1),
+                "lunar",
+            ),
         )
         .await?;
         let pick = |k: usize| institutions[1 + (a + k) % 7];

@@ -13,14 +13,14 @@ use mandate_engine::Engine;
 use mandate_engine::deadline::Period;
 use mandate_engine::domain::{Actor, InstitutionCode, UserRole};
 use mandate_engine::entity::{plan, task};
-use mandate_engine::plans::{self, Assignment, NewAction, NewIndicator, NewObjective, NewPlan};
-use mandate_engine::results::{IndicatorSpec, Target};
+use mandate_engine::plans::{self, Assignment, NewObjective, NewPlan};
 use sea_orm::{
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 use serde_json::{Value, json};
 
+use super::information_sessions;
 use super::server::Server;
 use super::{backend, bench_institutions, bench_user, percentile, report_peak_memory};
 use crate::commands::Config;
@@ -215,23 +215,11 @@ async fn fill(engine: &Engine, tasks: usize) -> anyhow::Result<usize> {
             let objective = &objectives[(a - first) % objectives.len()];
             let action = plans::insert_action(
                 &txn,
-                &NewAction {
-                    objective_id: objective.id,
-                    number: format!("{}.{}", objective.number, a - first + 1),
-                    text: "Organizarea de sesiuni de informare privind riscurile traficului de \
-                           persoane în unitățile de învățământ"
-                        .into(),
-                    deadline: "anual".into(),
-                    recurrence: None,
-                    funding: Vec::new(),
-                    indicators: vec![NewIndicator {
-                        name: "Număr de sesiuni".into(),
-                        spec: IndicatorSpec {
-                            target: Some(Target::Value(20.0)),
-                            ..IndicatorSpec::default()
-                        },
-                    }],
-                },
+                &information_sessions(
+                    objective.id,
+                    format!("{}.{}", objective.number, a - first + 1),
+                    "anual",
+                ),
             )
             .await?;
             let pick = |k: usize| institutions[1 + (p * 7 + a + k * 13) % (INSTITUTIONS - 1)];
