@@ -275,39 +275,40 @@ async fn connections_to_postgresql_send_each_statement_at_once() {
     use sea_orm::TransactionTrait;
 
     let test_db = TestDb::postgres().await;
-    // Three connections of the pool at once, each holding a transaction.
+    // Three connections of the pool at once, each holding a transaction; the local port of each,
+    // as the server sees it (other tests of this binary open connections meanwhile).
     let mut open = Vec::new();
+    let mut ports = Vec::new();
     for _ in 0..3 {
-        open.push(test_db.db.begin().await.expect("a transaction"));
+        let txn = test_db.db.begin().await.expect("a transaction");
+        let port: i32 = txn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT inet_client_port()",
+            ))
+            .await
+            .expect("the connection's port")
+            .and_then(|row| row.try_get_by_index::<Option<i32>>(0).ok().flatten())
+            .expect("a connection over TCP (MANDATE_TEST_POSTGRES names a host, not a socket)");
+        ports.push(u16::try_from(port).expect("a port"));
+        open.push(txn);
     }
-    let port: i32 = open[0]
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT inet_server_port()",
-        ))
-        .await
-        .expect("the server's port")
-        .and_then(|row| row.try_get_by_index::<Option<i32>>(0).ok().flatten())
-        .expect("a connection over TCP (MANDATE_TEST_POSTGRES names a host, not a socket)");
-    let nodelay = nodelay_of_sockets_to(u16::try_from(port).expect("a port"));
-    assert!(
-        nodelay.len() >= 3,
-        "the three connections' sockets: {nodelay:?}"
-    );
-    assert!(
-        nodelay.iter().all(|on| *on),
-        "TCP_NODELAY on each: {nodelay:?}"
+    let nodelay: Vec<Option<bool>> = ports.iter().map(|p| nodelay_of_socket_from(*p)).collect();
+    assert_eq!(
+        nodelay,
+        [Some(true); 3],
+        "TCP_NODELAY on the sockets from ports {ports:?}"
     );
 }
 
-/// Whether each of this process's TCP sockets to `port` has `TCP_NODELAY`.
+/// Whether this process's TCP socket from local `port` has `TCP_NODELAY`; `None` if there is
+/// none.
 #[cfg(target_os = "linux")]
-fn nodelay_of_sockets_to(port: u16) -> Vec<bool> {
+fn nodelay_of_socket_from(port: u16) -> Option<bool> {
     use rustix::process::{PidfdFlags, PidfdGetfdFlags, getpid, pidfd_getfd, pidfd_open};
 
     let this = pidfd_open(getpid(), PidfdFlags::empty()).expect("a pidfd of this process");
     let fds = std::fs::read_dir("/proc/self/fd").expect("this process's files");
-    let mut nodelay = Vec::new();
     for entry in fds.flatten() {
         let socket = std::fs::read_link(entry.path())
             .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"));
@@ -318,19 +319,15 @@ fn nodelay_of_sockets_to(port: u16) -> Vec<bool> {
         else {
             continue;
         };
-        if rustix::net::getsockname(&copy).is_err() {
+        let Ok(name) = rustix::net::getsockname(&copy) else {
             // Another test's file took the number meanwhile: closing this copy would drop the
             // process's POSIX locks on it.
             std::mem::forget(copy);
             continue;
-        }
-        let peer = rustix::net::getpeername(&copy).ok().flatten();
-        if peer
-            .and_then(|p| std::net::SocketAddr::try_from(p).ok())
-            .is_some_and(|p| p.port() == port)
-        {
-            nodelay.push(rustix::net::sockopt::tcp_nodelay(&copy).expect("TCP_NODELAY"));
+        };
+        if std::net::SocketAddr::try_from(name).is_ok_and(|a| a.port() == port) {
+            return Some(rustix::net::sockopt::tcp_nodelay(&copy).expect("TCP_NODELAY"));
         }
     }
-    nodelay
+    None
 }

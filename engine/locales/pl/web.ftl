@@ -350,8 +350,8 @@ event-plan_created = Utworzenie planu
 event-plan_imported = Import planu
 event-assigned = Przypisanie instytucji
 event-period_approved = Zatwierdzenie okresu
-event-plan_archived = Plan zarchiwizowany
-event-indicator_value_entered = Wprowadzono wartość wskaźnika
+event-plan_archived = Archiwizacja planu
+event-indicator_value_entered = Wprowadzenie wartości wskaźnika
 
 ## Plan-level indicators
 plan-indicators = Wskaźniki realizacji

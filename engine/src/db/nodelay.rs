@@ -15,14 +15,22 @@ use std::net::{IpAddr, SocketAddr};
 use sea_orm::sqlx::{self, PgConnection};
 
 /// Sets `TCP_NODELAY` on the socket of `conn`, a new connection; when it cannot, says why in the
-/// log and leaves the connection as it is. Fails only if the connection does.
+/// log and leaves the connection as it is. Never fails: a connection the probe finds broken fails
+/// its first statement, which the pool handles as any other.
 pub(super) async fn set(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    let (client, client_port, server, server_port): Ends = sqlx::query_as(
+    let ends: Result<Ends, sqlx::Error> = sqlx::query_as(
         "SELECT host(inet_client_addr()), inet_client_port(), \
          host(inet_server_addr()), inet_server_port()",
     )
     .fetch_one(&mut *conn)
-    .await?;
+    .await;
+    let (client, client_port, server, server_port) = match ends {
+        Ok(ends) => ends,
+        Err(error) => {
+            tracing::debug!(%error, "the server's addresses of the connection are unknown: TCP_NODELAY not set");
+            return Ok(());
+        }
+    };
     // Both are NULL over a Unix socket, which has no segments to hold back.
     let (Some(local), Some(peer)) = (address(client, client_port), address(server, server_port))
     else {
@@ -30,10 +38,21 @@ pub(super) async fn set(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     };
     match set_on_socket(local, peer) {
         Ok(true) => {}
+        // Behind a proxy or a port mapping the server sees other addresses than this process.
         Ok(false) => {
             tracing::debug!(%local, %peer, "socket of the connection not found: TCP_NODELAY not set")
         }
-        Err(error) => tracing::debug!(%error, "TCP_NODELAY not set"),
+        Err(error) => {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                tracing::warn!(
+                    %error,
+                    "TCP_NODELAY cannot be set on the connections to PostgreSQL (a container's \
+                     seccomp profile may refuse pidfd_getfd): statements longer than a TCP \
+                     segment may wait about 40 ms; a Unix socket URL avoids it"
+                );
+            });
+        }
     }
     Ok(())
 }
@@ -71,8 +90,14 @@ fn set_on_socket(local: SocketAddr, peer: SocketAddr) -> std::io::Result<bool> {
         let Some(fd) = number.filter(|_| is_socket) else {
             continue;
         };
-        let Ok(socket) = pidfd_getfd(&this, fd, PidfdGetfdFlags::empty()) else {
-            continue;
+        let socket = match pidfd_getfd(&this, fd, PidfdGetfdFlags::empty()) {
+            Ok(socket) => socket,
+            // Refused (a sandbox, an old kernel): no other socket will do better.
+            Err(e) if e == rustix::io::Errno::PERM || e == rustix::io::Errno::NOSYS => {
+                return Err(e.into());
+            }
+            // Closed meanwhile.
+            Err(_) => continue,
         };
         let Ok(name) = rustix::net::getsockname(&socket) else {
             // The number was closed and given to a file meanwhile: this duplicate is left open
@@ -107,7 +132,20 @@ mod tests {
         let other = TcpStream::connect(listener.local_addr()?)?;
         assert!(!one.nodelay()? && !other.nodelay()?);
 
-        assert!(set_on_socket(one.local_addr()?, one.peer_addr()?)?);
+        match set_on_socket(one.local_addr()?, one.peer_addr()?) {
+            Ok(found) => assert!(found),
+            // A sandbox that refuses `pidfd_getfd`: what the warning in the log is for.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::Unsupported
+                ) =>
+            {
+                eprintln!("skipped: this sandbox refuses pidfd_getfd ({e})");
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        }
         assert!(one.nodelay()?);
         assert!(!other.nodelay()?, "only the socket of the given addresses");
 

@@ -168,8 +168,8 @@ impl Engine {
         let parallel = sender.parallel.max(1);
         let server = Semaphore::new(parallel);
         // No more claimed at a time than can be in flight at once: a claimed message reaches
-        // the server within a message's time, well inside its lease, so no other sender takes
-        // it over while it waits its turn.
+        // the server within about a message's time, well inside its lease; one whose lease ran
+        // out meanwhile is not sent (see `send_in_turn`).
         let claims = futures_util::stream::try_unfold(0, move |claimed: u64| {
             self.claim_more(claimed, batch, parallel, sender.lease)
         })
@@ -183,7 +183,7 @@ impl Engine {
                     self.send_one(sender, server, n, until).await
                 }
             })
-            .buffer_unordered(2 * parallel);
+            .buffer_unordered(parallel.saturating_mul(2));
         let mut count = 0;
         while let Some(done) = outcomes.next().await {
             count += 1;
@@ -230,7 +230,7 @@ impl Engine {
         until: DateTime<Utc>,
     ) -> Result<Counted> {
         let outcome = match self.compose(sender, &n).await {
-            Ok(Ok(message)) => match send_in_turn(sender, server, message).await {
+            Ok(Ok(message)) => match self.send_in_turn(sender, server, message, until).await {
                 Ok(()) => Outcome::Sent(message_id(&n, &sender.settings)),
                 Err(SendError::Transient(e)) if n.attempts + 1 < sender.max_attempts => {
                     Outcome::Retry(e)
@@ -245,6 +245,25 @@ impl Engine {
         // Recorded here, not by the caller: a future left unpolled while the caller waited for
         // a connection could hold one, and the pool would run dry.
         self.record(&n, outcome, until).await
+    }
+
+    /// Sends `message` once one of the `server`'s slots is free, unless the claim ran out
+    /// (`until`) while it waited: another sender may hold the message then, and both would send.
+    async fn send_in_turn(
+        &self,
+        sender: &Sender,
+        server: &Semaphore,
+        message: Message,
+        until: DateTime<Utc>,
+    ) -> std::result::Result<(), SendError> {
+        // The semaphore lives as long as the batch and is never closed.
+        let _slot = server.acquire().await;
+        if self.now() >= until {
+            return Err(SendError::Transient(
+                "the claim ran out while the message waited for the mail server".into(),
+            ));
+        }
+        sender.transport.send(message).await
     }
 
     /// Records an outcome, unless the claim (`until`) lapsed and another sender holds it now.
@@ -613,17 +632,6 @@ impl DigestCache {
             "state": t.state,
         }))
     }
-}
-
-/// Sends `message` once one of the `server`'s slots is free.
-async fn send_in_turn(
-    sender: &Sender,
-    server: &Semaphore,
-    message: Message,
-) -> std::result::Result<(), SendError> {
-    // The semaphore lives as long as the batch and is never closed.
-    let _slot = server.acquire().await;
-    sender.transport.send(message).await
 }
 
 /// Whether a message of `kind` about `task` still holds as the task now is: a new task only while

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::zone_of;
 use crate::domain::Actor;
@@ -47,8 +47,8 @@ pub struct TaskView {
     /// What the viewer may fire now, in the lifecycle's order.
     pub transitions: Vec<Transition>,
     /// Where a transition of `transitions` that moves the task (`target: institution`) may move
-    /// it: the plan's other institutions (a register's other departments), by name; empty when
-    /// none moves it.
+    /// it: the plan's institutions (a register's departments) without a task of its period, by
+    /// name; empty when none moves it.
     pub targets: Vec<institution::Model>,
     pub status: Status,
     /// Why the status is what it is.
@@ -137,9 +137,17 @@ impl Engine {
             .collect();
         let targets = if transitions.iter().any(|t| t.target.is_some()) {
             let ids = movable_to(db, &plan).await?;
+            // Not one that has a task of this period already (the engine refuses those).
+            let holding: Vec<i64> = task::Entity::find()
+                .select_only()
+                .column(task::Column::InstitutionId)
+                .filter(task::Column::PeriodId.eq(task.period_id))
+                .into_tuple()
+                .all(db)
+                .await?;
             institution::Entity::find()
                 .filter(institution::Column::Id.is_in(ids))
-                .filter(institution::Column::Id.ne(task.institution_id))
+                .filter(institution::Column::Id.is_not_in(holding))
                 .order_by_asc(institution::Column::Name)
                 .all(db)
                 .await?
