@@ -1586,14 +1586,9 @@ fn counts(row: &str) -> Vec<u64> {
 }
 
 /// The petitions register of the Timișoara Local Police (seed 002), imported with the built-in
-/// lifecycles and policies: its office registers a case through the form (received defaulting
-/// to now in the register's time zone), routes it to the Public Order service, whose inbox then
-/// has the task; the statistics follow the case from received to answered in term. Bad input is
-/// refused beside its field with the value named, and people of other institutions (or of a
-/// department) may neither register nor route: nothing is written.
-async fn cases_are_registered_and_routed_from_the_register_page(db: TestDb) {
-    let f = Fixture::new(&db).await;
-    // Friday 29 November 2024, 10:00 in Timișoara.
+/// lifecycles and policies, on Friday 29 November 2024, 10:00 in Timișoara.
+async fn petitions_register(db: &TestDb) -> Fixture {
+    let f = Fixture::new(db).await;
     f.clock
         .set("2024-11-29T08:00:00Z".parse().expect("instant"));
     let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1604,6 +1599,17 @@ async fn cases_are_registered_and_routed_from_the_register_page(db: TestDb) {
         .import_plan(&Actor::operator(), &draft, false)
         .await
         .expect("import");
+    f
+}
+
+/// The petitions register of the Timișoara Local Police (seed 002), imported with the built-in
+/// lifecycles and policies: its office registers a case through the form (received defaulting
+/// to now in the register's time zone), routes it to the Public Order service, whose inbox then
+/// has the task; the statistics follow the case from received to answered in term. Bad input is
+/// refused beside its field with the value named, and people of other institutions (or of a
+/// department) may neither register nor route: nothing is written.
+async fn cases_are_registered_and_routed_from_the_register_page(db: TestDb) {
+    let f = petitions_register(&db).await;
     let web = Web::start(&f.engine).await;
     let head = signed_in(
         &f.engine,
@@ -1882,17 +1888,7 @@ async fn cases_are_registered_and_routed_from_the_register_page(db: TestDb) {
 /// changes nothing, and once forwarded the task, out of the department's sight, sends the
 /// person back to the inbox with the confirmation.
 async fn a_petition_is_forwarded_to_another_department_from_its_task_page(db: TestDb) {
-    let f = Fixture::new(&db).await;
-    f.clock
-        .set("2024-11-29T08:00:00Z".parse().expect("instant"));
-    let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../workflows/registers/politia-locala-timisoara-petitii.yaml");
-    let draft = plan_file::load(&file, f.engine.lifecycles())
-        .unwrap_or_else(|p| panic!("the seed register loads with the built-in lifecycles: {p:?}"));
-    f.engine
-        .import_plan(&Actor::operator(), &draft, false)
-        .await
-        .expect("import");
+    let f = petitions_register(&db).await;
     let case = f
         .engine
         .create_case(

@@ -333,7 +333,7 @@ pub async fn fire(
             // task moved to an institution whose work the person may not see, to the inbox.
             let gone = moves
                 && matches!(
-                    state.engine.task_view(&viewer.actor, id).await,
+                    state.engine.task(&viewer.actor, id).await,
                     Err(Error::NotFound { .. })
                 );
             let back = match input.get("back") {
